@@ -1,0 +1,198 @@
+//! The core's one error type. Every variant says what went wrong and what to do next,
+//! because these messages reach clinic staff and their IT person unchanged.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    #[error("wrong user name or password; check the caps-lock key and try again")]
+    BadCredentials,
+
+    #[error(
+        "that recovery code does not open this workstation; type it exactly as printed at set-up (dashes optional)"
+    )]
+    BadRecoveryCode,
+
+    #[error("the account \"{0}\" is deactivated; ask an administrator to re-activate it")]
+    UserInactive(String),
+
+    #[error("there is no workstation in {}: set one up first (`clinic init`)", .0.display())]
+    NotInitialized(PathBuf),
+
+    #[error(
+        "a workstation already exists in {}: use it, or choose an empty directory",
+        .0.display()
+    )]
+    AlreadyInitialized(PathBuf),
+
+    #[error(
+        "the key file {} is missing; without it the database cannot be opened: restore it from your backup",
+        .0.display()
+    )]
+    KeyFileMissing(PathBuf),
+
+    #[error("the key file {} is damaged ({reason}); restore it from your backup", path.display())]
+    KeyFileCorrupt { path: PathBuf, reason: String },
+
+    #[error(
+        "the database file {} is missing; restore it from your backup next to its key file",
+        .0.display()
+    )]
+    DatabaseMissing(PathBuf),
+
+    #[error(
+        "{} is not the database that belongs to this key file; put the matching pair of files back together",
+        .0.display()
+    )]
+    NotOurDatabase(PathBuf),
+
+    #[error(
+        "the database is damaged ({detail}); nothing was changed. Stop using this workstation and restore from a backup"
+    )]
+    DatabaseCorrupt { detail: String },
+
+    #[error("you are not allowed to {action}; ask an administrator")]
+    Forbidden { action: &'static str },
+
+    #[error("{field}: {message}")]
+    Validation {
+        field: &'static str,
+        message: String,
+    },
+
+    #[error(
+        "updating the database schema failed ({0}); nothing was changed, install a fixed version"
+    )]
+    Migration(String),
+
+    #[error("could not read or write {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("the encrypted store reported an error: {0}")]
+    Storage(#[from] rusqlite::Error),
+
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// The closed set of error codes the user interface and scripts can match on.
+/// Serialised as `snake_case` strings; a unit test pins every spelling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Code {
+    BadCredentials,
+    BadRecoveryCode,
+    UserInactive,
+    NotInitialized,
+    AlreadyInitialized,
+    KeyFileMissing,
+    KeyFileCorrupt,
+    DatabaseMissing,
+    NotOurDatabase,
+    DatabaseCorrupt,
+    Forbidden,
+    Validation,
+    Internal,
+}
+
+impl Error {
+    pub fn code(&self) -> Code {
+        match self {
+            Error::BadCredentials => Code::BadCredentials,
+            Error::BadRecoveryCode => Code::BadRecoveryCode,
+            Error::UserInactive(_) => Code::UserInactive,
+            Error::NotInitialized(_) => Code::NotInitialized,
+            Error::AlreadyInitialized(_) => Code::AlreadyInitialized,
+            Error::KeyFileMissing(_) => Code::KeyFileMissing,
+            Error::KeyFileCorrupt { .. } => Code::KeyFileCorrupt,
+            Error::DatabaseMissing(_) => Code::DatabaseMissing,
+            Error::NotOurDatabase(_) => Code::NotOurDatabase,
+            Error::DatabaseCorrupt { .. } => Code::DatabaseCorrupt,
+            Error::Forbidden { .. } => Code::Forbidden,
+            Error::Validation { .. } => Code::Validation,
+            Error::Migration(_) | Error::Io { .. } | Error::Storage(_) | Error::Internal(_) => {
+                Code::Internal
+            }
+        }
+    }
+
+    /// The field a validation error is about, so a form can show it in the right place.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Error::Validation { field, .. } => Some(field),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn validation(field: &'static str, message: impl Into<String>) -> Self {
+        Error::Validation {
+            field,
+            message: message.into(),
+        }
+    }
+
+    pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Self {
+        let path = path.into();
+        move |source| Error::Io { path, source }
+    }
+
+    /// Maps an SQLite error to the typed errors a damaged file must produce.
+    pub(crate) fn from_sqlite(err: rusqlite::Error) -> Self {
+        use rusqlite::ErrorCode as C;
+        match err.sqlite_error_code() {
+            Some(C::DatabaseCorrupt) | Some(C::NotADatabase) => Error::DatabaseCorrupt {
+                detail: err.to_string(),
+            },
+            _ => Error::Storage(err),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialise_to_stable_snake_case_strings_the_ui_matches_on() {
+        let all = [
+            (Code::BadCredentials, "bad_credentials"),
+            (Code::BadRecoveryCode, "bad_recovery_code"),
+            (Code::UserInactive, "user_inactive"),
+            (Code::NotInitialized, "not_initialized"),
+            (Code::AlreadyInitialized, "already_initialized"),
+            (Code::KeyFileMissing, "key_file_missing"),
+            (Code::KeyFileCorrupt, "key_file_corrupt"),
+            (Code::DatabaseMissing, "database_missing"),
+            (Code::NotOurDatabase, "not_our_database"),
+            (Code::DatabaseCorrupt, "database_corrupt"),
+            (Code::Forbidden, "forbidden"),
+            (Code::Validation, "validation"),
+            (Code::Internal, "internal"),
+        ];
+        for (code, text) in all {
+            assert_eq!(
+                serde_json::to_value(code).unwrap(),
+                serde_json::Value::String(text.into()),
+                "the UI and scripts match on this exact spelling"
+            );
+        }
+    }
+
+    #[test]
+    fn sqlite_corruption_maps_to_database_corrupt_not_a_generic_storage_error() {
+        let err = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+            None,
+        );
+        assert_eq!(Error::from_sqlite(err).code(), Code::DatabaseCorrupt);
+    }
+}

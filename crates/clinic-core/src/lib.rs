@@ -1,0 +1,22 @@
+//! The clinic core: domain primitives, the encrypted workstation store, key envelopes and
+//! the transactional change log. It never depends on Tauri or axum; the desktop shell and
+//! the command-line tool are thin adapters over [`Workstation`] and [`Session`].
+
+pub mod actor;
+pub mod clock;
+pub mod envelope;
+pub mod error;
+pub mod hlc;
+pub mod ids;
+mod keyfile;
+pub mod money;
+pub mod store;
+pub mod workstation;
+
+pub use actor::{Actor, Role};
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use envelope::{KdfParams, RecoveryCode};
+pub use error::{Code, Error, Result};
+pub use store::organisation::ClinicInfo;
+pub use store::users::User;
+pub use workstation::{Initialized, NewUser, Session, Setup, Workstation};

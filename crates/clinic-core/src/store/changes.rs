@@ -1,0 +1,185 @@
+//! The change log (transactional outbox). Every write to a synced table calls [`record`]
+//! inside the same transaction, so the data and the record of the change commit or roll
+//! back together. Each change is stamped with the device's hybrid logical clock, which is
+//! persisted in the same transaction and therefore never goes backwards across restarts.
+
+use chrono::{DateTime, Utc};
+use rusqlite::{OptionalExtension as _, Transaction, params};
+use serde::{Deserialize, Serialize};
+
+use crate::clock::to_db_time;
+use crate::error::{Error, Result};
+use crate::hlc::{HlcStamp, HybridClock};
+use crate::ids::{ChangeId, DeviceId, UserId};
+use crate::store::schema_version;
+
+/// Tables whose rows travel between workstations and the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncedTable {
+    Organisation,
+    Branches,
+    Users,
+}
+
+impl SyncedTable {
+    pub const ALL: [SyncedTable; 3] = [
+        SyncedTable::Organisation,
+        SyncedTable::Branches,
+        SyncedTable::Users,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SyncedTable::Organisation => "organisation",
+            SyncedTable::Branches => "branches",
+            SyncedTable::Users => "users",
+        }
+    }
+}
+
+/// How a change merges: per-field last-writer-wins, append-only union, or archive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    Upsert,
+    Append,
+    Tombstone,
+}
+
+impl ChangeKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Upsert => "upsert",
+            ChangeKind::Append => "append",
+            ChangeKind::Tombstone => "tombstone",
+        }
+    }
+}
+
+/// Who is writing, from where, and when; every write carries one.
+#[derive(Debug, Clone, Copy)]
+pub struct WriteContext {
+    pub device: DeviceId,
+    pub user: Option<UserId>,
+    pub now: DateTime<Utc>,
+}
+
+impl WriteContext {
+    fn now_ms(&self) -> u64 {
+        u64::try_from(self.now.timestamp_millis()).unwrap_or(0)
+    }
+}
+
+/// Records one change in the same transaction as the write it describes.
+pub(crate) fn record(
+    tx: &Transaction<'_>,
+    ctx: &WriteContext,
+    table: SyncedTable,
+    row_id: &str,
+    kind: ChangeKind,
+    fields: &serde_json::Value,
+) -> Result<ChangeId> {
+    let stamp = next_stamp(tx, ctx)?;
+    let id = ChangeId(uuid::Uuid::new_v7(uuid::Timestamp::from_unix(
+        uuid::NoContext,
+        stamp.wall_ms / 1000,
+        u32::try_from(stamp.wall_ms % 1000).unwrap_or(0) * 1_000_000,
+    )));
+    tx.execute(
+        "INSERT INTO change_log (change_id, table_name, row_id, kind, fields, hlc, device_id,
+                                 user_id, schema_version, recorded_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        params![
+            id,
+            table.name(),
+            row_id,
+            kind.as_str(),
+            fields.to_string(),
+            stamp.encode(),
+            ctx.device,
+            ctx.user,
+            schema_version(),
+            to_db_time(ctx.now),
+        ],
+    )
+    .map_err(Error::from_sqlite)?;
+    Ok(id)
+}
+
+fn next_stamp(tx: &Transaction<'_>, ctx: &WriteContext) -> Result<HlcStamp> {
+    let last: Option<(i64, i64)> = tx
+        .query_row(
+            "SELECT wall_ms, counter FROM hlc_state WHERE singleton = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .map_err(Error::from_sqlite)?;
+    let (wall, counter) = last.unwrap_or((0, 0));
+    let mut clock = HybridClock::resume(
+        ctx.device,
+        u64::try_from(wall).unwrap_or(0),
+        u32::try_from(counter).unwrap_or(0),
+    );
+    let stamp = clock.tick(ctx.now_ms());
+    tx.execute(
+        "INSERT INTO hlc_state (singleton, wall_ms, counter) VALUES (1, ?1, ?2)
+         ON CONFLICT (singleton) DO UPDATE SET wall_ms = excluded.wall_ms, counter = excluded.counter",
+        params![
+            i64::try_from(stamp.wall_ms).unwrap_or(i64::MAX),
+            i64::from(stamp.counter)
+        ],
+    )
+    .map_err(Error::from_sqlite)?;
+    Ok(stamp)
+}
+
+/// One recorded change, as the sync client will push it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Change {
+    pub seq: i64,
+    pub change_id: ChangeId,
+    pub table: String,
+    pub row_id: String,
+    pub kind: String,
+    pub fields: serde_json::Value,
+    pub hlc: HlcStamp,
+    pub device: DeviceId,
+    pub user: Option<UserId>,
+}
+
+/// Changes not yet pushed, oldest first.
+pub(crate) fn pending(conn: &rusqlite::Connection, limit: usize) -> Result<Vec<Change>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT seq, change_id, table_name, row_id, kind, fields, hlc, device_id, user_id
+             FROM change_log WHERE pushed_at IS NULL ORDER BY seq LIMIT ?1",
+        )
+        .map_err(Error::from_sqlite)?;
+    let rows = stmt
+        .query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+            let fields: String = r.get(5)?;
+            let hlc: String = r.get(6)?;
+            Ok(Change {
+                seq: r.get(0)?,
+                change_id: r.get(1)?,
+                table: r.get(2)?,
+                row_id: r.get(3)?,
+                kind: r.get(4)?,
+                fields: serde_json::from_str(&fields).unwrap_or(serde_json::Value::Null),
+                hlc: hlc.parse().map_err(|e| {
+                    rusqlite::Error::FromSqlConversionFailure(
+                        6,
+                        rusqlite::types::Type::Text,
+                        Box::new(e),
+                    )
+                })?,
+                device: r.get(7)?,
+                user: r.get(8)?,
+            })
+        })
+        .map_err(Error::from_sqlite)?;
+    rows.collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(Error::from_sqlite)
+}

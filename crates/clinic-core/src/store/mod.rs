@@ -1,0 +1,248 @@
+//! The encrypted workstation store: SQLCipher through rusqlite, one module per table.
+//! No SQL lives outside this module.
+//!
+//! Every connection is keyed with the raw 32-byte database key as its first statement and
+//! verified at once by reading `sqlite_master`; only then is WAL switched on (SQLCipher
+//! encrypts WAL frames with the same key) and the embedded migrations run. Temporary
+//! tables and sort spills stay in memory (`temp_store = MEMORY`), never in plaintext files.
+
+pub mod changes;
+pub mod organisation;
+pub mod users;
+
+use std::fs;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::envelope::DataKey;
+use crate::error::{Error, Result};
+
+mod embedded {
+    refinery::embed_migrations!("../../migrations/workstation");
+}
+
+/// The workstation schema version: the highest migration embedded in this build. Sync
+/// exchanges it so an out-of-date client is told to update instead of corrupting data.
+pub fn schema_version() -> u32 {
+    embedded::migrations::runner()
+        .get_migrations()
+        .iter()
+        .map(|m| u32::try_from(m.version()).unwrap_or(0))
+        .max()
+        .unwrap_or(0)
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+impl Store {
+    /// Creates a new encrypted database at `path` and migrates it to head. Refuses to
+    /// touch an existing file.
+    pub(crate) fn create(path: &Path, key: &DataKey) -> Result<Store> {
+        if path.exists() {
+            return Err(Error::AlreadyInitialized(path.to_owned()));
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(Error::from_sqlite)?;
+        let mut store = Store::keyed(conn, path, key)?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Opens an existing database. `expected_salt` (hex, from the key file) tells a file
+    /// that is not ours apart from one that is ours but damaged. A failed open never writes
+    /// to the file.
+    pub(crate) fn open(path: &Path, key: &DataKey, expected_salt: &str) -> Result<Store> {
+        let mut header = [0u8; 16];
+        match fs::File::open(path) {
+            Ok(mut file) => {
+                if file.read_exact(&mut header).is_err() {
+                    return Err(Error::NotOurDatabase(path.to_owned()));
+                }
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::DatabaseMissing(path.to_owned()));
+            }
+            Err(e) => return Err(Error::io(path)(e)),
+        }
+        if !hex::encode(header).eq_ignore_ascii_case(expected_salt) {
+            return Err(Error::NotOurDatabase(path.to_owned()));
+        }
+        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let conn = Connection::open_with_flags(path, flags).map_err(Error::from_sqlite)?;
+        let mut store = Store::keyed(conn, path, key)?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn keyed(conn: Connection, path: &Path, key: &DataKey) -> Result<Store> {
+        // SQLCipher otherwise prints its own diagnostics to stderr; every failure it
+        // reports reaches the caller as a typed error instead.
+        conn.execute_batch("PRAGMA cipher_log_level = NONE;")
+            .map_err(Error::from_sqlite)?;
+        let statement = zeroize::Zeroizing::new(format!(
+            "PRAGMA key = \"{}\";",
+            key.sqlcipher_literal().as_str()
+        ));
+        conn.execute_batch(&statement).map_err(Error::from_sqlite)?;
+        // The key is only checked when a page is read: read one now, before anything
+        // can write.
+        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .map_err(Error::from_sqlite)?;
+        conn.execute_batch(
+            "PRAGMA temp_store = MEMORY;
+             PRAGMA foreign_keys = ON;
+             PRAGMA synchronous = FULL;
+             PRAGMA busy_timeout = 5000;",
+        )
+        .map_err(Error::from_sqlite)?;
+        let mode: String = conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+            .map_err(Error::from_sqlite)?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            return Err(Error::Internal(format!(
+                "the database refused write-ahead logging (mode {mode})"
+            )));
+        }
+        Ok(Store {
+            conn,
+            path: path.to_owned(),
+        })
+    }
+
+    fn migrate(&mut self) -> Result<()> {
+        embedded::migrations::runner()
+            .run(&mut self.conn)
+            .map_err(|e| Error::Migration(e.to_string()))?;
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// SQLCipher's per-database salt (hex), which is also the file's first 16 bytes.
+    pub(crate) fn cipher_salt(&self) -> Result<String> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA cipher_salt", [], |r| r.get::<_, String>(0))
+            .map_err(Error::from_sqlite)?)
+    }
+
+    pub(crate) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub(crate) fn transaction(&mut self) -> Result<rusqlite::Transaction<'_>> {
+        self.conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(Error::from_sqlite)
+    }
+
+    /// Checks every page's authentication tag and the b-tree structure. Returns the
+    /// problems found; empty means the database is sound.
+    pub fn integrity_check(&self) -> Result<Vec<String>> {
+        let mut problems = Vec::new();
+        let mut stmt = self
+            .conn
+            .prepare("PRAGMA cipher_integrity_check")
+            .map_err(Error::from_sqlite)?;
+        let rows = stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .map_err(Error::from_sqlite)?;
+        for row in rows {
+            problems.push(row.map_err(Error::from_sqlite)?);
+        }
+        let quick: Vec<String> = match self.conn.prepare("PRAGMA quick_check") {
+            Ok(mut stmt) => stmt
+                .query_map([], |r| r.get::<_, String>(0))
+                .and_then(|rows| rows.collect())
+                .unwrap_or_else(|e| vec![e.to_string()]),
+            Err(e) => vec![e.to_string()],
+        };
+        problems.extend(quick.into_iter().filter(|line| line != "ok"));
+        Ok(problems)
+    }
+
+    /// Folds the write-ahead log back into the database file and empties it.
+    pub fn checkpoint(&self) -> Result<()> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .map_err(Error::from_sqlite)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_database_migrates_to_head_and_a_second_open_is_a_no_op() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.db");
+        let key = DataKey::generate().unwrap();
+        let store = Store::create(&path, &key).unwrap();
+        let salt = store.cipher_salt().unwrap();
+        let applied = |s: &Store| -> i64 {
+            s.conn()
+                .query_row("SELECT count(*) FROM refinery_schema_history", [], |r| {
+                    r.get(0)
+                })
+                .unwrap()
+        };
+        assert_eq!(
+            applied(&store),
+            i64::from(schema_version()),
+            "every migration applied once"
+        );
+        drop(store);
+        let store = Store::open(&path, &key, &salt).unwrap();
+        assert_eq!(
+            applied(&store),
+            i64::from(schema_version()),
+            "re-opening applies nothing"
+        );
+        let tables: i64 = store
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'change_log'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(tables, 1);
+        assert!(store.integrity_check().unwrap().is_empty());
+    }
+
+    #[test]
+    fn schema_version_is_the_highest_migration_file() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../migrations/workstation");
+        let highest = fs::read_dir(dir)
+            .unwrap()
+            .filter_map(|e| {
+                let name = e.unwrap().file_name().into_string().unwrap();
+                name.strip_prefix('V')?
+                    .split("__")
+                    .next()?
+                    .parse::<u32>()
+                    .ok()
+            })
+            .max()
+            .unwrap();
+        assert_eq!(schema_version(), highest);
+    }
+}

@@ -1,0 +1,115 @@
+//! The organisation, its branches, and this workstation's identity row.
+
+use rusqlite::{Transaction, params};
+use serde::Serialize;
+
+use crate::clock::to_db_time;
+use crate::error::{Error, Result};
+use crate::ids::{BranchId, DatabaseId, DeviceId, OrganisationId};
+use crate::money::Currency;
+use crate::store::changes::{self, ChangeKind, SyncedTable, WriteContext};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ClinicInfo {
+    pub organisation_id: OrganisationId,
+    pub name: String,
+    pub currency: String,
+    pub time_zone: String,
+    pub branch_id: BranchId,
+    pub branch_code: String,
+    pub branch_name: String,
+    pub device_id: DeviceId,
+    pub database_id: DatabaseId,
+}
+
+pub(crate) struct NewClinic<'a> {
+    pub organisation_id: OrganisationId,
+    pub name: &'a str,
+    pub currency: Currency,
+    pub time_zone: &'a str,
+    pub branch_id: BranchId,
+    pub branch_code: &'a str,
+    pub branch_name: &'a str,
+    pub database_id: DatabaseId,
+}
+
+pub(crate) fn insert(
+    tx: &Transaction<'_>,
+    ctx: &WriteContext,
+    clinic: &NewClinic<'_>,
+) -> Result<()> {
+    let now = to_db_time(ctx.now);
+    tx.execute(
+        "INSERT INTO organisation (id, name, currency, time_zone, updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![clinic.organisation_id, clinic.name, clinic.currency.code(), clinic.time_zone, now],
+    )
+    .map_err(Error::from_sqlite)?;
+    changes::record(
+        tx,
+        ctx,
+        SyncedTable::Organisation,
+        &clinic.organisation_id.to_string(),
+        ChangeKind::Upsert,
+        &serde_json::json!({
+            "name": clinic.name,
+            "currency": clinic.currency.code(),
+            "time_zone": clinic.time_zone,
+        }),
+    )?;
+    tx.execute(
+        "INSERT INTO branches (id, organisation_id, code, name, active, updated_at)
+         VALUES (?1, ?2, ?3, ?4, 1, ?5)",
+        params![
+            clinic.branch_id,
+            clinic.organisation_id,
+            clinic.branch_code,
+            clinic.branch_name,
+            now
+        ],
+    )
+    .map_err(Error::from_sqlite)?;
+    changes::record(
+        tx,
+        ctx,
+        SyncedTable::Branches,
+        &clinic.branch_id.to_string(),
+        ChangeKind::Upsert,
+        &serde_json::json!({
+            "organisation_id": clinic.organisation_id,
+            "code": clinic.branch_code,
+            "name": clinic.branch_name,
+            "active": true,
+        }),
+    )?;
+    // The workstation row describes this device only and is not synced.
+    tx.execute(
+        "INSERT INTO workstation (singleton, database_id, device_id, branch_id, created_at)
+         VALUES (1, ?1, ?2, ?3, ?4)",
+        params![clinic.database_id, ctx.device, clinic.branch_id, now],
+    )
+    .map_err(Error::from_sqlite)?;
+    Ok(())
+}
+
+pub(crate) fn get(conn: &rusqlite::Connection) -> Result<ClinicInfo> {
+    conn.query_row(
+        "SELECT o.id, o.name, o.currency, o.time_zone, b.id, b.code, b.name, w.device_id, w.database_id
+         FROM workstation w JOIN branches b ON b.id = w.branch_id
+         JOIN organisation o ON o.id = b.organisation_id",
+        [],
+        |r| {
+            Ok(ClinicInfo {
+                organisation_id: r.get(0)?,
+                name: r.get(1)?,
+                currency: r.get(2)?,
+                time_zone: r.get(3)?,
+                branch_id: r.get(4)?,
+                branch_code: r.get(5)?,
+                branch_name: r.get(6)?,
+                device_id: r.get(7)?,
+                database_id: r.get(8)?,
+            })
+        },
+    )
+    .map_err(Error::from_sqlite)
+}
