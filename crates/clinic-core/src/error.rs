@@ -104,6 +104,27 @@ pub enum Code {
     Internal,
 }
 
+impl Code {
+    /// The same spelling as the serialised form, for plain-text outputs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::BadCredentials => "bad_credentials",
+            Code::BadRecoveryCode => "bad_recovery_code",
+            Code::UserInactive => "user_inactive",
+            Code::NotInitialized => "not_initialized",
+            Code::AlreadyInitialized => "already_initialized",
+            Code::KeyFileMissing => "key_file_missing",
+            Code::KeyFileCorrupt => "key_file_corrupt",
+            Code::DatabaseMissing => "database_missing",
+            Code::NotOurDatabase => "not_our_database",
+            Code::DatabaseCorrupt => "database_corrupt",
+            Code::Forbidden => "forbidden",
+            Code::Validation => "validation",
+            Code::Internal => "internal",
+        }
+    }
+}
+
 impl Error {
     pub fn code(&self) -> Code {
         match self {
@@ -183,6 +204,11 @@ mod tests {
                 serde_json::to_value(code).unwrap(),
                 serde_json::Value::String(text.into()),
                 "the UI and scripts match on this exact spelling"
+            );
+            assert_eq!(
+                code.as_str(),
+                text,
+                "plain-text output uses the same spelling"
             );
         }
     }
