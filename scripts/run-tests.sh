@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs every test: formatting, lints, the crate boundaries, UI checks and unit tests,
+# Rust unit and integration tests (with a real PostgreSQL), and the app's window under
+# Xvfb. Installs whatever is missing first. Usage: scripts/run-tests.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+
+ensure_apt_packages "${CLINIC_APT_PACKAGES[@]}"
+ensure_rust
+rustup component list --installed 2>/dev/null | grep -q rustfmt || rustup component add rustfmt clippy || true
+
+# PostgreSQL: start the cluster and make a test role that may create databases.
+if ! pg_lsclusters -h | awk '{print $4}' | grep -q online; then
+  log "starting PostgreSQL"
+  cluster=$(pg_lsclusters -h | awk 'NR==1 {print $1" "$2}')
+  if [ -z "$cluster" ]; then
+    as_root pg_createcluster 15 main
+    cluster="15 main"
+  fi
+  as_root pg_ctlcluster $cluster start
+fi
+pg_port=$(pg_lsclusters -h | awk '$4 == "online" {print $3; exit}')
+as_root su postgres -c "psql -q -p $pg_port -tAc \"SELECT 1 FROM pg_roles WHERE rolname = 'clinic_test'\"" | grep -q 1 \
+  || as_root su postgres -c "psql -q -p $pg_port -c \"CREATE ROLE clinic_test LOGIN SUPERUSER PASSWORD 'clinic_test'\""
+export CLINIC_TEST_DATABASE_URL="postgres://clinic_test:clinic_test@127.0.0.1:$pg_port/postgres"
+
+build_ui
+log "checking the user interface (svelte-check, vitest)"
+(cd ui && npm run --silent check && npm run --silent test)
+
+log "cargo fmt --check"
+cargo fmt --all -- --check
+
+log "checking crate boundaries"
+scripts/check-boundaries.sh
+
+log "cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+log "cargo test"
+cargo test --workspace --locked
+
+log "building the desktop app and checking its window under Xvfb"
+cargo build -p clinic-desktop --locked
+scripts/screenshot-login.sh "$CARGO_TARGET_DIR/debug/clinic-desktop" "$CARGO_TARGET_DIR/screenshots/login.png"
+
+log "all tests passed"
