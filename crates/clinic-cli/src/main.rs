@@ -10,8 +10,11 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::{Context as _, bail};
+use chrono::{DateTime, Utc};
 use clap::{Parser, Subcommand};
-use clinic_core::{KdfParams, Session, Setup, SystemClock, Workstation};
+use clinic_core::{
+    AuditFilter, Code, KdfParams, NewUser, Role, Session, Setup, SystemClock, Workstation,
+};
 use zeroize::Zeroizing;
 
 #[derive(Parser)]
@@ -24,6 +27,10 @@ struct Cli {
     /// The workstation's data directory (database and key file).
     #[arg(long, env = "CLINIC_DATA_DIR", global = true)]
     data_dir: Option<PathBuf>,
+
+    /// The user to act as; defaults to the administrator made at set-up.
+    #[arg(long, env = "CLINIC_USER", global = true)]
+    user: Option<String>,
 
     #[command(subcommand)]
     command: Command,
@@ -51,32 +58,120 @@ enum Command {
         time_zone: String,
     },
     /// Check that a user can unlock the workstation, and say who and where.
-    UnlockCheck {
-        #[command(flatten)]
-        who: Who,
-    },
+    UnlockCheck,
     /// Change a user's password (re-seals that user's key envelope only).
-    Passwd {
-        #[command(flatten)]
-        who: Who,
-    },
+    Passwd,
     /// Use the recovery code printed at set-up to set a new password.
-    Recover {
-        #[command(flatten)]
-        who: Who,
-    },
+    Recover,
     /// Verify every page of the encrypted database (authentication tags and structure).
-    Check {
-        #[command(flatten)]
-        who: Who,
+    Check,
+    /// Manage user accounts (administrators).
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Inspect the tamper-evident audit log (administrators).
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Clinic-wide sign-in settings (administrators).
+    #[command(subcommand)]
+    Settings(SettingsCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user; their password comes from CLINIC_NEW_PASSWORD or a prompt.
+    Add {
+        #[arg(long)]
+        username: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        #[arg(long)]
+        display_name: Option<String>,
+        /// Branch code the user may work at (repeat for several; none: every branch).
+        #[arg(long = "branch")]
+        branches: Vec<String>,
+        /// For a patient user: the id of their patient record.
+        #[arg(long)]
+        patient_id: Option<String>,
+    },
+    /// Add a disabled break-glass account (opened only with a reason, for a few hours).
+    AddEmergency {
+        #[arg(long)]
+        username: String,
+    },
+    /// List every user, active or not.
+    List,
+    /// Stop a user from signing in (users are never deleted).
+    Deactivate {
+        #[arg(long)]
+        username: String,
+    },
+    /// Let a deactivated user sign in again.
+    Reactivate {
+        #[arg(long)]
+        username: String,
+    },
+    /// Change a user's role.
+    Role {
+        #[arg(long)]
+        username: String,
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
     },
 }
 
-#[derive(clap::Args)]
-struct Who {
-    /// The user to act as; defaults to the administrator made at set-up.
-    #[arg(long, env = "CLINIC_USER")]
-    user: Option<String>,
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Walk every device's hash chain and report the first broken link (exit 1 if any).
+    Verify,
+    /// List events, oldest first.
+    List {
+        /// Only events by this user name.
+        #[arg(long = "by")]
+        by_user: Option<String>,
+        /// Only events about this patient id.
+        #[arg(long)]
+        patient: Option<String>,
+        /// Only this action (e.g. sign_in), or a prefix ending in a dot (e.g. user.).
+        #[arg(long)]
+        action: Option<String>,
+        /// From this date (YYYY-MM-DD, UTC) or time (RFC 3339), inclusive.
+        #[arg(long, value_parser = parse_time)]
+        from: Option<DateTime<Utc>>,
+        /// Up to this date or time, exclusive.
+        #[arg(long, value_parser = parse_time)]
+        to: Option<DateTime<Utc>>,
+        #[arg(long, default_value_t = 200)]
+        limit: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum SettingsCommand {
+    /// Require (or stop requiring) a TOTP second factor for a role.
+    TotpRequired {
+        #[arg(long, value_parser = parse_role)]
+        role: Role,
+        #[arg(long, action = clap::ArgAction::Set)]
+        required: bool,
+    },
+    /// Minutes of inactivity before a session locks itself.
+    IdleLock {
+        #[arg(long)]
+        minutes: u32,
+    },
+}
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    text.parse::<Role>().map_err(|e| e.to_string())
+}
+
+fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
+        .map_err(|_| format!("\"{text}\" is not a date (YYYY-MM-DD) or an RFC 3339 time"))
 }
 
 fn main() -> ExitCode {
@@ -139,29 +234,29 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 "With it, `clinic recover` sets a new administrator password if every password is lost."
             );
         }
-        Command::UnlockCheck { who } => {
-            let (_, session) = sign_in(&dir, &who)?;
+        Command::UnlockCheck => {
+            let (_, session) = sign_in(&dir, cli.user.as_deref())?;
             describe(&session);
         }
-        Command::Passwd { who } => {
+        Command::Passwd => {
             let ws = Workstation::open(&dir, clock, KdfParams::DEFAULT)?;
-            let user = who.user.unwrap_or_else(|| ws.default_user());
+            let user = cli.user.unwrap_or_else(|| ws.default_user());
             let old = secret("CLINIC_PASSWORD", &format!("Current password for {user}"))?;
             let new = new_secret("CLINIC_NEW_PASSWORD", &format!("New password for {user}"))?;
             ws.change_password(&user, &old, &new)?;
             println!("Password changed for {user}.");
         }
-        Command::Recover { who } => {
+        Command::Recover => {
             let ws = Workstation::open(&dir, clock, KdfParams::DEFAULT)?;
-            let user = who.user.unwrap_or_else(|| ws.default_user());
+            let user = cli.user.unwrap_or_else(|| ws.default_user());
             let code = secret("CLINIC_RECOVERY_CODE", "Recovery code")?;
             let new = new_secret("CLINIC_NEW_PASSWORD", &format!("New password for {user}"))?;
             ws.recover(&code, &user, &new)?;
             println!("New password set for {user}. Sign in with it now.");
         }
-        Command::Check { who } => {
-            let (_, session) = sign_in(&dir, &who)?;
-            let problems = session.store().integrity_check()?;
+        Command::Check => {
+            let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
+            let problems = session.integrity_check()?;
             if !problems.is_empty() {
                 for problem in &problems {
                     eprintln!("  {problem}");
@@ -173,15 +268,177 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             println!("Database is sound: every page authenticated, structure intact.");
         }
+        Command::User(command) => {
+            let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
+            user_command(&mut session, command)?;
+        }
+        Command::Audit(command) => {
+            let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
+            audit_command(&mut session, command)?;
+        }
+        Command::Settings(command) => {
+            let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
+            match command {
+                SettingsCommand::TotpRequired { role, required } => {
+                    session.set_totp_required(role, required)?;
+                    println!(
+                        "A second factor is {} for {role}.",
+                        if required {
+                            "now required"
+                        } else {
+                            "no longer required"
+                        }
+                    );
+                }
+                SettingsCommand::IdleLock { minutes } => {
+                    session.set_idle_lock_minutes(minutes)?;
+                    println!(
+                        "Sessions now lock after {minutes} idle minutes (from the next sign-in)."
+                    );
+                }
+            }
+        }
     }
     Ok(())
 }
 
-fn sign_in(dir: &std::path::Path, who: &Who) -> anyhow::Result<(Workstation, Session)> {
+fn user_command(session: &mut Session, command: UserCommand) -> anyhow::Result<()> {
+    match command {
+        UserCommand::Add {
+            username,
+            role,
+            display_name,
+            branches,
+            patient_id,
+        } => {
+            let password = new_secret("CLINIC_NEW_PASSWORD", &format!("Password for {username}"))?;
+            let patient = patient_id
+                .map(|id| id.parse())
+                .transpose()
+                .context("--patient-id is not a valid id")?;
+            let user = session.create_user(&NewUser {
+                display_name: display_name.unwrap_or_else(|| username.clone()),
+                password,
+                patient,
+                branches,
+                ..NewUser::new(&username, role, "")
+            })?;
+            println!("Added {} [{}] ({})", user.username, user.role, user.id);
+        }
+        UserCommand::AddEmergency { username } => {
+            let password = new_secret("CLINIC_NEW_PASSWORD", &format!("Password for {username}"))?;
+            let user = session.create_emergency_account(&username, &password)?;
+            println!(
+                "Added emergency account {} (disabled until someone opens emergency access with a reason)",
+                user.username
+            );
+        }
+        UserCommand::List => {
+            println!(
+                "{:<24} {:<16} {:<10} {:<6} NAME",
+                "USERNAME", "ROLE", "STATUS", "2FA"
+            );
+            for user in session.list_users()? {
+                let status = match (user.active, user.emergency) {
+                    (_, true) if user.emergency_until.is_some() => "emergency",
+                    (_, true) => "sealed",
+                    (true, false) => "active",
+                    (false, false) => "inactive",
+                };
+                println!(
+                    "{:<24} {:<16} {:<10} {:<6} {}",
+                    user.username,
+                    user.role.as_str(),
+                    status,
+                    if user.totp_enrolled { "yes" } else { "no" },
+                    user.display_name
+                );
+            }
+        }
+        UserCommand::Deactivate { username } => {
+            session.deactivate_user(&username)?;
+            println!("Deactivated {username}; they can no longer sign in.");
+        }
+        UserCommand::Reactivate { username } => {
+            session.reactivate_user(&username)?;
+            println!("Reactivated {username}.");
+        }
+        UserCommand::Role { username, role } => {
+            session.set_role(&username, role)?;
+            println!("{username} is now {role}.");
+        }
+    }
+    Ok(())
+}
+
+fn audit_command(session: &mut Session, command: AuditCommand) -> anyhow::Result<()> {
+    match command {
+        AuditCommand::Verify => {
+            let result = session.audit_verify()?;
+            match result.first_break {
+                None => println!(
+                    "Audit log intact: {} events from {} devices, every link verified.",
+                    result.events, result.devices
+                ),
+                Some(found) => bail!(
+                    "audit log tampered with: device {} event #{} ({}): {}",
+                    found.device_id,
+                    found.device_seq,
+                    found.event_id,
+                    found.reason
+                ),
+            }
+        }
+        AuditCommand::List {
+            by_user,
+            patient,
+            action,
+            from,
+            to,
+            limit,
+        } => {
+            let filter = AuditFilter {
+                username: by_user,
+                patient: patient
+                    .map(|p| p.parse())
+                    .transpose()
+                    .context("--patient is not a valid id")?,
+                action,
+                from,
+                to,
+                limit,
+            };
+            for e in session.audit_list(&filter)? {
+                println!(
+                    "{}  {:<16} {:<22} {:<8} {}{}",
+                    e.at,
+                    e.username.as_deref().unwrap_or("-"),
+                    e.action,
+                    e.outcome,
+                    e.entity
+                        .as_deref()
+                        .map(|entity| format!("{entity}:{} ", e.entity_id.as_deref().unwrap_or("")))
+                        .unwrap_or_default(),
+                    e.details
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn sign_in(dir: &std::path::Path, user: Option<&str>) -> anyhow::Result<(Workstation, Session)> {
     let ws = Workstation::open(dir, Arc::new(SystemClock), KdfParams::DEFAULT)?;
-    let user = who.user.clone().unwrap_or_else(|| ws.default_user());
+    let user = user.map_or_else(|| ws.default_user(), str::to_owned);
     let password = secret("CLINIC_PASSWORD", &format!("Password for {user}"))?;
-    let session = ws.unlock(&user, &password)?;
+    let code = std::env::var("CLINIC_TOTP").ok();
+    let session = match ws.sign_in(&user, &password, code.as_deref()) {
+        Err(err) if err.code() == Code::TotpRequired => {
+            let code = secret("CLINIC_TOTP", "Authenticator code")?;
+            ws.sign_in(&user, &password, Some(&code))?
+        }
+        other => other?,
+    };
     Ok((ws, session))
 }
 

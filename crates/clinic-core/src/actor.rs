@@ -7,7 +7,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::ids::{DeviceId, SessionId, UserId};
+use crate::ids::{DeviceId, PatientId, SessionId, UserId};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -78,6 +78,13 @@ pub struct Actor {
     pub role: Role,
     pub device: DeviceId,
     pub session: SessionId,
+    /// For a patient user: the one patient record they may see.
+    pub patient: Option<PatientId>,
+    /// Set for break-glass sessions: read-only doctor access until then.
+    pub emergency_until: Option<chrono::DateTime<chrono::Utc>>,
+    /// The role requires a second factor this user has not enrolled yet: until they
+    /// do, the policy refuses everything else.
+    pub must_enrol_totp: bool,
 }
 
 #[cfg(test)]

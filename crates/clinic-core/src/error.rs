@@ -21,6 +21,30 @@ pub enum Error {
     #[error("the account \"{0}\" is deactivated; ask an administrator to re-activate it")]
     UserInactive(String),
 
+    #[error("too many failed sign-ins for this account; try again after {until} (UTC)")]
+    LockedOut { until: String },
+
+    #[error("enter the 6-digit code from your authenticator app")]
+    TotpRequired,
+
+    #[error(
+        "that code is not right; check your authenticator app's clock and try the current code"
+    )]
+    BadTotpCode,
+
+    #[error(
+        "\"{0}\" is an emergency account: use Emergency access and give the reason, which every administrator will see"
+    )]
+    EmergencyAccount(String),
+
+    #[error("the session locked itself after {minutes} minutes without activity; sign in again")]
+    SessionLocked { minutes: i64 },
+
+    #[error(
+        "the emergency access period has ended; open emergency access again if it is still needed"
+    )]
+    EmergencyExpired,
+
     #[error("there is no workstation in {}: set one up first (`clinic init`)", .0.display())]
     NotInitialized(PathBuf),
 
@@ -56,8 +80,13 @@ pub enum Error {
     )]
     DatabaseCorrupt { detail: String },
 
-    #[error("you are not allowed to {action}; ask an administrator")]
-    Forbidden { action: &'static str },
+    #[error(
+        "you are not allowed to do this ({action}: {reason}); ask an administrator if you need to"
+    )]
+    Forbidden {
+        action: &'static str,
+        reason: &'static str,
+    },
 
     #[error("{field}: {message}")]
     Validation {
@@ -92,6 +121,12 @@ pub enum Code {
     BadCredentials,
     BadRecoveryCode,
     UserInactive,
+    LockedOut,
+    TotpRequired,
+    BadTotpCode,
+    EmergencyAccount,
+    SessionLocked,
+    EmergencyExpired,
     NotInitialized,
     AlreadyInitialized,
     KeyFileMissing,
@@ -111,6 +146,12 @@ impl Code {
             Code::BadCredentials => "bad_credentials",
             Code::BadRecoveryCode => "bad_recovery_code",
             Code::UserInactive => "user_inactive",
+            Code::LockedOut => "locked_out",
+            Code::TotpRequired => "totp_required",
+            Code::BadTotpCode => "bad_totp_code",
+            Code::EmergencyAccount => "emergency_account",
+            Code::SessionLocked => "session_locked",
+            Code::EmergencyExpired => "emergency_expired",
             Code::NotInitialized => "not_initialized",
             Code::AlreadyInitialized => "already_initialized",
             Code::KeyFileMissing => "key_file_missing",
@@ -131,6 +172,12 @@ impl Error {
             Error::BadCredentials => Code::BadCredentials,
             Error::BadRecoveryCode => Code::BadRecoveryCode,
             Error::UserInactive(_) => Code::UserInactive,
+            Error::LockedOut { .. } => Code::LockedOut,
+            Error::TotpRequired => Code::TotpRequired,
+            Error::BadTotpCode => Code::BadTotpCode,
+            Error::EmergencyAccount(_) => Code::EmergencyAccount,
+            Error::SessionLocked { .. } => Code::SessionLocked,
+            Error::EmergencyExpired => Code::EmergencyExpired,
             Error::NotInitialized(_) => Code::NotInitialized,
             Error::AlreadyInitialized(_) => Code::AlreadyInitialized,
             Error::KeyFileMissing(_) => Code::KeyFileMissing,
@@ -188,6 +235,12 @@ mod tests {
             (Code::BadCredentials, "bad_credentials"),
             (Code::BadRecoveryCode, "bad_recovery_code"),
             (Code::UserInactive, "user_inactive"),
+            (Code::LockedOut, "locked_out"),
+            (Code::TotpRequired, "totp_required"),
+            (Code::BadTotpCode, "bad_totp_code"),
+            (Code::EmergencyAccount, "emergency_account"),
+            (Code::SessionLocked, "session_locked"),
+            (Code::EmergencyExpired, "emergency_expired"),
             (Code::NotInitialized, "not_initialized"),
             (Code::AlreadyInitialized, "already_initialized"),
             (Code::KeyFileMissing, "key_file_missing"),

@@ -11,12 +11,16 @@ use crate::clock::Clock;
 
 /// Makes a UUIDv7 stamped with the injected clock's time.
 pub fn new_v7(clock: &dyn Clock) -> Uuid {
-    let now = clock.now();
-    let secs = u64::try_from(now.timestamp()).unwrap_or(0);
+    new_v7_at(clock.now())
+}
+
+/// Makes a UUIDv7 stamped with `at`.
+pub fn new_v7_at(at: chrono::DateTime<chrono::Utc>) -> Uuid {
+    let secs = u64::try_from(at.timestamp()).unwrap_or(0);
     Uuid::new_v7(Timestamp::from_unix(
         NoContext,
         secs,
-        now.timestamp_subsec_nanos(),
+        at.timestamp_subsec_nanos(),
     ))
 }
 
@@ -83,6 +87,9 @@ id_type!(
     SessionId,
     /// One row of the change log (idempotency key for sync).
     ChangeId,
+    PatientId,
+    AuditEventId,
+    NotificationId,
 );
 
 #[cfg(test)]

@@ -72,21 +72,9 @@ impl KeyFile {
     }
 
     pub(crate) fn save(&self, path: &Path) -> Result<()> {
-        let tmp = tmp_path(path);
         let json = serde_json::to_vec_pretty(self)
             .map_err(|e| Error::Internal(format!("encoding the key file: {e}")))?;
-        let mut file = fs::File::create(&tmp).map_err(Error::io(&tmp))?;
-        file.write_all(&json).map_err(Error::io(&tmp))?;
-        file.sync_all().map_err(Error::io(&tmp))?;
-        drop(file);
-        fs::rename(&tmp, path).map_err(Error::io(path))?;
-        if let Some(dir) = path.parent() {
-            // Make the rename itself durable.
-            if let Ok(dir) = fs::File::open(dir) {
-                let _ = dir.sync_all();
-            }
-        }
-        Ok(())
+        write_atomically(path, &json)
     }
 
     pub(crate) fn user_envelope(&self, username: &str) -> Option<&Envelope> {
@@ -113,8 +101,19 @@ impl KeyFile {
     }
 }
 
-fn tmp_path(path: &Path) -> PathBuf {
+/// Writes `bytes` to `path` so that a crash leaves the old file or the new one, never a
+/// mix: a temporary file, fsync, rename, fsync of the directory.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut name = path.file_name().unwrap_or_default().to_owned();
     name.push(".tmp");
-    path.with_file_name(name)
+    let tmp: PathBuf = path.with_file_name(name);
+    let mut file = fs::File::create(&tmp).map_err(Error::io(&tmp))?;
+    file.write_all(bytes).map_err(Error::io(&tmp))?;
+    file.sync_all().map_err(Error::io(&tmp))?;
+    drop(file);
+    fs::rename(&tmp, path).map_err(Error::io(path))?;
+    if let Some(Ok(dir)) = path.parent().map(fs::File::open) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
 }

@@ -14,26 +14,39 @@ use zeroize::Zeroizing;
 
 use crate::actor::{Actor, Role};
 use crate::clock::Clock;
+use crate::clock::to_db_time;
 use crate::envelope::{DataKey, Envelope, Holder, KdfParams, RecoveryCode, Unseal};
 use crate::error::{Error, Result};
 use crate::ids::{BranchId, DatabaseId, DeviceId, OrganisationId, SessionId, UserId};
 use crate::keyfile::KeyFile;
 use crate::money::Currency;
+use crate::session::{Session, Unlocked};
+use crate::signin_guard::SignInGuard;
 use crate::store::Store;
-use crate::store::changes::{self, WriteContext};
+use crate::store::audit::{self, Event, Outcome};
+use crate::store::changes::WriteContext;
+use crate::store::notifications;
 use crate::store::organisation::{self, ClinicInfo, NewClinic};
+use crate::store::settings;
 use crate::store::users::{self, User};
+use crate::totp;
 
 pub const DB_FILE: &str = "clinic.db";
 pub const KEY_FILE: &str = "keys.json";
+/// Sign-in failures and events recorded while the database was closed.
+pub const SIGNIN_FILE: &str = "signin.json";
+/// How long break-glass access stays open.
+pub const BREAK_GLASS_HOURS: i64 = 4;
 
-/// A user an administrator adds.
-#[derive(Debug, Clone)]
-pub struct NewUser {
-    pub username: String,
-    pub display_name: String,
-    pub role: Role,
-    pub password: Zeroizing<String>,
+enum Opening {
+    Init,
+    SignIn {
+        must_enrol: bool,
+    },
+    BreakGlass {
+        reason: String,
+        until: chrono::DateTime<chrono::Utc>,
+    },
 }
 
 /// What the person setting up a workstation provides.
@@ -155,13 +168,7 @@ impl Workstation {
             users::insert(
                 &tx,
                 &ctx,
-                &User {
-                    id: admin,
-                    username: username.clone(),
-                    display_name,
-                    role: Role::Admin,
-                    active: true,
-                },
+                &User::new(admin, username.clone(), display_name, Role::Admin),
             )?;
             tx.commit().map_err(Error::from_sqlite)?;
             store.checkpoint()?;
@@ -211,7 +218,9 @@ impl Workstation {
             clock,
             kdf,
         }));
-        let session = workstation.open_session(key, admin)?;
+        let (store, clinic) = workstation.open_store(&key)?;
+        let user = users::get(store.conn(), admin)?.ok_or(Error::BadCredentials)?;
+        let session = workstation.start_session(store, clinic, key, user, Opening::Init)?;
         Ok(Initialized {
             workstation,
             session,
@@ -255,19 +264,313 @@ impl Workstation {
         self.0.keys.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Checks the password and opens the encrypted database as that user.
+    pub(crate) fn clock(&self) -> &dyn Clock {
+        self.0.clock.as_ref()
+    }
+
+    fn guard(&self) -> SignInGuard {
+        SignInGuard::new(self.0.dir.join(SIGNIN_FILE))
+    }
+
+    pub(crate) fn has_envelope(&self, username: &str) -> bool {
+        self.keys().user_envelope(username).is_some()
+    }
+
+    /// Consecutive failed sign-ins recorded for `username` (0 after a success).
+    pub fn failed_sign_ins(&self, username: &str) -> u32 {
+        self.guard().failures(username)
+    }
+
+    /// Signs in with a password only; see [`Workstation::sign_in`].
     pub fn unlock(&self, username: &str, password: &str) -> Result<Session> {
-        let (key, user) = self.unseal_user(username, password)?;
-        self.open_session(key, user)
+        self.sign_in(username, password, None)
+    }
+
+    /// Checks the password (and the second factor, if the user has one) and opens the
+    /// encrypted database as that user. Repeated failures lock the account out for a
+    /// growing time; every attempt ends up in the audit log.
+    pub fn sign_in(
+        &self,
+        username: &str,
+        password: &str,
+        totp_code: Option<&str>,
+    ) -> Result<Session> {
+        let (store, clinic, key, user) = self.authenticate(username, password, totp_code)?;
+        if user.emergency {
+            let err = Error::EmergencyAccount(user.username.clone());
+            self.refuse(store, &clinic, &user, "emergency_account")?;
+            return Err(err);
+        }
+        let must_enrol = !user.totp_enrolled && settings::totp_required(store.conn(), user.role)?;
+        self.start_session(store, clinic, key, user, Opening::SignIn { must_enrol })
+    }
+
+    /// Break-glass emergency access: opens a pre-created emergency account for a limited
+    /// time with doctor-level read access. The reason is recorded in the audit log with a
+    /// distinct event, and every administrator is notified.
+    pub fn break_glass(
+        &self,
+        username: &str,
+        password: &str,
+        totp_code: Option<&str>,
+        reason: &str,
+    ) -> Result<Session> {
+        let reason = reason.trim();
+        if reason.chars().count() < 10 {
+            return Err(Error::validation(
+                "reason",
+                "say why emergency access is needed (at least 10 characters); administrators will read it",
+            ));
+        }
+        let (store, clinic, key, user) = self.authenticate(username, password, totp_code)?;
+        if !user.emergency {
+            self.refuse(store, &clinic, &user, "not_an_emergency_account")?;
+            return Err(Error::validation(
+                "username",
+                "this is not an emergency account; sign in normally",
+            ));
+        }
+        let until = self.0.clock.now() + chrono::Duration::hours(BREAK_GLASS_HOURS);
+        self.start_session(
+            store,
+            clinic,
+            key,
+            user,
+            Opening::BreakGlass {
+                reason: reason.to_owned(),
+                until,
+            },
+        )
+    }
+
+    /// Password, lock-out, database and second-factor checks shared by every way in.
+    fn authenticate(
+        &self,
+        username: &str,
+        password: &str,
+        totp_code: Option<&str>,
+    ) -> Result<(Store, ClinicInfo, DataKey, User)> {
+        let now = self.0.clock.now();
+        let guard = self.guard();
+        guard.check(username, now)?;
+        let (key, user_id) = match self.unseal_user(username, password) {
+            Ok(found) => found,
+            Err(Error::BadCredentials) => {
+                guard.fail(username, now, "bad_password")?;
+                return Err(Error::BadCredentials);
+            }
+            Err(other) => return Err(other),
+        };
+        let (store, clinic) = self.open_store(&key)?;
+        let user = users::get(store.conn(), user_id)?.ok_or(Error::BadCredentials)?;
+        if !user.active && !user.emergency {
+            let err = Error::UserInactive(user.username.clone());
+            self.refuse(store, &clinic, &user, "deactivated")?;
+            return Err(err);
+        }
+        if !user.branches.is_empty() && !user.branches.contains(&clinic.branch_id) {
+            self.refuse(store, &clinic, &user, "branch_not_allowed")?;
+            return Err(Error::Forbidden {
+                action: "sign_in",
+                reason: "branch_not_allowed",
+            });
+        }
+        if let Some(secret) = users::totp_secret(store.conn(), user.id)? {
+            let Some(code) = totp_code.filter(|c| !c.trim().is_empty()) else {
+                return Err(Error::TotpRequired);
+            };
+            let seconds = u64::try_from(now.timestamp()).unwrap_or(0);
+            if !totp::verify(&secret, code, seconds)? {
+                guard.fail(username, now, "bad_totp_code")?;
+                return Err(Error::BadTotpCode);
+            }
+        }
+        Ok((store, clinic, key, user))
+    }
+
+    /// Records a refused sign-in of a known user straight into the audit log.
+    fn refuse(
+        &self,
+        mut store: Store,
+        clinic: &ClinicInfo,
+        user: &User,
+        reason: &str,
+    ) -> Result<()> {
+        let now = self.0.clock.now();
+        let ctx = WriteContext {
+            device: clinic.device_id,
+            user: Some(user.id),
+            now,
+        };
+        let tx = store.transaction()?;
+        audit::append(
+            &tx,
+            &ctx,
+            None,
+            now,
+            &Event::new("sign_in", Outcome::Denied)
+                .entity("user", user.id)
+                .details(serde_json::json!({ "username": user.username, "reason": reason })),
+        )?;
+        tx.commit().map_err(Error::from_sqlite)
+    }
+
+    fn open_store(&self, key: &DataKey) -> Result<(Store, ClinicInfo)> {
+        let (salt, database_id) = {
+            let keys = self.keys();
+            (keys.database_salt.clone(), keys.database_id)
+        };
+        let store = Store::open(&self.database_path(), key, &salt)?;
+        let clinic = organisation::get(store.conn())?;
+        if clinic.database_id != database_id {
+            return Err(Error::NotOurDatabase(self.database_path()));
+        }
+        Ok((store, clinic))
+    }
+
+    /// Writes the sign-in (with any attempts recorded while the database was closed) and
+    /// hands out the session.
+    fn start_session(
+        &self,
+        mut store: Store,
+        clinic: ClinicInfo,
+        key: DataKey,
+        user: User,
+        opening: Opening,
+    ) -> Result<Session> {
+        let now = self.0.clock.now();
+        let guard = self.guard();
+        let offline = guard.pending();
+        let actor = Actor {
+            user: user.id,
+            username: user.username.clone(),
+            role: user.role,
+            device: clinic.device_id,
+            session: SessionId::new(self.0.clock.as_ref()),
+            patient: user.patient,
+            emergency_until: match &opening {
+                Opening::BreakGlass { until, .. } => Some(*until),
+                _ => None,
+            },
+            must_enrol_totp: matches!(opening, Opening::SignIn { must_enrol: true }),
+        };
+        let ctx = WriteContext {
+            device: clinic.device_id,
+            user: Some(user.id),
+            now,
+        };
+        let idle_minutes = settings::idle_lock_minutes(store.conn())?;
+        let tx = store.transaction()?;
+        for attempt in &offline {
+            let (action, outcome) = match attempt.reason.as_str() {
+                "lockout" => ("sign_in.lockout", Outcome::Failure),
+                "locked_out" => ("sign_in", Outcome::Denied),
+                "password_changed" => ("password.change", Outcome::Success),
+                "password_recovered" => ("password.recover", Outcome::Success),
+                _ => ("sign_in", Outcome::Failure),
+            };
+            audit::append(
+                &tx,
+                &ctx,
+                None,
+                attempt.at,
+                &Event::new(action, outcome).details(serde_json::json!({
+                    "username": attempt.username,
+                    "reason": attempt.reason,
+                    "recorded_offline": true,
+                })),
+            )?;
+        }
+        match &opening {
+            Opening::Init => {
+                audit::append(
+                    &tx,
+                    &ctx,
+                    Some(&actor),
+                    now,
+                    &Event::new("workstation.init", Outcome::Success),
+                )?;
+            }
+            Opening::SignIn { must_enrol } => {
+                audit::append(
+                    &tx,
+                    &ctx,
+                    Some(&actor),
+                    now,
+                    &Event::new("sign_in", Outcome::Success)
+                        .details(serde_json::json!({ "must_enrol_totp": must_enrol })),
+                )?;
+            }
+            Opening::BreakGlass { reason, until } => {
+                users::update(
+                    &tx,
+                    &ctx,
+                    user.id,
+                    &users::Update {
+                        emergency_until: Some(Some(*until)),
+                        ..users::Update::default()
+                    },
+                )?;
+                audit::append(
+                    &tx,
+                    &ctx,
+                    Some(&actor),
+                    now,
+                    &Event::new("break_glass.open", Outcome::Success)
+                        .entity("user", user.id)
+                        .details(
+                            serde_json::json!({ "reason": reason, "until": to_db_time(*until) }),
+                        ),
+                )?;
+                for admin in users::active_admins(&tx)? {
+                    notifications::insert(
+                        &tx,
+                        &ctx,
+                        admin,
+                        &notifications::New {
+                            kind: "break_glass",
+                            title: format!("Emergency access opened by {}", user.username),
+                            body: format!(
+                                "Reason given: {reason}. Access ends at {} UTC.",
+                                until.format("%Y-%m-%d %H:%M")
+                            ),
+                            entity: Some("user"),
+                            entity_id: Some(user.id.to_string()),
+                        },
+                    )?;
+                }
+            }
+        }
+        tx.commit().map_err(Error::from_sqlite)?;
+        guard.succeeded(&user.username, offline.len())?;
+        Ok(Session {
+            unlocked: Some(Unlocked { store, key }),
+            actor,
+            clinic,
+            workstation: self.clone(),
+            last_activity: now,
+            idle_limit: chrono::Duration::minutes(i64::from(idle_minutes)),
+        })
     }
 
     /// Re-seals one user's envelope under a new password. The database is not opened or
     /// written: its key does not change.
     pub fn change_password(&self, username: &str, old: &str, new: &str) -> Result<()> {
-        let (key, user) = self.unseal_user(username, old)?;
+        let now = self.0.clock.now();
+        let guard = self.guard();
+        guard.check(username, now)?;
+        let (key, user) = match self.unseal_user(username, old) {
+            Ok(found) => found,
+            Err(Error::BadCredentials) => {
+                guard.fail(username, now, "bad_password")?;
+                return Err(Error::BadCredentials);
+            }
+            Err(other) => return Err(other),
+        };
         let canonical = self.envelope_username(username)?;
         check_new_password(&canonical, new)?;
-        self.reseal_user(&key, user, &canonical, new)
+        self.reseal_user(&key, user, &canonical, new)?;
+        guard.note(&canonical, now, "password_changed")
     }
 
     /// Uses the recovery code to set a new password for `username` (normally the admin).
@@ -310,7 +613,9 @@ impl Workstation {
         let store = Store::open(&self.database_path(), &key, &salt)?;
         users::get(store.conn(), user)?.ok_or(Error::BadCredentials)?;
         drop(store);
-        self.reseal_user(&key, user, &canonical, new_password)
+        self.reseal_user(&key, user, &canonical, new_password)?;
+        self.guard()
+            .note(&canonical, self.0.clock.now(), "password_recovered")
     }
 
     fn envelope_username(&self, username: &str) -> Result<String> {
@@ -322,7 +627,7 @@ impl Workstation {
 
     /// Seals `key` for `user` under `password` and writes the key file. The new file is
     /// saved before the in-memory copy changes, so a failed write changes nothing.
-    fn reseal_user(
+    pub(crate) fn reseal_user(
         &self,
         key: &DataKey,
         user: UserId,
@@ -379,135 +684,9 @@ impl Workstation {
             }),
         }
     }
-
-    fn open_session(&self, key: DataKey, user: UserId) -> Result<Session> {
-        let (salt, database_id) = {
-            let keys = self.keys();
-            (keys.database_salt.clone(), keys.database_id)
-        };
-        let store = Store::open(&self.database_path(), &key, &salt)?;
-        let clinic = organisation::get(store.conn())?;
-        if clinic.database_id != database_id {
-            return Err(Error::NotOurDatabase(self.database_path()));
-        }
-        let user = users::get(store.conn(), user)?.ok_or(Error::BadCredentials)?;
-        if !user.active {
-            return Err(Error::UserInactive(user.username));
-        }
-        let actor = Actor {
-            user: user.id,
-            username: user.username,
-            role: user.role,
-            device: clinic.device_id,
-            session: SessionId::new(self.0.clock.as_ref()),
-        };
-        Ok(Session {
-            store,
-            actor,
-            clinic,
-            key,
-            workstation: self.clone(),
-        })
-    }
 }
 
-/// An unlocked workstation: the open encrypted store and the signed-in actor. Dropping
-/// it (or calling [`Session::lock`]) closes the database, and SQLCipher wipes its copy of
-/// the key; the core keeps no other copy.
-pub struct Session {
-    store: Store,
-    actor: Actor,
-    clinic: ClinicInfo,
-    /// Kept to seal envelopes for new users; wiped when the session is dropped.
-    key: DataKey,
-    workstation: Workstation,
-}
-
-impl std::fmt::Debug for Session {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Session")
-            .field("actor", &self.actor)
-            .finish_non_exhaustive()
-    }
-}
-
-impl Session {
-    pub fn actor(&self) -> &Actor {
-        &self.actor
-    }
-
-    pub fn clinic(&self) -> &ClinicInfo {
-        &self.clinic
-    }
-
-    pub fn store(&self) -> &Store {
-        &self.store
-    }
-
-    pub fn clock(&self) -> &dyn Clock {
-        self.workstation.0.clock.as_ref()
-    }
-
-    pub fn workstation(&self) -> &Workstation {
-        &self.workstation
-    }
-
-    fn write_context(&self) -> WriteContext {
-        WriteContext {
-            device: self.actor.device,
-            user: Some(self.actor.user),
-            now: self.clock().now(),
-        }
-    }
-
-    /// Creates a user with their own key envelope. Only administrators may.
-    ///
-    /// The envelope is written to the key file before the database transaction commits:
-    /// if the commit then fails, the stray envelope names a user the database does not
-    /// have, and unlocking with it is refused.
-    pub fn create_user(&mut self, new: &NewUser) -> Result<User> {
-        if self.actor.role != Role::Admin {
-            return Err(Error::Forbidden {
-                action: "create users",
-            });
-        }
-        let username = validate_username(&new.username)?;
-        let display_name = validate_name("display_name", &new.display_name)?;
-        check_new_password(&username, &new.password)?;
-        if self.workstation.keys().user_envelope(&username).is_some() {
-            return Err(Error::validation(
-                "username",
-                format!("the user name \"{username}\" is already taken; choose another"),
-            ));
-        }
-        let user = User {
-            id: UserId::new(self.clock()),
-            username,
-            display_name,
-            role: new.role,
-            active: true,
-        };
-        let ctx = self.write_context();
-        let tx = self.store.transaction()?;
-        users::insert(&tx, &ctx, &user)?;
-        self.workstation
-            .reseal_user(&self.key, user.id, &user.username, &new.password)?;
-        tx.commit().map_err(Error::from_sqlite)?;
-        Ok(user)
-    }
-
-    /// Changes waiting to be pushed to the sync server, oldest first.
-    pub fn pending_changes(&self, limit: usize) -> Result<Vec<changes::Change>> {
-        changes::pending(self.store.conn(), limit)
-    }
-
-    /// Closes the database and forgets the key.
-    pub fn lock(self) {
-        drop(self);
-    }
-}
-
-fn validate_name(field: &'static str, value: &str) -> Result<String> {
+pub(crate) fn validate_name(field: &'static str, value: &str) -> Result<String> {
     let trimmed = value.trim();
     if trimmed.is_empty() {
         return Err(Error::validation(field, "must not be empty"));
@@ -575,7 +754,8 @@ pub(crate) fn validate_username(name: &str) -> Result<String> {
     }
 }
 
-/// The minimum a new password must meet.
+/// The password policy: 10 to 1024 characters, not containing the user name, not one
+/// of the passwords attackers try first.
 pub(crate) fn check_new_password(username: &str, password: &str) -> Result<()> {
     let length = password.chars().count();
     if length < 10 {
@@ -590,11 +770,84 @@ pub(crate) fn check_new_password(username: &str, password: &str) -> Result<()> {
             "must be at most 1024 characters long",
         ));
     }
-    if password.to_lowercase().contains(&username.to_lowercase()) {
+    let lower = password.to_lowercase();
+    if lower.contains(&username.to_lowercase()) {
         return Err(Error::validation(
             "password",
             "must not contain the user name",
         ));
     }
+    let squashed: String = lower.chars().filter(|c| c.is_alphanumeric()).collect();
+    let one_char = squashed.chars().all(|c| squashed.starts_with(c));
+    if one_char || COMMON_PASSWORDS.iter().any(|common| squashed == *common) {
+        return Err(Error::validation(
+            "password",
+            "is one of the passwords attackers try first; choose a phrase of several words",
+        ));
+    }
     Ok(())
 }
+
+/// Passwords long enough to pass the length rule that attackers still try first
+/// (compared after lower-casing and dropping punctuation).
+const COMMON_PASSWORDS: &[&str] = &[
+    "1234567890",
+    "12345678910",
+    "123456789012",
+    "0123456789",
+    "9876543210",
+    "1q2w3e4r5t",
+    "1qaz2wsx3edc",
+    "qwertyuiop",
+    "qwerty123456",
+    "qwertyuiop123",
+    "asdfghjkl1",
+    "zxcvbnm123",
+    "password12",
+    "password123",
+    "password1234",
+    "passw0rd123",
+    "p4ssw0rd123",
+    "password2024",
+    "password2025",
+    "password2026",
+    "iloveyou123",
+    "iloveyou12",
+    "letmein123",
+    "welcome123",
+    "welcome1234",
+    "administrator",
+    "admin12345",
+    "admin123456",
+    "changeme123",
+    "trustno1234",
+    "abc1234567",
+    "abcdefghij",
+    "abcdefghijk",
+    "football123",
+    "baseball123",
+    "sunshine123",
+    "princess123",
+    "dragon12345",
+    "monkey12345",
+    "master12345",
+    "superman123",
+    "starwars123",
+    "michael123",
+    "jennifer123",
+    "whatever123",
+    "computer123",
+    "internet123",
+    "samsung123",
+    "doctor12345",
+    "hospital123",
+    "clinic12345",
+    "medical123",
+    "nurse12345",
+    "health1234",
+    "qazwsxedcrfv",
+    "1q2w3e4r5t6y",
+    "aaaaaaaaaa1",
+    "azertyuiop",
+    "secret12345",
+];

@@ -148,3 +148,123 @@ fn passwd_and_recover_change_which_password_unlocks() {
     assert!(check.status.success(), "{}", stderr(&check));
     assert!(stdout(&check).contains("sound"));
 }
+
+fn run_script(dir: &Path, script: &str) -> Output {
+    Command::new("bash")
+        .arg("-c")
+        .arg(format!("set -euo pipefail\n{script}"))
+        .env("CLINIC", env!("CARGO_BIN_EXE_clinic"))
+        .env("CLINIC_DATA_DIR", dir)
+        .env_remove("CLINIC_USER")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn user_and_audit_commands_work_from_a_script() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_script(
+        &dir.path().join("ws"),
+        r#"
+        export CLINIC_PASSWORD='a long clinic secret'
+        "$CLINIC" init --clinic-name 'Hillside' --admin-user boss > /dev/null
+        CLINIC_NEW_PASSWORD='tea kettle morning' "$CLINIC" user add --username amy --role nurse --branch BR01
+        CLINIC_NEW_PASSWORD='sealed drawer phrase' "$CLINIC" user add-emergency --username glass1
+        "$CLINIC" user role --username amy --role doctor
+        "$CLINIC" user deactivate --username amy
+        "$CLINIC" user list
+        "$CLINIC" settings idle-lock --minutes 5
+        "$CLINIC" audit verify
+        echo "--- audit"
+        "$CLINIC" audit list --action user.
+        echo "--- refused"
+        CLINIC_PASSWORD='tea kettle morning' "$CLINIC" unlock-check --user amy || echo "amy refused: $?"
+        "#,
+    );
+    let text = stdout(&out);
+    assert!(out.status.success(), "{}\n{text}", stderr(&out));
+    let list = text.split("--- audit").next().unwrap();
+    assert!(
+        list.contains("amy") && list.contains("doctor") && list.contains("inactive"),
+        "{list}"
+    );
+    assert!(list.contains("glass1") && list.contains("sealed"), "{list}");
+    assert!(text.contains("Audit log intact"), "{text}");
+    let audit = text.split("--- audit").nth(1).unwrap();
+    for action in [
+        "user.create",
+        "user.create_emergency",
+        "user.role",
+        "user.deactivate",
+    ] {
+        assert!(audit.contains(action), "{action} listed: {audit}");
+    }
+    assert!(text.contains("amy refused: 1"), "{text}");
+    assert!(
+        stderr(&out).contains("error[user_inactive]"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_nurse_cannot_use_admin_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_script(
+        &dir.path().join("ws"),
+        r#"
+        export CLINIC_PASSWORD='a long clinic secret'
+        "$CLINIC" init --clinic-name 'Hillside' --admin-user boss > /dev/null
+        CLINIC_NEW_PASSWORD='tea kettle morning' "$CLINIC" user add --username amy --role nurse
+        export CLINIC_PASSWORD='tea kettle morning'
+        "$CLINIC" --user amy user list
+        "#,
+    );
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("error[forbidden]"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn audit_verify_exits_non_zero_naming_the_row_edited_by_hand() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws_dir = dir.path().join("ws");
+    let init = clinic(
+        &ws_dir,
+        &["init", "--clinic-name", "C", "--admin-user", "boss"],
+        &[("CLINIC_PASSWORD", "a long clinic secret")],
+    );
+    assert!(init.status.success(), "{}", stderr(&init));
+    {
+        // An attacker who knows a password opens the database and rewrites history.
+        let ws = clinic_core::Workstation::open(
+            &ws_dir,
+            std::sync::Arc::new(clinic_core::SystemClock),
+            clinic_core::KdfParams::DEFAULT,
+        )
+        .unwrap();
+        let mut session = ws.unlock("boss", "a long clinic secret").unwrap();
+        session
+            .raw_connection()
+            .unwrap()
+            .execute_batch(
+                "DROP TRIGGER audit_log_no_update;
+                 UPDATE audit_log SET outcome = 'failure' WHERE device_seq = 1;",
+            )
+            .unwrap();
+    }
+    let verify = clinic(
+        &ws_dir,
+        &["audit", "verify"],
+        &[("CLINIC_PASSWORD", "a long clinic secret")],
+    );
+    assert_eq!(verify.status.code(), Some(1), "{}", stdout(&verify));
+    let err = stderr(&verify);
+    assert!(
+        err.contains("tampered") && err.contains("event #1"),
+        "{err}"
+    );
+}

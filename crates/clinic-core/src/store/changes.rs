@@ -20,13 +20,21 @@ pub enum SyncedTable {
     Organisation,
     Branches,
     Users,
+    UserBranches,
+    RoleSettings,
+    Notifications,
+    AuditLog,
 }
 
 impl SyncedTable {
-    pub const ALL: [SyncedTable; 3] = [
+    pub const ALL: [SyncedTable; 7] = [
         SyncedTable::Organisation,
         SyncedTable::Branches,
         SyncedTable::Users,
+        SyncedTable::UserBranches,
+        SyncedTable::RoleSettings,
+        SyncedTable::Notifications,
+        SyncedTable::AuditLog,
     ];
 
     pub fn name(self) -> &'static str {
@@ -34,6 +42,10 @@ impl SyncedTable {
             SyncedTable::Organisation => "organisation",
             SyncedTable::Branches => "branches",
             SyncedTable::Users => "users",
+            SyncedTable::UserBranches => "user_branches",
+            SyncedTable::RoleSettings => "role_settings",
+            SyncedTable::Notifications => "notifications",
+            SyncedTable::AuditLog => "audit_log",
         }
     }
 }

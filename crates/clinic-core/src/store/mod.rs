@@ -6,8 +6,11 @@
 //! encrypts WAL frames with the same key) and the embedded migrations run. Temporary
 //! tables and sort spills stay in memory (`temp_store = MEMORY`), never in plaintext files.
 
+pub mod audit;
 pub mod changes;
+pub mod notifications;
 pub mod organisation;
+pub mod settings;
 pub mod users;
 
 use std::fs;
@@ -137,10 +140,9 @@ impl Store {
 
     /// SQLCipher's per-database salt (hex), which is also the file's first 16 bytes.
     pub(crate) fn cipher_salt(&self) -> Result<String> {
-        Ok(self
-            .conn
+        self.conn
             .query_row("PRAGMA cipher_salt", [], |r| r.get::<_, String>(0))
-            .map_err(Error::from_sqlite)?)
+            .map_err(Error::from_sqlite)
     }
 
     pub(crate) fn conn(&self) -> &Connection {

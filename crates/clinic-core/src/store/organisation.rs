@@ -113,3 +113,14 @@ pub(crate) fn get(conn: &rusqlite::Connection) -> Result<ClinicInfo> {
     )
     .map_err(Error::from_sqlite)
 }
+
+pub(crate) fn branch_by_code(conn: &rusqlite::Connection, code: &str) -> Result<Option<BranchId>> {
+    use rusqlite::OptionalExtension as _;
+    conn.query_row(
+        "SELECT id FROM branches WHERE code = ?1",
+        [code.trim().to_ascii_uppercase()],
+        |r| r.get(0),
+    )
+    .optional()
+    .map_err(Error::from_sqlite)
+}

@@ -1,3 +1,7 @@
-//! Integration tests of the encrypted workstation store through the public core API.
+//! Integration tests of the core through its public API.
 
+mod audit;
+mod identity;
+mod policy;
 mod store;
+mod support;

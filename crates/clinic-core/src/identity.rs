@@ -1,0 +1,342 @@
+//! Managing people's access: user accounts, roles, branches, second factors, clinic-wide
+//! sign-in settings and break-glass accounts. Administrators only, except enrolling
+//! one's own second factor. Users are never deleted.
+
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+use crate::actor::Role;
+use crate::error::{Error, Result};
+use crate::ids::{PatientId, UserId};
+use crate::policy::{Action, Target};
+use crate::session::Session;
+use crate::store::audit::{self, Event, Outcome};
+use crate::store::organisation;
+use crate::store::settings;
+use crate::store::users::{self, Update, User};
+use crate::totp;
+use crate::workstation::{check_new_password, validate_name, validate_username};
+
+/// A user an administrator adds.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub password: Zeroizing<String>,
+    /// Required for (and only for) a patient user.
+    pub patient: Option<PatientId>,
+    /// Branch codes the user may work at; empty means every branch.
+    pub branches: Vec<String>,
+}
+
+impl NewUser {
+    pub fn new(username: &str, role: Role, password: &str) -> Self {
+        Self {
+            username: username.into(),
+            display_name: username.into(),
+            role,
+            password: Zeroizing::new(password.into()),
+            patient: None,
+            branches: Vec::new(),
+        }
+    }
+}
+
+/// A second factor being set up: show the secret (or the link as a QR code) to the
+/// user, then confirm with a code from their app.
+#[derive(Debug, Clone, Serialize)]
+pub struct TotpEnrolment {
+    pub secret: String,
+    pub uri: String,
+}
+
+impl Session {
+    /// Creates a user with their own key envelope.
+    ///
+    /// The envelope is written to the key file before the database transaction commits:
+    /// if the commit then fails, the stray envelope names a user the database does not
+    /// have, and signing in with it is refused.
+    pub fn create_user(&mut self, new: &NewUser) -> Result<User> {
+        self.authorize(Action::UserManage, Target::Any)?;
+        self.insert_user(new, false)
+    }
+
+    /// Creates a disabled break-glass account with doctor-level read access, to be opened
+    /// only through [`crate::Workstation::break_glass`] with a reason.
+    pub fn create_emergency_account(&mut self, username: &str, password: &str) -> Result<User> {
+        self.authorize(Action::EmergencyAccountManage, Target::Any)?;
+        let mut new = NewUser::new(username, Role::Doctor, password);
+        new.display_name = format!("Emergency access ({username})");
+        self.insert_user(&new, true)
+    }
+
+    fn insert_user(&mut self, new: &NewUser, emergency: bool) -> Result<User> {
+        let username = validate_username(&new.username)?;
+        let display_name = validate_name("display_name", &new.display_name)?;
+        check_new_password(&username, &new.password)?;
+        if (new.role == Role::Patient) != new.patient.is_some() {
+            return Err(Error::validation(
+                "patient",
+                "a patient user must be linked to their patient record, and only a patient user",
+            ));
+        }
+        if self.workstation.has_envelope(&username) {
+            return Err(Error::validation(
+                "username",
+                format!("the user name \"{username}\" is already taken; choose another"),
+            ));
+        }
+        let actor = self.actor.clone();
+        let now = self.now();
+        let workstation = self.workstation.clone();
+        let id = UserId::new(workstation.clock());
+        let unlocked = self.live()?;
+        let mut branches = Vec::new();
+        for code in &new.branches {
+            branches.push(
+                organisation::branch_by_code(unlocked.store.conn(), code)?.ok_or_else(|| {
+                    Error::validation("branches", format!("there is no branch with code {code}"))
+                })?,
+            );
+        }
+        let mut user = User::new(id, username, display_name, new.role);
+        user.patient = new.patient;
+        user.emergency = emergency;
+        user.active = !emergency;
+        user.branches = branches;
+        let ctx = crate::store::changes::WriteContext {
+            device: actor.device,
+            user: Some(actor.user),
+            now,
+        };
+        let tx = unlocked.store.transaction()?;
+        users::insert(&tx, &ctx, &user)?;
+        audit::append(
+            &tx,
+            &ctx,
+            Some(&actor),
+            now,
+            &Event::new(
+                if emergency {
+                    "user.create_emergency"
+                } else {
+                    "user.create"
+                },
+                Outcome::Success,
+            )
+            .entity("user", user.id)
+            .details(serde_json::json!({
+                "username": user.username,
+                "role": user.role.as_str(),
+                "branches": new.branches,
+            })),
+        )?;
+        workstation.reseal_user(&unlocked.key, user.id, &user.username, &new.password)?;
+        tx.commit().map_err(Error::from_sqlite)?;
+        Ok(user)
+    }
+
+    pub fn list_users(&mut self) -> Result<Vec<User>> {
+        self.authorize(Action::UserManage, Target::Any)?;
+        users::list(self.live()?.store.conn())
+    }
+
+    pub fn deactivate_user(&mut self, username: &str) -> Result<User> {
+        self.change_user(username, "user.deactivate", |user| {
+            Ok(Update {
+                active: Some(false),
+                emergency_until: user.emergency.then_some(None),
+                ..Update::default()
+            })
+        })
+    }
+
+    pub fn reactivate_user(&mut self, username: &str) -> Result<User> {
+        self.change_user(username, "user.reactivate", |user| {
+            if user.emergency {
+                return Err(Error::validation(
+                    "username",
+                    "emergency accounts stay disabled; they open only through emergency access",
+                ));
+            }
+            Ok(Update {
+                active: Some(true),
+                ..Update::default()
+            })
+        })
+    }
+
+    pub fn set_role(&mut self, username: &str, role: Role) -> Result<User> {
+        self.change_user(username, "user.role", |user| {
+            if user.role == Role::Patient || role == Role::Patient {
+                return Err(Error::validation(
+                    "role",
+                    "patient accounts are linked to a patient record; make a new account instead",
+                ));
+            }
+            if user.emergency {
+                return Err(Error::validation(
+                    "role",
+                    "emergency accounts always have doctor-level read access",
+                ));
+            }
+            Ok(Update {
+                role: Some(role),
+                ..Update::default()
+            })
+        })
+    }
+
+    /// Limits a user to some branches (codes); empty means every branch.
+    pub fn set_user_branches(&mut self, username: &str, codes: &[String]) -> Result<User> {
+        self.authorize(Action::UserManage, Target::Any)?;
+        let username = username.to_owned();
+        let codes = codes.to_vec();
+        self.transact(move |tx, ctx, actor| {
+            let user =
+                users::find_by_username(tx, &username)?.ok_or_else(|| no_such_user(&username))?;
+            let mut ids = Vec::new();
+            for code in &codes {
+                ids.push(organisation::branch_by_code(tx, code)?.ok_or_else(|| {
+                    Error::validation("branches", format!("there is no branch with code {code}"))
+                })?);
+            }
+            users::set_branches(tx, ctx, user.id, &ids)?;
+            audit::append(
+                tx,
+                ctx,
+                Some(actor),
+                ctx.now,
+                &Event::new("user.branches", Outcome::Success)
+                    .entity("user", user.id)
+                    .details(serde_json::json!({ "branches": codes })),
+            )?;
+            users::get(tx, user.id)?.ok_or_else(|| no_such_user(&username))
+        })
+    }
+
+    fn change_user(
+        &mut self,
+        username: &str,
+        action: &'static str,
+        update: impl FnOnce(&User) -> Result<Update>,
+    ) -> Result<User> {
+        self.authorize(Action::UserManage, Target::Any)?;
+        let username = username.to_owned();
+        self.transact(move |tx, ctx, actor| {
+            let user =
+                users::find_by_username(tx, &username)?.ok_or_else(|| no_such_user(&username))?;
+            let change = update(&user)?;
+            let removes_admin = user.role == Role::Admin
+                && user.active
+                && (change.active == Some(false) || change.role.is_some_and(|r| r != Role::Admin));
+            if removes_admin && users::active_admins(tx)?.len() <= 1 {
+                return Err(Error::validation(
+                    "username",
+                    "this is the last active administrator; make another administrator first",
+                ));
+            }
+            users::update(tx, ctx, user.id, &change)?;
+            audit::append(
+                tx,
+                ctx,
+                Some(actor),
+                ctx.now,
+                &Event::new(action, Outcome::Success)
+                    .entity("user", user.id)
+                    .details(serde_json::json!({
+                        "username": user.username,
+                        "role": change.role.map(Role::as_str),
+                        "active": change.active,
+                    })),
+            )?;
+            users::get(tx, user.id)?.ok_or_else(|| no_such_user(&username))
+        })
+    }
+
+    /// Makes a second factor compulsory (or not) for everyone with `role`.
+    pub fn set_totp_required(&mut self, role: Role, required: bool) -> Result<()> {
+        self.authorize(Action::SettingsManage, Target::Any)?;
+        self.transact(|tx, ctx, actor| {
+            settings::set_totp_required(tx, ctx, role, required)?;
+            audit::append(
+                tx,
+                ctx,
+                Some(actor),
+                ctx.now,
+                &Event::new("settings.totp_required", Outcome::Success)
+                    .details(serde_json::json!({ "role": role.as_str(), "required": required })),
+            )?;
+            Ok(())
+        })
+    }
+
+    /// Sets how many idle minutes lock a session (1 to 240); applies from the next sign-in.
+    pub fn set_idle_lock_minutes(&mut self, minutes: u32) -> Result<()> {
+        self.authorize(Action::SettingsManage, Target::Any)?;
+        let organisation = self.clinic.organisation_id;
+        self.transact(|tx, ctx, actor| {
+            settings::set_idle_lock_minutes(tx, ctx, organisation, minutes)?;
+            audit::append(
+                tx,
+                ctx,
+                Some(actor),
+                ctx.now,
+                &Event::new("settings.idle_lock", Outcome::Success)
+                    .details(serde_json::json!({ "minutes": minutes })),
+            )?;
+            Ok(())
+        })
+    }
+
+    /// A fresh secret for the signed-in user's authenticator app. Nothing is stored until
+    /// [`Session::enrol_totp`] confirms it with a code.
+    pub fn begin_totp_enrolment(&mut self) -> Result<TotpEnrolment> {
+        self.live()?;
+        let secret = totp::generate_secret()?;
+        let uri = totp::provisioning_uri(&secret, &self.clinic.name, &self.actor.username);
+        Ok(TotpEnrolment { secret, uri })
+    }
+
+    /// Turns on the second factor for the signed-in user, proven by a current code.
+    pub fn enrol_totp(&mut self, secret: &str, code: &str) -> Result<()> {
+        let now = self.now();
+        let seconds = u64::try_from(now.timestamp()).unwrap_or(0);
+        if totp::base32_decode(secret).is_none_or(|k| k.len() < 10) {
+            return Err(Error::validation(
+                "secret",
+                "that is not a valid authenticator secret",
+            ));
+        }
+        if !totp::verify(secret, code, seconds)? {
+            return Err(Error::BadTotpCode);
+        }
+        let secret = secret.to_owned();
+        self.transact(|tx, ctx, actor| {
+            users::update(
+                tx,
+                ctx,
+                actor.user,
+                &Update {
+                    totp_secret: Some(Some(secret)),
+                    ..Update::default()
+                },
+            )?;
+            audit::append(
+                tx,
+                ctx,
+                Some(actor),
+                ctx.now,
+                &Event::new("user.totp_enrol", Outcome::Success).entity("user", actor.user),
+            )?;
+            Ok(())
+        })?;
+        self.actor.must_enrol_totp = false;
+        Ok(())
+    }
+}
+
+fn no_such_user(username: &str) -> Error {
+    Error::validation("username", format!("there is no user \"{username}\""))
+}
