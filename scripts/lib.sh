@@ -4,7 +4,7 @@
 # Packages a fresh Debian 12 / Ubuntu 22.04+ machine needs to build and test everything.
 CLINIC_APT_PACKAGES=(
   build-essential pkg-config libssl-dev curl
-  libwebkit2gtk-4.1-dev librsvg2-dev libayatana-appindicator3-dev
+  libwebkit2gtk-4.1-dev
   xvfb xdotool imagemagick webkit2gtk-driver poppler-utils
   postgresql
 )
@@ -38,10 +38,17 @@ ensure_rust() {
   fi
 }
 
+# The front end builds with Node.js 18.19 or newer (Debian 12's own nodejs is 18.19).
 ensure_node() {
   if ! command -v npm >/dev/null 2>&1; then
     log "installing Node.js and npm from Debian's packages"
     ensure_apt_packages nodejs npm
+  fi
+  local version
+  version=$(node -p 'process.versions.node')
+  if ! node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>18||(a==18&&b>=19)?0:1)'; then
+    echo "Node.js $version is too old: the user interface needs 18.19 or newer" >&2
+    exit 1
   fi
 }
 

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Builds and opens the desktop app. With no workstation yet in the data directory, it
-# sets up a demo clinic (sign in as admin / demo-admin-2026). Installs what is missing.
+# sets up a demo clinic (sign in as admin / demo-clinic-2026). Installs what is missing.
 # Usage: scripts/run-app.sh            (data in ~/.local/share/clinic)
 #        CLINIC_DATA_DIR=/some/dir scripts/run-app.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
 
-ensure_apt_packages build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev librsvg2-dev
+ensure_apt_packages build-essential pkg-config libssl-dev libwebkit2gtk-4.1-dev
 ensure_rust
 build_ui
 log "building the desktop app (release; the first build takes several minutes)"

@@ -1,0 +1,35 @@
+//! Generates the Tauri context inputs: reads `tauri.conf.json`, the capabilities and the
+//! permissions of the app's own commands (each command gets an `allow-…` permission that
+//! `capabilities/main.json` must grant, so a command the UI does not list stays closed).
+
+use std::path::Path;
+
+/// The app's commands, as registered in `src/main.rs`.
+const COMMANDS: &[&str] = &[
+    "app_state",
+    "set_up_workstation",
+    "sign_in",
+    "sign_out",
+    "lock",
+    "ui_ready",
+];
+
+fn main() {
+    // `generate_context!` embeds `ui/dist` when the crate compiles, so a rebuilt UI must
+    // make the crate compile again: rerunning this script does that.
+    println!("cargo:rerun-if-changed=../ui/dist");
+    if std::env::var_os("CARGO_FEATURE_CUSTOM_PROTOCOL").is_some()
+        && !Path::new("../ui/dist/index.html").is_file()
+    {
+        panic!(
+            "ui/dist/index.html is missing: build the user interface first \
+             (`cd ui && npm ci && npm run build`), or build without the \
+             `custom-protocol` feature to use the Vite dev server"
+        );
+    }
+    let attributes = tauri_build::Attributes::new()
+        .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS));
+    if let Err(err) = tauri_build::try_build(attributes) {
+        panic!("tauri-build failed: {err:#}");
+    }
+}

@@ -1,0 +1,76 @@
+//! The clinic desktop shell: one Tauri window showing the Svelte UI in `ui/`, over
+//! clinic-core. See `shell.rs` for the state and `commands.rs` for the IPC surface.
+
+// No console window next to the app on Windows release builds.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod dto;
+mod shell;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clinic_core::{Clock, KdfParams, SystemClock};
+use tauri::{Manager, RunEvent};
+
+use crate::shell::Shell;
+
+fn main() -> ExitCode {
+    let Some(data_dir) = shell::resolve_data_dir(|name| std::env::var_os(name)) else {
+        eprintln!(
+            "clinic-desktop: cannot tell where to keep the clinic data: set CLINIC_DATA_DIR \
+             (or HOME) and start again"
+        );
+        return ExitCode::from(2);
+    };
+    let demo = shell::demo_enabled(std::env::var_os("CLINIC_DEMO"));
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let kdf = KdfParams::DEFAULT;
+
+    if demo {
+        match shell::ensure_demo_workstation(&data_dir, clock.clone(), kdf) {
+            Ok(true) => println!(
+                "clinic-desktop: demo workstation created in {}",
+                data_dir.display()
+            ),
+            Ok(false) => {}
+            Err(err) => {
+                eprintln!("clinic-desktop: could not create the demo workstation: {err}");
+                return ExitCode::FAILURE;
+            }
+        }
+    }
+
+    let shell = Arc::new(Shell::new(data_dir, demo, clock, kdf));
+    println!(
+        "clinic-desktop: data directory {}",
+        shell.data_dir().display()
+    );
+
+    let app = tauri::Builder::default()
+        .manage(shell)
+        .invoke_handler(tauri::generate_handler![
+            commands::app_state,
+            commands::set_up_workstation,
+            commands::sign_in,
+            commands::sign_out,
+            commands::lock,
+            commands::ui_ready,
+        ])
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(app) => app,
+        Err(err) => {
+            eprintln!("clinic-desktop: could not open the window: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    app.run(|handle, event| {
+        if let RunEvent::Exit = event {
+            // Close the database and forget the key before the process goes.
+            handle.state::<Arc<Shell>>().lock();
+        }
+    });
+    ExitCode::SUCCESS
+}
