@@ -25,9 +25,14 @@ as_root su postgres -c "psql -q -p $pg_port -tAc \"SELECT 1 FROM pg_roles WHERE 
   || as_root su postgres -c "psql -q -p $pg_port -c \"CREATE ROLE clinic_test LOGIN SUPERUSER PASSWORD 'clinic_test'\""
 export CLINIC_TEST_DATABASE_URL="postgres://clinic_test:clinic_test@127.0.0.1:$pg_port/postgres"
 
+results=$(mktemp)
+trap 'rm -f "$results"' EXIT
+
 build_ui
 log "checking the user interface (svelte-check, vitest)"
-(cd ui && npm run --silent check && npm run --silent test)
+(cd ui && npm run --silent check && npm run --silent test -- --reporter=default --reporter=json --outputFile="$results.vitest.json")
+ui_passed=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["numPassedTests"])' "$results.vitest.json")
+rm -f "$results.vitest.json"
 
 log "cargo fmt --check"
 cargo fmt --all -- --check
@@ -39,10 +44,12 @@ log "cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
 log "cargo test"
-cargo test --workspace --locked
+cargo test --workspace --locked 2>&1 | tee "$results"
+rust_passed=$(awk '/^test result: ok\./ {sum += $4} END {print sum + 0}' "$results")
 
 log "building the desktop app and checking its window under Xvfb"
 cargo build -p clinic-desktop --locked
 scripts/screenshot-login.sh "$CARGO_TARGET_DIR/debug/clinic-desktop" "$CARGO_TARGET_DIR/screenshots/login.png"
 
 log "all tests passed"
+echo "summary: $((rust_passed + ui_passed + 1)) passed, 0 failed"

@@ -88,6 +88,18 @@ pub enum Error {
         reason: &'static str,
     },
 
+    #[error(
+        "this patient may already be registered (record {}); open that record, or confirm that this is a different person",
+        records.join(", ")
+    )]
+    PossibleDuplicate { records: Vec<String> },
+
+    #[error("that time is no longer free for {who}; pick another slot")]
+    SlotTaken { who: &'static str },
+
+    #[error("the appointment is {from}; it cannot become {to}")]
+    InvalidTransition { from: String, to: &'static str },
+
     #[error("{field}: {message}")]
     Validation {
         field: &'static str,
@@ -135,6 +147,9 @@ pub enum Code {
     NotOurDatabase,
     DatabaseCorrupt,
     Forbidden,
+    PossibleDuplicate,
+    SlotTaken,
+    InvalidTransition,
     Validation,
     Internal,
 }
@@ -160,6 +175,9 @@ impl Code {
             Code::NotOurDatabase => "not_our_database",
             Code::DatabaseCorrupt => "database_corrupt",
             Code::Forbidden => "forbidden",
+            Code::PossibleDuplicate => "possible_duplicate",
+            Code::SlotTaken => "slot_taken",
+            Code::InvalidTransition => "invalid_transition",
             Code::Validation => "validation",
             Code::Internal => "internal",
         }
@@ -186,6 +204,9 @@ impl Error {
             Error::NotOurDatabase(_) => Code::NotOurDatabase,
             Error::DatabaseCorrupt { .. } => Code::DatabaseCorrupt,
             Error::Forbidden { .. } => Code::Forbidden,
+            Error::PossibleDuplicate { .. } => Code::PossibleDuplicate,
+            Error::SlotTaken { .. } => Code::SlotTaken,
+            Error::InvalidTransition { .. } => Code::InvalidTransition,
             Error::Validation { .. } => Code::Validation,
             Error::Migration(_) | Error::Io { .. } | Error::Storage(_) | Error::Internal(_) => {
                 Code::Internal
@@ -249,6 +270,9 @@ mod tests {
             (Code::NotOurDatabase, "not_our_database"),
             (Code::DatabaseCorrupt, "database_corrupt"),
             (Code::Forbidden, "forbidden"),
+            (Code::PossibleDuplicate, "possible_duplicate"),
+            (Code::SlotTaken, "slot_taken"),
+            (Code::InvalidTransition, "invalid_transition"),
             (Code::Validation, "validation"),
             (Code::Internal, "internal"),
         ];

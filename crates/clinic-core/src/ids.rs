@@ -88,6 +88,8 @@ id_type!(
     /// One row of the change log (idempotency key for sync).
     ChangeId,
     PatientId,
+    DoctorId,
+    AppointmentId,
     AuditEventId,
     NotificationId,
 );

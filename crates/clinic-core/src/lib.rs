@@ -3,7 +3,9 @@
 //! the command-line tool are thin adapters over [`Workstation`] and [`Session`].
 
 pub mod actor;
+pub mod appointments;
 pub mod clock;
+pub mod doctors;
 pub mod envelope;
 pub mod error;
 pub mod hlc;
@@ -11,11 +13,14 @@ pub mod identity;
 pub mod ids;
 mod keyfile;
 pub mod money;
+pub mod patients;
 pub mod policy;
+pub mod schedule;
 pub mod session;
 mod signin_guard;
 pub mod store;
 pub mod totp;
+mod validate;
 pub mod workstation;
 
 pub use actor::{Actor, Role};

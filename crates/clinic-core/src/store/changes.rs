@@ -24,10 +24,17 @@ pub enum SyncedTable {
     RoleSettings,
     Notifications,
     AuditLog,
+    Patients,
+    PatientMerges,
+    Doctors,
+    DoctorHours,
+    DoctorTimeOff,
+    Appointments,
+    AppointmentEvents,
 }
 
 impl SyncedTable {
-    pub const ALL: [SyncedTable; 7] = [
+    pub const ALL: [SyncedTable; 14] = [
         SyncedTable::Organisation,
         SyncedTable::Branches,
         SyncedTable::Users,
@@ -35,6 +42,13 @@ impl SyncedTable {
         SyncedTable::RoleSettings,
         SyncedTable::Notifications,
         SyncedTable::AuditLog,
+        SyncedTable::Patients,
+        SyncedTable::PatientMerges,
+        SyncedTable::Doctors,
+        SyncedTable::DoctorHours,
+        SyncedTable::DoctorTimeOff,
+        SyncedTable::Appointments,
+        SyncedTable::AppointmentEvents,
     ];
 
     pub fn name(self) -> &'static str {
@@ -46,6 +60,13 @@ impl SyncedTable {
             SyncedTable::RoleSettings => "role_settings",
             SyncedTable::Notifications => "notifications",
             SyncedTable::AuditLog => "audit_log",
+            SyncedTable::Patients => "patients",
+            SyncedTable::PatientMerges => "patient_merges",
+            SyncedTable::Doctors => "doctors",
+            SyncedTable::DoctorHours => "doctor_hours",
+            SyncedTable::DoctorTimeOff => "doctor_time_off",
+            SyncedTable::Appointments => "appointments",
+            SyncedTable::AppointmentEvents => "appointment_events",
         }
     }
 }

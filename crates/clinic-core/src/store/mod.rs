@@ -6,10 +6,15 @@
 //! encrypts WAL frames with the same key) and the embedded migrations run. Temporary
 //! tables and sort spills stay in memory (`temp_store = MEMORY`), never in plaintext files.
 
+pub mod appointments;
 pub mod audit;
 pub mod changes;
+pub mod doctors;
+pub mod merges;
 pub mod notifications;
 pub mod organisation;
+pub mod patients;
+pub mod sequences;
 pub mod settings;
 pub mod users;
 

@@ -74,7 +74,7 @@ pub(crate) fn list_for(
         .prepare_cached(
             "SELECT id, kind, title, body, entity, entity_id, created_at, read_at IS NOT NULL
              FROM notifications WHERE user_id = ?1 AND (?2 = 0 OR read_at IS NULL)
-             ORDER BY created_at DESC, id DESC",
+             ORDER BY created_at DESC, rowid DESC",
         )
         .map_err(Error::from_sqlite)?;
     let rows = stmt

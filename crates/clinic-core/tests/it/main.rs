@@ -1,6 +1,7 @@
 //! Integration tests of the core through its public API.
 
 mod audit;
+mod frontdesk;
 mod identity;
 mod policy;
 mod store;

@@ -1,0 +1,319 @@
+//! Booking: hold a slot, confirm, check in, complete, cancel, no-show, reschedule. Only
+//! the legal transitions are possible; overlaps are refused in code and, whatever
+//! happens, by the database.
+
+use chrono::{DateTime, Duration, NaiveDate, Utc};
+
+use crate::clock::to_db_time;
+use crate::doctors::{free_slots_on, parse_db_time};
+use crate::error::{Error, Result};
+use crate::ids::{AppointmentId, DoctorId, PatientId, new_v7_at};
+use crate::policy::{Action, Target};
+use crate::session::Session;
+use crate::store::appointments::{self, Appointment, Filter, StatusChange};
+use crate::store::audit::{self, Event, Outcome};
+use crate::store::{doctors, notifications, patients, sequences};
+use crate::validate;
+
+/// How long a held slot stays reserved while the desk finishes the booking.
+pub const HOLD_MINUTES: i64 = 5;
+
+/// The transitions the front desk and doctors may make.
+pub fn transition_allowed(from: &str, to: &str) -> bool {
+    matches!(
+        (from, to),
+        ("held", "confirmed")
+            | ("held", "cancelled")
+            | ("confirmed", "checked_in")
+            | ("confirmed", "cancelled")
+            | ("confirmed", "no_show")
+            | ("confirmed", "rescheduled")
+            | ("held", "rescheduled")
+            | ("checked_in", "completed")
+            | ("conflict", "cancelled")
+            | ("conflict", "rescheduled")
+    )
+}
+
+impl Session {
+    /// Holds a free slot for a patient for [`HOLD_MINUTES`]; confirm it to book.
+    pub fn hold_slot(
+        &mut self,
+        patient: PatientId,
+        doctor: DoctorId,
+        starts_at: DateTime<Utc>,
+        reason: Option<&str>,
+    ) -> Result<Appointment> {
+        self.authorize(Action::AppointmentBook, Target::Patient(patient))?;
+        let reason = validate::optional_text("reason", reason, 300)?;
+        let (tz, branch, code, device) = (
+            self.time_zone(),
+            self.clinic.branch_id,
+            self.clinic.branch_code.clone(),
+            self.actor.device,
+        );
+        self.transact(|tx, ctx, actor| {
+            appointments::expire_holds(tx, ctx)?;
+            let p = patients::get(tx, patient)?
+                .ok_or_else(|| Error::validation("patient", "there is no such patient"))?;
+            if !p.active {
+                return Err(Error::validation(
+                    "patient",
+                    "this patient's record is archived",
+                ));
+            }
+            let d = doctors::get(tx, doctor)?
+                .ok_or_else(|| Error::validation("doctor", "there is no such doctor"))?;
+            if !d.active {
+                return Err(Error::validation(
+                    "doctor",
+                    "this doctor is not taking appointments",
+                ));
+            }
+            let day: NaiveDate = starts_at.with_timezone(&tz).date_naive();
+            let slot = free_slots_on(tx, doctor, day, tz, branch, ctx.now)?
+                .into_iter()
+                .find(|s| s.starts_at == starts_at)
+                .ok_or(Error::SlotTaken { who: "the doctor" })?;
+            let number = sequences::number(&code, device, sequences::next(tx, "appointment")?);
+            let a = Appointment {
+                id: AppointmentId(new_v7_at(ctx.now)),
+                number,
+                patient_id: patient,
+                doctor_id: doctor,
+                branch_id: branch,
+                starts_at: to_db_time(slot.starts_at),
+                ends_at: to_db_time(slot.ends_at),
+                status: "held".into(),
+                hold_expires_at: Some(to_db_time(ctx.now + Duration::minutes(HOLD_MINUTES))),
+                provisional: true,
+                reason: reason.clone(),
+                cancel_reason: None,
+                rescheduled_from: None,
+            };
+            appointments::insert(tx, ctx, &a, actor.user)?;
+            audit::append(
+                tx,
+                ctx,
+                Some(actor),
+                ctx.now,
+                &Event::new("appointment.hold", Outcome::Success)
+                    .entity("appointment", a.id)
+                    .patient(patient)
+                    .details(serde_json::json!({ "number": a.number, "starts_at": a.starts_at })),
+            )?;
+            Ok(a)
+        })
+    }
+
+    /// Confirms a held slot; the doctor is notified of the booking.
+    pub fn confirm_appointment(&mut self, id: AppointmentId) -> Result<Appointment> {
+        self.move_appointment(id, Action::AppointmentBook, "confirmed", None)
+    }
+
+    /// Holds and confirms in one step.
+    pub fn book_appointment(
+        &mut self,
+        patient: PatientId,
+        doctor: DoctorId,
+        starts_at: DateTime<Utc>,
+        reason: Option<&str>,
+    ) -> Result<Appointment> {
+        let held = self.hold_slot(patient, doctor, starts_at, reason)?;
+        self.confirm_appointment(held.id)
+    }
+
+    pub fn check_in(&mut self, id: AppointmentId) -> Result<Appointment> {
+        self.move_appointment(id, Action::AppointmentCheckIn, "checked_in", None)
+    }
+
+    pub fn complete_appointment(&mut self, id: AppointmentId) -> Result<Appointment> {
+        self.move_appointment(id, Action::AppointmentComplete, "completed", None)
+    }
+
+    pub fn mark_no_show(&mut self, id: AppointmentId) -> Result<Appointment> {
+        self.move_appointment(id, Action::AppointmentCheckIn, "no_show", None)
+    }
+
+    /// Cancels with a reason; the doctor is notified.
+    pub fn cancel_appointment(&mut self, id: AppointmentId, reason: &str) -> Result<Appointment> {
+        let reason = validate::text("reason", reason, 300)?;
+        self.move_appointment(id, Action::AppointmentCancel, "cancelled", Some(&reason))
+    }
+
+    /// Moves an appointment to a new slot (and possibly another doctor). The old one is
+    /// kept as `rescheduled`; the new one is confirmed and points back to it.
+    pub fn reschedule_appointment(
+        &mut self,
+        id: AppointmentId,
+        doctor: Option<DoctorId>,
+        starts_at: DateTime<Utc>,
+    ) -> Result<Appointment> {
+        let old = self.appointment(id)?;
+        self.authorize(
+            Action::AppointmentReschedule,
+            Target::Patient(old.patient_id),
+        )?;
+        if !transition_allowed(&old.status, "rescheduled") {
+            return Err(Error::InvalidTransition {
+                from: old.status.clone(),
+                to: "rescheduled",
+            });
+        }
+        let doctor = doctor.unwrap_or(old.doctor_id);
+        let (tz, branch, code, device) = (
+            self.time_zone(),
+            self.clinic.branch_id,
+            self.clinic.branch_code.clone(),
+            self.actor.device,
+        );
+        let new = self.transact(|tx, ctx, actor| {
+            appointments::expire_holds(tx, ctx)?;
+            let old = appointments::set_status(tx, ctx, &old, "rescheduled", None, actor.user)?;
+            let day = starts_at.with_timezone(&tz).date_naive();
+            let slot = free_slots_on(tx, doctor, day, tz, branch, ctx.now)?
+                .into_iter()
+                .find(|s| s.starts_at == starts_at)
+                .ok_or(Error::SlotTaken { who: "the doctor" })?;
+            let new = Appointment {
+                id: AppointmentId(new_v7_at(ctx.now)),
+                number: sequences::number(&code, device, sequences::next(tx, "appointment")?),
+                doctor_id: doctor,
+                starts_at: to_db_time(slot.starts_at),
+                ends_at: to_db_time(slot.ends_at),
+                status: "confirmed".into(),
+                hold_expires_at: None,
+                provisional: true,
+                cancel_reason: None,
+                rescheduled_from: Some(old.id),
+                ..old.clone()
+            };
+            appointments::insert(tx, ctx, &new, actor.user)?;
+            notify_doctor(tx, ctx, &new, "appointment_booked", "Appointment rescheduled")?;
+            audit::append(
+                tx,
+                ctx,
+                Some(actor),
+                ctx.now,
+                &Event::new("appointment.reschedule", Outcome::Success)
+                    .entity("appointment", new.id)
+                    .patient(new.patient_id)
+                    .details(serde_json::json!({ "from": old.number, "to": new.number, "starts_at": new.starts_at })),
+            )?;
+            Ok(new)
+        })?;
+        Ok(new)
+    }
+
+    fn move_appointment(
+        &mut self,
+        id: AppointmentId,
+        action: Action,
+        to: &'static str,
+        reason: Option<&str>,
+    ) -> Result<Appointment> {
+        let current = self.appointment(id)?;
+        self.authorize(action, Target::Patient(current.patient_id))?;
+        self.transact(|tx, ctx, actor| {
+            appointments::expire_holds(tx, ctx)?;
+            let a = appointments::get(tx, id)?.ok_or_else(|| no_such_appointment(id))?;
+            if !transition_allowed(&a.status, to) {
+                return Err(Error::InvalidTransition { from: a.status.clone(), to });
+            }
+            let moved = appointments::set_status(tx, ctx, &a, to, reason, actor.user)?;
+            match to {
+                "confirmed" => notify_doctor(tx, ctx, &moved, "appointment_booked", "New appointment")?,
+                "cancelled" => notify_doctor(tx, ctx, &moved, "appointment_cancelled", "Appointment cancelled")?,
+                _ => {}
+            }
+            audit::append(
+                tx,
+                ctx,
+                Some(actor),
+                ctx.now,
+                &Event::new(format!("appointment.{to}"), Outcome::Success)
+                    .entity("appointment", id)
+                    .patient(moved.patient_id)
+                    .details(serde_json::json!({ "number": moved.number, "from": a.status, "reason": reason })),
+            )?;
+            Ok(moved)
+        })
+    }
+
+    /// One appointment, by id.
+    pub fn appointment(&mut self, id: AppointmentId) -> Result<Appointment> {
+        let a = appointments::get(self.live()?.store.conn(), id)?
+            .ok_or_else(|| no_such_appointment(id))?;
+        self.authorize(Action::AppointmentView, Target::Patient(a.patient_id))?;
+        Ok(a)
+    }
+
+    /// One appointment, by its number (as printed).
+    pub fn appointment_by_number(&mut self, number: &str) -> Result<Appointment> {
+        let a =
+            appointments::get_by_number(self.live()?.store.conn(), number)?.ok_or_else(|| {
+                Error::validation("number", format!("there is no appointment {number}"))
+            })?;
+        self.authorize(Action::AppointmentView, Target::Patient(a.patient_id))?;
+        Ok(a)
+    }
+
+    /// Appointments matching `filter`. A patient user sees only their own.
+    pub fn appointments(&mut self, filter: &Filter) -> Result<Vec<Appointment>> {
+        let target = match (self.actor.patient, filter.patient) {
+            (Some(mine), _) => Target::Patient(mine),
+            (None, Some(p)) => Target::Patient(p),
+            (None, None) => Target::Any,
+        };
+        self.authorize(Action::AppointmentView, target)?;
+        let mut filter = filter.clone();
+        if let Some(mine) = self.actor.patient {
+            filter.patient = Some(mine);
+        }
+        appointments::list(self.live()?.store.conn(), &filter)
+    }
+
+    /// Every status an appointment went through.
+    pub fn appointment_history(&mut self, id: AppointmentId) -> Result<Vec<StatusChange>> {
+        self.appointment(id)?;
+        appointments::history(self.live()?.store.conn(), id)
+    }
+}
+
+fn notify_doctor(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &crate::store::changes::WriteContext,
+    a: &Appointment,
+    kind: &'static str,
+    title: &str,
+) -> Result<()> {
+    let doctor =
+        doctors::get(tx, a.doctor_id)?.ok_or_else(|| Error::Internal("doctor vanished".into()))?;
+    let patient = patients::get(tx, a.patient_id)?
+        .ok_or_else(|| Error::Internal("patient vanished".into()))?;
+    let when = parse_db_time(&a.starts_at)?;
+    notifications::insert(
+        tx,
+        ctx,
+        doctor.user_id,
+        &notifications::New {
+            kind,
+            title: title.to_owned(),
+            body: format!(
+                "{} {} ({}) at {} UTC, appointment {}",
+                patient.given_name,
+                patient.family_name,
+                patient.mrn,
+                when.format("%Y-%m-%d %H:%M"),
+                a.number
+            ),
+            entity: Some("appointment"),
+            entity_id: Some(a.id.to_string()),
+        },
+    )?;
+    Ok(())
+}
+
+fn no_such_appointment(id: AppointmentId) -> Error {
+    Error::validation("appointment", format!("there is no appointment {id}"))
+}

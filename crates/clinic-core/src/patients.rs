@@ -1,0 +1,382 @@
+//! Registering, finding, editing, archiving and merging patients: the front desk's day.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::ids::{PatientId, new_v7_at};
+use crate::policy::{Action, Target};
+use crate::session::Session;
+use crate::store::audit::{self, Event, Outcome};
+use crate::store::patients::{self, Patient, PatientSummary};
+use crate::store::{merges, sequences};
+use crate::validate;
+
+/// What the registration form sends. Optional fields may be empty strings.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PatientInput {
+    pub given_name: String,
+    pub family_name: String,
+    /// YYYY-MM-DD (DD/MM/YYYY is accepted too).
+    pub date_of_birth: String,
+    /// female, male, other or unknown.
+    pub sex: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub address: Option<String>,
+    pub blood_group: Option<String>,
+    pub emergency_contact_name: Option<String>,
+    pub emergency_contact_phone: Option<String>,
+    pub allergies: Vec<String>,
+    pub insurance_provider: Option<String>,
+    pub insurance_number: Option<String>,
+}
+
+/// A registration that was refused because the patient may already be on file.
+#[derive(Debug, Clone, Serialize)]
+pub struct Registration {
+    pub patient: Patient,
+}
+
+impl Session {
+    /// The clinic's local date now, for birth-date checks.
+    pub(crate) fn today(&self) -> NaiveDate {
+        let tz: chrono_tz::Tz = self.clinic.time_zone.parse().unwrap_or(chrono_tz::UTC);
+        self.now().with_timezone(&tz).date_naive()
+    }
+
+    /// Patients already on file who look like this one (same name and birth date, or
+    /// same phone). The registration form shows these before saving.
+    pub fn possible_duplicates(&mut self, input: &PatientInput) -> Result<Vec<PatientSummary>> {
+        self.authorize(Action::PatientCreate, Target::Any)?;
+        let checked = self.validate_patient(input)?;
+        let unlocked = self.live()?;
+        patients::possible_duplicates(
+            unlocked.store.conn(),
+            &checked.given_name,
+            &checked.family_name,
+            &checked.date_of_birth,
+            checked.phone.as_deref(),
+        )
+    }
+
+    /// Registers a patient. If someone who looks the same is on file, refuses with
+    /// [`Error::PossibleDuplicate`] unless `confirmed_not_duplicate` says the person at
+    /// the desk has checked.
+    pub fn register_patient(
+        &mut self,
+        input: &PatientInput,
+        confirmed_not_duplicate: bool,
+    ) -> Result<Patient> {
+        self.authorize(Action::PatientCreate, Target::Any)?;
+        let mut patient = self.validate_patient(input)?;
+        let branch_code = self.clinic.branch_code.clone();
+        let branch = self.clinic.branch_id;
+        let device = self.actor.device;
+        let now = self.now();
+        patient.id = PatientId(new_v7_at(now));
+        patient.branch_id = branch;
+        self.transact(|tx, ctx, actor| {
+            if !confirmed_not_duplicate {
+                let similar = patients::possible_duplicates(
+                    tx,
+                    &patient.given_name,
+                    &patient.family_name,
+                    &patient.date_of_birth,
+                    patient.phone.as_deref(),
+                )?;
+                if !similar.is_empty() {
+                    return Err(Error::PossibleDuplicate {
+                        records: similar.into_iter().map(|p| p.mrn).collect(),
+                    });
+                }
+            }
+            let seq = sequences::next(tx, "patient_mrn")?;
+            patient.mrn = sequences::number(&branch_code, device, seq);
+            patients::insert(tx, ctx, &patient)?;
+            audit::append(
+                tx,
+                ctx,
+                Some(actor),
+                ctx.now,
+                &Event::new("patient.create", Outcome::Success)
+                    .entity("patient", patient.id)
+                    .patient(patient.id)
+                    .details(serde_json::json!({
+                        "mrn": patient.mrn,
+                        "confirmed_not_duplicate": confirmed_not_duplicate,
+                    })),
+            )?;
+            Ok(patient.clone())
+        })
+    }
+
+    /// Edits demographics. Only fields that changed are recorded (and synced), so two
+    /// desks editing different fields of one patient offline both keep their edits.
+    pub fn update_patient(&mut self, id: PatientId, input: &PatientInput) -> Result<Patient> {
+        self.authorize(Action::PatientUpdate, Target::Patient(id))?;
+        let checked = self.validate_patient(input)?;
+        self.transact(|tx, ctx, actor| {
+            let old = patients::get(tx, id)?.ok_or_else(|| no_such_patient(id))?;
+            if !old.active {
+                return Err(Error::validation(
+                    "patient",
+                    "this record is archived; ask an administrator to restore it before editing",
+                ));
+            }
+            let new = Patient {
+                id,
+                mrn: old.mrn.clone(),
+                branch_id: old.branch_id,
+                active: old.active,
+                merged_into: old.merged_into,
+                ..checked
+            };
+            let changed = patients::update(tx, ctx, &old, &new)?;
+            if !changed.is_empty() {
+                audit::append(
+                    tx,
+                    ctx,
+                    Some(actor),
+                    ctx.now,
+                    &Event::new("patient.update", Outcome::Success)
+                        .entity("patient", id)
+                        .patient(id)
+                        .details(serde_json::json!({ "fields": changed })),
+                )?;
+            }
+            Ok(new)
+        })
+    }
+
+    /// One patient's full record of demographics. The look-up is audited.
+    pub fn patient(&mut self, id: PatientId) -> Result<Patient> {
+        self.authorize(Action::PatientView, Target::Patient(id))?;
+        let patient =
+            patients::get(self.live()?.store.conn(), id)?.ok_or_else(|| no_such_patient(id))?;
+        self.write_event(
+            Event::new("patient.view", Outcome::Success)
+                .entity("patient", id)
+                .patient(id),
+        )?;
+        Ok(patient)
+    }
+
+    /// Finds a patient by record number.
+    pub fn patient_by_mrn(&mut self, mrn: &str) -> Result<Patient> {
+        let found = patients::get_by_mrn(self.live()?.store.conn(), mrn)?.ok_or_else(|| {
+            Error::validation(
+                "mrn",
+                format!("there is no patient with record number {mrn}"),
+            )
+        })?;
+        self.patient(found.id)
+    }
+
+    /// Search as you type (see [`crate::store::patients`] for what matches).
+    pub fn search_patients(&mut self, text: &str, limit: usize) -> Result<Vec<PatientSummary>> {
+        self.authorize(Action::PatientView, Target::Any)?;
+        let include_archived = self.actor.role == crate::Role::Admin;
+        patients::search(
+            self.live()?.store.conn(),
+            text,
+            limit.clamp(1, 200),
+            include_archived,
+        )
+    }
+
+    /// Archives a patient (administrators). Nothing is deleted; the record and everything
+    /// linked to it stay, and the patient no longer appears in searches.
+    pub fn archive_patient(&mut self, id: PatientId, reason: &str) -> Result<Patient> {
+        self.authorize(Action::PatientArchive, Target::Patient(id))?;
+        let reason = validate::text("reason", reason, 500)?;
+        self.set_active(id, false, "patient.archive", &reason)
+    }
+
+    /// Brings an archived (not merged) patient back.
+    pub fn restore_patient(&mut self, id: PatientId) -> Result<Patient> {
+        self.authorize(Action::PatientArchive, Target::Patient(id))?;
+        self.set_active(id, true, "patient.restore", "")
+    }
+
+    fn set_active(
+        &mut self,
+        id: PatientId,
+        active: bool,
+        action: &'static str,
+        reason: &str,
+    ) -> Result<Patient> {
+        self.transact(|tx, ctx, actor| {
+            let old = patients::get(tx, id)?.ok_or_else(|| no_such_patient(id))?;
+            if old.merged_into.is_some() {
+                return Err(Error::validation(
+                    "patient",
+                    "this record was merged into another; undo the merge instead",
+                ));
+            }
+            let new = Patient {
+                active,
+                ..old.clone()
+            };
+            patients::update(tx, ctx, &old, &new)?;
+            audit::append(
+                tx,
+                ctx,
+                Some(actor),
+                ctx.now,
+                &Event::new(action, Outcome::Success)
+                    .entity("patient", id)
+                    .patient(id)
+                    .details(serde_json::json!({ "reason": reason })),
+            )?;
+            Ok(new)
+        })
+    }
+
+    /// Merges a duplicate record into the survivor (administrators): everything linked to
+    /// the duplicate moves to the survivor, the duplicate is archived and points at it.
+    /// The merge is recorded with the list of what moved, so [`Session::undo_merge`] can
+    /// put everything back.
+    pub fn merge_patients(
+        &mut self,
+        survivor: PatientId,
+        duplicate: PatientId,
+    ) -> Result<merges::Merge> {
+        self.authorize(Action::PatientMerge, Target::Patient(survivor))?;
+        if survivor == duplicate {
+            return Err(Error::validation(
+                "duplicate",
+                "a record cannot be merged into itself",
+            ));
+        }
+        self.transact(|tx, ctx, actor| {
+            let keep = patients::get(tx, survivor)?.ok_or_else(|| no_such_patient(survivor))?;
+            let gone = patients::get(tx, duplicate)?.ok_or_else(|| no_such_patient(duplicate))?;
+            if !keep.active || !gone.active {
+                return Err(Error::validation(
+                    "duplicate",
+                    "both records must be active (not archived or already merged)",
+                ));
+            }
+            let moved = patients::owned_rows(tx, duplicate)?;
+            patients::move_rows(tx, ctx, &moved, survivor)?;
+            let archived = Patient {
+                active: false,
+                merged_into: Some(survivor),
+                ..gone.clone()
+            };
+            patients::update(tx, ctx, &gone, &archived)?;
+            let merge = merges::insert(tx, ctx, survivor, duplicate, &moved, actor.user)?;
+            audit::append(
+                tx,
+                ctx,
+                Some(actor),
+                ctx.now,
+                &Event::new("patient.merge", Outcome::Success)
+                    .entity("patient_merge", &merge.id)
+                    .patient(survivor)
+                    .details(serde_json::json!({
+                        "survivor": keep.mrn, "merged": gone.mrn, "moved": moved,
+                    })),
+            )?;
+            Ok(merge)
+        })
+    }
+
+    /// Undoes a merge: the moved rows go back, the duplicate is active again.
+    pub fn undo_merge(&mut self, merge_id: &str) -> Result<merges::Merge> {
+        self.authorize(Action::PatientMerge, Target::Any)?;
+        let merge_id = merge_id.to_owned();
+        self.transact(move |tx, ctx, actor| {
+            let merge = merges::get(tx, &merge_id)?.ok_or_else(|| {
+                Error::validation("merge", format!("there is no merge {merge_id}"))
+            })?;
+            if merge.undone_at.is_some() {
+                return Err(Error::validation(
+                    "merge",
+                    "this merge has already been undone",
+                ));
+            }
+            patients::move_rows(tx, ctx, &merge.moved, merge.merged_id)?;
+            let gone = patients::get(tx, merge.merged_id)?
+                .ok_or_else(|| no_such_patient(merge.merged_id))?;
+            let back = Patient {
+                active: true,
+                merged_into: None,
+                ..gone.clone()
+            };
+            patients::update(tx, ctx, &gone, &back)?;
+            let merge = merges::mark_undone(tx, ctx, &merge_id, actor.user)?;
+            audit::append(
+                tx,
+                ctx,
+                Some(actor),
+                ctx.now,
+                &Event::new("patient.merge_undo", Outcome::Success)
+                    .entity("patient_merge", &merge.id)
+                    .patient(merge.merged_id),
+            )?;
+            Ok(merge)
+        })
+    }
+
+    fn validate_patient(&self, input: &PatientInput) -> Result<Patient> {
+        let sex = input.sex.trim().to_ascii_lowercase();
+        if !["female", "male", "other", "unknown"].contains(&sex.as_str()) {
+            return Err(Error::validation(
+                "sex",
+                format!(
+                    "\"{}\" is not accepted; use female, male, other or unknown",
+                    input.sex
+                ),
+            ));
+        }
+        let mut allergies = Vec::new();
+        for allergy in &input.allergies {
+            if !allergy.trim().is_empty() {
+                allergies.push(validate::text("allergies", allergy, 100)?);
+            }
+        }
+        let dob = validate::date_of_birth(&input.date_of_birth, self.today())?;
+        Ok(Patient {
+            id: PatientId(uuid::Uuid::nil()),
+            mrn: String::new(),
+            given_name: validate::person_name("given_name", &input.given_name)?,
+            family_name: validate::person_name("family_name", &input.family_name)?,
+            date_of_birth: dob.format("%Y-%m-%d").to_string(),
+            sex,
+            phone: validate::phone("phone", input.phone.as_deref())?,
+            email: validate::email("email", input.email.as_deref())?,
+            address: validate::optional_text("address", input.address.as_deref(), 300)?,
+            blood_group: validate::blood_group(input.blood_group.as_deref())?,
+            emergency_contact_name: validate::optional_text(
+                "emergency_contact_name",
+                input.emergency_contact_name.as_deref(),
+                100,
+            )?,
+            emergency_contact_phone: validate::phone(
+                "emergency_contact_phone",
+                input.emergency_contact_phone.as_deref(),
+            )?,
+            allergies,
+            insurance_provider: validate::optional_text(
+                "insurance_provider",
+                input.insurance_provider.as_deref(),
+                100,
+            )?,
+            insurance_number: validate::optional_text(
+                "insurance_number",
+                input.insurance_number.as_deref(),
+                50,
+            )?,
+            branch_id: self.clinic.branch_id,
+            active: true,
+            merged_into: None,
+        })
+    }
+}
+
+fn no_such_patient(id: PatientId) -> Error {
+    Error::validation("patient", format!("there is no patient {id}"))
+}
