@@ -112,6 +112,45 @@ impl Session {
         })
     }
 
+    /// Registers many patients in one transaction (imports and the demo clinic). Each is
+    /// validated and audited exactly as [`Session::register_patient`] would; duplicates
+    /// are not checked, because an import is reviewed as a whole. All or nothing.
+    pub fn import_patients(&mut self, inputs: &[PatientInput]) -> Result<Vec<Patient>> {
+        self.authorize(Action::PatientCreate, Target::Any)?;
+        let mut checked = Vec::with_capacity(inputs.len());
+        for (row, input) in inputs.iter().enumerate() {
+            let mut patient = self.validate_patient(input).map_err(|e| match e {
+                Error::Validation { field, message } => Error::Validation {
+                    field,
+                    message: format!("row {}: {message}", row + 1),
+                },
+                other => other,
+            })?;
+            patient.branch_id = self.clinic.branch_id;
+            checked.push(patient);
+        }
+        let branch_code = self.clinic.branch_code.clone();
+        let device = self.actor.device;
+        self.transact(|tx, ctx, actor| {
+            for patient in &mut checked {
+                patient.id = PatientId(new_v7_at(ctx.now));
+                patient.mrn = sequences::number(&branch_code, device, sequences::next(tx, "patient_mrn")?);
+                patients::insert(tx, ctx, patient)?;
+                audit::append(
+                    tx,
+                    ctx,
+                    Some(actor),
+                    ctx.now,
+                    &Event::new("patient.create", Outcome::Success)
+                        .entity("patient", patient.id)
+                        .patient(patient.id)
+                        .details(serde_json::json!({ "mrn": patient.mrn, "import": true })),
+                )?;
+            }
+            Ok(checked)
+        })
+    }
+
     /// Edits demographics. Only fields that changed are recorded (and synced), so two
     /// desks editing different fields of one patient offline both keep their edits.
     pub fn update_patient(&mut self, id: PatientId, input: &PatientInput) -> Result<Patient> {
