@@ -156,10 +156,18 @@ CREATE INDEX appointments_by_doctor ON appointments (doctor_id, starts_at);
 CREATE INDEX appointments_by_patient ON appointments (patient_id, starts_at);
 CREATE INDEX appointments_by_branch ON appointments (branch_id, starts_at);
 
+-- While a page pulled from the sync server is being applied, this table holds a row. The
+-- server decides overlaps between branches (the later booking becomes a `conflict` in the
+-- same page), so the local overlap triggers stand aside for that transaction only.
+CREATE TABLE sync_applying (
+    singleton  INTEGER PRIMARY KEY CHECK (singleton = 1)
+) STRICT;
+
 -- No two active appointments for one doctor, or one patient, may overlap. The services
 -- check first for a friendly message; these triggers make it impossible regardless.
 CREATE TRIGGER appointments_no_overlap_insert BEFORE INSERT ON appointments
 WHEN NEW.status IN ('held', 'confirmed', 'checked_in', 'completed')
+  AND NOT EXISTS (SELECT 1 FROM sync_applying)
 BEGIN
     SELECT RAISE(ABORT, 'doctor_double_booked') WHERE EXISTS (
         SELECT 1 FROM appointments a
@@ -176,6 +184,7 @@ END;
 CREATE TRIGGER appointments_no_overlap_update BEFORE UPDATE OF doctor_id, patient_id,
     starts_at, ends_at, status ON appointments
 WHEN NEW.status IN ('held', 'confirmed', 'checked_in', 'completed')
+  AND NOT EXISTS (SELECT 1 FROM sync_applying)
 BEGIN
     SELECT RAISE(ABORT, 'doctor_double_booked') WHERE EXISTS (
         SELECT 1 FROM appointments a

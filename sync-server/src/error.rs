@@ -1,4 +1,9 @@
-//! The sync server's error type.
+//! The server's errors. Every error answer is RFC 9457 problem JSON: a 4xx keeps its
+//! message (it tells the workstation what to do), a 5xx is logged and answered generically.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use clinic_protocol::Problem;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -8,6 +13,79 @@ pub enum Error {
     Migration(String),
     #[error("database: {0}")]
     Database(#[from] tokio_postgres::Error),
+    #[error("database pool: {0}")]
+    Pool(String),
     #[error("network: {0}")]
     Io(#[from] std::io::Error),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("{0}")]
+    Unauthorized(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    UpdateRequired(String),
+    #[error("the request body is larger than the server accepts; push fewer changes at a time")]
+    PayloadTooLarge,
+}
+
+impl From<deadpool_postgres::PoolError> for Error {
+    fn from(e: deadpool_postgres::PoolError) -> Self {
+        Error::Pool(e.to_string())
+    }
+}
+
+impl Error {
+    fn parts(&self) -> (StatusCode, &'static str, &'static str) {
+        match self {
+            Error::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request", "Bad request"),
+            Error::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized", "Not signed in"),
+            Error::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Not allowed"),
+            Error::UpdateRequired(_) => (
+                StatusCode::UPGRADE_REQUIRED,
+                "update-required",
+                "Update required",
+            ),
+            Error::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "payload-too-large",
+                "Request too large",
+            ),
+            Error::Migration(_) | Error::Database(_) | Error::Pool(_) | Error::Io(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
+                "Server error",
+            ),
+        }
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let (status, kind, title) = self.parts();
+        let detail = if status.is_server_error() {
+            eprintln!("sync-server: {self}");
+            "the server could not finish this request; it has been logged, try again later"
+                .to_owned()
+        } else {
+            self.to_string()
+        };
+        problem(status, kind, title, detail)
+    }
+}
+
+/// A problem JSON response.
+pub fn problem(status: StatusCode, kind: &str, title: &str, detail: String) -> Response {
+    let body = Problem {
+        kind: format!("urn:clinic:problem:{kind}"),
+        title: title.to_owned(),
+        status: status.as_u16(),
+        detail,
+    };
+    let mut response = (status, axum::Json(body)).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/problem+json"),
+    );
+    response
 }

@@ -2,14 +2,23 @@
 //! [`router`] builds the HTTP API and [`serve`] runs it until shut down. The binary in
 //! `main.rs` only reads configuration and calls these, so tests drive the real thing.
 
+pub mod auth;
 pub mod error;
+pub mod sync;
 
 use std::future::Future;
 
 use axum::Router;
-use axum::extract::State;
-use axum::routing::get;
-use clinic_protocol::{Health, PROTOCOL_VERSION};
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{DefaultBodyLimit, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post};
+use clinic_protocol::{
+    EnrollRequest, EnrollResponse, Health, PROTOCOL_VERSION, PullPage, PushRequest, PushResponse,
+};
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use serde::Deserialize;
 use tokio::net::TcpListener;
 
 pub use error::{Error, Result};
@@ -18,15 +27,19 @@ mod embedded {
     refinery::embed_migrations!("../migrations/central");
 }
 
+/// The oldest workstation schema whose changes this server understands.
+pub const MIN_WORKSTATION_SCHEMA: u32 = 3;
+/// Largest request body accepted (a full push batch is far smaller).
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
+
 /// Runs the embedded central migrations; returns the schema version now in force.
 /// Safe to run from several server processes at start: refinery takes a lock.
 pub async fn migrate(client: &mut tokio_postgres::Client) -> Result<u32> {
-    let report = embedded::migrations::runner()
+    embedded::migrations::runner()
         .set_abort_divergent(true)
         .run_async(client)
         .await
         .map_err(|e| Error::Migration(e.to_string()))?;
-    let _ = report;
     Ok(schema_version())
 }
 
@@ -40,16 +53,48 @@ pub fn schema_version() -> u32 {
         .unwrap_or(0)
 }
 
+/// A connection pool for `database_url`.
+pub fn pool(database_url: &str, size: usize) -> Result<Pool> {
+    let config: tokio_postgres::Config = database_url
+        .parse()
+        .map_err(|e| Error::BadRequest(format!("the database URL is not valid: {e}")))?;
+    let manager = Manager::from_config(
+        config,
+        tokio_postgres::NoTls,
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        },
+    );
+    Pool::builder(manager)
+        .max_size(size)
+        .build()
+        .map_err(|e| Error::Pool(e.to_string()))
+}
+
 #[derive(Clone)]
 struct AppState {
+    pool: Pool,
     schema_version: u32,
 }
 
 /// The HTTP API.
-pub fn router() -> Router {
+pub fn router(pool: Pool) -> Router {
     Router::new()
         .route("/v1/health", get(health))
+        .route("/v1/enroll", post(enroll))
+        .route("/v1/push", post(push))
+        .route("/v1/pull", get(pull))
+        .fallback(|| async {
+            error::problem(
+                StatusCode::NOT_FOUND,
+                "not-found",
+                "Not found",
+                "there is no such endpoint; see /openapi.json".into(),
+            )
+        })
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .with_state(AppState {
+            pool,
             schema_version: schema_version(),
         })
 }
@@ -60,6 +105,154 @@ async fn health(State(state): State<AppState>) -> axum::Json<Health> {
         protocol_version: PROTOCOL_VERSION,
         schema_version: state.schema_version,
     })
+}
+
+/// Parses a JSON body, turning every failure into problem JSON.
+fn json_body<T: serde::de::DeserializeOwned>(
+    body: std::result::Result<Bytes, BytesRejection>,
+) -> Result<T> {
+    let bytes = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Error::PayloadTooLarge
+        } else {
+            Error::BadRequest(format!("the request body could not be read: {rejection}"))
+        }
+    })?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        Error::BadRequest(format!(
+            "the request is not valid JSON for this endpoint: {e}"
+        ))
+    })
+}
+
+fn check_versions(protocol: u32, schema: Option<u32>) -> Result<()> {
+    if protocol != PROTOCOL_VERSION {
+        return Err(Error::UpdateRequired(format!(
+            "this server speaks sync protocol {PROTOCOL_VERSION} and the workstation speaks {protocol}; install the current clinic app version"
+        )));
+    }
+    if let Some(schema) = schema.filter(|s| *s < MIN_WORKSTATION_SCHEMA) {
+        return Err(Error::UpdateRequired(format!(
+            "the workstation's data is at schema {schema}, older than this server accepts ({MIN_WORKSTATION_SCHEMA}); please update the clinic app, then sync again: nothing was lost"
+        )));
+    }
+    Ok(())
+}
+
+async fn enroll(
+    State(state): State<AppState>,
+    body: std::result::Result<Bytes, BytesRejection>,
+) -> Result<axum::Json<EnrollResponse>> {
+    let request: EnrollRequest = json_body(body)?;
+    check_versions(request.protocol_version, None)?;
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    let code = tx
+        .query_opt(
+            "SELECT branch_code FROM enrollment_codes
+             WHERE code_hash = $1 AND used_at IS NULL AND expires_at > now() FOR UPDATE",
+            &[&auth::hash(request.code.trim())],
+        )
+        .await?
+        .ok_or_else(|| {
+            Error::Forbidden(
+                "this enrollment code is unknown, used or expired; ask IT for a new one".into(),
+            )
+        })?;
+    let branch_code: String = code.get(0);
+    let token = auth::new_secret(32)?;
+    tx.execute(
+        "INSERT INTO devices (id, name, branch_code, token_hash) VALUES (CAST($1 AS TEXT)::uuid, $2, $3, $4)",
+        &[&request.device_id, &request.device_name, &branch_code, &auth::hash(&token)],
+    )
+    .await
+    .map_err(|e| Error::BadRequest(format!("this device cannot be enrolled: {e}")))?;
+    tx.execute(
+        "UPDATE enrollment_codes SET used_by = CAST($2 AS TEXT)::uuid, used_at = now() WHERE code_hash = $1",
+        &[&auth::hash(request.code.trim()), &request.device_id],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(axum::Json(EnrollResponse {
+        device_id: request.device_id,
+        branch_code,
+        device_token: token,
+    }))
+}
+
+async fn push(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: std::result::Result<Bytes, BytesRejection>,
+) -> Result<axum::Json<PushResponse>> {
+    let mut client = state.pool.get().await?;
+    let device = auth::device(&client, &headers).await?;
+    let request: PushRequest = json_body(body)?;
+    check_versions(request.protocol_version, Some(request.schema_version))?;
+    let tx = client.transaction().await?;
+    let response = sync::push(&tx, &device, &request.changes).await?;
+    tx.commit().await?;
+    Ok(axum::Json(response))
+}
+
+#[derive(Deserialize)]
+struct PullQuery {
+    cursor: i64,
+    #[serde(default = "default_limit")]
+    limit: usize,
+    protocol_version: u32,
+}
+
+fn default_limit() -> usize {
+    500
+}
+
+async fn pull(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: std::result::Result<Query<PullQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<axum::Json<PullPage>> {
+    let client = state.pool.get().await?;
+    auth::device(&client, &headers).await?;
+    let Query(query) = query
+        .map_err(|e| Error::BadRequest(format!("pull needs ?cursor=N&protocol_version=V: {e}")))?;
+    check_versions(query.protocol_version, None)?;
+    Ok(axum::Json(
+        sync::pull(&client, query.cursor, query.limit).await?,
+    ))
+}
+
+/// Makes a one-time enrollment code for a branch, valid for `hours`.
+pub async fn create_enrollment_code(pool: &Pool, branch_code: &str, hours: i32) -> Result<String> {
+    let branch = branch_code.trim().to_ascii_uppercase();
+    if branch.is_empty() || !branch.chars().all(|c| c.is_ascii_alphanumeric()) {
+        return Err(Error::BadRequest(
+            "a branch code is letters and digits, such as BR01".into(),
+        ));
+    }
+    let code = auth::new_secret(10)?;
+    let client = pool.get().await?;
+    client
+        .execute(
+            "INSERT INTO enrollment_codes (code_hash, branch_code, expires_at)
+             VALUES ($1, $2, now() + make_interval(hours => $3))",
+            &[&auth::hash(&code), &branch, &hours],
+        )
+        .await?;
+    Ok(code)
+}
+
+/// Revokes a device at once: its token stops working on the next request.
+pub async fn revoke_device(pool: &Pool, device_id: &str) -> Result<bool> {
+    let client = pool.get().await?;
+    let n = client
+        .execute(
+            "UPDATE devices SET revoked_at = now() WHERE id = CAST($1 AS TEXT)::uuid AND revoked_at IS NULL",
+            &[&device_id],
+        )
+        .await
+        .map_err(|e| Error::BadRequest(format!("not a device id: {e}")))?;
+    Ok(n == 1)
 }
 
 /// Serves `router` on `listener` until `shutdown` completes, then finishes in-flight

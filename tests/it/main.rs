@@ -1,4 +1,6 @@
-//! End-to-end: the shipped binaries, started the way the README and an IT person start
-//! them, against a real PostgreSQL.
+//! End-to-end: the shipped binaries and several workstations syncing through a real
+//! sync server against a real PostgreSQL.
 
+mod harness;
 mod server_binary;
+mod sync;

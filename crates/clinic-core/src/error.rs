@@ -100,6 +100,18 @@ pub enum Error {
     #[error("the appointment is {from}; it cannot become {to}")]
     InvalidTransition { from: String, to: &'static str },
 
+    #[error("{0}")]
+    Offline(String),
+
+    #[error("{0}")]
+    UpdateRequired(String),
+
+    #[error("the sync server refused this workstation: {0}")]
+    SyncRefused(String),
+
+    #[error("sync failed: {0}; nothing was lost, it will be retried")]
+    Sync(String),
+
     #[error("{field}: {message}")]
     Validation {
         field: &'static str,
@@ -150,6 +162,10 @@ pub enum Code {
     PossibleDuplicate,
     SlotTaken,
     InvalidTransition,
+    Offline,
+    UpdateRequired,
+    SyncRefused,
+    Sync,
     Validation,
     Internal,
 }
@@ -178,6 +194,10 @@ impl Code {
             Code::PossibleDuplicate => "possible_duplicate",
             Code::SlotTaken => "slot_taken",
             Code::InvalidTransition => "invalid_transition",
+            Code::Offline => "offline",
+            Code::UpdateRequired => "update_required",
+            Code::SyncRefused => "sync_refused",
+            Code::Sync => "sync",
             Code::Validation => "validation",
             Code::Internal => "internal",
         }
@@ -207,6 +227,10 @@ impl Error {
             Error::PossibleDuplicate { .. } => Code::PossibleDuplicate,
             Error::SlotTaken { .. } => Code::SlotTaken,
             Error::InvalidTransition { .. } => Code::InvalidTransition,
+            Error::Offline(_) => Code::Offline,
+            Error::UpdateRequired(_) => Code::UpdateRequired,
+            Error::SyncRefused(_) => Code::SyncRefused,
+            Error::Sync(_) => Code::Sync,
             Error::Validation { .. } => Code::Validation,
             Error::Migration(_) | Error::Io { .. } | Error::Storage(_) | Error::Internal(_) => {
                 Code::Internal
@@ -273,6 +297,10 @@ mod tests {
             (Code::PossibleDuplicate, "possible_duplicate"),
             (Code::SlotTaken, "slot_taken"),
             (Code::InvalidTransition, "invalid_transition"),
+            (Code::Offline, "offline"),
+            (Code::UpdateRequired, "update_required"),
+            (Code::SyncRefused, "sync_refused"),
+            (Code::Sync, "sync"),
             (Code::Validation, "validation"),
             (Code::Internal, "internal"),
         ];

@@ -5,6 +5,7 @@
 pub mod actor;
 pub mod appointments;
 pub mod clock;
+pub mod demo;
 pub mod doctors;
 pub mod envelope;
 pub mod error;
@@ -19,6 +20,7 @@ pub mod schedule;
 pub mod session;
 mod signin_guard;
 pub mod store;
+pub mod sync;
 pub mod totp;
 mod validate;
 pub mod workstation;

@@ -134,7 +134,8 @@ impl Session {
         self.transact(|tx, ctx, actor| {
             for patient in &mut checked {
                 patient.id = PatientId(new_v7_at(ctx.now));
-                patient.mrn = sequences::number(&branch_code, device, sequences::next(tx, "patient_mrn")?);
+                patient.mrn =
+                    sequences::number(&branch_code, device, sequences::next(tx, "patient_mrn")?);
                 patients::insert(tx, ctx, patient)?;
                 audit::append(
                     tx,

@@ -54,6 +54,14 @@ pub(crate) struct SignInGuard {
     path: PathBuf,
 }
 
+/// Serialises read-modify-write of the guard file within this process (the app signs
+/// people in from several threads).
+static FILE_LOCK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn locked() -> std::sync::MutexGuard<'static, ()> {
+    FILE_LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 impl SignInGuard {
     pub(crate) fn new(path: PathBuf) -> Self {
         Self { path }
@@ -74,6 +82,7 @@ impl SignInGuard {
 
     /// Refuses (and remembers the refusal) while the account is locked out.
     pub(crate) fn check(&self, username: &str, now: DateTime<Utc>) -> Result<()> {
+        let _guard = locked();
         let mut state = self.load();
         let key = username.to_lowercase();
         let until = state
@@ -100,6 +109,7 @@ impl SignInGuard {
         now: DateTime<Utc>,
         reason: &str,
     ) -> Result<Option<DateTime<Utc>>> {
+        let _guard = locked();
         let mut state = self.load();
         let key = username.to_lowercase();
         if !state.accounts.contains_key(&key) && state.accounts.len() >= MAX_ACCOUNTS {
@@ -132,6 +142,7 @@ impl SignInGuard {
     /// Remembers an event that happened while the database was closed (a password
     /// change or recovery), for the next sign-in to write to the audit log.
     pub(crate) fn note(&self, username: &str, at: DateTime<Utc>, reason: &str) -> Result<()> {
+        let _guard = locked();
         let mut state = self.load();
         push(&mut state, at, &username.to_lowercase(), reason);
         self.save(&state)
@@ -145,6 +156,7 @@ impl SignInGuard {
     /// After a successful sign-in whose transaction wrote `written` pending attempts:
     /// forget them and reset the user's count.
     pub(crate) fn succeeded(&self, username: &str, written: usize) -> Result<()> {
+        let _guard = locked();
         let mut state = self.load();
         state.accounts.remove(&username.to_lowercase());
         let written = written.min(state.pending.len());

@@ -1,6 +1,9 @@
-//! Wire types shared by the sync client (in `clinic-core`) and the sync server. Plain serde
-//! data: no database, no HTTP framework. Every message carries the protocol version so an
-//! old client gets a clear "please update" answer instead of being misread.
+//! Wire types shared by the sync client (in `clinic-core`) and the sync server, and the
+//! merge rules both sides apply, so they can never disagree. Plain serde data: no
+//! database, no HTTP framework. Every request carries the protocol and schema versions so
+//! an old client gets a clear "please update" answer instead of being misread.
+
+pub mod merge;
 
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +17,102 @@ pub struct Health {
     pub protocol_version: u32,
     /// The central schema version the server has migrated to.
     pub schema_version: u32,
+}
+
+/// How a change merges (see [`merge`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// Set these fields of the row (per-field last-writer-wins).
+    Upsert,
+    /// A new append-only row (note version, audit event, payment, stock movement).
+    Append,
+    /// The row is archived/removed from its table (configuration rows only).
+    Tombstone,
+}
+
+/// One change as recorded in a workstation's outbox. Its `change_id` makes pushing it
+/// again harmless.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub change_id: String,
+    pub table: String,
+    pub row_id: String,
+    pub kind: ChangeKind,
+    pub fields: serde_json::Map<String, serde_json::Value>,
+    /// Hybrid logical clock stamp, `<wall ms>-<counter>-<device>`; sorts as text.
+    pub hlc: String,
+    pub device_id: String,
+    pub user_id: Option<String>,
+    pub schema_version: u32,
+}
+
+/// `POST /v1/enroll`: a workstation joins with a one-time code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrollRequest {
+    pub protocol_version: u32,
+    pub code: String,
+    pub device_id: String,
+    pub device_name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrollResponse {
+    pub device_id: String,
+    pub branch_code: String,
+    /// The device's secret credential; the server keeps only its hash.
+    pub device_token: String,
+}
+
+/// `POST /v1/push`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PushRequest {
+    pub protocol_version: u32,
+    pub schema_version: u32,
+    pub changes: Vec<Change>,
+}
+
+/// Why the server did not take a change. Nothing is dropped silently: the client keeps
+/// the change and shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejection {
+    pub change_id: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PushResponse {
+    /// Accepted now or earlier (a re-sent change is accepted again, not applied twice).
+    pub accepted: Vec<String>,
+    pub rejected: Vec<Rejection>,
+}
+
+/// `GET /v1/pull?cursor=N&limit=M`: changes after the cursor, in server order.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PullPage {
+    pub changes: Vec<SequencedChange>,
+    /// Pass this as `cursor` next time.
+    pub next_cursor: i64,
+    /// More changes are waiting after this page.
+    pub more: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SequencedChange {
+    pub seq: i64,
+    #[serde(flatten)]
+    pub change: Change,
+}
+
+/// Every error answer: RFC 9457 problem details.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Problem {
+    /// A URI naming the kind of problem, e.g. `urn:clinic:problem:update-required`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
 }
 
 #[cfg(test)]
@@ -32,5 +131,43 @@ mod tests {
             r#"{"status":"ok","protocol_version":1,"schema_version":1}"#,
             "clients of other versions parse this exact shape"
         );
+    }
+
+    #[test]
+    fn a_sequenced_change_is_a_flat_json_object() {
+        let change = SequencedChange {
+            seq: 7,
+            change: Change {
+                change_id: "c".into(),
+                table: "patients".into(),
+                row_id: "r".into(),
+                kind: ChangeKind::Upsert,
+                fields: serde_json::Map::new(),
+                hlc: "h".into(),
+                device_id: "d".into(),
+                user_id: None,
+                schema_version: 3,
+            },
+        };
+        let json = serde_json::to_value(&change).unwrap();
+        assert_eq!(json["seq"], 7);
+        assert_eq!(json["kind"], "upsert");
+        assert_eq!(
+            serde_json::from_value::<SequencedChange>(json).unwrap(),
+            change
+        );
+    }
+
+    #[test]
+    fn problems_use_the_rfc_9457_member_names() {
+        let p = Problem {
+            kind: "urn:clinic:problem:update-required".into(),
+            title: "Update required".into(),
+            status: 426,
+            detail: "install version 2".into(),
+        };
+        let json = serde_json::to_value(&p).unwrap();
+        assert_eq!(json["type"], "urn:clinic:problem:update-required");
+        assert!(json.get("kind").is_none());
     }
 }

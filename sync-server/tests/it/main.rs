@@ -87,9 +87,14 @@ async fn health_reports_protocol_and_schema_versions_over_http() {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(sync_server::serve(listener, sync_server::router(), async {
-        let _ = stopped.await;
-    }));
+    let pool = sync_server::pool(&admin_url(), 1).unwrap();
+    let server = tokio::spawn(sync_server::serve(
+        listener,
+        sync_server::router(pool),
+        async {
+            let _ = stopped.await;
+        },
+    ));
 
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     stream

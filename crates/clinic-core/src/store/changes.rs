@@ -137,7 +137,56 @@ pub(crate) fn record(
         ],
     )
     .map_err(Error::from_sqlite)?;
+    // Local writes stamp their fields too, so a pulled older write cannot undo them.
+    let stamped: Vec<&str> = match kind {
+        ChangeKind::Upsert => fields
+            .as_object()
+            .map(|f| f.keys().map(String::as_str).collect())
+            .unwrap_or_default(),
+        ChangeKind::Tombstone => vec!["_deleted"],
+        ChangeKind::Append => Vec::new(),
+    };
+    for field in stamped {
+        tx.execute(
+            "INSERT INTO field_clocks (table_name, row_id, field, hlc) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (table_name, row_id, field) DO UPDATE SET hlc = excluded.hlc",
+            params![table.name(), row_id, field, stamp.encode()],
+        )
+        .map_err(Error::from_sqlite)?;
+    }
     Ok(id)
+}
+
+/// Takes in the newest stamp seen from other devices, so every later local write orders
+/// after everything this workstation has pulled.
+pub(crate) fn observe(
+    tx: &Transaction<'_>,
+    device: DeviceId,
+    remote: &HlcStamp,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let (wall, counter): (i64, i64) = tx
+        .query_row(
+            "SELECT wall_ms, counter FROM hlc_state WHERE singleton = 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()
+        .map_err(Error::from_sqlite)?
+        .unwrap_or((0, 0));
+    let mut clock = HybridClock::resume(
+        device,
+        u64::try_from(wall).unwrap_or(0),
+        u32::try_from(counter).unwrap_or(0),
+    );
+    let stamp = clock.observe(remote, u64::try_from(now.timestamp_millis()).unwrap_or(0));
+    tx.execute(
+        "INSERT INTO hlc_state (singleton, wall_ms, counter) VALUES (1, ?1, ?2)
+         ON CONFLICT (singleton) DO UPDATE SET wall_ms = excluded.wall_ms, counter = excluded.counter",
+        params![i64::try_from(stamp.wall_ms).unwrap_or(i64::MAX), i64::from(stamp.counter)],
+    )
+    .map_err(Error::from_sqlite)?;
+    Ok(())
 }
 
 fn next_stamp(tx: &Transaction<'_>, ctx: &WriteContext) -> Result<HlcStamp> {
@@ -180,13 +229,15 @@ pub struct Change {
     pub hlc: HlcStamp,
     pub device: DeviceId,
     pub user: Option<UserId>,
+    /// Why the sync server refused it, if it did.
+    pub push_error: Option<String>,
 }
 
 /// Changes not yet pushed, oldest first.
 pub(crate) fn pending(conn: &rusqlite::Connection, limit: usize) -> Result<Vec<Change>> {
     let mut stmt = conn
         .prepare_cached(
-            "SELECT seq, change_id, table_name, row_id, kind, fields, hlc, device_id, user_id
+            "SELECT seq, change_id, table_name, row_id, kind, fields, hlc, device_id, user_id, push_error
              FROM change_log WHERE pushed_at IS NULL ORDER BY seq LIMIT ?1",
         )
         .map_err(Error::from_sqlite)?;
@@ -210,6 +261,7 @@ pub(crate) fn pending(conn: &rusqlite::Connection, limit: usize) -> Result<Vec<C
                 })?,
                 device: r.get(7)?,
                 user: r.get(8)?,
+                push_error: r.get(9)?,
             })
         })
         .map_err(Error::from_sqlite)?;

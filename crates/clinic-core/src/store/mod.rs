@@ -16,6 +16,7 @@ pub mod organisation;
 pub mod patients;
 pub mod sequences;
 pub mod settings;
+pub mod sync_state;
 pub mod users;
 
 use std::fs;

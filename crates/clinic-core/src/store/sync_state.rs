@@ -1,0 +1,463 @@
+//! The sync client's bookkeeping and the generic application of pulled changes to the
+//! local tables. Column names from the wire are checked against the table's real columns
+//! before any SQL is built, so a malformed or hostile page cannot inject SQL.
+
+use std::collections::HashMap;
+
+use clinic_protocol::merge::{self, Rule};
+use clinic_protocol::{Change, ChangeKind};
+use rusqlite::types::Value as SqlValue;
+use rusqlite::{OptionalExtension as _, Transaction, params, params_from_iter};
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::clock::to_db_time;
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncState {
+    pub server_url: String,
+    pub branch_code: String,
+    pub cursor: i64,
+    pub last_attempt_at: Option<String>,
+    pub last_success_at: Option<String>,
+    pub last_error: Option<String>,
+}
+
+pub(crate) fn get(conn: &rusqlite::Connection) -> Result<Option<(SyncState, String)>> {
+    conn.query_row(
+        "SELECT server_url, branch_code, cursor, last_attempt_at, last_success_at, last_error, device_token
+         FROM sync_state WHERE singleton = 1",
+        [],
+        |r| {
+            Ok((
+                SyncState {
+                    server_url: r.get(0)?,
+                    branch_code: r.get(1)?,
+                    cursor: r.get(2)?,
+                    last_attempt_at: r.get(3)?,
+                    last_success_at: r.get(4)?,
+                    last_error: r.get(5)?,
+                },
+                r.get(6)?,
+            ))
+        },
+    )
+    .optional()
+    .map_err(Error::from_sqlite)
+}
+
+pub(crate) fn join(
+    conn: &rusqlite::Connection,
+    server_url: &str,
+    token: &str,
+    branch_code: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO sync_state (singleton, server_url, device_token, branch_code) VALUES (1, ?1, ?2, ?3)
+         ON CONFLICT (singleton) DO UPDATE SET server_url = excluded.server_url,
+             device_token = excluded.device_token, branch_code = excluded.branch_code, cursor = 0",
+        params![server_url, token, branch_code],
+    )
+    .map_err(Error::from_sqlite)?;
+    Ok(())
+}
+
+pub(crate) fn record_attempt(
+    conn: &rusqlite::Connection,
+    at: chrono::DateTime<chrono::Utc>,
+    error: Option<&str>,
+) -> Result<()> {
+    let at = to_db_time(at);
+    conn.execute(
+        "UPDATE sync_state SET last_attempt_at = ?1,
+             last_success_at = CASE WHEN ?2 IS NULL THEN ?1 ELSE last_success_at END,
+             last_error = ?2
+         WHERE singleton = 1",
+        params![at, error],
+    )
+    .map_err(Error::from_sqlite)?;
+    Ok(())
+}
+
+/// Marks pushed changes; refused ones keep their reason and stay unpushed.
+pub(crate) fn mark_pushed(
+    tx: &Transaction<'_>,
+    accepted: &[String],
+    rejected: &[(String, String)],
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
+    let at = to_db_time(at);
+    for id in accepted {
+        tx.execute(
+            "UPDATE change_log SET pushed_at = ?2, push_error = NULL WHERE change_id = ?1 AND pushed_at IS NULL",
+            params![id, at],
+        )
+        .map_err(Error::from_sqlite)?;
+        // The server has accepted these bookings: they are no longer provisional.
+        tx.execute(
+            "UPDATE appointments SET provisional = 0
+             WHERE id = (SELECT row_id FROM change_log WHERE change_id = ?1 AND table_name = 'appointments')",
+            [id],
+        )
+        .map_err(Error::from_sqlite)?;
+    }
+    for (id, reason) in rejected {
+        tx.execute(
+            "UPDATE change_log SET push_error = ?2 WHERE change_id = ?1",
+            params![id, reason],
+        )
+        .map_err(Error::from_sqlite)?;
+    }
+    Ok(())
+}
+
+pub(crate) fn set_cursor(tx: &Transaction<'_>, cursor: i64) -> Result<()> {
+    tx.execute(
+        "UPDATE sync_state SET cursor = ?1 WHERE singleton = 1",
+        [cursor],
+    )
+    .map_err(Error::from_sqlite)?;
+    Ok(())
+}
+
+/// Counts for the status line.
+pub(crate) fn counts(conn: &rusqlite::Connection) -> Result<(i64, i64, i64)> {
+    conn.query_row(
+        "SELECT (SELECT count(*) FROM change_log WHERE pushed_at IS NULL),
+                (SELECT count(*) FROM change_log WHERE pushed_at IS NULL AND push_error IS NOT NULL),
+                (SELECT count(*) FROM sync_conflicts WHERE resolved_at IS NULL)
+                  + (SELECT count(*) FROM appointments WHERE status = 'conflict')",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )
+    .map_err(Error::from_sqlite)
+}
+
+/// A pulled change that could not be applied, kept for a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Conflict {
+    pub change_id: String,
+    pub table: String,
+    pub row_id: String,
+    pub reason: String,
+    pub received_at: String,
+}
+
+pub(crate) fn conflicts(conn: &rusqlite::Connection) -> Result<Vec<Conflict>> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT change_id, table_name, row_id, reason, received_at FROM sync_conflicts
+             WHERE resolved_at IS NULL ORDER BY received_at",
+        )
+        .map_err(Error::from_sqlite)?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(Conflict {
+                change_id: r.get(0)?,
+                table: r.get(1)?,
+                row_id: r.get(2)?,
+                reason: r.get(3)?,
+                received_at: r.get(4)?,
+            })
+        })
+        .map_err(Error::from_sqlite)?;
+    rows.collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(Error::from_sqlite)
+}
+
+/// Applies one pulled page in the caller's transaction. Changes this device made itself
+/// are already in place and are skipped (echo safety); everything else is merged by its
+/// table's rule. Returns the largest HLC stamp seen, for the local clock to observe.
+pub(crate) fn apply_page(
+    tx: &Transaction<'_>,
+    own_device: &str,
+    changes: &[Change],
+    now: &str,
+) -> Result<Option<String>> {
+    tx.execute(
+        "INSERT OR IGNORE INTO sync_applying (singleton) VALUES (1)",
+        [],
+    )
+    .map_err(Error::from_sqlite)?;
+    tx.execute_batch("PRAGMA defer_foreign_keys = ON;")
+        .map_err(Error::from_sqlite)?;
+    let mut columns_of: HashMap<String, Vec<String>> = HashMap::new();
+    let mut latest: Option<String> = None;
+    for change in changes {
+        if latest.as_deref().is_none_or(|l| change.hlc.as_str() > l) {
+            latest = Some(change.hlc.clone());
+        }
+        if change.device_id == own_device {
+            continue;
+        }
+        let Some(rule) = merge::rule_for(&change.table) else {
+            keep_conflict(tx, change, "this table is not known to this version", now)?;
+            continue;
+        };
+        if !columns_of.contains_key(&change.table) {
+            let columns = table_columns(tx, &change.table)?;
+            columns_of.insert(change.table.clone(), columns);
+        }
+        let columns = &columns_of[&change.table];
+        tx.execute("SAVEPOINT pulled", [])
+            .map_err(Error::from_sqlite)?;
+        let outcome = match (rule, change.kind) {
+            (Rule::AppendOnly, _) => insert_row(
+                tx,
+                &change.table,
+                columns,
+                &change.row_id,
+                &change.fields,
+                true,
+            ),
+            (_, ChangeKind::Tombstone) => remove_row(tx, change),
+            _ => upsert_fields(tx, change, columns),
+        };
+        match outcome {
+            Ok(()) => {
+                tx.execute("RELEASE SAVEPOINT pulled", [])
+                    .map_err(Error::from_sqlite)?;
+            }
+            Err(e) if e.code() == crate::Code::DatabaseCorrupt => return Err(e),
+            Err(e) => {
+                tx.execute("ROLLBACK TO SAVEPOINT pulled", [])
+                    .map_err(Error::from_sqlite)?;
+                tx.execute("RELEASE SAVEPOINT pulled", [])
+                    .map_err(Error::from_sqlite)?;
+                keep_conflict(tx, change, &e.to_string(), now)?;
+            }
+        }
+        if change.table == "appointments" {
+            // Whatever another branch booked, the server has accepted.
+            tx.execute(
+                "UPDATE appointments SET provisional = 0 WHERE id = ?1",
+                [&change.row_id],
+            )
+            .map_err(Error::from_sqlite)?;
+        }
+    }
+    tx.execute("DELETE FROM sync_applying", [])
+        .map_err(Error::from_sqlite)?;
+    Ok(latest)
+}
+
+fn keep_conflict(tx: &Transaction<'_>, change: &Change, reason: &str, now: &str) -> Result<()> {
+    tx.execute(
+        "INSERT OR IGNORE INTO sync_conflicts (change_id, table_name, row_id, fields, reason, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            change.change_id,
+            change.table,
+            change.row_id,
+            Value::Object(change.fields.clone()).to_string(),
+            reason,
+            now
+        ],
+    )
+    .map_err(Error::from_sqlite)?;
+    Ok(())
+}
+
+fn table_columns(tx: &Transaction<'_>, table: &str) -> Result<Vec<String>> {
+    // `table` comes from the protocol's closed list of synced tables (checked by the
+    // caller), so it is safe to name in the pragma.
+    let mut stmt = tx
+        .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+        .map_err(Error::from_sqlite)?;
+    let rows = stmt
+        .query_map([], |r| r.get(0))
+        .map_err(Error::from_sqlite)?;
+    rows.collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(Error::from_sqlite)
+}
+
+fn to_sql(value: &Value) -> SqlValue {
+    match value {
+        Value::Null => SqlValue::Null,
+        Value::Bool(b) => SqlValue::Integer(i64::from(*b)),
+        Value::Number(n) => n
+            .as_i64()
+            .map(SqlValue::Integer)
+            .or_else(|| n.as_f64().map(SqlValue::Real))
+            .unwrap_or(SqlValue::Null),
+        Value::String(s) => SqlValue::Text(s.clone()),
+        other => SqlValue::Text(other.to_string()),
+    }
+}
+
+/// The table's key for a row id: most tables have `id`; link tables encode their key.
+fn key_columns(table: &str) -> &'static [&'static str] {
+    match table {
+        "user_branches" => &["user_id", "branch_id"],
+        "role_settings" => &["role"],
+        _ => &["id"],
+    }
+}
+
+fn key_values(table: &str, row_id: &str) -> Vec<SqlValue> {
+    match table {
+        "user_branches" => row_id
+            .split('/')
+            .map(|p| SqlValue::Text(p.to_owned()))
+            .collect(),
+        _ => vec![SqlValue::Text(row_id.to_owned())],
+    }
+}
+
+fn known<'a>(
+    columns: &[String],
+    fields: &'a serde_json::Map<String, Value>,
+) -> Result<Vec<(&'a String, &'a Value)>> {
+    fields
+        .iter()
+        .map(|(k, v)| {
+            if columns.iter().any(|c| c == k) {
+                Ok((k, v))
+            } else {
+                Err(Error::Internal(format!("unknown column {k:?}")))
+            }
+        })
+        .collect()
+}
+
+fn insert_row(
+    tx: &Transaction<'_>,
+    table: &str,
+    columns: &[String],
+    row_id: &str,
+    fields: &serde_json::Map<String, Value>,
+    ignore_existing: bool,
+) -> Result<()> {
+    let fields = known(columns, fields)?;
+    let mut names: Vec<String> = key_columns(table).iter().map(|c| (*c).to_owned()).collect();
+    let mut values = key_values(table, row_id);
+    for (k, v) in &fields {
+        if !names.contains(k) {
+            names.push((*k).clone());
+            values.push(to_sql(v));
+        }
+    }
+    if columns.iter().any(|c| c == "created_at") && !names.iter().any(|n| n == "created_at") {
+        names.push("created_at".into());
+        values.push(SqlValue::Text(to_db_time(chrono::Utc::now())));
+    }
+    if columns.iter().any(|c| c == "updated_at") && !names.iter().any(|n| n == "updated_at") {
+        names.push("updated_at".into());
+        values.push(SqlValue::Text(to_db_time(chrono::Utc::now())));
+    }
+    if table == "appointments" && !names.iter().any(|n| n == "created_by") {
+        names.push("created_by".into());
+        values.push(SqlValue::Text("sync".into()));
+    }
+    let sql = format!(
+        "INSERT {} INTO {table} ({}) VALUES ({})",
+        if ignore_existing { "OR IGNORE" } else { "" },
+        names.join(", "),
+        (1..=names.len())
+            .map(|i| format!("?{i}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    tx.execute(&sql, params_from_iter(values.iter()))
+        .map_err(Error::from_sqlite)?;
+    Ok(())
+}
+
+fn upsert_fields(tx: &Transaction<'_>, change: &Change, columns: &[String]) -> Result<()> {
+    let mut winners = serde_json::Map::new();
+    for (field, value) in &change.fields {
+        let current: Option<String> = tx
+            .query_row(
+                "SELECT hlc FROM field_clocks WHERE table_name = ?1 AND row_id = ?2 AND field = ?3",
+                params![change.table, change.row_id, field],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(Error::from_sqlite)?;
+        if current.as_deref().is_none_or(|c| change.hlc.as_str() > c) {
+            winners.insert(field.clone(), value.clone());
+            tx.execute(
+                "INSERT INTO field_clocks (table_name, row_id, field, hlc) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (table_name, row_id, field) DO UPDATE SET hlc = excluded.hlc",
+                params![change.table, change.row_id, field, change.hlc],
+            )
+            .map_err(Error::from_sqlite)?;
+        }
+    }
+    if winners.is_empty() {
+        return Ok(());
+    }
+    let keys = key_columns(&change.table);
+    let where_clause: Vec<String> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| format!("{k} = ?{}", i + 1))
+        .collect();
+    let exists: bool = tx
+        .query_row(
+            &format!(
+                "SELECT EXISTS (SELECT 1 FROM {} WHERE {})",
+                change.table,
+                where_clause.join(" AND ")
+            ),
+            params_from_iter(key_values(&change.table, &change.row_id).iter()),
+            |r| r.get(0),
+        )
+        .map_err(Error::from_sqlite)?;
+    if !exists {
+        return insert_row(tx, &change.table, columns, &change.row_id, &winners, false);
+    }
+    let fields = known(columns, &winners)?;
+    let mut values = key_values(&change.table, &change.row_id);
+    let mut sets = Vec::new();
+    for (k, v) in fields {
+        values.push(to_sql(v));
+        sets.push(format!("{k} = ?{}", values.len()));
+    }
+    let sql = format!(
+        "UPDATE {} SET {} WHERE {}",
+        change.table,
+        sets.join(", "),
+        where_clause.join(" AND ")
+    );
+    tx.execute(&sql, params_from_iter(values.iter()))
+        .map_err(Error::from_sqlite)?;
+    Ok(())
+}
+
+fn remove_row(tx: &Transaction<'_>, change: &Change) -> Result<()> {
+    let current: Option<String> = tx
+        .query_row(
+            "SELECT hlc FROM field_clocks WHERE table_name = ?1 AND row_id = ?2 AND field = '_deleted'",
+            params![change.table, change.row_id],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(Error::from_sqlite)?;
+    if current.as_deref().is_some_and(|c| change.hlc.as_str() <= c) {
+        return Ok(());
+    }
+    let keys = key_columns(&change.table);
+    let where_clause: Vec<String> = keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| format!("{k} = ?{}", i + 1))
+        .collect();
+    tx.execute(
+        &format!(
+            "DELETE FROM {} WHERE {}",
+            change.table,
+            where_clause.join(" AND ")
+        ),
+        params_from_iter(key_values(&change.table, &change.row_id).iter()),
+    )
+    .map_err(Error::from_sqlite)?;
+    tx.execute(
+        "INSERT INTO field_clocks (table_name, row_id, field, hlc) VALUES (?1, ?2, '_deleted', ?3)
+         ON CONFLICT (table_name, row_id, field) DO UPDATE SET hlc = excluded.hlc",
+        params![change.table, change.row_id, change.hlc],
+    )
+    .map_err(Error::from_sqlite)?;
+    Ok(())
+}

@@ -1,0 +1,264 @@
+//! The sync client: push the outbox in batches, pull pages from the cursor, apply each
+//! page and advance the cursor in one transaction. Every step is safe to repeat: pushes
+//! are idempotent by change id, and a page is applied with its cursor or not at all, so a
+//! crash or a dropped connection at any point loses nothing and applies nothing twice.
+
+use std::time::Duration;
+
+use clinic_protocol::{
+    Change, ChangeKind, EnrollRequest, EnrollResponse, PROTOCOL_VERSION, Problem, PullPage,
+    PushRequest, PushResponse,
+};
+use serde::Serialize;
+
+use crate::clock::to_db_time;
+use crate::error::{Error, Result};
+use crate::policy::{Action, Target};
+use crate::session::Session;
+use crate::store::audit::{Event, Outcome};
+use crate::store::changes;
+use crate::store::schema_version;
+use crate::store::sync_state::{self, Conflict, SyncState};
+
+/// Changes per push request.
+pub const PUSH_BATCH: usize = 500;
+/// Changes per pulled page.
+pub const PULL_PAGE: usize = 500;
+
+/// What a sync round did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SyncReport {
+    pub pushed: usize,
+    pub rejected: usize,
+    pub pulled: usize,
+    pub cursor: i64,
+}
+
+/// The sync line the app shows at all times.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SyncStatus {
+    pub configured: Option<SyncState>,
+    pub pending_changes: i64,
+    pub refused_changes: i64,
+    pub conflicts: i64,
+}
+
+struct Http {
+    client: reqwest::blocking::Client,
+    base: String,
+    token: Option<String>,
+}
+
+impl Http {
+    fn new(base: &str, token: Option<String>) -> Result<Http> {
+        let base = base.trim_end_matches('/').to_owned();
+        if !(base.starts_with("https://")
+            || base.starts_with("http://127.")
+            || base.starts_with("http://localhost"))
+        {
+            return Err(Error::validation(
+                "server",
+                "use an https:// address (plain http is only for a server on this computer)",
+            ));
+        }
+        let client = reqwest::blocking::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .connect_timeout(Duration::from_secs(10))
+            .build()
+            .map_err(|e| Error::Sync(format!("cannot start the HTTP client: {e}")))?;
+        Ok(Http {
+            client,
+            base,
+            token,
+        })
+    }
+
+    fn send<T: serde::de::DeserializeOwned>(
+        &self,
+        request: reqwest::blocking::RequestBuilder,
+    ) -> Result<T> {
+        let request = match &self.token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        };
+        let response = request.send().map_err(|e| {
+            Error::Offline(format!(
+                "the sync server at {} cannot be reached ({e}); work continues offline",
+                self.base
+            ))
+        })?;
+        let status = response.status();
+        if status.is_success() {
+            return response.json().map_err(|e| {
+                Error::Sync(format!("the sync server's answer could not be read: {e}"))
+            });
+        }
+        let problem: Option<Problem> = response.json().ok();
+        let detail = problem.map_or_else(|| status.to_string(), |p| p.detail);
+        Err(match status.as_u16() {
+            426 => Error::UpdateRequired(detail),
+            401 | 403 => Error::SyncRefused(detail),
+            _ => Error::Sync(format!("the sync server answered {status}: {detail}")),
+        })
+    }
+}
+
+impl Session {
+    /// Enrolls this workstation with a sync server using a one-time code from IT.
+    /// Administrators only.
+    pub fn sync_join(&mut self, server: &str, code: &str) -> Result<SyncState> {
+        self.authorize(Action::SettingsManage, Target::Any)?;
+        let http = Http::new(server, None)?;
+        let response: EnrollResponse = http.send(
+            http.client
+                .post(format!("{}/v1/enroll", http.base))
+                .json(&EnrollRequest {
+                    protocol_version: PROTOCOL_VERSION,
+                    code: code.trim().to_owned(),
+                    device_id: self.actor.device.to_string(),
+                    device_name: format!("{} {}", self.clinic.branch_code, self.clinic.branch_name),
+                }),
+        )?;
+        let conn = self.live()?.store.conn();
+        sync_state::join(
+            conn,
+            &http.base,
+            &response.device_token,
+            &response.branch_code,
+        )?;
+        self.write_event(
+            Event::new("sync.join", Outcome::Success).details(serde_json::json!({
+                "server": http.base, "branch": response.branch_code,
+            })),
+        )?;
+        self.sync_status()?
+            .configured
+            .ok_or_else(|| Error::Internal("sync state vanished".into()))
+    }
+
+    /// Pushes everything pending, then pulls until up to date. Safe to call at any time
+    /// and to repeat after any failure.
+    pub fn sync_now(&mut self) -> Result<SyncReport> {
+        self.live()?;
+        let (state, token) = sync_state::get(self.live()?.store.conn())?.ok_or_else(|| {
+            Error::validation(
+                "server",
+                "this workstation is not enrolled with a sync server yet (clinic sync join)",
+            )
+        })?;
+        let http = Http::new(&state.server_url, Some(token))?;
+        let result = self.sync_round(&http, state.cursor);
+        let now = self.now();
+        let error = result.as_ref().err().map(ToString::to_string);
+        sync_state::record_attempt(self.live()?.store.conn(), now, error.as_deref())?;
+        result
+    }
+
+    fn sync_round(&mut self, http: &Http, mut cursor: i64) -> Result<SyncReport> {
+        let mut report = SyncReport::default();
+        // Push: oldest first, in batches; refused changes stay visible and are not resent
+        // until something changes.
+        loop {
+            let pending: Vec<changes::Change> =
+                changes::pending(self.live()?.store.conn(), PUSH_BATCH)?
+                    .into_iter()
+                    .filter(|c| c.push_error.is_none())
+                    .collect();
+            if pending.is_empty() {
+                break;
+            }
+            let request = PushRequest {
+                protocol_version: PROTOCOL_VERSION,
+                schema_version: schema_version(),
+                changes: pending.iter().map(to_wire).collect(),
+            };
+            let response: PushResponse = http.send(
+                http.client
+                    .post(format!("{}/v1/push", http.base))
+                    .json(&request),
+            )?;
+            let now = self.now();
+            let rejected: Vec<(String, String)> = response
+                .rejected
+                .iter()
+                .map(|r| (r.change_id.clone(), r.reason.clone()))
+                .collect();
+            let store = &mut self.live()?.store;
+            let tx = store.transaction()?;
+            sync_state::mark_pushed(&tx, &response.accepted, &rejected, now)?;
+            tx.commit().map_err(Error::from_sqlite)?;
+            report.pushed += response.accepted.len();
+            report.rejected += rejected.len();
+            if response.accepted.is_empty() {
+                break;
+            }
+        }
+        // Pull: each page and its cursor in one transaction.
+        loop {
+            let page: PullPage = http.send(http.client.get(format!(
+                "{}/v1/pull?cursor={cursor}&limit={PULL_PAGE}&protocol_version={PROTOCOL_VERSION}",
+                http.base
+            )))?;
+            let own = self.actor.device.to_string();
+            let now = self.now();
+            let changes: Vec<Change> = page.changes.iter().map(|c| c.change.clone()).collect();
+            let store = &mut self.live()?.store;
+            let tx = store.transaction()?;
+            let latest = sync_state::apply_page(&tx, &own, &changes, &to_db_time(now))?;
+            if let Some(latest) = latest.and_then(|l| l.parse().ok()) {
+                changes::observe(
+                    &tx,
+                    own.parse()
+                        .map_err(|_| Error::Internal("device id".into()))?,
+                    &latest,
+                    now,
+                )?;
+            }
+            sync_state::set_cursor(&tx, page.next_cursor)?;
+            tx.commit().map_err(Error::from_sqlite)?;
+            report.pulled += changes.len();
+            cursor = page.next_cursor;
+            if !page.more {
+                break;
+            }
+        }
+        report.cursor = cursor;
+        Ok(report)
+    }
+
+    pub fn sync_status(&mut self) -> Result<SyncStatus> {
+        let conn = self.live()?.store.conn();
+        let configured = sync_state::get(conn)?.map(|(state, _token)| state);
+        let (pending, refused, conflicts) = sync_state::counts(conn)?;
+        Ok(SyncStatus {
+            configured,
+            pending_changes: pending,
+            refused_changes: refused,
+            conflicts,
+        })
+    }
+
+    /// Pulled changes that could not be applied here, for a person to resolve.
+    pub fn sync_conflicts(&mut self) -> Result<Vec<Conflict>> {
+        self.authorize(Action::SettingsManage, Target::Any)?;
+        sync_state::conflicts(self.live()?.store.conn())
+    }
+}
+
+fn to_wire(change: &changes::Change) -> Change {
+    Change {
+        change_id: change.change_id.to_string(),
+        table: change.table.clone(),
+        row_id: change.row_id.clone(),
+        kind: match change.kind.as_str() {
+            "append" => ChangeKind::Append,
+            "tombstone" => ChangeKind::Tombstone,
+            _ => ChangeKind::Upsert,
+        },
+        fields: change.fields.as_object().cloned().unwrap_or_default(),
+        hlc: change.hlc.encode(),
+        device_id: change.device.to_string(),
+        user_id: change.user.map(|u| u.to_string()),
+        schema_version: schema_version(),
+    }
+}

@@ -1,0 +1,218 @@
+//! A sync server on a fresh PostgreSQL database, running in the background for one test,
+//! and workstations that enroll with it.
+
+use std::sync::Arc;
+
+use clinic_core::{Initialized, KdfParams, ManualClock, Session, Setup, Workstation};
+
+pub fn admin_url() -> String {
+    std::env::var("CLINIC_TEST_DATABASE_URL").expect(
+        "CLINIC_TEST_DATABASE_URL is not set: run scripts/run-tests.sh, which starts PostgreSQL",
+    )
+}
+
+/// A running server on its own database; stopped and dropped with the value.
+pub struct Server {
+    pub url: String,
+    pub database_url: String,
+    db_name: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    runtime: Arc<tokio::runtime::Runtime>,
+}
+
+impl Server {
+    pub fn start() -> Server {
+        let runtime = Arc::new(
+            tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .unwrap(),
+        );
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_nanos();
+        let db_name = format!("clinic_sync_{}_{nanos}", std::process::id());
+        let base = admin_url();
+        let (prefix, _) = base.rsplit_once('/').unwrap();
+        let database_url = format!("{prefix}/{db_name}");
+        let (listener, pool) = runtime.block_on(async {
+            let (admin, conn) = tokio_postgres::connect(&base, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            tokio::spawn(conn);
+            admin
+                .batch_execute(&format!("CREATE DATABASE {db_name}"))
+                .await
+                .unwrap();
+            let (mut client, conn) = tokio_postgres::connect(&database_url, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            tokio::spawn(conn);
+            sync_server::migrate(&mut client).await.unwrap();
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+            (listener, sync_server::pool(&database_url, 4).unwrap())
+        });
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let rt = runtime.clone();
+        let thread = std::thread::spawn(move || {
+            rt.block_on(sync_server::serve(
+                listener,
+                sync_server::router(pool),
+                async {
+                    let _ = stopped.await;
+                },
+            ))
+            .unwrap();
+        });
+        Server {
+            url,
+            database_url,
+            db_name,
+            stop: Some(stop),
+            thread: Some(thread),
+            runtime,
+        }
+    }
+
+    pub fn enrollment_code(&self, branch: &str) -> String {
+        self.runtime.block_on(async {
+            let pool = sync_server::pool(&self.database_url, 1).unwrap();
+            sync_server::create_enrollment_code(&pool, branch, 1)
+                .await
+                .unwrap()
+        })
+    }
+
+    /// Runs SQL against the central database and returns the rows as JSON text.
+    pub fn query(&self, sql: &str) -> Vec<tokio_postgres::Row> {
+        self.runtime.block_on(async {
+            let (client, conn) = tokio_postgres::connect(&self.database_url, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            tokio::spawn(conn);
+            client.query(sql, &[]).await.unwrap()
+        })
+    }
+
+    pub fn revoke(&self, device_id: &str) {
+        self.runtime.block_on(async {
+            let pool = sync_server::pool(&self.database_url, 1).unwrap();
+            assert!(sync_server::revoke_device(&pool, device_id).await.unwrap());
+        });
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+        let name = self.db_name.clone();
+        self.runtime.block_on(async {
+            if let Ok((admin, conn)) =
+                tokio_postgres::connect(&admin_url(), tokio_postgres::NoTls).await
+            {
+                tokio::spawn(conn);
+                let _ = admin
+                    .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await;
+            }
+        });
+    }
+}
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// One workstation: its own branch, admin and clock.
+pub struct Station {
+    pub _dir: tempfile::TempDir,
+    pub workstation: Workstation,
+    pub admin: Session,
+    pub clock: Arc<ManualClock>,
+    pub admin_name: String,
+}
+
+impl Station {
+    pub fn new(branch: &str, server: &Server) -> Station {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(ManualClock::monday_morning());
+        let admin_name = format!("admin.{}", branch.to_lowercase());
+        let Initialized {
+            workstation,
+            session,
+            ..
+        } = Workstation::init(
+            dir.path(),
+            &Setup {
+                branch_code: branch.into(),
+                ..Setup::new("Group Clinic", &admin_name, PASSWORD)
+            },
+            clock.clone(),
+            KdfParams::FAST_INSECURE_FOR_TESTS,
+        )
+        .unwrap();
+        let mut station = Station {
+            _dir: dir,
+            workstation,
+            admin: session,
+            clock,
+            admin_name,
+        };
+        station
+            .admin
+            .sync_join(&server.url, &server.enrollment_code(branch))
+            .unwrap();
+        station
+    }
+
+    /// The admin session, signing in again if it locked itself.
+    pub fn admin(&mut self) -> &mut Session {
+        if self.admin.raw_connection().is_err() {
+            self.admin = self.workstation.unlock(&self.admin_name, PASSWORD).unwrap();
+        }
+        &mut self.admin
+    }
+
+    /// Rows of a table as text lines, sorted, without the columns that are local
+    /// bookkeeping (when this copy was written, provisional flags).
+    pub fn dump(&mut self, table: &str) -> Vec<String> {
+        let conn = self.admin().raw_connection().unwrap();
+        let columns: Vec<String> = conn
+            .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .filter(|c: &String| {
+                !matches!(
+                    c.as_str(),
+                    "created_at" | "updated_at" | "provisional" | "created_by"
+                )
+            })
+            .collect();
+        let sql = format!(
+            "SELECT {} FROM {table} ORDER BY 1",
+            columns
+                .iter()
+                .map(|c| format!("quote({c})"))
+                .collect::<Vec<_>>()
+                .join(" || '|' || ")
+        );
+        let mut rows: Vec<String> = conn
+            .prepare(&sql)
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        rows.sort();
+        rows
+    }
+}

@@ -1,0 +1,388 @@
+//! Offline work on several workstations, then sync: everyone converges, nothing is lost,
+//! nothing is applied twice, and the server refuses what it must with problem JSON.
+
+use std::io::{Read as _, Write as _};
+
+use clinic_core::patients::PatientInput;
+use clinic_core::{Code, NewUser, Role, Session};
+
+use crate::harness::{PASSWORD, Server, Station};
+
+/// A small deterministic generator (xorshift64*), so every seed replays exactly.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+const GIVEN: &[&str] = &[
+    "Amina", "José", "Wanjiru", "Zoë", "Kofi", "Ngozi", "Liam", "Mei",
+];
+const FAMILY: &[&str] = &[
+    "Otieno", "Álvarez", "Kamau", "Mensah", "Okafor", "Chen", "Brown",
+];
+
+fn desk(station: &mut Station, branch: &str) -> Session {
+    let name = format!("desk.{}", branch.to_lowercase());
+    station
+        .admin()
+        .create_user(&NewUser::new(
+            &name,
+            Role::Receptionist,
+            "morning tea phrase",
+        ))
+        .unwrap();
+    station
+        .workstation
+        .unlock(&name, "morning tea phrase")
+        .unwrap()
+}
+
+fn patient_ids(session: &mut Session) -> Vec<String> {
+    let conn = session.raw_connection().unwrap();
+    let mut stmt = conn.prepare("SELECT id FROM patients ORDER BY id").unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+const SYNCED: &[&str] = &[
+    "organisation",
+    "branches",
+    "users",
+    "user_branches",
+    "patients",
+    "audit_log",
+    "notifications",
+];
+
+#[test]
+fn three_workstations_editing_offline_converge_to_the_servers_state_for_many_seeds() {
+    for seed in 1..=5u64 {
+        let server = Server::start();
+        let branches = ["BR01", "BR02", "BR03"];
+        let mut stations: Vec<Station> =
+            branches.iter().map(|b| Station::new(b, &server)).collect();
+        let mut desks: Vec<Session> = stations
+            .iter_mut()
+            .zip(branches)
+            .map(|(s, b)| desk(s, b))
+            .collect();
+        for _ in 0..2 {
+            for s in &mut stations {
+                s.admin().sync_now().unwrap();
+            }
+        }
+        let mut rng = Rng(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
+        for round in 0..3 {
+            // Offline edits on every workstation.
+            for (i, station) in stations.iter_mut().enumerate() {
+                for _ in 0..6 {
+                    station
+                        .clock
+                        .advance(chrono::Duration::milliseconds(rng.below(5000) as i64));
+                    let desk = &mut desks[i];
+                    if rng.below(3) == 0 || patient_ids(desk).is_empty() {
+                        let input = PatientInput {
+                            given_name: GIVEN[rng.below(GIVEN.len())].into(),
+                            family_name: FAMILY[rng.below(FAMILY.len())].into(),
+                            date_of_birth: format!(
+                                "19{:02}-0{}-1{}",
+                                40 + rng.below(60),
+                                1 + rng.below(9),
+                                rng.below(10)
+                            ),
+                            sex: "unknown".into(),
+                            ..PatientInput::default()
+                        };
+                        desk.register_patient(&input, true).unwrap();
+                    } else {
+                        let ids = patient_ids(desk);
+                        let id = ids[rng.below(ids.len())].parse().unwrap();
+                        let mut current: PatientInput = {
+                            let p = desk.patient(id).unwrap();
+                            PatientInput {
+                                given_name: p.given_name,
+                                family_name: p.family_name,
+                                date_of_birth: p.date_of_birth,
+                                sex: p.sex,
+                                phone: p.phone,
+                                address: p.address,
+                                ..PatientInput::default()
+                            }
+                        };
+                        if rng.below(2) == 0 {
+                            current.phone = Some(format!("+254 7{:08}", rng.next() % 100_000_000));
+                        } else {
+                            current.address =
+                                Some(format!("{} Clinic Road, round {round}", rng.below(500)));
+                        }
+                        desk.update_patient(id, &current).unwrap();
+                    }
+                }
+            }
+            // Sync in a random order, some workstations twice, some not at all this round.
+            for _ in 0..3 {
+                let i = rng.below(stations.len());
+                stations[i].admin().sync_now().unwrap();
+            }
+        }
+        // Everyone comes online at the end.
+        for _ in 0..2 {
+            for s in &mut stations {
+                s.admin().sync_now().unwrap();
+            }
+        }
+        for table in SYNCED {
+            let first = stations[0].dump(table);
+            assert!(
+                !first.is_empty() || *table == "notifications" || *table == "user_branches",
+                "seed {seed}: {table} is empty"
+            );
+            for (i, s) in stations.iter_mut().enumerate().skip(1) {
+                assert_eq!(
+                    s.dump(table),
+                    first,
+                    "seed {seed}: {table} differs on workstation {i}"
+                );
+            }
+        }
+        // Equal to the server's current state, field by field.
+        let server_patients = server.query(
+            "SELECT row_id, fields->>'given_name', fields->>'family_name', coalesce(fields->>'phone', ''),
+                    coalesce(fields->>'address', '') FROM row_state WHERE table_name = 'patients' ORDER BY row_id",
+        );
+        let conn = stations[0].admin().raw_connection().unwrap();
+        let local: Vec<(String, String, String, String, String)> = conn
+            .prepare("SELECT id, given_name, family_name, coalesce(phone, ''), coalesce(address, '') FROM patients ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let remote: Vec<(String, String, String, String, String)> = server_patients
+            .iter()
+            .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
+            .collect();
+        assert_eq!(local, remote, "seed {seed}: workstations equal the server");
+        // No audit event was lost: every event any workstation wrote is on the server.
+        let events: i64 = server
+            .query("SELECT count(*) FROM change_log WHERE table_name = 'audit_log'")[0]
+            .get(0);
+        let local_events = stations[0].dump("audit_log").len() as i64;
+        assert_eq!(
+            events, local_events,
+            "seed {seed}: every audit event arrived everywhere"
+        );
+        assert!(
+            stations[1]
+                .admin()
+                .audit_verify()
+                .unwrap()
+                .first_break
+                .is_none(),
+            "seed {seed}: chains verify after sync"
+        );
+        drop(desks);
+    }
+}
+
+#[test]
+fn a_lost_answer_and_a_replayed_pull_apply_nothing_twice() {
+    let server = Server::start();
+    let mut a = Station::new("BR01", &server);
+    let mut b = Station::new("BR02", &server);
+    let mut desk_a = desk(&mut a, "BR01");
+    desk_a
+        .register_patient(
+            &PatientInput {
+                given_name: "Once".into(),
+                family_name: "Only".into(),
+                date_of_birth: "1980-01-01".into(),
+                sex: "female".into(),
+                ..PatientInput::default()
+            },
+            false,
+        )
+        .unwrap();
+    a.admin().sync_now().unwrap();
+    let on_server: i64 = server.query("SELECT count(*) FROM change_log")[0].get(0);
+
+    // The push reached the server but the answer was lost: the client pushes again.
+    a.admin()
+        .raw_connection()
+        .unwrap()
+        .execute("UPDATE change_log SET pushed_at = NULL", [])
+        .unwrap();
+    let again = a.admin().sync_now().unwrap();
+    assert!(again.pushed > 0, "the client re-sent everything");
+    assert_eq!(
+        server.query("SELECT count(*) FROM change_log")[0].get::<_, i64>(0),
+        on_server,
+        "nothing stored twice"
+    );
+
+    // A pull replayed from the start (a crash before the cursor was saved).
+    b.admin().sync_now().unwrap();
+    let before = b.dump("patients");
+    b.admin()
+        .raw_connection()
+        .unwrap()
+        .execute("UPDATE sync_state SET cursor = 0", [])
+        .unwrap();
+    b.admin().sync_now().unwrap();
+    assert_eq!(
+        b.dump("patients"),
+        before,
+        "re-applying a page changes nothing"
+    );
+    a.admin().sync_now().unwrap();
+    assert_eq!(
+        b.dump("audit_log"),
+        a.dump("audit_log"),
+        "both hold every event exactly once"
+    );
+    drop(desk_a);
+}
+
+#[test]
+fn a_server_that_goes_away_mid_sync_loses_nothing() {
+    let server = Server::start();
+    let mut a = Station::new("BR01", &server);
+    let mut desk_a = desk(&mut a, "BR01");
+    desk_a
+        .register_patient(
+            &PatientInput {
+                given_name: "Patient".into(),
+                family_name: "Offline".into(),
+                date_of_birth: "1990-02-02".into(),
+                sex: "male".into(),
+                ..PatientInput::default()
+            },
+            false,
+        )
+        .unwrap();
+    let pending = a.admin().sync_status().unwrap().pending_changes;
+    assert!(pending > 0);
+    let url = server.url.clone();
+    drop(server);
+    let err = a.admin().sync_now().unwrap_err();
+    assert_eq!(err.code(), Code::Offline, "{err}");
+    let status = a.admin().sync_status().unwrap();
+    assert!(status.pending_changes >= pending, "nothing was marked sent");
+    assert!(
+        status
+            .configured
+            .unwrap()
+            .last_error
+            .unwrap()
+            .contains(&url)
+    );
+    drop(desk_a);
+}
+
+fn raw_http(url: &str, request: &str) -> (u16, String, String) {
+    let addr = url.trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("0")
+        .parse()
+        .unwrap_or(0);
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    (status, head.to_owned(), body.to_owned())
+}
+
+fn post(url: &str, path: &str, token: &str, body: &str) -> (u16, String, String) {
+    raw_http(
+        url,
+        &format!(
+            "POST {path} HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    )
+}
+
+#[test]
+fn the_server_refuses_bad_requests_with_problem_json_and_applies_nothing() {
+    let server = Server::start();
+    let mut a = Station::new("BR01", &server);
+    let token: String = a
+        .admin()
+        .raw_connection()
+        .unwrap()
+        .query_row("SELECT device_token FROM sync_state", [], |r| r.get(0))
+        .unwrap();
+    let before: i64 = server.query("SELECT count(*) FROM change_log")[0].get(0);
+
+    let (status, head, body) = post(&server.url, "/v1/push", &token, "{not json");
+    assert_eq!(status, 400, "{body}");
+    assert!(
+        head.to_lowercase().contains("application/problem+json"),
+        "{head}"
+    );
+    let problem: clinic_protocol::Problem = serde_json::from_str(&body).unwrap();
+    assert_eq!(problem.status, 400);
+
+    let big = format!("{{\"pad\":\"{}\"}}", "x".repeat(5 * 1024 * 1024));
+    let (status, _, body) = post(&server.url, "/v1/push", &token, &big);
+    assert_eq!(status, 413, "{body}");
+
+    let (status, _, body) = post(&server.url, "/v1/push", "not-a-token", "{}");
+    assert_eq!(status, 401, "{body}");
+
+    let old = serde_json::json!({ "protocol_version": clinic_protocol::PROTOCOL_VERSION, "schema_version": 1, "changes": [] });
+    let (status, _, body) = post(&server.url, "/v1/push", &token, &old.to_string());
+    assert_eq!(status, 426, "an old workstation is told to update: {body}");
+    assert!(body.contains("update"), "{body}");
+
+    let forged = serde_json::json!({
+        "protocol_version": clinic_protocol::PROTOCOL_VERSION,
+        "schema_version": 4,
+        "changes": [{
+            "change_id": "01900000-0000-7000-8000-000000000001", "table": "patients", "row_id": "x",
+            "kind": "upsert", "fields": {"given_name": "Mallory"},
+            "hlc": "0000000000001000-00000-01900000-0000-7000-8000-00000000beef",
+            "device_id": "01900000-0000-7000-8000-00000000beef", "user_id": null, "schema_version": 4
+        }, {
+            "change_id": "01900000-0000-7000-8000-000000000002", "table": "secrets", "row_id": "x",
+            "kind": "upsert", "fields": {}, "hlc": "x", "device_id": "x", "user_id": null, "schema_version": 4
+        }]
+    });
+    let (status, _, body) = post(&server.url, "/v1/push", &token, &forged.to_string());
+    assert_eq!(status, 200, "{body}");
+    let answer: clinic_protocol::PushResponse = serde_json::from_str(&body).unwrap();
+    assert!(answer.accepted.is_empty());
+    assert_eq!(
+        answer.rejected.len(),
+        2,
+        "another device's change and an unknown table: {body}"
+    );
+    assert_eq!(
+        server.query("SELECT count(*) FROM change_log")[0].get::<_, i64>(0),
+        before,
+        "nothing applied"
+    );
+
+    // A revoked workstation is locked out at once.
+    let device = a.admin().actor().device.to_string();
+    server.revoke(&device);
+    let err = a.admin().sync_now().unwrap_err();
+    assert_eq!(err.code(), Code::SyncRefused, "{err}");
+    assert!(err.to_string().contains("revoked"), "{err}");
+    let _ = PASSWORD;
+}
