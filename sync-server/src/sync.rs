@@ -269,22 +269,61 @@ async fn enforce_one_doctor_per_slot(
                 &verdict,
             )
             .await?;
+            // Both sides hear of it: whoever made the losing booking, and whoever made the
+            // booking that keeps the slot.
+            let winner = tx
+                .query_opt(
+                    "SELECT s.appointment_id,
+                            (SELECT user_id::text FROM change_log c WHERE c.table_name = 'appointments'
+                               AND c.row_id = s.appointment_id AND c.user_id IS NOT NULL ORDER BY seq LIMIT 1)
+                     FROM appointment_slots s
+                     WHERE s.doctor_id = $1
+                       AND s.during && tstzrange(CAST($2 AS TEXT)::timestamptz, CAST($3 AS TEXT)::timestamptz)
+                     LIMIT 1",
+                    &[&doctor, &starts, &ends],
+                )
+                .await?;
+            let number = text("number").unwrap_or_default();
+            let mut notes = Vec::new();
             if let Some(user) = &change.user_id {
-                let note_id = uuid_from_hash(&format!("conflict-note:{}", change.change_id));
+                notes.push((
+                    user.clone(),
+                    change.row_id.clone(),
+                    format!(
+                        "Another branch booked this doctor at {starts} first. Appointment {number} is marked as a conflict: please rebook or cancel it."
+                    ),
+                ));
+            }
+            if let Some(user) = winner
+                .as_ref()
+                .and_then(|row| row.get::<_, Option<String>>(1))
+            {
+                let appointment: String = winner.as_ref().map(|row| row.get(0)).unwrap_or_default();
+                notes.push((
+                    user,
+                    appointment,
+                    format!(
+                        "A booking made offline at another branch for the same doctor at {starts} arrived later and was marked as a conflict; your appointment stands."
+                    ),
+                ));
+            }
+            let created_at: String = tx
+                .query_one(
+                    "SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')",
+                    &[],
+                )
+                .await?
+                .get(0);
+            for (i, (user, appointment, body)) in notes.into_iter().enumerate() {
+                let note_id = uuid_from_hash(&format!("conflict-note:{}:{i}", change.change_id));
                 let note = json!({
                     "user_id": user,
                     "kind": "booking_conflict",
                     "title": "Booking conflict",
-                    "body": format!(
-                        "Another branch booked this doctor at {starts} first. Appointment {} is marked as a conflict: please rebook or cancel it.",
-                        text("number").unwrap_or_default()
-                    ),
+                    "body": body,
                     "entity": "appointment",
-                    "entity_id": change.row_id,
-                    "created_at": tx
-                        .query_one("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')", &[])
-                        .await?
-                        .get::<_, String>(0),
+                    "entity_id": appointment,
+                    "created_at": created_at,
                 });
                 server_change(
                     tx,

@@ -386,3 +386,95 @@ fn the_server_refuses_bad_requests_with_problem_json_and_applies_nothing() {
     assert!(err.to_string().contains("revoked"), "{err}");
     let _ = PASSWORD;
 }
+
+#[test]
+fn two_branches_booking_one_doctor_slot_offline_end_with_one_booking_and_one_conflict() {
+    use clinic_core::doctors::{DoctorInput, HoursInput};
+    let server = Server::start();
+    let mut a = Station::new("BR01", &server);
+    let mut b = Station::new("BR02", &server);
+    let mut desk_a = desk(&mut a, "BR01");
+    let mut desk_b = desk(&mut b, "BR02");
+    a.admin()
+        .create_user(&NewUser::new("dr.one", Role::Doctor, "stethoscope phrase"))
+        .unwrap();
+    let doctor = a
+        .admin()
+        .add_doctor(&DoctorInput {
+            username: "dr.one".into(),
+            specialization: "General practice".into(),
+            licence_number: "GP-100".into(),
+            fee_minor: 2000,
+            ..DoctorInput::default()
+        })
+        .unwrap();
+    a.admin()
+        .set_doctor_hours(
+            doctor.id,
+            &[HoursInput {
+                branch_code: "BR01".into(),
+                weekday: 1,
+                start: "09:00".into(),
+                end: "12:00".into(),
+                slot_minutes: 30,
+            }],
+        )
+        .unwrap();
+    a.admin().sync_now().unwrap();
+    b.admin().sync_now().unwrap();
+
+    // Both desks are offline and book the doctor's 10:00 slot for their own patient.
+    let person = |given: &str| PatientInput {
+        given_name: given.into(),
+        family_name: "Booker".into(),
+        date_of_birth: "1985-05-05".into(),
+        sex: "female".into(),
+        ..PatientInput::default()
+    };
+    let pa = desk_a.register_patient(&person("Asha"), false).unwrap();
+    let pb = desk_b.register_patient(&person("Bela"), false).unwrap();
+    let ten = chrono::DateTime::parse_from_rfc3339("2026-01-05T10:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let booked_a = desk_a
+        .book_appointment(pa.id, doctor.id, ten, None)
+        .unwrap();
+    let booked_b = desk_b
+        .book_appointment(pb.id, doctor.id, ten, None)
+        .unwrap();
+    assert!(
+        booked_a.provisional && booked_b.provisional,
+        "offline bookings are provisional"
+    );
+
+    a.admin().sync_now().unwrap();
+    b.admin().sync_now().unwrap();
+    a.admin().sync_now().unwrap();
+
+    for (name, desk) in [("BR01", &mut desk_a), ("BR02", &mut desk_b)] {
+        let first = desk.appointment(booked_a.id).unwrap();
+        let second = desk.appointment(booked_b.id).unwrap();
+        assert_eq!(
+            first.status, "confirmed",
+            "{name}: the first to reach the server keeps the slot"
+        );
+        assert_eq!(
+            second.status, "conflict",
+            "{name}: the later one is a conflict, not dropped"
+        );
+        assert!(!first.provisional, "{name}: accepted by the server");
+        let notes = desk.notifications(false).unwrap();
+        assert!(
+            notes.iter().any(|n| n.kind == "booking_conflict"),
+            "{name}: the desk is told: {notes:?}"
+        );
+    }
+    assert_eq!(
+        server.query("SELECT count(*) FROM appointment_slots")[0].get::<_, i64>(0),
+        1
+    );
+    // The conflict is for a person to resolve: cancelling it is a legal move.
+    desk_b
+        .cancel_appointment(booked_b.id, "rebooked for 10:30")
+        .unwrap();
+}

@@ -36,7 +36,9 @@ pub fn transition_allowed(from: &str, to: &str) -> bool {
 }
 
 impl Session {
-    /// Holds a free slot for a patient for [`HOLD_MINUTES`]; confirm it to book.
+    /// Holds a free slot for a patient for [`HOLD_MINUTES`]; confirm it to book. The slot
+    /// may be at any branch where the doctor works then; the appointment belongs to that
+    /// branch.
     pub fn hold_slot(
         &mut self,
         patient: PatientId,
@@ -46,9 +48,8 @@ impl Session {
     ) -> Result<Appointment> {
         self.authorize(Action::AppointmentBook, Target::Patient(patient))?;
         let reason = validate::optional_text("reason", reason, 300)?;
-        let (tz, branch, code, device) = (
+        let (tz, code, device) = (
             self.time_zone(),
-            self.clinic.branch_id,
             self.clinic.branch_code.clone(),
             self.actor.device,
         );
@@ -71,7 +72,7 @@ impl Session {
                 ));
             }
             let day: NaiveDate = starts_at.with_timezone(&tz).date_naive();
-            let slot = free_slots_on(tx, doctor, day, tz, branch, ctx.now)?
+            let slot = free_slots_on(tx, doctor, day, tz, None, ctx.now)?
                 .into_iter()
                 .find(|s| s.starts_at == starts_at)
                 .ok_or(Error::SlotTaken { who: "the doctor" })?;
@@ -81,7 +82,7 @@ impl Session {
                 number,
                 patient_id: patient,
                 doctor_id: doctor,
-                branch_id: branch,
+                branch_id: slot.branch_id,
                 starts_at: to_db_time(slot.starts_at),
                 ends_at: to_db_time(slot.ends_at),
                 status: "held".into(),
@@ -161,9 +162,8 @@ impl Session {
             });
         }
         let doctor = doctor.unwrap_or(old.doctor_id);
-        let (tz, branch, code, device) = (
+        let (tz, code, device) = (
             self.time_zone(),
-            self.clinic.branch_id,
             self.clinic.branch_code.clone(),
             self.actor.device,
         );
@@ -171,11 +171,12 @@ impl Session {
             appointments::expire_holds(tx, ctx)?;
             let old = appointments::set_status(tx, ctx, &old, "rescheduled", None, actor.user)?;
             let day = starts_at.with_timezone(&tz).date_naive();
-            let slot = free_slots_on(tx, doctor, day, tz, branch, ctx.now)?
+            let slot = free_slots_on(tx, doctor, day, tz, None, ctx.now)?
                 .into_iter()
                 .find(|s| s.starts_at == starts_at)
                 .ok_or(Error::SlotTaken { who: "the doctor" })?;
             let new = Appointment {
+                branch_id: slot.branch_id,
                 id: AppointmentId(new_v7_at(ctx.now)),
                 number: sequences::number(&code, device, sequences::next(tx, "appointment")?),
                 doctor_id: doctor,

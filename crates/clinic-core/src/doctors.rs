@@ -258,6 +258,8 @@ impl Session {
     }
 
     /// Free slots of a doctor on one clinic-local day at this workstation's branch.
+    /// (Booking may also take a slot the doctor works at another branch, for a desk that
+    /// books on that branch's behalf: see [`Session::hold_slot`].)
     pub fn free_slots(&mut self, id: DoctorId, day: NaiveDate) -> Result<Vec<Slot>> {
         self.authorize(Action::AppointmentView, Target::Any)?;
         let tz = self.time_zone();
@@ -268,7 +270,7 @@ impl Session {
         if !doctor.active {
             return Ok(Vec::new());
         }
-        free_slots_on(conn, id, day, tz, branch, now)
+        free_slots_on(conn, id, day, tz, Some(branch), now)
     }
 
     /// Active doctors of a specialization with a free slot on or after `from`, soonest
@@ -287,7 +289,7 @@ impl Session {
         for doctor in doctors::list(conn, Some(specialization.trim()), true)? {
             let mut day = from;
             while day < from + Duration::days(SEARCH_DAYS) {
-                if let Some(slot) = free_slots_on(conn, doctor.id, day, tz, branch, now)?
+                if let Some(slot) = free_slots_on(conn, doctor.id, day, tz, Some(branch), now)?
                     .into_iter()
                     .next()
                 {
@@ -310,11 +312,11 @@ pub(crate) fn free_slots_on(
     doctor: DoctorId,
     day: NaiveDate,
     tz: chrono_tz::Tz,
-    branch: crate::ids::BranchId,
+    branch: Option<crate::ids::BranchId>,
     now: DateTime<Utc>,
 ) -> Result<Vec<Slot>> {
     let hours = doctors::hours(conn, doctor)?;
-    let all = schedule::slots_on(&hours, day, tz, Some(branch));
+    let all = schedule::slots_on(&hours, day, tz, branch);
     let (Some(first), Some(last)) = (all.first(), all.last()) else {
         return Ok(Vec::new());
     };
@@ -326,7 +328,7 @@ pub(crate) fn free_slots_on(
     for (start, end) in appointments::busy_for_doctor(conn, doctor, &from, &to, now)? {
         busy.push((parse_db_time(&start)?, parse_db_time(&end)?));
     }
-    Ok(schedule::free_on(&hours, &busy, day, tz, Some(branch), now))
+    Ok(schedule::free_on(&hours, &busy, day, tz, branch, now))
 }
 
 pub(crate) fn parse_db_time(text: &str) -> Result<DateTime<Utc>> {
