@@ -141,6 +141,11 @@ pub struct Station {
 
 impl Station {
     pub fn new(branch: &str, server: &Server) -> Station {
+        Station::enrolled_at(branch, &server.url, &server.enrollment_code(branch))
+    }
+
+    /// A workstation enrolled with the server at `url` using `code`.
+    pub fn enrolled_at(branch: &str, url: &str, code: &str) -> Station {
         let dir = tempfile::tempdir().unwrap();
         let clock = Arc::new(ManualClock::monday_morning());
         let admin_name = format!("admin.{}", branch.to_lowercase());
@@ -165,10 +170,7 @@ impl Station {
             clock,
             admin_name,
         };
-        station
-            .admin
-            .sync_join(&server.url, &server.enrollment_code(branch))
-            .unwrap();
+        station.admin.sync_join(url, code).unwrap();
         station
     }
 
@@ -214,5 +216,40 @@ impl Station {
             .collect();
         rows.sort();
         rows
+    }
+}
+
+/// A second server: the real binary, as another process on the same database.
+pub struct ServerProcess {
+    pub url: String,
+    child: std::process::Child,
+}
+
+impl ServerProcess {
+    pub fn start(database_url: &str) -> ServerProcess {
+        use std::io::BufRead as _;
+        let mut child =
+            std::process::Command::new(clinic_e2e::binary("sync-server", "sync-server"))
+                .args(["serve", "--listen", "127.0.0.1:0"])
+                .env("CLINIC_DATABASE_URL", database_url)
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        let url = loop {
+            let line = lines.next().expect("the server process exited").unwrap();
+            if let Some(addr) = line.strip_prefix("sync-server listening on ") {
+                break addr.to_owned();
+            }
+        };
+        ServerProcess { url, child }
+    }
+}
+
+impl Drop for ServerProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
