@@ -12,13 +12,19 @@ pub fn binary(package: &str, name: &str) -> PathBuf {
         .parent()
         .and_then(|deps| deps.parent())
         .expect("target/<profile>/deps layout");
-    let path = profile_dir.join(name);
-    if !path.exists() {
-        let status = Command::new(env!("CARGO"))
-            .args(["build", "--quiet", "-p", package, "--bin", name])
-            .status()
-            .expect("cargo runs");
+    // Always ask cargo: a no-op when the binary is fresh, and never a stale binary when
+    // only this test crate was rebuilt. Once per test process.
+    static BUILT: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let mut built = BUILT.lock().unwrap_or_else(|e| e.into_inner());
+    if !built.iter().any(|b| b == name) {
+        let mut cmd = Command::new(env!("CARGO"));
+        cmd.args(["build", "--quiet", "-p", package, "--bin", name]);
+        if profile_dir.file_name().is_some_and(|p| p == "release") {
+            cmd.arg("--release");
+        }
+        let status = cmd.status().expect("cargo runs");
         assert!(status.success(), "building {name} failed");
+        built.push(name.to_owned());
     }
-    path
+    profile_dir.join(name)
 }

@@ -6,6 +6,7 @@
 //! conflict. Nothing is dropped.
 
 use clinic_protocol::merge::{self, Rule};
+use clinic_protocol::policy::{self, Role};
 use clinic_protocol::{Change, ChangeKind, PullPage, PushResponse, Rejection, SequencedChange};
 use serde_json::{Map, Value, json};
 use tokio_postgres::Transaction;
@@ -40,8 +41,19 @@ pub async fn push(
         accepted: Vec::new(),
         rejected: Vec::new(),
     };
+    let first_push: bool = !tx
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM change_log WHERE device_id = CAST($1 AS TEXT)::uuid)",
+            &[&device.id],
+        )
+        .await?
+        .get::<_, bool>(0);
     for change in changes {
-        if let Err(reason) = check(device, change) {
+        let checked = match check(device, change) {
+            Ok(()) => authorize(tx, change, changes, first_push).await?,
+            Err(reason) => Err(reason),
+        };
+        if let Err(reason) = checked {
             response.rejected.push(Rejection {
                 change_id: change.change_id.clone(),
                 reason,
@@ -87,6 +99,111 @@ fn check(device: &Device, change: &Change) -> std::result::Result<(), String> {
         return Err("the clock stamp is malformed or not this device's".into());
     }
     Ok(())
+}
+
+/// The server's own permission check: the role the server knows for the change's user
+/// (never the workstation's word for it) must hold the action the change needs.
+async fn authorize(
+    tx: &Transaction<'_>,
+    change: &Change,
+    batch: &[Change],
+    first_push: bool,
+) -> Result<std::result::Result<(), String>> {
+    let Some(user) = &change.user_id else {
+        return Ok(if change.table == "audit_log" {
+            Ok(())
+        } else {
+            Err("a change must name the user who made it".into())
+        });
+    };
+    let known = tx
+        .query_opt(
+            "SELECT fields FROM row_state WHERE table_name = 'users' AND row_id = $1 AND NOT deleted",
+            &[user],
+        )
+        .await?
+        .map(|r| r.get::<_, Value>(0));
+    // A freshly enrolled workstation's first push may bring the administrator it was set
+    // up with; after that, only users the server already knows may write.
+    let fields = match known {
+        Some(fields) => fields,
+        None if first_push => match batch
+            .iter()
+            .find(|c| c.table == "users" && &c.row_id == user && c.kind == ChangeKind::Upsert)
+        {
+            Some(created) => Value::Object(created.fields.clone()),
+            None => {
+                return Ok(Err(
+                    "the user who made this change is not known to the server".into(),
+                ));
+            }
+        },
+        None => {
+            return Ok(Err(
+                "the user who made this change is not known to the server".into(),
+            ));
+        }
+    };
+    let role = fields
+        .get("role")
+        .and_then(Value::as_str)
+        .and_then(|r| r.parse::<Role>().ok());
+    let active = fields
+        .get("active")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let emergency = fields
+        .get("emergency")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    let Some(role) = role else {
+        return Ok(Err(
+            "the user who made this change has no role on the server".into(),
+        ));
+    };
+    let row_exists: bool = tx
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM row_state WHERE table_name = $1 AND row_id = $2)",
+            &[&change.table, &change.row_id],
+        )
+        .await?
+        .get(0);
+    let Some(action) = policy::action_for_change(&change.table, &change.fields, row_exists) else {
+        // Side effects of any signed-in work: audit events, notifications, history.
+        return Ok(if active || emergency {
+            Ok(())
+        } else {
+            Err("the user who made this change is deactivated".into())
+        });
+    };
+    let self_service = change.table == "users"
+        && &change.row_id == user
+        && change
+            .fields
+            .keys()
+            .all(|k| k == "totp_secret" || k == "emergency_until");
+    if self_service {
+        return Ok(Ok(()));
+    }
+    if !active || emergency {
+        return Ok(Err(format!(
+            "{} accounts may not {}",
+            if emergency {
+                "emergency"
+            } else {
+                "deactivated"
+            },
+            action.as_str()
+        )));
+    }
+    Ok(match policy::grant(role, action) {
+        Some(_) => Ok(()),
+        None => Err(format!(
+            "the role {} may not {}",
+            role.as_str(),
+            action.as_str()
+        )),
+    })
 }
 
 async fn apply(tx: &Transaction<'_>, batch: i64, change: &Change) -> Result<()> {

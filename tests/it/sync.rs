@@ -536,3 +536,56 @@ fn two_server_processes_on_one_database_serve_clients_at_once_and_stay_consisten
     let distinct: std::collections::BTreeSet<_> = seqs.iter().collect();
     assert_eq!(distinct.len(), seqs.len());
 }
+
+#[test]
+fn the_server_rechecks_each_change_against_the_role_it_knows_and_refuses_escalation() {
+    let server = Server::start();
+    let mut a = Station::new("BR01", &server);
+    a.admin()
+        .create_user(&NewUser::new("nurse.kim", Role::Nurse, "quiet ward phrase"))
+        .unwrap();
+    a.admin().sync_now().unwrap();
+    let nurse = a
+        .workstation
+        .unlock("nurse.kim", "quiet ward phrase")
+        .unwrap();
+    let nurse_id = nurse.actor().user.to_string();
+    let device = nurse.actor().device.to_string();
+    drop(nurse);
+    // A tampered workstation writes a change the core would never make: the nurse
+    // promoting herself to administrator.
+    a.admin()
+        .raw_connection()
+        .unwrap()
+        .execute(
+            "INSERT INTO change_log (change_id, table_name, row_id, kind, fields, hlc, device_id, user_id,
+                 schema_version, recorded_at)
+             VALUES ('01900000-0000-7000-8000-0000000000aa', 'users', ?1, 'upsert', '{\"role\":\"admin\"}',
+                 '9999999999999999-00000-' || ?2, ?2, ?1, 4, '2026-01-05T09:00:00.000Z')",
+            rusqlite::params![nurse_id, device],
+        )
+        .unwrap();
+    let report = a.admin().sync_now().unwrap();
+    assert_eq!(report.rejected, 1, "{report:?}");
+    let reason: String = a
+        .admin()
+        .raw_connection()
+        .unwrap()
+        .query_row(
+            "SELECT push_error FROM change_log WHERE change_id = '01900000-0000-7000-8000-0000000000aa'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(reason.contains("nurse may not user_manage"), "{reason}");
+    let role: String = server.query(&format!(
+        "SELECT fields->>'role' FROM row_state WHERE table_name = 'users' AND row_id = '{nurse_id}'"
+    ))[0]
+        .get(0);
+    assert_eq!(role, "nurse", "the server's copy is unchanged");
+    assert_eq!(
+        a.admin().sync_status().unwrap().refused_changes,
+        1,
+        "the refusal is visible"
+    );
+}

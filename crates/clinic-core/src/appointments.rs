@@ -216,7 +216,11 @@ impl Session {
         let current = self.appointment(id)?;
         self.authorize(action, Target::Patient(current.patient_id))?;
         self.transact(|tx, ctx, actor| {
-            appointments::expire_holds(tx, ctx)?;
+            if to == "confirmed" {
+                // Only the booking desk lapses holds (it may cancel); a doctor completing
+                // a visit must not cancel someone's hold as a side effect.
+                appointments::expire_holds(tx, ctx)?;
+            }
             let a = appointments::get(tx, id)?.ok_or_else(|| no_such_appointment(id))?;
             if !transition_allowed(&a.status, to) {
                 return Err(Error::InvalidTransition { from: a.status.clone(), to });

@@ -3,145 +3,10 @@
 //! Services never look at roles themselves: they call [`crate::Session::authorize`],
 //! which asks [`decide`] and audits a denial.
 
-use serde::Serialize;
-
-use crate::actor::{Actor, Role};
+use crate::actor::Actor;
 use crate::ids::{PatientId, UserId};
 
-/// Everything a user can ask the core to do, named by resource and verb.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Action {
-    PatientCreate,
-    PatientUpdate,
-    PatientView,
-    PatientArchive,
-    PatientMerge,
-    DoctorManage,
-    DoctorView,
-    AppointmentBook,
-    AppointmentCancel,
-    AppointmentReschedule,
-    AppointmentCheckIn,
-    AppointmentComplete,
-    AppointmentView,
-    /// Open a chart: encounters, notes, vitals, diagnoses, allergies.
-    RecordRead,
-    /// Write an encounter note or diagnosis as its author.
-    RecordWrite,
-    NoteAdd,
-    VitalsAdd,
-    /// Make a new version of an existing note.
-    NoteRevise,
-    /// Clinical data is never deleted: nobody holds this.
-    NoteDelete,
-    PrescriptionRead,
-    PrescriptionWrite,
-    PrescriptionDispense,
-    LabOrderRead,
-    LabOrderCreate,
-    LabResultEnter,
-    BillingRead,
-    BillingWrite,
-    UserManage,
-    AuditRead,
-    SettingsManage,
-    EmergencyAccountManage,
-}
-
-impl Action {
-    pub const ALL: [Action; 31] = [
-        Action::PatientCreate,
-        Action::PatientUpdate,
-        Action::PatientView,
-        Action::PatientArchive,
-        Action::PatientMerge,
-        Action::DoctorManage,
-        Action::DoctorView,
-        Action::AppointmentBook,
-        Action::AppointmentCancel,
-        Action::AppointmentReschedule,
-        Action::AppointmentCheckIn,
-        Action::AppointmentComplete,
-        Action::AppointmentView,
-        Action::RecordRead,
-        Action::RecordWrite,
-        Action::NoteAdd,
-        Action::VitalsAdd,
-        Action::NoteRevise,
-        Action::NoteDelete,
-        Action::PrescriptionRead,
-        Action::PrescriptionWrite,
-        Action::PrescriptionDispense,
-        Action::LabOrderRead,
-        Action::LabOrderCreate,
-        Action::LabResultEnter,
-        Action::BillingRead,
-        Action::BillingWrite,
-        Action::UserManage,
-        Action::AuditRead,
-        Action::SettingsManage,
-        Action::EmergencyAccountManage,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::PatientCreate => "patient_create",
-            Action::PatientUpdate => "patient_update",
-            Action::PatientView => "patient_view",
-            Action::PatientArchive => "patient_archive",
-            Action::PatientMerge => "patient_merge",
-            Action::DoctorManage => "doctor_manage",
-            Action::DoctorView => "doctor_view",
-            Action::AppointmentBook => "appointment_book",
-            Action::AppointmentCancel => "appointment_cancel",
-            Action::AppointmentReschedule => "appointment_reschedule",
-            Action::AppointmentCheckIn => "appointment_check_in",
-            Action::AppointmentComplete => "appointment_complete",
-            Action::AppointmentView => "appointment_view",
-            Action::RecordRead => "record_read",
-            Action::RecordWrite => "record_write",
-            Action::NoteAdd => "note_add",
-            Action::VitalsAdd => "vitals_add",
-            Action::NoteRevise => "note_revise",
-            Action::NoteDelete => "note_delete",
-            Action::PrescriptionRead => "prescription_read",
-            Action::PrescriptionWrite => "prescription_write",
-            Action::PrescriptionDispense => "prescription_dispense",
-            Action::LabOrderRead => "lab_order_read",
-            Action::LabOrderCreate => "lab_order_create",
-            Action::LabResultEnter => "lab_result_enter",
-            Action::BillingRead => "billing_read",
-            Action::BillingWrite => "billing_write",
-            Action::UserManage => "user_manage",
-            Action::AuditRead => "audit_read",
-            Action::SettingsManage => "settings_manage",
-            Action::EmergencyAccountManage => "emergency_account_manage",
-        }
-    }
-
-    /// Reading clinical data, which break-glass access grants and which is audited on
-    /// every use.
-    pub fn is_clinical_read(self) -> bool {
-        matches!(
-            self,
-            Action::RecordRead | Action::PrescriptionRead | Action::LabOrderRead
-        )
-    }
-
-    fn is_read(self) -> bool {
-        matches!(
-            self,
-            Action::PatientView
-                | Action::DoctorView
-                | Action::AppointmentView
-                | Action::RecordRead
-                | Action::PrescriptionRead
-                | Action::LabOrderRead
-                | Action::BillingRead
-        )
-    }
-}
+pub use clinic_protocol::policy::{Action, Scope, grant};
 
 /// What an action is applied to, for the ownership rules.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,120 +18,6 @@ pub enum Target {
     /// A clinical note written by this user.
     NoteBy(UserId),
 }
-
-/// How far a grant reaches.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Scope {
-    /// Anything of this kind.
-    All,
-    /// Only the actor's own: a patient's own record, a doctor's own notes.
-    Own,
-}
-
-use Action as A;
-use Scope::{All, Own};
-
-/// The clinic's rules. Each role's grants; everything else is denied.
-const RULES: &[(Role, &[(Action, Scope)])] = &[
-    (
-        Role::Admin,
-        &[
-            (A::PatientView, All),
-            (A::PatientArchive, All),
-            (A::PatientMerge, All),
-            (A::DoctorManage, All),
-            (A::DoctorView, All),
-            (A::AppointmentView, All),
-            (A::BillingRead, All),
-            (A::UserManage, All),
-            (A::AuditRead, All),
-            (A::SettingsManage, All),
-            (A::EmergencyAccountManage, All),
-        ],
-    ),
-    (
-        Role::Doctor,
-        &[
-            (A::PatientUpdate, All),
-            (A::PatientView, All),
-            (A::DoctorView, All),
-            (A::AppointmentView, All),
-            (A::AppointmentComplete, All),
-            (A::RecordRead, All),
-            (A::RecordWrite, All),
-            (A::NoteAdd, All),
-            (A::VitalsAdd, All),
-            (A::NoteRevise, Own),
-            (A::PrescriptionRead, All),
-            (A::PrescriptionWrite, All),
-            (A::LabOrderRead, All),
-            (A::LabOrderCreate, All),
-        ],
-    ),
-    (
-        Role::Nurse,
-        &[
-            (A::PatientUpdate, All),
-            (A::PatientView, All),
-            (A::AppointmentView, All),
-            (A::AppointmentCheckIn, All),
-            (A::RecordRead, All),
-            (A::NoteAdd, All),
-            (A::VitalsAdd, All),
-        ],
-    ),
-    (
-        Role::Receptionist,
-        &[
-            (A::PatientCreate, All),
-            (A::PatientUpdate, All),
-            (A::PatientView, All),
-            (A::DoctorView, All),
-            (A::AppointmentBook, All),
-            (A::AppointmentCancel, All),
-            (A::AppointmentReschedule, All),
-            (A::AppointmentCheckIn, All),
-            (A::AppointmentView, All),
-            (A::BillingRead, All),
-            (A::BillingWrite, All),
-        ],
-    ),
-    (
-        Role::LabTechnician,
-        &[
-            (A::PatientView, All),
-            (A::LabOrderRead, All),
-            (A::LabResultEnter, All),
-        ],
-    ),
-    (
-        Role::Pharmacist,
-        &[
-            (A::PatientView, All),
-            (A::PrescriptionRead, All),
-            (A::PrescriptionDispense, All),
-        ],
-    ),
-    (
-        Role::Accountant,
-        &[
-            (A::PatientView, All),
-            (A::BillingRead, All),
-            (A::BillingWrite, All),
-        ],
-    ),
-    (
-        Role::Patient,
-        &[
-            (A::PatientView, Own),
-            (A::AppointmentView, Own),
-            (A::RecordRead, Own),
-            (A::PrescriptionRead, Own),
-            (A::LabOrderRead, Own),
-            (A::BillingRead, Own),
-        ],
-    ),
-];
 
 /// The outcome of asking the policy.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -311,8 +62,8 @@ pub fn decide(actor: &Actor, action: Action, target: Target) -> Decision {
         return Decision::Deny(DenyReason::NotGranted);
     };
     match scope {
-        All => Decision::Allow,
-        Own => {
+        Scope::All => Decision::Allow,
+        Scope::Own => {
             let owns = match target {
                 Target::Any => false,
                 Target::Patient(patient) => actor.patient == Some(patient),
@@ -327,45 +78,47 @@ pub fn decide(actor: &Actor, action: Action, target: Target) -> Decision {
     }
 }
 
-fn grant(role: Role, action: Action) -> Option<Scope> {
-    RULES
-        .iter()
-        .find(|(r, _)| *r == role)
-        .and_then(|(_, grants)| grants.iter().find(|(a, _)| *a == action))
-        .map(|(_, scope)| *scope)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::actor::Role;
+    use crate::ids::{DeviceId, SessionId};
 
-    #[test]
-    fn every_role_has_exactly_one_rule_row_and_no_action_is_granted_twice() {
-        for role in Role::ALL {
-            let rows: Vec<_> = RULES.iter().filter(|(r, _)| *r == role).collect();
-            assert_eq!(rows.len(), 1, "{role} must have one row");
-            let grants = rows[0].1;
-            for (i, (a, _)) in grants.iter().enumerate() {
-                assert!(
-                    !grants[i + 1..].iter().any(|(b, _)| a == b),
-                    "{role} grants {a:?} twice"
-                );
-            }
+    fn actor(role: Role) -> Actor {
+        let clock = crate::clock::ManualClock::monday_morning();
+        Actor {
+            user: UserId::new(&clock),
+            username: "x".into(),
+            role,
+            device: DeviceId::new(&clock),
+            session: SessionId::new(&clock),
+            patient: None,
+            emergency_until: None,
+            must_enrol_totp: false,
         }
     }
 
     #[test]
-    fn nobody_may_delete_a_note() {
-        for role in Role::ALL {
-            assert_eq!(grant(role, Action::NoteDelete), None, "{role}");
-        }
-    }
-
-    #[test]
-    fn action_names_are_unique() {
-        let mut names: Vec<_> = Action::ALL.iter().map(|a| a.as_str()).collect();
-        names.sort_unstable();
-        names.dedup();
-        assert_eq!(names.len(), Action::ALL.len());
+    fn a_pending_second_factor_or_break_glass_narrows_what_a_role_may_do() {
+        let mut admin = actor(Role::Admin);
+        assert_eq!(
+            decide(&admin, Action::UserManage, Target::Any),
+            Decision::Allow
+        );
+        admin.must_enrol_totp = true;
+        assert_eq!(
+            decide(&admin, Action::UserManage, Target::Any),
+            Decision::Deny(DenyReason::TotpEnrolmentRequired)
+        );
+        let mut glass = actor(Role::Doctor);
+        glass.emergency_until = Some(chrono::Utc::now());
+        assert_eq!(
+            decide(&glass, Action::RecordRead, Target::Any),
+            Decision::Allow
+        );
+        assert_eq!(
+            decide(&glass, Action::RecordWrite, Target::Any),
+            Decision::Deny(DenyReason::EmergencyReadOnly)
+        );
     }
 }

@@ -4,6 +4,7 @@
 //! an old client gets a clear "please update" answer instead of being misread.
 
 pub mod merge;
+pub mod policy;
 
 use serde::{Deserialize, Serialize};
 

@@ -180,8 +180,9 @@ pub(crate) fn apply_page(
         [],
     )
     .map_err(Error::from_sqlite)?;
-    tx.execute_batch("PRAGMA defer_foreign_keys = ON;")
-        .map_err(Error::from_sqlite)?;
+    // Foreign keys are checked change by change (not deferred to commit), so a change
+    // whose parent never arrived (the server refused it) is kept as a conflict instead of
+    // failing the whole page forever.
     let mut columns_of: HashMap<String, Vec<String>> = HashMap::new();
     let mut latest: Option<String> = None;
     for change in changes {

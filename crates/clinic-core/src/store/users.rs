@@ -243,7 +243,7 @@ fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
         id: r.get(0)?,
         username: r.get(1)?,
         display_name: r.get(2)?,
-        role: role.parse().map_err(|e: Error| {
+        role: role.parse().map_err(|e: crate::actor::UnknownRoleError| {
             rusqlite::Error::FromSqlConversionFailure(
                 3,
                 rusqlite::types::Type::Text,
