@@ -7,6 +7,9 @@ CREATE TABLE sync_state (
     server_url       TEXT NOT NULL,
     device_token     TEXT NOT NULL,
     branch_code      TEXT NOT NULL,
+    -- A certificate (PEM) to trust for this server besides the system's, e.g. the
+    -- self-signed one `sync-server dev-cert` makes.
+    ca_cert          TEXT,
     cursor           INTEGER NOT NULL DEFAULT 0,
     last_attempt_at  TEXT,
     last_success_at  TEXT,

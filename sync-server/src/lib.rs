@@ -5,6 +5,7 @@
 pub mod auth;
 pub mod error;
 pub mod sync;
+pub mod tls;
 
 use std::future::Future;
 
@@ -253,6 +254,19 @@ pub async fn revoke_device(pool: &Pool, device_id: &str) -> Result<bool> {
         .await
         .map_err(|e| Error::BadRequest(format!("not a device id: {e}")))?;
     Ok(n == 1)
+}
+
+/// Serves `router` over TLS on `listener` until `shutdown` completes.
+pub async fn serve_tls(
+    listener: TcpListener,
+    config: std::sync::Arc<tokio_rustls::rustls::ServerConfig>,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<()> {
+    axum::serve(tls::TlsListener::new(listener, config)?, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+        .map_err(Error::Io)
 }
 
 /// Serves `router` on `listener` until `shutdown` completes, then finishes in-flight

@@ -24,14 +24,41 @@ struct Cli {
 enum Command {
     /// Migrate the central database to this version's schema, then exit.
     Migrate,
-    /// Migrate, then serve the sync API.
+    /// Migrate, then serve the sync API over HTTPS.
     Serve {
-        /// Address to listen on. Plain HTTP is for loopback only until TLS lands.
+        /// Address to listen on.
         #[arg(long, env = "CLINIC_LISTEN", default_value = "127.0.0.1:8443")]
         listen: std::net::SocketAddr,
         /// Database connections per server process.
         #[arg(long, env = "CLINIC_DB_POOL", default_value_t = 8)]
         pool_size: usize,
+        /// TLS certificate chain (PEM). `sync-server dev-cert` makes one for a first try.
+        #[arg(
+            long,
+            env = "CLINIC_TLS_CERT",
+            required_unless_present = "insecure_plain_http"
+        )]
+        tls_cert: Option<std::path::PathBuf>,
+        /// TLS private key (PEM).
+        #[arg(
+            long,
+            env = "CLINIC_TLS_KEY",
+            required_unless_present = "insecure_plain_http"
+        )]
+        tls_key: Option<std::path::PathBuf>,
+        /// Serve plain HTTP instead of TLS: refused except on a loopback address, for
+        /// tests and a reverse proxy on the same machine.
+        #[arg(long)]
+        insecure_plain_http: bool,
+    },
+    /// Write a self-signed certificate and key (cert.pem, key.pem) for a first try.
+    DevCert {
+        /// Directory to write into.
+        #[arg(long, default_value = ".")]
+        out: std::path::PathBuf,
+        /// Host names or IP addresses the certificate is for (repeatable).
+        #[arg(long = "name", default_values_t = ["localhost".to_string(), "127.0.0.1".to_string()])]
+        names: Vec<String>,
     },
     /// Make a one-time code that enrolls one workstation into a branch.
     Enroll {
@@ -58,29 +85,64 @@ enum DeviceCommand {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
+    if let Command::DevCert { out, names } = &cli.command {
+        let (cert, key) = sync_server::tls::dev_cert(out, names)?;
+        println!("wrote {} and {}", cert.display(), key.display());
+        eprintln!(
+            "Workstations must be told to trust this certificate: clinic sync join --ca-cert {}",
+            cert.display()
+        );
+        return Ok(());
+    }
     let database_url = cli
         .database_url
         .context("say which database: pass --database-url or set CLINIC_DATABASE_URL")?;
     match cli.command {
+        Command::DevCert { .. } => unreachable!("handled above"),
         Command::Migrate => {
             let version = migrate(&database_url).await?;
             println!("central schema at version {version}");
         }
-        Command::Serve { listen, pool_size } => {
+        Command::Serve {
+            listen,
+            pool_size,
+            tls_cert,
+            tls_key,
+            insecure_plain_http,
+        } => {
             anyhow::ensure!(
-                listen.ip().is_loopback(),
+                !insecure_plain_http || listen.ip().is_loopback(),
                 "refusing to serve plain HTTP on {listen}: only loopback addresses are allowed"
             );
+            let tls = match (insecure_plain_http, tls_cert, tls_key) {
+                (true, _, _) => None,
+                (false, Some(cert), Some(key)) => Some(sync_server::tls::load(&cert, &key)?),
+                _ => anyhow::bail!(
+                    "give --tls-cert and --tls-key (or --insecure-plain-http on loopback)"
+                ),
+            };
             migrate(&database_url).await?;
             let pool = sync_server::pool(&database_url, pool_size)?;
             let listener = TcpListener::bind(listen)
                 .await
                 .with_context(|| format!("cannot listen on {listen}"))?;
-            println!("sync-server listening on http://{}", listener.local_addr()?);
-            sync_server::serve(listener, sync_server::router(pool), async {
+            let shutdown = async {
                 let _ = tokio::signal::ctrl_c().await;
-            })
-            .await?;
+            };
+            match tls {
+                Some(config) => {
+                    println!(
+                        "sync-server listening on https://{}",
+                        listener.local_addr()?
+                    );
+                    sync_server::serve_tls(listener, config, sync_server::router(pool), shutdown)
+                        .await?;
+                }
+                None => {
+                    println!("sync-server listening on http://{}", listener.local_addr()?);
+                    sync_server::serve(listener, sync_server::router(pool), shutdown).await?;
+                }
+            }
         }
         Command::Enroll { branch, hours } => {
             migrate(&database_url).await?;

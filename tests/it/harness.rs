@@ -23,6 +23,21 @@ pub struct Server {
 
 impl Server {
     pub fn start() -> Server {
+        Server::start_with(None)
+    }
+
+    /// A server speaking TLS with a fresh self-signed certificate; returns its PEM too.
+    pub fn start_tls() -> (Server, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let (cert, key) =
+            sync_server::tls::dev_cert(dir.path(), &["localhost".into(), "127.0.0.1".into()])
+                .unwrap();
+        let config = sync_server::tls::load(&cert, &key).unwrap();
+        let pem = std::fs::read_to_string(&cert).unwrap();
+        (Server::start_with(Some(config)), pem)
+    }
+
+    fn start_with(tls: Option<std::sync::Arc<tokio_rustls::rustls::ServerConfig>>) -> Server {
         let runtime = Arc::new(
             tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
@@ -55,17 +70,24 @@ impl Server {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             (listener, sync_server::pool(&database_url, 4).unwrap())
         });
-        let url = format!("http://{}", listener.local_addr().unwrap());
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let url = format!(
+            "{scheme}://localhost:{}",
+            listener.local_addr().unwrap().port()
+        );
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         let rt = runtime.clone();
         let thread = std::thread::spawn(move || {
-            rt.block_on(sync_server::serve(
-                listener,
-                sync_server::router(pool),
-                async {
-                    let _ = stopped.await;
-                },
-            ))
+            let stopped = async {
+                let _ = stopped.await;
+            };
+            let router = sync_server::router(pool);
+            match tls {
+                Some(config) => {
+                    rt.block_on(sync_server::serve_tls(listener, config, router, stopped))
+                }
+                None => rt.block_on(sync_server::serve(listener, router, stopped)),
+            }
             .unwrap();
         });
         Server {
@@ -146,6 +168,16 @@ impl Station {
 
     /// A workstation enrolled with the server at `url` using `code`.
     pub fn enrolled_at(branch: &str, url: &str, code: &str) -> Station {
+        Station::enrolled_trusting(branch, url, code, None)
+    }
+
+    /// As [`Station::enrolled_at`], trusting an extra certificate.
+    pub fn enrolled_trusting(
+        branch: &str,
+        url: &str,
+        code: &str,
+        ca_cert: Option<&str>,
+    ) -> Station {
         let dir = tempfile::tempdir().unwrap();
         let clock = Arc::new(ManualClock::monday_morning());
         let admin_name = format!("admin.{}", branch.to_lowercase());
@@ -170,7 +202,7 @@ impl Station {
             clock,
             admin_name,
         };
-        station.admin.sync_join(url, code).unwrap();
+        station.admin.sync_join(url, code, ca_cert).unwrap();
         station
     }
 
@@ -230,7 +262,7 @@ impl ServerProcess {
         use std::io::BufRead as _;
         let mut child =
             std::process::Command::new(clinic_e2e::binary("sync-server", "sync-server"))
-                .args(["serve", "--listen", "127.0.0.1:0"])
+                .args(["serve", "--listen", "127.0.0.1:0", "--insecure-plain-http"])
                 .env("CLINIC_DATABASE_URL", database_url)
                 .stdout(std::process::Stdio::piped())
                 .spawn()

@@ -95,7 +95,7 @@ fn the_server_binary_migrates_at_start_and_serves_health() {
     );
 
     let mut child = Command::new(binary("sync-server", "sync-server"))
-        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(["serve", "--listen", "127.0.0.1:0", "--insecure-plain-http"])
         .env("CLINIC_DATABASE_URL", psql_url_for(&db))
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
@@ -123,7 +123,7 @@ fn the_server_binary_migrates_at_start_and_serves_health() {
     drop(server);
 
     let refused = Command::new(binary("sync-server", "sync-server"))
-        .args(["serve", "--listen", "0.0.0.0:0"])
+        .args(["serve", "--listen", "0.0.0.0:0", "--insecure-plain-http"])
         .env("CLINIC_DATABASE_URL", psql_url_for(&db))
         .output()
         .unwrap();

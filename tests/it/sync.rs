@@ -589,3 +589,36 @@ fn the_server_rechecks_each_change_against_the_role_it_knows_and_refuses_escalat
         "the refusal is visible"
     );
 }
+
+#[test]
+fn sync_runs_over_tls_and_an_untrusted_certificate_is_refused() {
+    let (server, pem) = Server::start_tls();
+    assert!(server.url.starts_with("https://"));
+    let code = server.enrollment_code("BR01");
+    let mut a = Station::enrolled_trusting("BR01", &server.url, &code, Some(&pem));
+    let report = a.admin().sync_now().unwrap();
+    assert!(report.pushed > 0, "pushed over TLS: {report:?}");
+
+    // A workstation that does not trust the self-signed certificate cannot talk to it.
+    let dir = tempfile::tempdir().unwrap();
+    let made = clinic_core::Workstation::init(
+        dir.path(),
+        &clinic_core::Setup::new("Other", "admin.x", PASSWORD),
+        std::sync::Arc::new(clinic_core::ManualClock::monday_morning()),
+        clinic_core::KdfParams::FAST_INSECURE_FOR_TESTS,
+    )
+    .unwrap();
+    let mut admin = made.session;
+    let err = admin
+        .sync_join(&server.url, &server.enrollment_code("BR02"), None)
+        .unwrap_err();
+    assert_eq!(err.code(), Code::Offline, "{err}");
+    let err = admin
+        .sync_join("http://sync.example.org", "x", None)
+        .unwrap_err();
+    assert_eq!(
+        err.field(),
+        Some("server"),
+        "plain http off this machine is refused: {err}"
+    );
+}

@@ -50,7 +50,7 @@ struct Http {
 }
 
 impl Http {
-    fn new(base: &str, token: Option<String>) -> Result<Http> {
+    fn new(base: &str, token: Option<String>, ca_cert: Option<&str>) -> Result<Http> {
         let base = base.trim_end_matches('/').to_owned();
         if !(base.starts_with("https://")
             || base.starts_with("http://127.")
@@ -61,9 +61,16 @@ impl Http {
                 "use an https:// address (plain http is only for a server on this computer)",
             ));
         }
-        let client = reqwest::blocking::Client::builder()
+        let mut builder = reqwest::blocking::Client::builder()
             .timeout(Duration::from_secs(30))
-            .connect_timeout(Duration::from_secs(10))
+            .connect_timeout(Duration::from_secs(10));
+        if let Some(pem) = ca_cert {
+            let cert = reqwest::Certificate::from_pem(pem.as_bytes()).map_err(|e| {
+                Error::validation("ca_cert", format!("that is not a PEM certificate: {e}"))
+            })?;
+            builder = builder.add_root_certificate(cert);
+        }
+        let client = builder
             .build()
             .map_err(|e| Error::Sync(format!("cannot start the HTTP client: {e}")))?;
         Ok(Http {
@@ -83,8 +90,9 @@ impl Http {
         };
         let response = request.send().map_err(|e| {
             Error::Offline(format!(
-                "the sync server at {} cannot be reached ({e}); work continues offline",
-                self.base
+                "the sync server at {} cannot be reached ({}); work continues offline",
+                self.base,
+                chain(&e)
             ))
         })?;
         let status = response.status();
@@ -105,10 +113,16 @@ impl Http {
 
 impl Session {
     /// Enrolls this workstation with a sync server using a one-time code from IT.
-    /// Administrators only.
-    pub fn sync_join(&mut self, server: &str, code: &str) -> Result<SyncState> {
+    /// `ca_cert` (PEM) is an extra certificate to trust, for a server with a self-signed
+    /// certificate. Administrators only.
+    pub fn sync_join(
+        &mut self,
+        server: &str,
+        code: &str,
+        ca_cert: Option<&str>,
+    ) -> Result<SyncState> {
         self.authorize(Action::SettingsManage, Target::Any)?;
-        let http = Http::new(server, None)?;
+        let http = Http::new(server, None, ca_cert)?;
         let response: EnrollResponse = http.send(
             http.client
                 .post(format!("{}/v1/enroll", http.base))
@@ -125,6 +139,7 @@ impl Session {
             &http.base,
             &response.device_token,
             &response.branch_code,
+            ca_cert,
         )?;
         self.write_event(
             Event::new("sync.join", Outcome::Success).details(serde_json::json!({
@@ -140,13 +155,14 @@ impl Session {
     /// and to repeat after any failure.
     pub fn sync_now(&mut self) -> Result<SyncReport> {
         self.live()?;
-        let (state, token) = sync_state::get(self.live()?.store.conn())?.ok_or_else(|| {
-            Error::validation(
-                "server",
-                "this workstation is not enrolled with a sync server yet (clinic sync join)",
-            )
-        })?;
-        let http = Http::new(&state.server_url, Some(token))?;
+        let (state, token, ca_cert) =
+            sync_state::get(self.live()?.store.conn())?.ok_or_else(|| {
+                Error::validation(
+                    "server",
+                    "this workstation is not enrolled with a sync server yet (clinic sync join)",
+                )
+            })?;
+        let http = Http::new(&state.server_url, Some(token), ca_cert.as_deref())?;
         let result = self.sync_round(&http, state.cursor);
         let now = self.now();
         let error = result.as_ref().err().map(ToString::to_string);
@@ -228,7 +244,7 @@ impl Session {
 
     pub fn sync_status(&mut self) -> Result<SyncStatus> {
         let conn = self.live()?.store.conn();
-        let configured = sync_state::get(conn)?.map(|(state, _token)| state);
+        let configured = sync_state::get(conn)?.map(|(state, _token, _ca)| state);
         let (pending, refused, conflicts) = sync_state::counts(conn)?;
         Ok(SyncStatus {
             configured,
@@ -243,6 +259,19 @@ impl Session {
         self.authorize(Action::SettingsManage, Target::Any)?;
         sync_state::conflicts(self.live()?.store.conn())
     }
+}
+
+/// An error with its causes, which is where reqwest puts the useful part (refused,
+/// certificate not trusted, timed out).
+fn chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }
 
 fn to_wire(change: &changes::Change) -> Change {

@@ -302,7 +302,7 @@ fn name_terms(names: &[String]) -> Vec<String> {
 /// prefix), phone digits, record number or birth date. When nothing matches exactly, a
 /// word with a typo (one edit, two for long words) after its first three letters still
 /// finds the patient.
-pub(crate) fn search(
+pub fn search(
     conn: &rusqlite::Connection,
     text: &str,
     limit: usize,

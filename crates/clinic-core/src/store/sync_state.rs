@@ -24,9 +24,13 @@ pub struct SyncState {
     pub last_error: Option<String>,
 }
 
-pub(crate) fn get(conn: &rusqlite::Connection) -> Result<Option<(SyncState, String)>> {
+/// The sync state, the device token and the extra certificate to trust, if any.
+pub(crate) fn get(
+    conn: &rusqlite::Connection,
+) -> Result<Option<(SyncState, String, Option<String>)>> {
     conn.query_row(
-        "SELECT server_url, branch_code, cursor, last_attempt_at, last_success_at, last_error, device_token
+        "SELECT server_url, branch_code, cursor, last_attempt_at, last_success_at, last_error, device_token,
+                ca_cert
          FROM sync_state WHERE singleton = 1",
         [],
         |r| {
@@ -40,6 +44,7 @@ pub(crate) fn get(conn: &rusqlite::Connection) -> Result<Option<(SyncState, Stri
                     last_error: r.get(5)?,
                 },
                 r.get(6)?,
+                r.get(7)?,
             ))
         },
     )
@@ -52,12 +57,15 @@ pub(crate) fn join(
     server_url: &str,
     token: &str,
     branch_code: &str,
+    ca_cert: Option<&str>,
 ) -> Result<()> {
     conn.execute(
-        "INSERT INTO sync_state (singleton, server_url, device_token, branch_code) VALUES (1, ?1, ?2, ?3)
+        "INSERT INTO sync_state (singleton, server_url, device_token, branch_code, ca_cert)
+         VALUES (1, ?1, ?2, ?3, ?4)
          ON CONFLICT (singleton) DO UPDATE SET server_url = excluded.server_url,
-             device_token = excluded.device_token, branch_code = excluded.branch_code, cursor = 0",
-        params![server_url, token, branch_code],
+             device_token = excluded.device_token, branch_code = excluded.branch_code,
+             ca_cert = excluded.ca_cert, cursor = 0",
+        params![server_url, token, branch_code, ca_cert],
     )
     .map_err(Error::from_sqlite)?;
     Ok(())
