@@ -4,6 +4,8 @@
 
 pub mod auth;
 pub mod error;
+pub mod limits;
+pub mod metrics;
 pub mod sync;
 pub mod tls;
 
@@ -17,6 +19,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use clinic_protocol::{
     EnrollRequest, EnrollResponse, Health, PROTOCOL_VERSION, PullPage, PushRequest, PushResponse,
+    Status,
 };
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use serde::Deserialize;
@@ -76,15 +79,30 @@ pub fn pool(database_url: &str, size: usize) -> Result<Pool> {
 struct AppState {
     pool: Pool,
     schema_version: u32,
+    metrics: std::sync::Arc<metrics::Metrics>,
+}
+
+/// The HTTP API with the default limits.
+pub fn router(pool: Pool) -> Router {
+    router_with(pool, limits::Limits::default())
 }
 
 /// The HTTP API.
-pub fn router(pool: Pool) -> Router {
+pub fn router_with(pool: Pool, limits: limits::Limits) -> Router {
+    let metrics = std::sync::Arc::new(metrics::Metrics::default());
+    let guard = limits::Guard {
+        limits,
+        limiter: std::sync::Arc::new(limits::RateLimiter::default()),
+        metrics: metrics.clone(),
+    };
     Router::new()
         .route("/v1/health", get(health))
+        .route("/v1/status", get(status))
         .route("/v1/enroll", post(enroll))
         .route("/v1/push", post(push))
         .route("/v1/pull", get(pull))
+        .route("/metrics", get(metrics_text))
+        .route("/openapi.json", get(openapi))
         .fallback(|| async {
             error::problem(
                 StatusCode::NOT_FOUND,
@@ -94,10 +112,51 @@ pub fn router(pool: Pool) -> Router {
             )
         })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            guard,
+            limits::middleware,
+        ))
         .with_state(AppState {
             pool,
             schema_version: schema_version(),
+            metrics,
         })
+}
+
+/// The OpenAPI document of this API, checked in beside the code.
+pub const OPENAPI: &str = include_str!("../openapi.json");
+
+async fn openapi() -> impl axum::response::IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        OPENAPI,
+    )
+}
+
+async fn metrics_text(State(state): State<AppState>) -> impl axum::response::IntoResponse {
+    (
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
+        state.metrics.render(),
+    )
+}
+
+async fn status(State(state): State<AppState>, headers: HeaderMap) -> Result<axum::Json<Status>> {
+    let client = state.pool.get().await?;
+    let device = auth::device(&client, &headers).await?;
+    let latest: i64 = client
+        .query_one("SELECT coalesce(max(seq), 0) FROM change_log", &[])
+        .await?
+        .get(0);
+    Ok(axum::Json(Status {
+        device_id: device.id,
+        branch_code: device.branch_code,
+        latest_seq: latest,
+        protocol_version: PROTOCOL_VERSION,
+        schema_version: state.schema_version,
+    }))
 }
 
 async fn health(State(state): State<AppState>) -> axum::Json<Health> {
@@ -193,6 +252,9 @@ async fn push(
     let tx = client.transaction().await?;
     let response = sync::push(&tx, &device, &request.changes).await?;
     tx.commit().await?;
+    state
+        .metrics
+        .pushed(response.accepted.len(), response.rejected.len());
     Ok(axum::Json(response))
 }
 
@@ -263,10 +325,13 @@ pub async fn serve_tls(
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
-    axum::serve(tls::TlsListener::new(listener, config)?, router)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(Error::Io)
+    axum::serve(
+        tls::TlsListener::new(listener, config)?,
+        router.into_make_service_with_connect_info::<limits::ClientAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .map_err(Error::Io)
 }
 
 /// Serves `router` on `listener` until `shutdown` completes, then finishes in-flight
@@ -276,8 +341,11 @@ pub async fn serve(
     router: Router,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(Error::Io)
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<limits::ClientAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .map_err(Error::Io)
 }

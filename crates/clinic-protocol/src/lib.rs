@@ -20,6 +20,17 @@ pub struct Health {
     pub schema_version: u32,
 }
 
+/// `GET /v1/status`: who the server thinks this device is, and how far the log goes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Status {
+    pub device_id: String,
+    pub branch_code: String,
+    /// The newest sequence number in the server's change log.
+    pub latest_seq: i64,
+    pub protocol_version: u32,
+    pub schema_version: u32,
+}
+
 /// How a change merges (see [`merge`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

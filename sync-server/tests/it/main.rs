@@ -112,3 +112,181 @@ async fn health_reports_protocol_and_schema_versions_over_http() {
     stop.send(()).unwrap();
     server.await.unwrap().expect("graceful shutdown");
 }
+
+/// Every route the router serves is documented, and the documented schemas name exactly
+/// the fields the wire types serialise: the checked-in OpenAPI document cannot drift.
+#[test]
+fn the_openapi_document_matches_the_routes_and_the_wire_types() {
+    let doc: serde_json::Value = serde_json::from_str(sync_server::OPENAPI).expect("valid JSON");
+    let paths = doc["paths"].as_object().unwrap();
+    let source = include_str!("../../src/lib.rs");
+    for line in source
+        .lines()
+        .filter(|l| l.trim_start().starts_with(".route(\""))
+    {
+        let route = line.split('"').nth(1).unwrap();
+        assert!(
+            paths.contains_key(route),
+            "{route} is served but not in openapi.json"
+        );
+    }
+    let schema_fields = |name: &str| -> Vec<String> {
+        let mut f: Vec<String> = doc["components"]["schemas"][name]["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("schema {name}"))
+            .keys()
+            .cloned()
+            .collect();
+        f.sort();
+        f
+    };
+    let wire_fields = |value: serde_json::Value| -> Vec<String> {
+        let mut f: Vec<String> = value.as_object().unwrap().keys().cloned().collect();
+        f.sort();
+        f
+    };
+    let change = clinic_protocol::Change {
+        change_id: String::new(),
+        table: String::new(),
+        row_id: String::new(),
+        kind: clinic_protocol::ChangeKind::Upsert,
+        fields: serde_json::Map::new(),
+        hlc: String::new(),
+        device_id: String::new(),
+        user_id: None,
+        schema_version: 0,
+    };
+    let cases = [
+        ("Change", serde_json::to_value(&change).unwrap()),
+        (
+            "PushRequest",
+            serde_json::to_value(clinic_protocol::PushRequest {
+                protocol_version: 1,
+                schema_version: 1,
+                changes: vec![],
+            })
+            .unwrap(),
+        ),
+        (
+            "PushResponse",
+            serde_json::to_value(clinic_protocol::PushResponse {
+                accepted: vec![],
+                rejected: vec![],
+            })
+            .unwrap(),
+        ),
+        (
+            "PullPage",
+            serde_json::to_value(clinic_protocol::PullPage {
+                changes: vec![],
+                next_cursor: 0,
+                more: false,
+            })
+            .unwrap(),
+        ),
+        (
+            "Status",
+            serde_json::to_value(clinic_protocol::Status {
+                device_id: String::new(),
+                branch_code: String::new(),
+                latest_seq: 0,
+                protocol_version: 1,
+                schema_version: 1,
+            })
+            .unwrap(),
+        ),
+        (
+            "Problem",
+            serde_json::to_value(clinic_protocol::Problem {
+                kind: String::new(),
+                title: String::new(),
+                status: 400,
+                detail: String::new(),
+            })
+            .unwrap(),
+        ),
+    ];
+    for (name, value) in cases {
+        assert_eq!(
+            schema_fields(name),
+            wire_fields(value),
+            "openapi.json's {name} drifted from the wire type"
+        );
+    }
+}
+
+async fn get(addr: std::net::SocketAddr, path: &str) -> String {
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(
+            format!("GET {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n").as_bytes(),
+        )
+        .await
+        .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    response
+}
+
+#[tokio::test]
+async fn a_client_over_its_rate_gets_429_with_retry_after_and_metrics_count_it() {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let pool = sync_server::pool(&admin_url(), 1).unwrap();
+    let limits = sync_server::limits::Limits {
+        per_address_per_minute: 3,
+        ..sync_server::limits::Limits::default()
+    };
+    let server = tokio::spawn(sync_server::serve(
+        listener,
+        sync_server::router_with(pool, limits),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    for _ in 0..3 {
+        assert!(get(addr, "/v1/health").await.starts_with("HTTP/1.1 200"));
+    }
+    let refused = get(addr, "/v1/health").await;
+    assert!(refused.starts_with("HTTP/1.1 429"), "{refused}");
+    assert!(
+        refused.to_lowercase().contains("retry-after: "),
+        "{refused}"
+    );
+    assert!(refused.contains("application/problem+json"), "{refused}");
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+
+    // A fresh server, default limits: the refusal shows up in the counters it serves.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let pool = sync_server::pool(&admin_url(), 1).unwrap();
+    let server = tokio::spawn(sync_server::serve(
+        listener,
+        sync_server::router(pool),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    get(addr, "/v1/health").await;
+    let metrics = get(addr, "/metrics").await;
+    assert!(
+        metrics.contains("clinic_sync_requests_total{route=\"/v1/health\",status=\"200\"} 1"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("clinic_sync_rate_limited_total 0"),
+        "{metrics}"
+    );
+    let doc = get(addr, "/openapi.json").await;
+    assert!(doc.contains("\"openapi\": \"3.1.0\""));
+    let missing = get(addr, "/v1/nothing").await;
+    assert!(
+        missing.starts_with("HTTP/1.1 404") && missing.contains("problem+json"),
+        "{missing}"
+    );
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+}
