@@ -1,9 +1,14 @@
 //! Push and pull. A push is one PostgreSQL transaction that takes a global advisory lock,
 //! so sequence numbers commit in order and a puller can never skip a change that commits
-//! late, however many server processes run. Each change is idempotent by its id, folded
-//! into the current state with the shared merge rules, and checked against the hard
-//! rules; a change that loses a hard rule is kept and a server verdict marks it a
-//! conflict. Nothing is dropped.
+//! late, however many server processes run. Each change is idempotent by its id, checked
+//! against the role the server knows for its user, folded into the current state with the
+//! shared merge rules, and checked against the hard rules; a change that loses a hard rule
+//! is kept and a server verdict marks it a conflict. Nothing is dropped.
+//!
+//! A push does a handful of round trips whatever its size: the rows it touches are
+//! loaded once, merged in memory, and written back with the new log entries in bulk.
+
+use std::collections::{HashMap, HashSet};
 
 use clinic_protocol::merge::{self, Rule};
 use clinic_protocol::policy::{self, Role};
@@ -14,12 +19,36 @@ use tokio_postgres::Transaction;
 use crate::auth::Device;
 use crate::error::{Error, Result};
 
-/// Pushes and pulls serialise on this lock (per database).
+/// Pushes serialise on this lock (per database).
 const PUSH_LOCK: i64 = 0x636c_696e_6963;
 /// The device id stamped on the server's own verdicts.
 pub const SERVER_DEVICE: &str = "00000000-0000-0000-0000-000000000000";
 /// At most this many changes per push and per pulled page.
 pub const MAX_BATCH: usize = 1000;
+
+/// One synced row as the server holds it.
+struct Row {
+    fields: Map<String, Value>,
+    clocks: Map<String, Value>,
+    deleted: bool,
+    dirty: bool,
+}
+
+type Key = (String, String);
+
+/// A change-log entry to write.
+struct Entry {
+    change_id: String,
+    table: String,
+    row_id: String,
+    kind: ChangeKind,
+    fields: Map<String, Value>,
+    hlc: String,
+    device_id: String,
+    user_id: Option<String>,
+    schema_version: i32,
+    origin: &'static str,
+}
 
 pub async fn push(
     tx: &Transaction<'_>,
@@ -37,10 +66,6 @@ pub async fn push(
         .query_one("SELECT nextval('change_batches')", &[])
         .await?
         .get(0);
-    let mut response = PushResponse {
-        accepted: Vec::new(),
-        rejected: Vec::new(),
-    };
     let first_push: bool = !tx
         .query_one(
             "SELECT EXISTS (SELECT 1 FROM change_log WHERE device_id = CAST($1 AS TEXT)::uuid)",
@@ -48,35 +73,192 @@ pub async fn push(
         )
         .await?
         .get::<_, bool>(0);
+
+    // What the server already has, and every row this push touches, in two queries.
+    let ids: Vec<String> = changes
+        .iter()
+        .map(|c| c.change_id.clone())
+        .filter(|id| looks_like_uuid(id))
+        .collect();
+    let known: HashSet<String> = tx
+        .query(
+            "SELECT change_id::text FROM change_log WHERE change_id = ANY(CAST($1 AS TEXT[])::uuid[])",
+            &[&ids],
+        )
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let mut keys: Vec<Key> = Vec::new();
+    for c in changes {
+        keys.push((c.table.clone(), c.row_id.clone()));
+        if let Some(user) = &c.user_id {
+            keys.push(("users".into(), user.clone()));
+        }
+    }
+    let (tables, row_ids): (Vec<String>, Vec<String>) = keys.into_iter().unzip();
+    let mut rows: HashMap<Key, Row> = HashMap::new();
+    for r in tx
+        .query(
+            "SELECT table_name, row_id, fields, clocks, deleted FROM row_state
+             WHERE (table_name, row_id) IN (SELECT * FROM unnest(CAST($1 AS TEXT[]), CAST($2 AS TEXT[])))
+             FOR UPDATE",
+            &[&tables, &row_ids],
+        )
+        .await?
+    {
+        rows.insert(
+            (r.get(0), r.get(1)),
+            Row {
+                fields: r.get::<_, Value>(2).as_object().cloned().unwrap_or_default(),
+                clocks: r.get::<_, Value>(3).as_object().cloned().unwrap_or_default(),
+                deleted: r.get(4),
+                dirty: false,
+            },
+        );
+    }
+
+    let mut response = PushResponse {
+        accepted: Vec::new(),
+        rejected: Vec::new(),
+    };
+    let mut entries: Vec<Entry> = Vec::new();
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut now_text: Option<String> = None;
     for change in changes {
-        let checked = match check(device, change) {
-            Ok(()) => authorize(tx, change, changes, first_push).await?,
-            Err(reason) => Err(reason),
-        };
-        if let Err(reason) = checked {
+        let verdict =
+            check(device, change).and_then(|()| authorize(&rows, change, changes, first_push));
+        if let Err(reason) = verdict {
             response.rejected.push(Rejection {
                 change_id: change.change_id.clone(),
                 reason,
             });
             continue;
         }
-        tx.execute("SAVEPOINT change", &[]).await?;
-        match apply(tx, batch, change).await {
-            Ok(()) => {
-                tx.execute("RELEASE SAVEPOINT change", &[]).await?;
-                response.accepted.push(change.change_id.clone());
-            }
-            Err(Error::BadRequest(reason)) => {
-                tx.execute("ROLLBACK TO SAVEPOINT change", &[]).await?;
-                response.rejected.push(Rejection {
-                    change_id: change.change_id.clone(),
-                    reason,
-                });
-            }
-            Err(other) => return Err(other),
+        if known.contains(&change.change_id) || !seen.insert(change.change_id.as_str()) {
+            // Already received: accepted again, applied once.
+            response.accepted.push(change.change_id.clone());
+            continue;
         }
+        fold(
+            &mut rows,
+            &change.table,
+            &change.row_id,
+            change.kind,
+            &change.fields,
+            &change.hlc,
+        );
+        entries.push(Entry {
+            change_id: change.change_id.clone(),
+            table: change.table.clone(),
+            row_id: change.row_id.clone(),
+            kind: change.kind,
+            fields: change.fields.clone(),
+            hlc: change.hlc.clone(),
+            device_id: change.device_id.clone(),
+            user_id: change.user_id.clone(),
+            schema_version: i32::try_from(change.schema_version).unwrap_or(i32::MAX),
+            origin: "device",
+        });
+        if change.table == "appointments" {
+            if now_text.is_none() {
+                now_text = Some(
+                    tx.query_one("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')", &[])
+                        .await?
+                        .get(0),
+                );
+            }
+            let verdicts = enforce_one_doctor_per_slot(
+                tx,
+                &rows,
+                change,
+                now_text.as_deref().unwrap_or_default(),
+            )
+            .await?;
+            for v in verdicts {
+                fold(&mut rows, &v.table, &v.row_id, v.kind, &v.fields, &v.hlc);
+                entries.push(v);
+            }
+        }
+        response.accepted.push(change.change_id.clone());
     }
+    write(tx, batch, &entries, &rows).await?;
     Ok(response)
+}
+
+fn looks_like_uuid(text: &str) -> bool {
+    text.len() == 36
+        && text.char_indices().all(|(i, c)| {
+            if matches!(i, 8 | 13 | 18 | 23) {
+                c == '-'
+            } else {
+                c.is_ascii_hexdigit()
+            }
+        })
+}
+
+/// Writes the new log entries (in order, so sequence numbers follow them) and the rows
+/// they changed, in two statements.
+async fn write(
+    tx: &Transaction<'_>,
+    batch: i64,
+    entries: &[Entry],
+    rows: &HashMap<Key, Row>,
+) -> Result<()> {
+    if !entries.is_empty() {
+        let col = |f: &dyn Fn(&Entry) -> String| -> Vec<String> { entries.iter().map(f).collect() };
+        let change_ids = col(&|e| e.change_id.clone());
+        let tables = col(&|e| e.table.clone());
+        let row_ids = col(&|e| e.row_id.clone());
+        let kinds = col(&|e| kind_name(e.kind).to_owned());
+        let fields = col(&|e| Value::Object(e.fields.clone()).to_string());
+        let hlcs = col(&|e| e.hlc.clone());
+        let devices = col(&|e| e.device_id.clone());
+        let users: Vec<Option<String>> = entries.iter().map(|e| e.user_id.clone()).collect();
+        let versions: Vec<i32> = entries.iter().map(|e| e.schema_version).collect();
+        let origins = col(&|e| e.origin.to_owned());
+        tx.execute(
+            "INSERT INTO change_log (batch, change_id, table_name, row_id, kind, fields, hlc, device_id,
+                 user_id, schema_version, origin)
+             SELECT $1, c::uuid, t, r, k, f::jsonb, h, d::uuid, u::uuid, v, o
+             FROM unnest(CAST($2 AS TEXT[]), CAST($3 AS TEXT[]), CAST($4 AS TEXT[]), CAST($5 AS TEXT[]),
+                         CAST($6 AS TEXT[]), CAST($7 AS TEXT[]), CAST($8 AS TEXT[]), CAST($9 AS TEXT[]),
+                         CAST($10 AS INT[]), CAST($11 AS TEXT[]))
+                  WITH ORDINALITY AS e(c, t, r, k, f, h, d, u, v, o, n)
+             ORDER BY n",
+            &[&batch, &change_ids, &tables, &row_ids, &kinds, &fields, &hlcs, &devices, &users, &versions, &origins],
+        )
+        .await
+        .map_err(|e| match e.code() {
+            Some(code) if code.code().starts_with("22") => Error::BadRequest(format!("malformed change: {e}")),
+            _ => Error::Database(e),
+        })?;
+    }
+    let dirty: Vec<(&Key, &Row)> = rows.iter().filter(|(_, r)| r.dirty).collect();
+    if !dirty.is_empty() {
+        let tables: Vec<String> = dirty.iter().map(|(k, _)| k.0.clone()).collect();
+        let row_ids: Vec<String> = dirty.iter().map(|(k, _)| k.1.clone()).collect();
+        let fields: Vec<String> = dirty
+            .iter()
+            .map(|(_, r)| Value::Object(r.fields.clone()).to_string())
+            .collect();
+        let clocks: Vec<String> = dirty
+            .iter()
+            .map(|(_, r)| Value::Object(r.clocks.clone()).to_string())
+            .collect();
+        let deleted: Vec<bool> = dirty.iter().map(|(_, r)| r.deleted).collect();
+        tx.execute(
+            "INSERT INTO row_state (table_name, row_id, fields, clocks, deleted)
+             SELECT t, r, f::jsonb, c::jsonb, d
+             FROM unnest(CAST($1 AS TEXT[]), CAST($2 AS TEXT[]), CAST($3 AS TEXT[]), CAST($4 AS TEXT[]),
+                         CAST($5 AS BOOL[])) AS s(t, r, f, c, d)
+             ON CONFLICT (table_name, row_id) DO UPDATE
+             SET fields = excluded.fields, clocks = excluded.clocks, deleted = excluded.deleted",
+            &[&tables, &row_ids, &fields, &clocks, &deleted],
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// What the server refuses before touching the database.
@@ -92,6 +274,16 @@ fn check(device: &Device, change: &Change) -> std::result::Result<(), String> {
             change.kind, change.table
         ));
     }
+    if !looks_like_uuid(&change.change_id) || !looks_like_uuid(&change.device_id) {
+        return Err("the change id or device id is not a UUID".into());
+    }
+    if change
+        .user_id
+        .as_deref()
+        .is_some_and(|u| !looks_like_uuid(u))
+    {
+        return Err("the user id is not a UUID".into());
+    }
     if change.row_id.is_empty() || change.row_id.len() > 200 {
         return Err("the row id is missing or too long".into());
     }
@@ -103,46 +295,33 @@ fn check(device: &Device, change: &Change) -> std::result::Result<(), String> {
 
 /// The server's own permission check: the role the server knows for the change's user
 /// (never the workstation's word for it) must hold the action the change needs.
-async fn authorize(
-    tx: &Transaction<'_>,
+fn authorize(
+    rows: &HashMap<Key, Row>,
     change: &Change,
     batch: &[Change],
     first_push: bool,
-) -> Result<std::result::Result<(), String>> {
+) -> std::result::Result<(), String> {
     let Some(user) = &change.user_id else {
-        return Ok(if change.table == "audit_log" {
+        return if change.table == "audit_log" {
             Ok(())
         } else {
             Err("a change must name the user who made it".into())
-        });
+        };
     };
-    let known = tx
-        .query_opt(
-            "SELECT fields FROM row_state WHERE table_name = 'users' AND row_id = $1 AND NOT deleted",
-            &[user],
-        )
-        .await?
-        .map(|r| r.get::<_, Value>(0));
+    let known = rows
+        .get(&("users".to_owned(), user.clone()))
+        .filter(|r| !r.deleted)
+        .map(|r| r.fields.clone());
     // A freshly enrolled workstation's first push may bring the administrator it was set
     // up with; after that, only users the server already knows may write.
     let fields = match known {
         Some(fields) => fields,
-        None if first_push => match batch
+        None if first_push => batch
             .iter()
             .find(|c| c.table == "users" && &c.row_id == user && c.kind == ChangeKind::Upsert)
-        {
-            Some(created) => Value::Object(created.fields.clone()),
-            None => {
-                return Ok(Err(
-                    "the user who made this change is not known to the server".into(),
-                ));
-            }
-        },
-        None => {
-            return Ok(Err(
-                "the user who made this change is not known to the server".into(),
-            ));
-        }
+            .map(|c| c.fields.clone())
+            .ok_or("the user who made this change is not known to the server")?,
+        None => return Err("the user who made this change is not known to the server".into()),
     };
     let role = fields
         .get("role")
@@ -157,24 +336,16 @@ async fn authorize(
         .and_then(Value::as_bool)
         .unwrap_or(false);
     let Some(role) = role else {
-        return Ok(Err(
-            "the user who made this change has no role on the server".into(),
-        ));
+        return Err("the user who made this change has no role on the server".into());
     };
-    let row_exists: bool = tx
-        .query_one(
-            "SELECT EXISTS (SELECT 1 FROM row_state WHERE table_name = $1 AND row_id = $2)",
-            &[&change.table, &change.row_id],
-        )
-        .await?
-        .get(0);
+    let row_exists = rows.contains_key(&(change.table.clone(), change.row_id.clone()));
     let Some(action) = policy::action_for_change(&change.table, &change.fields, row_exists) else {
         // Side effects of any signed-in work: audit events, notifications, history.
-        return Ok(if active || emergency {
+        return if active || emergency {
             Ok(())
         } else {
             Err("the user who made this change is deactivated".into())
-        });
+        };
     };
     let self_service = change.table == "users"
         && &change.row_id == user
@@ -183,10 +354,10 @@ async fn authorize(
             .keys()
             .all(|k| k == "totp_secret" || k == "emergency_until");
     if self_service {
-        return Ok(Ok(()));
+        return Ok(());
     }
     if !active || emergency {
-        return Ok(Err(format!(
+        return Err(format!(
             "{} accounts may not {}",
             if emergency {
                 "emergency"
@@ -194,63 +365,16 @@ async fn authorize(
                 "deactivated"
             },
             action.as_str()
-        )));
+        ));
     }
-    Ok(match policy::grant(role, action) {
+    match policy::grant(role, action) {
         Some(_) => Ok(()),
         None => Err(format!(
             "the role {} may not {}",
             role.as_str(),
             action.as_str()
         )),
-    })
-}
-
-async fn apply(tx: &Transaction<'_>, batch: i64, change: &Change) -> Result<()> {
-    let inserted = tx
-        .query_opt(
-            "INSERT INTO change_log (batch, change_id, table_name, row_id, kind, fields, hlc,
-                 device_id, user_id, schema_version)
-             VALUES ($1, CAST($2 AS TEXT)::uuid, $3, $4, $5, $6, $7, CAST($8 AS TEXT)::uuid,
-                 CAST($9 AS TEXT)::uuid, $10)
-             ON CONFLICT (change_id) DO NOTHING RETURNING seq",
-            &[
-                &batch,
-                &change.change_id,
-                &change.table,
-                &change.row_id,
-                &kind_name(change.kind),
-                &Value::Object(change.fields.clone()),
-                &change.hlc,
-                &change.device_id,
-                &change.user_id,
-                &i32::try_from(change.schema_version).unwrap_or(i32::MAX),
-            ],
-        )
-        .await
-        .map_err(|e| match e.code() {
-            Some(code) if code.code().starts_with("22") => {
-                Error::BadRequest(format!("malformed change: {e}"))
-            }
-            _ => Error::Database(e),
-        })?;
-    if inserted.is_none() {
-        // Already received: accepted again, applied once.
-        return Ok(());
     }
-    fold(
-        tx,
-        &change.table,
-        &change.row_id,
-        change.kind,
-        &change.fields,
-        &change.hlc,
-    )
-    .await?;
-    if change.table == "appointments" {
-        enforce_one_doctor_per_slot(tx, batch, change).await?;
-    }
-    Ok(())
 }
 
 fn kind_name(kind: ChangeKind) -> &'static str {
@@ -261,83 +385,64 @@ fn kind_name(kind: ChangeKind) -> &'static str {
     }
 }
 
-/// Folds a change into `row_state`; returns the row's fields after it.
-async fn fold(
-    tx: &Transaction<'_>,
+/// Folds a change into the in-memory copy of its row with the shared merge rules.
+fn fold(
+    rows: &mut HashMap<Key, Row>,
     table: &str,
     row_id: &str,
     kind: ChangeKind,
     fields: &Map<String, Value>,
     hlc: &str,
-) -> Result<Map<String, Value>> {
-    let current = tx
-        .query_opt(
-            "SELECT fields, clocks FROM row_state WHERE table_name = $1 AND row_id = $2 FOR UPDATE",
-            &[&table, &row_id],
-        )
-        .await?;
-    let (mut row, mut clocks) = match &current {
-        Some(r) => (
-            r.get::<_, Value>(0)
-                .as_object()
-                .cloned()
-                .unwrap_or_default(),
-            r.get::<_, Value>(1)
-                .as_object()
-                .cloned()
-                .unwrap_or_default(),
-        ),
-        None => (Map::new(), Map::new()),
-    };
-    let deleted = match (merge::rule_for(table), kind) {
+) {
+    let key = (table.to_owned(), row_id.to_owned());
+    let rule = merge::rule_for(table);
+    let row = rows.entry(key).or_insert_with(|| Row {
+        fields: Map::new(),
+        clocks: Map::new(),
+        deleted: false,
+        dirty: true,
+    });
+    match (rule, kind) {
         (Some(Rule::AppendOnly), _) => {
-            if current.is_some() {
-                return Ok(row);
+            if row.fields.is_empty() {
+                row.fields = fields.clone();
+                row.dirty = true;
             }
-            row = fields.clone();
-            false
         }
         (_, ChangeKind::Tombstone) => {
-            let newer = clocks
+            let newer = row
+                .clocks
                 .get("_deleted")
                 .and_then(Value::as_str)
                 .is_none_or(|c| hlc > c);
             if newer {
-                clocks.insert("_deleted".into(), Value::String(hlc.to_owned()));
+                row.clocks
+                    .insert("_deleted".into(), Value::String(hlc.to_owned()));
             }
-            true
+            row.deleted = true;
+            row.dirty = true;
         }
         _ => {
-            merge::apply_upsert(&mut row, &mut clocks, fields, hlc);
-            false
+            merge::apply_upsert(&mut row.fields, &mut row.clocks, fields, hlc);
+            row.deleted = false;
+            row.dirty = true;
         }
-    };
-    tx.execute(
-        "INSERT INTO row_state (table_name, row_id, fields, clocks, deleted) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (table_name, row_id) DO UPDATE
-         SET fields = excluded.fields, clocks = excluded.clocks, deleted = excluded.deleted",
-        &[&table, &row_id, &Value::Object(row.clone()), &Value::Object(clocks), &deleted],
-    )
-    .await?;
-    Ok(row)
+    }
 }
 
 /// The hard rule for appointments: an active one holds its doctor's time in
 /// `appointment_slots`, whose exclusion constraint refuses a second. The loser is marked
-/// `conflict` by a server change every workstation pulls, and whoever booked it is told.
+/// `conflict` by a server change every workstation pulls, and both bookers are told.
 async fn enforce_one_doctor_per_slot(
     tx: &Transaction<'_>,
-    batch: i64,
+    rows: &HashMap<Key, Row>,
     change: &Change,
-) -> Result<()> {
-    let state = tx
-        .query_one(
-            "SELECT fields FROM row_state WHERE table_name = 'appointments' AND row_id = $1",
-            &[&change.row_id],
-        )
-        .await?;
-    let row: Value = state.get(0);
-    let text = |k: &str| row.get(k).and_then(Value::as_str).map(str::to_owned);
+    now: &str,
+) -> Result<Vec<Entry>> {
+    let Some(row) = rows.get(&("appointments".to_owned(), change.row_id.clone())) else {
+        return Ok(Vec::new());
+    };
+    let text = |k: &str| row.fields.get(k).and_then(Value::as_str).map(str::to_owned);
     let active = matches!(
         text("status").as_deref(),
         Some("held" | "confirmed" | "checked_in" | "completed")
@@ -345,7 +450,7 @@ async fn enforce_one_doctor_per_slot(
     let (Some(doctor), Some(starts), Some(ends)) =
         (text("doctor_id"), text("starts_at"), text("ends_at"))
     else {
-        return Ok(());
+        return Ok(Vec::new());
     };
     if !active {
         tx.execute(
@@ -353,7 +458,7 @@ async fn enforce_one_doctor_per_slot(
             &[&change.row_id],
         )
         .await?;
-        return Ok(());
+        return Ok(Vec::new());
     }
     tx.execute("SAVEPOINT slot", &[]).await?;
     let taken = tx
@@ -367,25 +472,28 @@ async fn enforce_one_doctor_per_slot(
     match taken {
         Ok(_) => {
             tx.execute("RELEASE SAVEPOINT slot", &[]).await?;
-            Ok(())
+            Ok(Vec::new())
         }
         Err(e) if e.code().is_some_and(|c| c.code() == "23P01") => {
             tx.execute("ROLLBACK TO SAVEPOINT slot", &[]).await?;
             let verdict = verdict_stamp(&change.hlc);
-            let fields = json!({ "status": "conflict" })
-                .as_object()
-                .cloned()
-                .unwrap_or_default();
-            server_change(
-                tx,
-                batch,
+            let server_entry = |table: &str, row_id: String, fields: Value| Entry {
+                change_id: uuid_from_hash(&format!("{table}:{row_id}:{verdict}")),
+                table: table.to_owned(),
+                row_id,
+                kind: ChangeKind::Upsert,
+                fields: fields.as_object().cloned().unwrap_or_default(),
+                hlc: verdict.clone(),
+                device_id: SERVER_DEVICE.to_owned(),
+                user_id: None,
+                schema_version: 0,
+                origin: "server",
+            };
+            let mut out = vec![server_entry(
                 "appointments",
-                &change.row_id,
-                ChangeKind::Upsert,
-                &fields,
-                &verdict,
-            )
-            .await?;
+                change.row_id.clone(),
+                json!({ "status": "conflict" }),
+            )];
             // Both sides hear of it: whoever made the losing booking, and whoever made the
             // booking that keeps the slot.
             let winner = tx
@@ -424,64 +532,27 @@ async fn enforce_one_doctor_per_slot(
                     ),
                 ));
             }
-            let created_at: String = tx
-                .query_one(
-                    "SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')",
-                    &[],
-                )
-                .await?
-                .get(0);
             for (i, (user, appointment, body)) in notes.into_iter().enumerate() {
-                let note_id = uuid_from_hash(&format!("conflict-note:{}:{i}", change.change_id));
-                let note = json!({
-                    "user_id": user,
-                    "kind": "booking_conflict",
-                    "title": "Booking conflict",
-                    "body": body,
-                    "entity": "appointment",
-                    "entity_id": appointment,
-                    "created_at": created_at,
-                });
-                server_change(
-                    tx,
-                    batch,
+                out.push(server_entry(
                     "notifications",
-                    &note_id,
-                    ChangeKind::Upsert,
-                    note.as_object().unwrap_or(&Map::new()),
-                    &verdict,
-                )
-                .await?;
+                    uuid_from_hash(&format!("conflict-note:{}:{i}", change.change_id)),
+                    json!({
+                        "user_id": user,
+                        "kind": "booking_conflict",
+                        "title": "Booking conflict",
+                        "body": body,
+                        "entity": "appointment",
+                        "entity_id": appointment,
+                        "created_at": now,
+                    }),
+                ));
             }
-            Ok(())
+            Ok(out)
         }
         Err(e) => Err(Error::Database(e)),
     }
 }
 
-async fn server_change(
-    tx: &Transaction<'_>,
-    batch: i64,
-    table: &str,
-    row_id: &str,
-    kind: ChangeKind,
-    fields: &Map<String, Value>,
-    hlc: &str,
-) -> Result<()> {
-    let change_id = uuid_from_hash(&format!("{table}:{row_id}:{hlc}"));
-    tx.execute(
-        "INSERT INTO change_log (batch, change_id, table_name, row_id, kind, fields, hlc, device_id,
-             schema_version, origin)
-         VALUES ($1, CAST($2 AS TEXT)::uuid, $3, $4, $5, $6, $7, CAST($8 AS TEXT)::uuid, 0, 'server')
-         ON CONFLICT (change_id) DO NOTHING",
-        &[&batch, &change_id, &table, &row_id, &kind_name(kind), &Value::Object(fields.clone()), &hlc, &SERVER_DEVICE],
-    )
-    .await?;
-    fold(tx, table, row_id, kind, fields, hlc).await?;
-    Ok(())
-}
-
-/// A stamp that orders just after `hlc`, for a verdict about that change.
 fn verdict_stamp(hlc: &str) -> String {
     let mut parts = hlc.splitn(3, '-');
     let wall: u64 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
