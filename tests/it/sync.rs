@@ -622,3 +622,46 @@ fn sync_runs_over_tls_and_an_untrusted_certificate_is_refused() {
         "plain http off this machine is refused: {err}"
     );
 }
+
+#[test]
+fn the_clinic_tool_joins_syncs_and_reports_status_from_a_script() {
+    let server = Server::start();
+    let dir = tempfile::tempdir().unwrap();
+    let code = server.enrollment_code("BR07");
+    let script = r#"
+        set -euo pipefail
+        export CLINIC_PASSWORD='a long clinic secret'
+        "$CLINIC" init --clinic-name 'Script Clinic' --admin-user boss --branch-code BR07 > /dev/null
+        "$CLINIC" sync status
+        "$CLINIC" sync join --server "$SERVER" --code "$CODE"
+        "$CLINIC" sync now
+        "$CLINIC" sync status
+        "$CLINIC" sync conflicts
+    "#;
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(script)
+        .env("CLINIC", clinic_e2e::binary("clinic-cli", "clinic"))
+        .env("CLINIC_DATA_DIR", dir.path().join("ws"))
+        .env("SERVER", &server.url)
+        .env("CODE", &code)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}\n{text}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(text.contains("Not enrolled"), "{text}");
+    assert!(text.contains("branch BR07"), "{text}");
+    assert!(text.contains("Sync done:"), "{text}");
+    let status = text.rsplit("Server:").next().unwrap();
+    assert!(
+        status.contains("Pending changes:  1"),
+        "everything was sent; only the audit event of signing in to ask is new: {status}"
+    );
+    assert!(text.contains("No unresolved conflicts."), "{text}");
+    let on_server: i64 = server.query("SELECT count(*) FROM change_log")[0].get(0);
+    assert!(on_server > 0);
+}

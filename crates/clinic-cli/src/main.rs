@@ -17,6 +17,22 @@ use clinic_core::{
 };
 use zeroize::Zeroizing;
 
+/// `println!` for listings: a reader that goes away (`clinic … | head -1`) ends the
+/// command quietly instead of with a panic.
+macro_rules! out {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        writeln!(std::io::stdout(), $($arg)*)?
+    }};
+}
+
+mod appointment;
+mod demo_seed;
+mod doctor;
+mod local_time;
+mod patient;
+mod sync;
+
 #[derive(Parser)]
 #[command(
     name = "clinic",
@@ -74,6 +90,33 @@ enum Command {
     /// Clinic-wide sign-in settings (administrators).
     #[command(subcommand)]
     Settings(SettingsCommand),
+    /// Register, find and show patients (front desk); archive and merge (administrators).
+    #[command(subcommand)]
+    Patient(patient::PatientCommand),
+    /// Doctor profiles, weekly hours and time off (changes: administrators).
+    #[command(subcommand)]
+    Doctor(doctor::DoctorCommand),
+    /// Free slots, booking, check-in and the rest of an appointment's life (front desk).
+    #[command(subcommand)]
+    Appointment(appointment::AppointmentCommand),
+    /// Fill a new workstation with a realistic demo clinic (run as the administrator).
+    ///
+    /// Adds staff accounts (receptionist `reception`, nurse, pharmacist, lab technician,
+    /// accountant) and seven doctors with profiles and weekly hours, registers --patients
+    /// generated people (varied names, accents included, birth dates, phones, some
+    /// allergies and blood groups) in batches, and, as the receptionist, books about a
+    /// month of appointments through the normal booking services.
+    ///
+    /// The core only books slots that start after now, so every appointment is in the
+    /// next --days days: mostly confirmed, some cancelled or rescheduled, and those due
+    /// within half an hour checked in. There is no past visit history.
+    ///
+    /// The same --seed gives the same patients on any workstation (record numbers
+    /// differ: they carry the device). The demo passwords are printed at the end.
+    DemoSeed(demo_seed::DemoSeedArgs),
+    /// Enroll with the sync server, sync now, see the sync status and conflicts.
+    #[command(subcommand)]
+    Sync(sync::SyncCommand),
 }
 
 #[derive(Subcommand)]
@@ -178,6 +221,13 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(err)
+            if err
+                .downcast_ref::<std::io::Error>()
+                .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(err) => {
             match err.downcast_ref::<clinic_core::Error>() {
                 Some(core) => eprintln!("error[{}]: {core}", core.code().as_str()),
@@ -275,6 +325,26 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Audit(command) => {
             let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
             audit_command(&mut session, command)?;
+        }
+        Command::Patient(command) => {
+            let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
+            patient::run(&mut session, command)?;
+        }
+        Command::Doctor(command) => {
+            let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
+            doctor::run(&mut session, command)?;
+        }
+        Command::Appointment(command) => {
+            let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
+            appointment::run(&mut session, command)?;
+        }
+        Command::DemoSeed(args) => {
+            let (ws, session) = sign_in(&dir, cli.user.as_deref())?;
+            demo_seed::run(&ws, session, &args)?;
+        }
+        Command::Sync(command) => {
+            let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
+            sync::run(&mut session, command)?;
         }
         Command::Settings(command) => {
             let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;

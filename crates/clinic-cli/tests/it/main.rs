@@ -268,3 +268,250 @@ fn audit_verify_exits_non_zero_naming_the_row_edited_by_hand() {
         "{err}"
     );
 }
+
+/// Runs a script with `$OUT` pointing at a scratch directory for its files.
+fn run_script_in(dir: &Path, script: &str) -> Output {
+    Command::new("bash")
+        .arg("-c")
+        .arg(format!("set -euo pipefail\n{script}"))
+        .env("CLINIC", env!("CARGO_BIN_EXE_clinic"))
+        .env("CLINIC_DATA_DIR", dir.join("ws"))
+        .env("OUT", dir)
+        .env_remove("CLINIC_USER")
+        .env_remove("CLINIC_PASSWORD")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn demo_clinic_then_a_front_desk_day_from_a_script() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_script_in(
+        dir.path(),
+        r#"
+        export CLINIC_PASSWORD='a long clinic secret'
+        "$CLINIC" init --clinic-name Hillside --admin-user boss --time-zone Africa/Nairobi > /dev/null
+        "$CLINIC" demo-seed --patients 300 --days 7 > "$OUT/seed.txt"
+
+        export CLINIC_USER=reception CLINIC_PASSWORD=demo-frontdesk-2026
+        echo "--- find"
+        "$CLINIC" patient find alvar | tee "$OUT/find.txt"
+        "$CLINIC" patient find ngug
+        MRN=$(head -n1 "$OUT/find.txt" | cut -d' ' -f1)
+
+        # The first day ahead on which Dr Okafor still has a free slot; take its last one.
+        AT=
+        for i in 1 2 3 4 5 6 7 8; do
+            DAY=$(date -u -d "+$i days" +%F)
+            AT=$("$CLINIC" appointment slots --licence mp-1001 --date "$DAY" | tail -n1 | cut -c1-16)
+            if [ -n "$AT" ]; then break; fi
+        done
+        echo "--- book $AT"
+        "$CLINIC" appointment book --mrn "$MRN" --licence MP-1001 --at "$AT" --reason 'Chest pain' | tee "$OUT/book.txt"
+        NUMBER=$(cut -d' ' -f2 "$OUT/book.txt" | tr -d :)
+        if "$CLINIC" appointment slots --licence MP-1001 --date "$DAY" | grep -q "^$AT"; then
+            echo "slot still offered after booking"; exit 1
+        fi
+        "$CLINIC" appointment checkin "$NUMBER"
+        echo "--- list"
+        "$CLINIC" appointment list --date "$DAY" --licence MP-1001 | grep "$NUMBER"
+        echo "--- complete"
+        CLINIC_USER=dr.okafor CLINIC_PASSWORD=demo-doctor-2026 "$CLINIC" appointment complete "$NUMBER"
+        "$CLINIC" appointment list --mrn "$MRN" | grep "$NUMBER"
+        echo "--- history"
+        "$CLINIC" appointment history "$NUMBER"
+        "$CLINIC" appointment no-show "$NUMBER" || echo "no-show refused: $?"
+        "#,
+    );
+    let text = stdout(&out);
+    assert!(out.status.success(), "{}\n{text}", stderr(&out));
+    let seed = std::fs::read_to_string(dir.path().join("seed.txt")).unwrap();
+    assert!(
+        seed.contains("300 patients, 7 doctors") && seed.contains("demo-frontdesk-2026"),
+        "the summary counts what was made and prints the demo passwords: {seed}"
+    );
+    let section = |name: &str| {
+        text.split(&format!("--- {name}"))
+            .nth(1)
+            .unwrap_or_else(|| panic!("no {name} section in {text}"))
+            .split("\n---")
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    let find = section("find");
+    assert!(
+        find.contains("Álvarez") && find.contains("Ngũgĩ"),
+        "unaccented lower-case prefixes find accented demo names: {find}"
+    );
+    assert!(
+        section("list").contains("checked_in"),
+        "the receptionist's check-in shows in the day list: {}",
+        section("list")
+    );
+    let complete = section("complete");
+    assert!(complete.contains("is now completed"), "{complete}");
+    assert_eq!(
+        complete.matches("completed").count(),
+        2,
+        "the patient's list shows the visit completed: {complete}"
+    );
+    let history = section("history");
+    for step in ["-> held", "-> confirmed", "-> checked_in", "-> completed"] {
+        assert!(history.contains(step), "{step} in {history}");
+    }
+    assert!(text.contains("no-show refused: 1"), "{text}");
+    assert!(
+        stderr(&out).contains("error[invalid_transition]"),
+        "a completed visit cannot become a no-show: {}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn patient_add_validates_refuses_duplicates_and_merges_reversibly() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_script_in(
+        dir.path(),
+        r#"
+        export CLINIC_PASSWORD='a long clinic secret'
+        "$CLINIC" init --clinic-name Hillside --admin-user boss > /dev/null
+        CLINIC_NEW_PASSWORD='front desk phrase' "$CLINIC" user add --username grace --role receptionist > /dev/null
+        desk() { CLINIC_PASSWORD='front desk phrase' "$CLINIC" --user grace "$@"; }
+
+        desk patient add --given Zoë --family Brontë --dob 1984-13-40 --sex female || echo "bad date: $?"
+        desk patient add --given Zoë --family Brontë --dob 1984-07-23 --sex female \
+            --phone '+254 712 345678' --allergy Penicillin --allergy Latex --blood-group 'o-' | tee "$OUT/first.txt"
+        FIRST=$(cut -d' ' -f2 "$OUT/first.txt" | tr -d :)
+        echo "--- duplicate"
+        desk patient add --given zoe --family bronte --dob 1984-07-23 --sex female || echo "duplicate: $?"
+        desk patient add --given zoe --family bronte --dob 1984-07-23 --sex female --not-duplicate | tee "$OUT/second.txt"
+        SECOND=$(cut -d' ' -f2 "$OUT/second.txt" | tr -d :)
+        echo "--- show"
+        desk patient show "$FIRST"
+        echo "--- merge"
+        "$CLINIC" patient merge --survivor "$FIRST" --duplicate "$SECOND" | tee "$OUT/merge.txt"
+        MERGE=$(awk '{print $6}' "$OUT/merge.txt" | tr -d '(')
+        "$CLINIC" patient find bronte
+        echo "--- desk after merge"
+        desk patient find bronte
+        echo "--- unmerge"
+        "$CLINIC" patient unmerge "$MERGE"
+        desk patient find bronte
+        "#,
+    );
+    let text = stdout(&out);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}\n{text}");
+    assert!(text.contains("bad date: 1"), "{text}");
+    assert!(
+        err.contains("error[validation]: date_of_birth:"),
+        "a bad date names the field: {err}"
+    );
+    let first = std::fs::read_to_string(dir.path().join("first.txt")).unwrap();
+    let mrn = first
+        .split_whitespace()
+        .nth(1)
+        .unwrap()
+        .trim_end_matches(':');
+    assert!(text.contains("duplicate: 1"), "{text}");
+    assert!(
+        err.contains("error[possible_duplicate]") && err.contains(mrn),
+        "the refusal names the record already on file ({mrn}): {err}"
+    );
+    let section = |name: &str| {
+        text.split(&format!("--- {name}"))
+            .nth(1)
+            .unwrap()
+            .split("\n---")
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    let show = section("show");
+    for expected in [
+        "Zoë Brontë",
+        "1984-07-23",
+        "Penicillin, Latex",
+        "O-",
+        "+254 712 345678",
+    ] {
+        assert!(show.contains(expected), "{expected} in {show}");
+    }
+    let merge = section("merge");
+    assert!(
+        merge.contains("(archived)"),
+        "an administrator sees the merged record archived: {merge}"
+    );
+    assert_eq!(
+        section("desk after merge")
+            .lines()
+            .filter(|l| !l.is_empty())
+            .count(),
+        1,
+        "the desk finds only the survivor: {}",
+        section("desk after merge")
+    );
+    let unmerge = section("unmerge");
+    assert!(unmerge.contains("Undid merge"), "{unmerge}");
+    assert_eq!(
+        unmerge
+            .lines()
+            .filter(|l| l.contains("Brontë") || l.contains("bronte"))
+            .count(),
+        3,
+        "after the undo both records are found again (plus the undo message): {unmerge}"
+    );
+}
+
+#[test]
+fn demo_seed_gives_the_same_patients_for_the_same_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_script_in(
+        dir.path(),
+        r#"
+        export CLINIC_PASSWORD='a long clinic secret'
+        for ws in a b c; do
+            "$CLINIC" init --data-dir "$OUT/$ws" --clinic-name Hillside --admin-user boss > /dev/null
+        done
+        "$CLINIC" demo-seed --data-dir "$OUT/a" --patients 200 --seed 7 --days 0 > /dev/null
+        "$CLINIC" demo-seed --data-dir "$OUT/b" --patients 200 --seed 7 --days 0 > /dev/null
+        "$CLINIC" demo-seed --data-dir "$OUT/c" --patients 200 --seed 8 --days 0 > /dev/null
+        for ws in a b c; do
+            # Record numbers carry the device, so compare everything after them.
+            "$CLINIC" patient find --data-dir "$OUT/$ws" a --limit 200 | cut -d' ' -f2- > "$OUT/$ws.txt"
+        done
+        "#,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
+    let (a, b, c) = (read("a.txt"), read("b.txt"), read("c.txt"));
+    assert!(
+        a.lines().count() > 20,
+        "the search finds demo patients: {a}"
+    );
+    assert_eq!(
+        a, b,
+        "the same seed gives the same names, birth dates and phones"
+    );
+    assert_ne!(a, c, "another seed gives other people");
+    let first = &clinic_core::demo::patients(7, 1)[0];
+    let found = clinic(
+        &dir.path().join("a"),
+        &[
+            "patient",
+            "find",
+            &format!(
+                "{} {} {}",
+                first.given_name, first.family_name, first.date_of_birth
+            ),
+        ],
+        &[("CLINIC_PASSWORD", "a long clinic secret")],
+    );
+    assert!(
+        stdout(&found).contains(&format!("{} {}", first.given_name, first.family_name)),
+        "the CLI registers what clinic_core::demo::patients generates ({first:?}): {}{}",
+        stdout(&found),
+        stderr(&found)
+    );
+}
