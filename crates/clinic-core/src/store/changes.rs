@@ -146,15 +146,48 @@ pub(crate) fn record(
         ChangeKind::Tombstone => vec!["_deleted"],
         ChangeKind::Append => Vec::new(),
     };
-    for field in stamped {
+    stamp_fields(tx, table.name(), row_id, &stamped, &stamp.encode())?;
+    Ok(id)
+}
+
+/// The field name that stamps every field of a row at once: a row's first write sets
+/// all its fields, so one clock row stands for all of them instead of one per field.
+/// A field's clock is the later of its own entry and this one.
+pub(crate) const WHOLE_ROW: &str = "*";
+
+/// Records `hlc` as the clock of `fields` of a row (a row's first write: one entry).
+pub(crate) fn stamp_fields(
+    tx: &Transaction<'_>,
+    table: &str,
+    row_id: &str,
+    fields: &[&str],
+    hlc: &str,
+) -> Result<()> {
+    if fields.is_empty() {
+        return Ok(());
+    }
+    let first_write = fields != ["_deleted"]
+        && !tx
+            .query_row(
+                "SELECT EXISTS (SELECT 1 FROM field_clocks WHERE table_name = ?1 AND row_id = ?2)",
+                params![table, row_id],
+                |r| r.get::<_, bool>(0),
+            )
+            .map_err(Error::from_sqlite)?;
+    let entries: Vec<&str> = if first_write {
+        vec![WHOLE_ROW]
+    } else {
+        fields.to_vec()
+    };
+    for field in entries {
         tx.execute(
             "INSERT INTO field_clocks (table_name, row_id, field, hlc) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (table_name, row_id, field) DO UPDATE SET hlc = excluded.hlc",
-            params![table.name(), row_id, field, stamp.encode()],
+            params![table, row_id, field, hlc],
         )
         .map_err(Error::from_sqlite)?;
     }
-    Ok(id)
+    Ok(())
 }
 
 /// Takes in the newest stamp seen from other devices, so every later local write orders

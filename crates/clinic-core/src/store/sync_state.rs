@@ -376,24 +376,20 @@ fn insert_row(
 fn upsert_fields(tx: &Transaction<'_>, change: &Change, columns: &[String]) -> Result<()> {
     let mut winners = serde_json::Map::new();
     for (field, value) in &change.fields {
+        // A field's clock is the later of its own entry and the whole-row entry.
         let current: Option<String> = tx
             .query_row(
-                "SELECT hlc FROM field_clocks WHERE table_name = ?1 AND row_id = ?2 AND field = ?3",
-                params![change.table, change.row_id, field],
+                "SELECT max(hlc) FROM field_clocks WHERE table_name = ?1 AND row_id = ?2 AND field IN (?3, ?4)",
+                params![change.table, change.row_id, field, crate::store::changes::WHOLE_ROW],
                 |r| r.get(0),
             )
-            .optional()
             .map_err(Error::from_sqlite)?;
         if current.as_deref().is_none_or(|c| change.hlc.as_str() > c) {
             winners.insert(field.clone(), value.clone());
-            tx.execute(
-                "INSERT INTO field_clocks (table_name, row_id, field, hlc) VALUES (?1, ?2, ?3, ?4)
-                 ON CONFLICT (table_name, row_id, field) DO UPDATE SET hlc = excluded.hlc",
-                params![change.table, change.row_id, field, change.hlc],
-            )
-            .map_err(Error::from_sqlite)?;
         }
     }
+    let won: Vec<&str> = winners.keys().map(String::as_str).collect();
+    crate::store::changes::stamp_fields(tx, &change.table, &change.row_id, &won, &change.hlc)?;
     if winners.is_empty() {
         return Ok(());
     }
