@@ -259,10 +259,15 @@ pub struct ServerProcess {
 
 impl ServerProcess {
     pub fn start(database_url: &str) -> ServerProcess {
+        ServerProcess::start_at(database_url, "127.0.0.1:0")
+    }
+
+    /// On a given address, e.g. to come back on the port a stopped one used.
+    pub fn start_at(database_url: &str, listen: &str) -> ServerProcess {
         use std::io::BufRead as _;
         let mut child =
             std::process::Command::new(clinic_e2e::binary("sync-server", "sync-server"))
-                .args(["serve", "--listen", "127.0.0.1:0", "--insecure-plain-http"])
+                .args(["serve", "--listen", listen, "--insecure-plain-http"])
                 .env("CLINIC_DATABASE_URL", database_url)
                 .stdout(std::process::Stdio::piped())
                 .spawn()

@@ -665,3 +665,37 @@ fn the_clinic_tool_joins_syncs_and_reports_status_from_a_script() {
     let on_server: i64 = server.query("SELECT count(*) FROM change_log")[0].get(0);
     assert!(on_server > 0);
 }
+
+#[test]
+fn a_sync_interrupted_by_a_server_restart_retries_and_completes() {
+    use crate::harness::ServerProcess;
+    let server = Server::start();
+    let first = ServerProcess::start(&server.database_url);
+    let address = first.url.trim_start_matches("http://").to_owned();
+    let code = server.enrollment_code("BR01");
+    let mut a = Station::enrolled_at("BR01", &first.url, &code);
+    drop(first);
+    // The server comes back on the same address a moment later.
+    let database_url = server.database_url.clone();
+    let restarted = std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        ServerProcess::start_at(&database_url, &address)
+    });
+    let report = a
+        .admin()
+        .sync_with_retries(clinic_core::sync::Retries {
+            attempts: 8,
+            first_delay: std::time::Duration::from_millis(200),
+        })
+        .unwrap();
+    assert!(report.pushed > 0, "the retry got through: {report:?}");
+    let last_error = a
+        .admin()
+        .sync_status()
+        .unwrap()
+        .configured
+        .unwrap()
+        .last_error;
+    assert_eq!(last_error, None, "the last attempt succeeded");
+    drop(restarted.join().unwrap());
+}

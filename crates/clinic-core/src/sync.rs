@@ -25,6 +25,34 @@ pub const PUSH_BATCH: usize = 500;
 /// Changes per pulled page.
 pub const PULL_PAGE: usize = 500;
 
+/// How often and how patiently to retry a sync the network interrupted.
+#[derive(Debug, Clone, Copy)]
+pub struct Retries {
+    /// Attempts in all (1: no retry).
+    pub attempts: u32,
+    /// The pause before the second attempt; it doubles each time, with ±50 % jitter so
+    /// many workstations coming back at once do not retry in step.
+    pub first_delay: Duration,
+}
+
+impl Retries {
+    pub const DEFAULT: Retries = Retries {
+        attempts: 3,
+        first_delay: Duration::from_millis(500),
+    };
+    pub const NONE: Retries = Retries {
+        attempts: 1,
+        first_delay: Duration::ZERO,
+    };
+}
+
+fn jittered(delay: Duration) -> Duration {
+    let mut byte = [0u8; 1];
+    let _ = getrandom::getrandom(&mut byte);
+    // 0.5x to 1.5x.
+    delay.mul_f64(0.5 + f64::from(byte[0]) / 255.0)
+}
+
 /// What a sync round did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct SyncReport {
@@ -151,9 +179,33 @@ impl Session {
             .ok_or_else(|| Error::Internal("sync state vanished".into()))
     }
 
-    /// Pushes everything pending, then pulls until up to date. Safe to call at any time
-    /// and to repeat after any failure.
+    /// Pushes everything pending, then pulls until up to date, retrying a few times with
+    /// growing, jittered pauses when the server cannot be reached. Safe to call at any
+    /// time and to repeat after any failure.
     pub fn sync_now(&mut self) -> Result<SyncReport> {
+        self.sync_with_retries(Retries::DEFAULT)
+    }
+
+    pub fn sync_with_retries(&mut self, retries: Retries) -> Result<SyncReport> {
+        let mut delay = retries.first_delay;
+        let mut attempt = 1;
+        loop {
+            let result = self.sync_once();
+            match &result {
+                Err(e)
+                    if attempt < retries.attempts
+                        && matches!(e.code(), crate::Code::Offline | crate::Code::Sync) =>
+                {
+                    std::thread::sleep(jittered(delay));
+                    delay = delay.saturating_mul(2);
+                    attempt += 1;
+                }
+                _ => return result,
+            }
+        }
+    }
+
+    fn sync_once(&mut self) -> Result<SyncReport> {
         self.live()?;
         let (state, token, ca_cert) =
             sync_state::get(self.live()?.store.conn())?.ok_or_else(|| {
