@@ -112,6 +112,9 @@ pub fn router_with(pool: Pool, limits: limits::Limits) -> Router {
             )
         })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        // Pages of changes are repetitive JSON: gzip makes them several times smaller
+        // for workstations on slow links (every client that says it accepts gzip).
+        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
         .layer(axum::middleware::from_fn_with_state(
             guard,
             limits::middleware,
@@ -280,9 +283,9 @@ async fn pull(
     let Query(query) = query
         .map_err(|e| Error::BadRequest(format!("pull needs ?cursor=N&protocol_version=V: {e}")))?;
     check_versions(query.protocol_version, None)?;
-    Ok(axum::Json(
-        sync::pull(&client, query.cursor, query.limit).await?,
-    ))
+    let page = sync::pull(&client, query.cursor, query.limit).await?;
+    state.metrics.pulled(page.changes.len());
+    Ok(axum::Json(page))
 }
 
 /// Makes a one-time enrollment code for a branch, valid for `hours`.

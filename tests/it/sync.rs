@@ -699,3 +699,39 @@ fn a_sync_interrupted_by_a_server_restart_retries_and_completes() {
     assert_eq!(last_error, None, "the last attempt succeeded");
     drop(restarted.join().unwrap());
 }
+
+#[test]
+fn pulled_pages_travel_gzip_compressed_to_clients_that_accept_it() {
+    let server = Server::start();
+    let mut a = Station::new("BR01", &server);
+    a.admin().sync_now().unwrap();
+    let token: String = a
+        .admin()
+        .raw_connection()
+        .unwrap()
+        .query_row("SELECT device_token FROM sync_state", [], |r| r.get(0))
+        .unwrap();
+    let request = |encoding: &str| {
+        format!(
+            "GET /v1/pull?cursor=0&protocol_version={} HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {token}\r\n{encoding}Connection: close\r\n\r\n",
+            clinic_protocol::PROTOCOL_VERSION
+        )
+    };
+    let (status, head, _) = raw_http(
+        &server.url.replace("localhost", "127.0.0.1"),
+        &request("Accept-Encoding: gzip\r\n"),
+    );
+    assert_eq!(status, 200);
+    assert!(
+        head.to_lowercase().contains("content-encoding: gzip"),
+        "{head}"
+    );
+    let (status, head, body) =
+        raw_http(&server.url.replace("localhost", "127.0.0.1"), &request(""));
+    assert_eq!(status, 200);
+    assert!(
+        !head.to_lowercase().contains("content-encoding"),
+        "plain for a client that did not ask"
+    );
+    assert!(body.contains("\"changes\""));
+}
