@@ -107,7 +107,8 @@ impl Store {
         ));
         conn.execute_batch(&statement).map_err(Error::from_sqlite)?;
         // The key is only checked when a page is read: read one now, before anything
-        // can write.
+        // can write. A 32 MiB page cache (decrypted pages) keeps the search index hot, so
+        // most look-ups pay for no decryption at all.
         conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
             r.get::<_, i64>(0)
         })
@@ -116,7 +117,8 @@ impl Store {
             "PRAGMA temp_store = MEMORY;
              PRAGMA foreign_keys = ON;
              PRAGMA synchronous = FULL;
-             PRAGMA busy_timeout = 5000;",
+             PRAGMA busy_timeout = 5000;
+             PRAGMA cache_size = -32768;",
         )
         .map_err(Error::from_sqlite)?;
         let mode: String = conn
