@@ -1,7 +1,7 @@
 //! The commands the UI invokes: thin adapters from IPC to [`Shell`]. Argument names are
-//! snake_case on the wire, like the DTOs. Anything that unlocks or creates a workstation
-//! (Argon2id, about a quarter of a second) runs on the blocking pool so the window stays
-//! responsive.
+//! snake_case on the wire, like the DTOs. Everything that touches the encrypted database
+//! or unlocks it (Argon2id, about a quarter of a second) runs on the blocking pool so the
+//! window stays responsive.
 
 use std::io::Write;
 use std::sync::Arc;
@@ -9,14 +9,24 @@ use std::sync::Arc;
 use tauri::State;
 use zeroize::Zeroizing;
 
-use crate::dto::{AppState, CommandError, SetUpDone, SignedIn};
+use crate::dto::{
+    AppState, Appointment, AppointmentRow, Availability, CommandError, DayAppointments, Doctor,
+    Notification, Patient, PatientInput, PatientSummary, SessionState, SetUpDone, SignedIn, Slot,
+    SyncStatus, TotpSetup,
+};
 use crate::shell::Shell;
 
 type Shared<'a> = State<'a, Arc<Shell>>;
+type Reply<T> = Result<T, CommandError>;
 
 #[tauri::command(rename_all = "snake_case")]
 pub fn app_state(shell: Shared<'_>) -> AppState {
     shell.app_state()
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub fn session_state(shell: Shared<'_>) -> SessionState {
+    shell.session_state()
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -25,7 +35,7 @@ pub async fn set_up_workstation(
     clinic_name: String,
     admin_username: String,
     password: String,
-) -> Result<SetUpDone, CommandError> {
+) -> Reply<SetUpDone> {
     let (shell, password) = (Arc::clone(&shell), Zeroizing::new(password));
     blocking(move || shell.set_up(&clinic_name, &admin_username, &password)).await
 }
@@ -35,22 +45,217 @@ pub async fn sign_in(
     shell: Shared<'_>,
     username: String,
     password: String,
-) -> Result<SignedIn, CommandError> {
+    totp_code: Option<String>,
+) -> Reply<SignedIn> {
     let (shell, password) = (Arc::clone(&shell), Zeroizing::new(password));
-    blocking(move || shell.sign_in(&username, &password)).await
+    blocking(move || shell.sign_in(&username, &password, totp_code.as_deref())).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub fn sign_out(shell: Shared<'_>) {
-    shell.lock();
+pub async fn break_glass(
+    shell: Shared<'_>,
+    username: String,
+    password: String,
+    totp_code: Option<String>,
+    reason: String,
+) -> Reply<SignedIn> {
+    let (shell, password) = (Arc::clone(&shell), Zeroizing::new(password));
+    blocking(move || shell.break_glass(&username, &password, totp_code.as_deref(), &reason)).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub fn lock(shell: Shared<'_>) {
-    shell.lock();
+pub async fn unlock(
+    shell: Shared<'_>,
+    password: String,
+    totp_code: Option<String>,
+) -> Reply<SignedIn> {
+    let (shell, password) = (Arc::clone(&shell), Zeroizing::new(password));
+    blocking(move || shell.unlock(&password, totp_code.as_deref())).await
 }
 
-/// Announces on stdout that a screen has been painted; the screenshot script waits for
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sign_out(shell: Shared<'_>) -> Reply<()> {
+    let shell = Arc::clone(&shell);
+    blocking(move || {
+        shell.sign_out();
+        Ok(())
+    })
+    .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn lock(shell: Shared<'_>) -> Reply<()> {
+    let shell = Arc::clone(&shell);
+    blocking(move || {
+        shell.lock();
+        Ok(())
+    })
+    .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn notifications(shell: Shared<'_>, unread_only: bool) -> Reply<Vec<Notification>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.notifications(unread_only)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn mark_notification_read(shell: Shared<'_>, id: String) -> Reply<()> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.mark_notification_read(&id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn search_patients(
+    shell: Shared<'_>,
+    text: String,
+    limit: u32,
+) -> Reply<Vec<PatientSummary>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.search_patients(&text, limit)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn possible_duplicates(
+    shell: Shared<'_>,
+    input: PatientInput,
+) -> Reply<Vec<PatientSummary>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.possible_duplicates(input)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn register_patient(
+    shell: Shared<'_>,
+    input: PatientInput,
+    confirmed_not_duplicate: bool,
+) -> Reply<Patient> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.register_patient(input, confirmed_not_duplicate)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn patient(shell: Shared<'_>, id: String) -> Reply<Patient> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.patient(&id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn update_patient(shell: Shared<'_>, id: String, input: PatientInput) -> Reply<Patient> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.update_patient(&id, input)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn archive_patient(shell: Shared<'_>, id: String, reason: String) -> Reply<Patient> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.archive_patient(&id, &reason)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn patient_appointments(shell: Shared<'_>, id: String) -> Reply<Vec<AppointmentRow>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.patient_appointments(&id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn doctors(shell: Shared<'_>, specialization: Option<String>) -> Reply<Vec<Doctor>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.doctors(specialization.as_deref())).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn specializations(shell: Shared<'_>) -> Reply<Vec<String>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.specializations()).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn find_available_doctors(
+    shell: Shared<'_>,
+    specialization: String,
+    from: Option<String>,
+) -> Reply<Vec<Availability>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.find_available_doctors(&specialization, from.as_deref())).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn free_slots(shell: Shared<'_>, doctor_id: String, day: String) -> Reply<Vec<Slot>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.free_slots(&doctor_id, &day)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn hold_slot(
+    shell: Shared<'_>,
+    patient_id: String,
+    doctor_id: String,
+    starts_at: String,
+    reason: Option<String>,
+) -> Reply<Appointment> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.hold_slot(&patient_id, &doctor_id, &starts_at, reason.as_deref())).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn confirm_appointment(shell: Shared<'_>, id: String) -> Reply<Appointment> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.confirm_appointment(&id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn cancel_appointment(
+    shell: Shared<'_>,
+    id: String,
+    reason: String,
+) -> Reply<Appointment> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.cancel_appointment(&id, &reason)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn reschedule_appointment(
+    shell: Shared<'_>,
+    id: String,
+    doctor_id: Option<String>,
+    starts_at: String,
+) -> Reply<Appointment> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.reschedule_appointment(&id, doctor_id.as_deref(), &starts_at)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn check_in(shell: Shared<'_>, id: String) -> Reply<Appointment> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.check_in(&id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn day_appointments(shell: Shared<'_>, day: Option<String>) -> Reply<DayAppointments> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.day_appointments(day.as_deref())).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn begin_totp_enrolment(shell: Shared<'_>) -> Reply<TotpSetup> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.begin_totp_enrolment()).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn enrol_totp(shell: Shared<'_>, secret: String, code: String) -> Reply<SignedIn> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.enrol_totp(&secret, &code)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sync_status(shell: Shared<'_>) -> Reply<SyncStatus> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.sync_status()).await
+}
+
+/// Announces on stdout that a screen has been painted; the screenshot scripts wait for
 /// `clinic-desktop: screen shown: login`.
 #[tauri::command(rename_all = "snake_case")]
 pub fn ui_ready(screen: String) {
@@ -64,11 +269,8 @@ pub fn ui_ready(screen: String) {
     let _ = writeln!(out, "clinic-desktop: screen shown: {screen}").and_then(|()| out.flush());
 }
 
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> clinic_core::Result<T> + Send + 'static,
-) -> Result<T, CommandError> {
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Reply<T> + Send + 'static) -> Reply<T> {
     tauri::async_runtime::spawn_blocking(work)
         .await
         .map_err(|err| CommandError::internal(format!("the operation did not finish: {err}")))?
-        .map_err(CommandError::from)
 }

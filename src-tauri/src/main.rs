@@ -5,6 +5,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod demo;
 mod dto;
 mod shell;
 
@@ -24,12 +25,12 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(2);
     };
-    let demo = shell::demo_enabled(std::env::var_os("CLINIC_DEMO"));
+    let demo_mode = shell::demo_enabled(std::env::var_os("CLINIC_DEMO"));
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let kdf = KdfParams::DEFAULT;
 
-    if demo {
-        match shell::ensure_demo_workstation(&data_dir, clock.clone(), kdf) {
+    if demo_mode {
+        match demo::ensure_workstation(&data_dir, clock.clone(), kdf) {
             Ok(true) => println!(
                 "clinic-desktop: demo workstation created in {}",
                 data_dir.display()
@@ -42,7 +43,7 @@ fn main() -> ExitCode {
         }
     }
 
-    let shell = Arc::new(Shell::new(data_dir, demo, clock, kdf));
+    let shell = Arc::new(Shell::new(data_dir, demo_mode, clock, kdf));
     println!(
         "clinic-desktop: data directory {}",
         shell.data_dir().display()
@@ -52,10 +53,35 @@ fn main() -> ExitCode {
         .manage(shell)
         .invoke_handler(tauri::generate_handler![
             commands::app_state,
+            commands::session_state,
             commands::set_up_workstation,
             commands::sign_in,
+            commands::break_glass,
+            commands::unlock,
             commands::sign_out,
             commands::lock,
+            commands::notifications,
+            commands::mark_notification_read,
+            commands::search_patients,
+            commands::possible_duplicates,
+            commands::register_patient,
+            commands::patient,
+            commands::update_patient,
+            commands::archive_patient,
+            commands::patient_appointments,
+            commands::doctors,
+            commands::specializations,
+            commands::find_available_doctors,
+            commands::free_slots,
+            commands::hold_slot,
+            commands::confirm_appointment,
+            commands::cancel_appointment,
+            commands::reschedule_appointment,
+            commands::check_in,
+            commands::day_appointments,
+            commands::begin_totp_enrolment,
+            commands::enrol_totp,
+            commands::sync_status,
             commands::ui_ready,
         ])
         .build(tauri::generate_context!());
@@ -69,7 +95,7 @@ fn main() -> ExitCode {
     app.run(|handle, event| {
         if let RunEvent::Exit = event {
             // Close the database and forget the key before the process goes.
-            handle.state::<Arc<Shell>>().lock();
+            handle.state::<Arc<Shell>>().shut_down();
         }
     });
     ExitCode::SUCCESS

@@ -1,18 +1,34 @@
 //! The shell's state and the work behind each command, kept apart from Tauri so that it
-//! can be tested without a window. Every method is a thin step over clinic-core.
+//! can be tested without a window. Every method is a thin step over clinic-core: parse
+//! what the UI sent (ids, days, times), call the core, map the answer to a wire type.
+//!
+//! The session is in one of three states: signed out, open, or locked. Locked keeps only
+//! the user name (the key and the database are gone) so the lock screen can ask the same
+//! person for their password again. A core call that finds the session idle-locked moves
+//! the shell to locked too.
 
+use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
+use std::str::FromStr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use clinic_core::{Clock, KdfParams, Session, Setup, Workstation};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use clinic_core::clock::to_db_time;
+use clinic_core::ids::{AppointmentId, DoctorId, NotificationId, PatientId};
+use clinic_core::policy::{Decision, decide};
+use clinic_core::store::appointments::Filter;
+use clinic_core::{Action, Clock, KdfParams, Session, Setup, Target, Workstation};
 use zeroize::Zeroizing;
 
-use crate::dto::{AppState, SetUpDone, SignedIn};
+use crate::demo;
+use crate::dto::{
+    AppState, Appointment, AppointmentRow, Availability, Capabilities, CommandError,
+    DayAppointments, Doctor, ErrorCode, Notification, Patient, PatientInput, PatientSummary,
+    SessionState, SetUpDone, ShownOnce, SignedIn, Slot, SyncStatus, TotpSetup,
+};
 
-pub const DEMO_CLINIC: &str = "Demo Clinic";
-pub const DEMO_USERNAME: &str = "admin";
-pub const DEMO_PASSWORD: &str = "demo-clinic-2026";
+pub type Result<T, E = CommandError> = std::result::Result<T, E>;
 
 /// Where the workstation lives: `CLINIC_DATA_DIR`, else `$XDG_DATA_HOME/clinic`, else
 /// `~/.local/share/clinic`. `var` reads one environment variable (a parameter for tests).
@@ -33,41 +49,80 @@ pub fn demo_enabled(value: Option<OsString>) -> bool {
     value.is_some_and(|v| matches!(v.to_str(), Some("1" | "true" | "yes")))
 }
 
-/// In demo mode, sets up "Demo Clinic" with the demo admin when the directory holds no
-/// workstation yet. Returns whether it created one. The new session is locked at once:
-/// the person signs in with the credentials the login screen shows.
-pub fn ensure_demo_workstation(
-    dir: &Path,
-    clock: Arc<dyn Clock>,
-    kdf: KdfParams,
-) -> clinic_core::Result<bool> {
-    if Workstation::exists(dir) {
-        return Ok(false);
+/// What the signed-in actor may do, screen by screen. `decide` is the core's pure policy
+/// function: asking it writes nothing (unlike `Session::authorize`, which audits a
+/// refusal), so the UI can ask on every sign-in without filling the audit log.
+pub fn capabilities(actor: &clinic_core::Actor) -> Capabilities {
+    let may = |action| decide(actor, action, Target::Any) == Decision::Allow;
+    Capabilities {
+        search_patients: may(Action::PatientView),
+        register_patients: may(Action::PatientCreate),
+        edit_patients: may(Action::PatientUpdate),
+        archive_patients: may(Action::PatientArchive),
+        view_doctors: may(Action::DoctorView),
+        view_appointments: may(Action::AppointmentView),
+        book_appointments: may(Action::AppointmentBook),
+        cancel_appointments: may(Action::AppointmentCancel),
+        reschedule_appointments: may(Action::AppointmentReschedule),
+        check_in: may(Action::AppointmentCheckIn),
     }
-    let setup = Setup::new(DEMO_CLINIC, DEMO_USERNAME, DEMO_PASSWORD);
-    let initialized = Workstation::init(dir, &setup, clock, kdf)?;
-    initialized.session.lock();
-    Ok(true)
 }
 
-/// The state the commands share: where the workstation is, and the open session if any.
+enum State {
+    SignedOut,
+    Open(Box<Open>),
+    Locked {
+        username: String,
+        clinic_name: String,
+    },
+}
+
+/// An open session and what the shell remembers for it.
+struct Open {
+    session: Session,
+    /// Patient names and record numbers already read in this session, for appointment
+    /// lists. Each first read goes through `Session::patient`, which audits the view;
+    /// afterwards the list does not add an audit event per row on every refresh.
+    /// Forgotten when the session locks.
+    names: HashMap<PatientId, (String, String)>,
+}
+
+impl Open {
+    fn new(session: Session) -> Self {
+        Self {
+            session,
+            names: HashMap::new(),
+        }
+    }
+
+    fn remember(&mut self, p: &clinic_core::store::patients::Patient) {
+        self.names.insert(
+            p.id,
+            (format!("{} {}", p.given_name, p.family_name), p.mrn.clone()),
+        );
+    }
+}
+
+/// The state the commands share: where the workstation is, and the session if any.
 pub struct Shell {
     data_dir: PathBuf,
     demo: bool,
     clock: Arc<dyn Clock>,
     kdf: KdfParams,
-    session: Mutex<Option<Session>>,
+    state: Mutex<State>,
 }
 
 impl std::fmt::Debug for Shell {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let state = self.state.try_lock().ok().map(|s| match &*s {
+            State::SignedOut => "signed out",
+            State::Open(_) => "open",
+            State::Locked { .. } => "locked",
+        });
         f.debug_struct("Shell")
             .field("data_dir", &self.data_dir)
             .field("demo", &self.demo)
-            .field(
-                "signed_in",
-                &self.session.try_lock().ok().map(|s| s.is_some()),
-            )
+            .field("state", &state)
             .finish_non_exhaustive()
     }
 }
@@ -79,7 +134,7 @@ impl Shell {
             demo,
             clock,
             kdf,
-            session: Mutex::new(None),
+            state: Mutex::new(State::SignedOut),
         }
     }
 
@@ -88,13 +143,44 @@ impl Shell {
     }
 
     pub fn app_state(&self) -> AppState {
-        let demo = |value: &str| self.demo.then(|| value.to_owned());
+        let clinic_name = match &*self.state() {
+            State::SignedOut => None,
+            State::Open(open) => Some(open.session.clinic().name.clone()),
+            State::Locked { clinic_name, .. } => Some(clinic_name.clone()),
+        };
         AppState {
             initialized: Workstation::exists(&self.data_dir),
             demo: self.demo,
-            demo_username: demo(DEMO_USERNAME),
-            demo_password: demo(DEMO_PASSWORD),
-            clinic_name: self.session().as_ref().map(|s| s.clinic().name.clone()),
+            demo_accounts: if self.demo {
+                demo::accounts()
+            } else {
+                Vec::new()
+            },
+            clinic_name,
+        }
+    }
+
+    /// Where the session stands. An open session the core has already locked (idle) is
+    /// reported, and kept, as locked.
+    pub fn session_state(&self) -> SessionState {
+        let mut state = self.state();
+        if let State::Open(open) = &*state
+            && open.session.is_locked()
+        {
+            Self::to_locked(&mut state);
+        }
+        match &*state {
+            State::SignedOut => SessionState::SignedOut,
+            State::Open(open) => SessionState::Open {
+                session: SignedIn::of(&open.session),
+            },
+            State::Locked {
+                username,
+                clinic_name,
+            } => SessionState::Locked {
+                username: username.clone(),
+                clinic_name: clinic_name.clone(),
+            },
         }
     }
 
@@ -104,57 +190,458 @@ impl Shell {
         clinic_name: &str,
         admin_username: &str,
         password: &str,
-    ) -> clinic_core::Result<SetUpDone> {
+    ) -> Result<SetUpDone> {
         let setup = Setup::new(clinic_name, admin_username, password);
         let init = Workstation::init(&self.data_dir, &setup, self.clock.clone(), self.kdf)?;
         let done = SetUpDone {
-            recovery_code: Zeroizing::new(init.recovery_code.as_str().to_owned()),
-            clinic: init.session.clinic().clone(),
-            actor: init.session.actor().clone(),
+            recovery_code: ShownOnce(Zeroizing::new(init.recovery_code.as_str().to_owned())),
+            session: SignedIn::of(&init.session),
         };
-        self.replace_session(Some(init.session));
+        self.replace(State::Open(Box::new(Open::new(init.session))));
         Ok(done)
     }
 
-    pub fn sign_in(&self, username: &str, password: &str) -> clinic_core::Result<SignedIn> {
+    /// Signs in; `totp_code` is needed when the core answers `totp_required`.
+    pub fn sign_in(
+        &self,
+        username: &str,
+        password: &str,
+        totp_code: Option<&str>,
+    ) -> Result<SignedIn> {
         let workstation = Workstation::open(&self.data_dir, self.clock.clone(), self.kdf)?;
-        let session = workstation.unlock(username, password)?;
+        let session = workstation.sign_in(username, password, totp_code)?;
         let signed_in = SignedIn::of(&session);
-        self.replace_session(Some(session));
+        self.replace(State::Open(Box::new(Open::new(session))));
         Ok(signed_in)
     }
 
-    /// Closes the database and forgets the key (sign-out and lock are the same for now).
+    /// Break-glass: opens a pre-created emergency account, read-only and time-limited; the
+    /// core records the reason and tells every administrator.
+    pub fn break_glass(
+        &self,
+        username: &str,
+        password: &str,
+        totp_code: Option<&str>,
+        reason: &str,
+    ) -> Result<SignedIn> {
+        let workstation = Workstation::open(&self.data_dir, self.clock.clone(), self.kdf)?;
+        let session = workstation.break_glass(username, password, totp_code, reason)?;
+        let signed_in = SignedIn::of(&session);
+        self.replace(State::Open(Box::new(Open::new(session))));
+        Ok(signed_in)
+    }
+
+    /// Unlocks a locked workstation as the same user who locked it.
+    pub fn unlock(&self, password: &str, totp_code: Option<&str>) -> Result<SignedIn> {
+        let username = match &*self.state() {
+            State::Locked { username, .. } => username.clone(),
+            State::Open(open) if !open.session.is_locked() => {
+                return Ok(SignedIn::of(&open.session));
+            }
+            State::Open(open) => open.session.actor().username.clone(),
+            State::SignedOut => {
+                return Err(CommandError::no_session(
+                    "nobody is signed in on this workstation; sign in",
+                ));
+            }
+        };
+        self.sign_in(&username, password, totp_code)
+    }
+
+    /// Locks: the database closes and the key is wiped; the same user unlocks with their
+    /// password. Nothing happens when nobody is signed in.
     pub fn lock(&self) {
-        self.replace_session(None);
+        Self::to_locked(&mut self.state());
     }
 
-    #[cfg(test)]
-    pub fn is_signed_in(&self) -> bool {
-        self.session().is_some()
-    }
-
-    fn replace_session(&self, next: Option<Session>) {
-        let previous = std::mem::replace(&mut *self.session(), next);
-        if let Some(session) = previous {
-            session.lock();
+    /// Records the sign-out and forgets who was signed in.
+    pub fn sign_out(&self) {
+        let previous = std::mem::replace(&mut *self.state(), State::SignedOut);
+        if let State::Open(open) = previous {
+            // An idle-locked session cannot record its sign-out (its lock was recorded);
+            // either way `sign_out` consumes the session, which closes the database.
+            let _ = open.session.sign_out();
         }
     }
 
-    fn session(&self) -> MutexGuard<'_, Option<Session>> {
-        // A panic while holding the lock cannot leave a half-written Option behind.
-        self.session.lock().unwrap_or_else(PoisonError::into_inner)
+    /// Closes everything (the app is exiting).
+    pub fn shut_down(&self) {
+        self.replace(State::SignedOut);
     }
+
+    // ---- notifications -------------------------------------------------------------
+
+    pub fn notifications(&self, unread_only: bool) -> Result<Vec<Notification>> {
+        self.with_open(|open| {
+            let list = open.session.notifications(unread_only)?;
+            Ok(list.into_iter().map(Notification::from).collect())
+        })
+    }
+
+    pub fn mark_notification_read(&self, id: &str) -> Result<()> {
+        let id: NotificationId = parse_id("notification", id)?;
+        self.with_open(|open| Ok(open.session.mark_notification_read(id)?))
+    }
+
+    // ---- patients ------------------------------------------------------------------
+
+    pub fn search_patients(&self, text: &str, limit: u32) -> Result<Vec<PatientSummary>> {
+        let limit = usize::try_from(limit).unwrap_or(usize::MAX);
+        self.with_open(|open| {
+            let found = open.session.search_patients(text, limit)?;
+            Ok(found.into_iter().map(PatientSummary::from).collect())
+        })
+    }
+
+    pub fn possible_duplicates(&self, input: PatientInput) -> Result<Vec<PatientSummary>> {
+        let input = input.into();
+        self.with_open(|open| {
+            let found = open.session.possible_duplicates(&input)?;
+            Ok(found.into_iter().map(PatientSummary::from).collect())
+        })
+    }
+
+    pub fn register_patient(
+        &self,
+        input: PatientInput,
+        confirmed_not_duplicate: bool,
+    ) -> Result<Patient> {
+        let input = input.into();
+        self.with_open(|open| {
+            let patient = open
+                .session
+                .register_patient(&input, confirmed_not_duplicate)?;
+            open.remember(&patient);
+            Ok(patient.into())
+        })
+    }
+
+    pub fn patient(&self, id: &str) -> Result<Patient> {
+        let id: PatientId = parse_id("patient", id)?;
+        self.with_open(|open| {
+            let patient = open.session.patient(id)?;
+            open.remember(&patient);
+            Ok(patient.into())
+        })
+    }
+
+    pub fn update_patient(&self, id: &str, input: PatientInput) -> Result<Patient> {
+        let id: PatientId = parse_id("patient", id)?;
+        let input = input.into();
+        self.with_open(|open| {
+            let patient = open.session.update_patient(id, &input)?;
+            open.remember(&patient);
+            Ok(patient.into())
+        })
+    }
+
+    pub fn archive_patient(&self, id: &str, reason: &str) -> Result<Patient> {
+        let id: PatientId = parse_id("patient", id)?;
+        self.with_open(|open| Ok(open.session.archive_patient(id, reason)?.into()))
+    }
+
+    /// A patient's appointments, soonest first, with names.
+    pub fn patient_appointments(&self, id: &str) -> Result<Vec<AppointmentRow>> {
+        let id: PatientId = parse_id("patient", id)?;
+        self.with_open(|open| {
+            let list = open.session.appointments(&Filter {
+                patient: Some(id),
+                ..Filter::default()
+            })?;
+            rows(open, list)
+        })
+    }
+
+    // ---- doctors -------------------------------------------------------------------
+
+    pub fn doctors(&self, specialization: Option<&str>) -> Result<Vec<Doctor>> {
+        let specialization = specialization.map(str::trim).filter(|s| !s.is_empty());
+        self.with_open(|open| {
+            let list = open.session.doctors(specialization)?;
+            Ok(list
+                .into_iter()
+                .filter(|d| d.active)
+                .map(Doctor::from)
+                .collect())
+        })
+    }
+
+    /// The specializations of active doctors, sorted, each once.
+    pub fn specializations(&self) -> Result<Vec<String>> {
+        self.with_open(|open| {
+            let mut names: Vec<String> = open
+                .session
+                .doctors(None)?
+                .into_iter()
+                .filter(|d| d.active)
+                .map(|d| d.specialization)
+                .collect();
+            names.sort_by_key(|s| s.to_lowercase());
+            names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+            Ok(names)
+        })
+    }
+
+    /// Doctors of a specialization with their first free slot on or after `from` (a
+    /// clinic-local day; today if absent).
+    pub fn find_available_doctors(
+        &self,
+        specialization: &str,
+        from: Option<&str>,
+    ) -> Result<Vec<Availability>> {
+        let from = from.map(|d| parse_day("from", d)).transpose()?;
+        self.with_open(|open| {
+            let from = from.unwrap_or_else(|| clinic_today(&open.session, self.clock.as_ref()));
+            let found = open.session.find_available_doctors(specialization, from)?;
+            Ok(found.into_iter().map(Availability::from).collect())
+        })
+    }
+
+    pub fn free_slots(&self, doctor_id: &str, day: &str) -> Result<Vec<Slot>> {
+        let doctor: DoctorId = parse_id("doctor", doctor_id)?;
+        let day = parse_day("day", day)?;
+        self.with_open(|open| {
+            let slots = open.session.free_slots(doctor, day)?;
+            Ok(slots.into_iter().map(Slot::from).collect())
+        })
+    }
+
+    // ---- appointments --------------------------------------------------------------
+
+    pub fn hold_slot(
+        &self,
+        patient_id: &str,
+        doctor_id: &str,
+        starts_at: &str,
+        reason: Option<&str>,
+    ) -> Result<Appointment> {
+        let patient: PatientId = parse_id("patient", patient_id)?;
+        let doctor: DoctorId = parse_id("doctor", doctor_id)?;
+        let starts_at = parse_time("starts_at", starts_at)?;
+        let reason = reason.map(str::trim).filter(|r| !r.is_empty());
+        self.with_open(|open| {
+            Ok(open
+                .session
+                .hold_slot(patient, doctor, starts_at, reason)?
+                .into())
+        })
+    }
+
+    pub fn confirm_appointment(&self, id: &str) -> Result<Appointment> {
+        let id: AppointmentId = parse_id("appointment", id)?;
+        self.with_open(|open| Ok(open.session.confirm_appointment(id)?.into()))
+    }
+
+    pub fn cancel_appointment(&self, id: &str, reason: &str) -> Result<Appointment> {
+        let id: AppointmentId = parse_id("appointment", id)?;
+        self.with_open(|open| Ok(open.session.cancel_appointment(id, reason)?.into()))
+    }
+
+    pub fn reschedule_appointment(
+        &self,
+        id: &str,
+        doctor_id: Option<&str>,
+        starts_at: &str,
+    ) -> Result<Appointment> {
+        let id: AppointmentId = parse_id("appointment", id)?;
+        let doctor: Option<DoctorId> = doctor_id.map(|d| parse_id("doctor", d)).transpose()?;
+        let starts_at = parse_time("starts_at", starts_at)?;
+        self.with_open(|open| {
+            Ok(open
+                .session
+                .reschedule_appointment(id, doctor, starts_at)?
+                .into())
+        })
+    }
+
+    pub fn check_in(&self, id: &str) -> Result<Appointment> {
+        let id: AppointmentId = parse_id("appointment", id)?;
+        self.with_open(|open| Ok(open.session.check_in(id)?.into()))
+    }
+
+    /// One clinic day's appointments at this branch (today if `day` is absent), in time
+    /// order, with patient and doctor names.
+    pub fn day_appointments(&self, day: Option<&str>) -> Result<DayAppointments> {
+        let day = day.map(|d| parse_day("day", d)).transpose()?;
+        self.with_open(|open| {
+            let day = day.unwrap_or_else(|| clinic_today(&open.session, self.clock.as_ref()));
+            let tz = time_zone(&open.session);
+            let list = open.session.appointments(&Filter {
+                branch: Some(open.session.clinic().branch_id),
+                from: Some(to_db_time(local_midnight(tz, day))),
+                to: Some(to_db_time(local_midnight(
+                    tz,
+                    day.succ_opt().unwrap_or(day),
+                ))),
+                ..Filter::default()
+            })?;
+            Ok(DayAppointments {
+                day: day.format("%Y-%m-%d").to_string(),
+                rows: rows(open, list)?,
+            })
+        })
+    }
+
+    // ---- second factor, sync -------------------------------------------------------
+
+    pub fn begin_totp_enrolment(&self) -> Result<TotpSetup> {
+        self.with_open(|open| {
+            let e = open.session.begin_totp_enrolment()?;
+            Ok(TotpSetup {
+                secret: e.secret,
+                uri: e.uri,
+            })
+        })
+    }
+
+    /// Turns on the signed-in user's second factor; answers with the session as it now
+    /// stands (the core lifts the "enrol first" restriction).
+    pub fn enrol_totp(&self, secret: &str, code: &str) -> Result<SignedIn> {
+        self.with_open(|open| {
+            open.session.enrol_totp(secret.trim(), code.trim())?;
+            Ok(SignedIn::of(&open.session))
+        })
+    }
+
+    /// Whether sync is set up, and what is waiting to be sent.
+    pub fn sync_status(&self) -> Result<SyncStatus> {
+        self.with_open(|open| Ok(open.session.sync_status()?.into()))
+    }
+
+    // ---- plumbing ------------------------------------------------------------------
+
+    /// Runs `f` on the open session. If the core reports the session locked (idle), the
+    /// shell moves to locked, so `session_state` tells the UI to show the lock screen.
+    fn with_open<T>(&self, f: impl FnOnce(&mut Open) -> Result<T>) -> Result<T> {
+        let mut state = self.state();
+        let State::Open(open) = &mut *state else {
+            return Err(match &*state {
+                State::Locked { .. } => CommandError::no_session(
+                    "the workstation is locked; enter your password to unlock it",
+                ),
+                _ => CommandError::no_session("nobody is signed in; sign in first"),
+            });
+        };
+        let result = f(open);
+        if matches!(&result, Err(e) if e.code == ErrorCode::SessionLocked)
+            || open.session.is_locked()
+        {
+            Self::to_locked(&mut state);
+        }
+        result
+    }
+
+    fn to_locked(state: &mut State) {
+        let next = match &*state {
+            State::Open(open) => State::Locked {
+                username: open.session.actor().username.clone(),
+                clinic_name: open.session.clinic().name.clone(),
+            },
+            _ => return,
+        };
+        if let State::Open(open) = std::mem::replace(state, next) {
+            open.session.lock();
+        }
+    }
+
+    fn replace(&self, next: State) {
+        let previous = std::mem::replace(&mut *self.state(), next);
+        if let State::Open(open) = previous {
+            open.session.lock();
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave a half-written state behind.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
+/// Joins patient and doctor names onto appointments. The core has no call that lists
+/// appointments with names, so the shell asks for each patient once per session (see
+/// [`Open::names`]) and for the doctors once per list.
+fn rows(
+    open: &mut Open,
+    list: Vec<clinic_core::store::appointments::Appointment>,
+) -> Result<Vec<AppointmentRow>> {
+    // Nurses may see appointments but not the doctor directory: ask the policy first, so
+    // the list does not write a refusal into the audit log on every refresh.
+    let doctors: HashMap<DoctorId, String> = if capabilities(open.session.actor()).view_doctors {
+        open.session
+            .doctors(None)?
+            .into_iter()
+            .map(|d| (d.id, d.name))
+            .collect()
+    } else {
+        HashMap::new()
+    };
+    let mut out = Vec::with_capacity(list.len());
+    for a in list {
+        if !open.names.contains_key(&a.patient_id) {
+            let patient = open.session.patient(a.patient_id)?;
+            open.remember(&patient);
+        }
+        let (patient_name, patient_mrn) =
+            open.names.get(&a.patient_id).cloned().unwrap_or_default();
+        let doctor_name = doctors.get(&a.doctor_id).cloned().unwrap_or_default();
+        out.push(AppointmentRow {
+            appointment: a.into(),
+            patient_name,
+            patient_mrn,
+            doctor_name,
+        });
+    }
+    Ok(out)
+}
+
+fn time_zone(session: &Session) -> chrono_tz::Tz {
+    session.clinic().time_zone.parse().unwrap_or(chrono_tz::UTC)
+}
+
+/// Today in the clinic's time zone.
+fn clinic_today(session: &Session, clock: &dyn Clock) -> NaiveDate {
+    clock.now().with_timezone(&time_zone(session)).date_naive()
+}
+
+/// The UTC instant a clinic-local day begins. Where a clock change skips midnight, the
+/// day begins at the first local time that exists.
+fn local_midnight(tz: chrono_tz::Tz, day: NaiveDate) -> DateTime<Utc> {
+    (0..4)
+        .filter_map(|hour| day.and_hms_opt(hour, 0, 0))
+        .find_map(|local| tz.from_local_datetime(&local).earliest())
+        .map_or_else(
+            || Utc.from_utc_datetime(&day.and_time(chrono::NaiveTime::MIN)),
+            |t| t.with_timezone(&Utc),
+        )
+}
+
+fn parse_id<T: FromStr>(field: &str, text: &str) -> Result<T> {
+    text.trim()
+        .parse()
+        .map_err(|_| CommandError::invalid(field, format!("\"{text}\" is not a valid {field} id")))
+}
+
+fn parse_day(field: &str, text: &str) -> Result<NaiveDate> {
+    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
+        CommandError::invalid(field, format!("\"{text}\" is not a day; use YYYY-MM-DD"))
+    })
+}
+
+fn parse_time(field: &str, text: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text.trim())
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| CommandError::invalid(field, format!("\"{text}\" is not a time")))
 }
 
 #[cfg(test)]
 mod tests {
     use std::collections::HashMap;
 
-    use clinic_core::{Code, Role, SystemClock};
+    use clinic_core::{NewUser, Role, SystemClock};
+
+    use clinic_core::Code;
 
     use super::*;
-    use crate::dto::CommandError;
 
     fn shell(dir: &Path) -> Shell {
         Shell::new(
@@ -209,45 +696,72 @@ mod tests {
         assert!(!demo_enabled(None));
     }
 
+    fn is_open(shell: &Shell) -> bool {
+        matches!(shell.session_state(), SessionState::Open { .. })
+    }
+
     #[test]
-    fn set_up_signs_in_lock_signs_out_and_sign_in_reopens() {
+    fn set_up_signs_in_lock_keeps_the_user_and_unlock_needs_their_password() {
         let tmp = tempfile::tempdir().unwrap();
         let shell = shell(tmp.path());
         assert!(!shell.app_state().initialized);
+        assert_eq!(shell.session_state(), SessionState::SignedOut);
 
         let done = shell
             .set_up("Riverside Clinic", "admin", "a long password")
             .unwrap();
-        assert_eq!(done.recovery_code.len(), 39);
-        assert_eq!(done.actor.role, Role::Admin);
+        assert_eq!(done.recovery_code.0.len(), 39);
+        assert_eq!(done.session.actor.role, crate::dto::Role::Admin);
+        assert!(done.session.idle_lock_seconds > 0, "the core's idle limit");
         let state = shell.app_state();
-        assert!(state.initialized && !state.demo && state.demo_password.is_none());
+        assert!(state.initialized && !state.demo && state.demo_accounts.is_empty());
         assert_eq!(state.clinic_name.as_deref(), Some("Riverside Clinic"));
 
         shell.lock();
-        assert!(!shell.is_signed_in());
-        assert_eq!(shell.app_state().clinic_name, None);
+        assert_eq!(
+            shell.session_state(),
+            SessionState::Locked {
+                username: "admin".into(),
+                clinic_name: "Riverside Clinic".into()
+            }
+        );
+        assert_eq!(
+            shell.app_state().clinic_name.as_deref(),
+            Some("Riverside Clinic"),
+            "the lock screen still names the clinic"
+        );
+        let locked = shell.search_patients("anna", 10).unwrap_err();
+        assert_eq!(locked.code, ErrorCode::SessionLocked);
 
-        let wrong = CommandError::from(shell.sign_in("admin", "not the password").unwrap_err());
-        assert_eq!(wrong.code, Code::BadCredentials);
+        let wrong = shell.unlock("not the password", None).unwrap_err();
+        assert_eq!(wrong.code, ErrorCode::BadCredentials);
         assert_eq!(wrong.field, None);
-        assert!(!shell.is_signed_in());
+        assert!(!is_open(&shell), "a wrong password leaves it locked");
 
-        let signed_in = shell.sign_in("admin", "a long password").unwrap();
+        let signed_in = shell.unlock("a long password", None).unwrap();
         assert_eq!(signed_in.clinic.name, "Riverside Clinic");
-        assert!(shell.is_signed_in());
+        assert_eq!(signed_in.actor.username, "admin");
+        assert!(is_open(&shell));
+
+        shell.sign_out();
+        assert_eq!(shell.session_state(), SessionState::SignedOut);
+        assert_eq!(shell.app_state().clinic_name, None);
+        let err = shell.unlock("a long password", None).unwrap_err();
+        assert_eq!(
+            err.code,
+            ErrorCode::SessionLocked,
+            "after sign-out there is nobody to unlock as"
+        );
     }
 
     #[test]
     fn validation_errors_name_the_field_and_drop_the_prefix() {
         let tmp = tempfile::tempdir().unwrap();
-        let err = CommandError::from(
-            shell(tmp.path())
-                .set_up("Clinic", "admin", "short")
-                .unwrap_err(),
-        );
-        assert_eq!(err.code, Code::Validation);
-        assert_eq!(err.field, Some("password"));
+        let err = shell(tmp.path())
+            .set_up("Clinic", "admin", "short")
+            .unwrap_err();
+        assert_eq!(err.code, ErrorCode::Validation);
+        assert_eq!(err.field.as_deref(), Some("password"));
         assert_eq!(err.message, "must be at least 10 characters long");
 
         let json = serde_json::to_value(&err).unwrap();
@@ -268,20 +782,363 @@ mod tests {
     }
 
     #[test]
-    fn demo_workstation_is_made_once_and_opens_with_the_demo_password() {
+    fn error_codes_are_spelled_as_the_core_spells_them() {
+        for code in [
+            Code::BadCredentials,
+            Code::TotpRequired,
+            Code::SessionLocked,
+            Code::PossibleDuplicate,
+            Code::SlotTaken,
+            Code::InvalidTransition,
+            Code::Forbidden,
+            Code::Internal,
+        ] {
+            assert_eq!(
+                serde_json::to_value(ErrorCode::from(code)).unwrap(),
+                serde_json::Value::String(code.as_str().into()),
+                "the UI matches on the core's spelling"
+            );
+        }
+    }
+
+    #[test]
+    fn ids_days_and_times_that_do_not_parse_are_field_errors() {
+        let err = parse_id::<PatientId>("patient", "nope").unwrap_err();
+        assert_eq!(
+            (err.code, err.field.as_deref()),
+            (ErrorCode::Validation, Some("patient"))
+        );
+        assert!(parse_day("day", "2026-02-30").is_err());
+        assert_eq!(
+            parse_day("day", " 2026-03-01 ").unwrap(),
+            NaiveDate::from_ymd_opt(2026, 3, 1).unwrap()
+        );
+        let t = parse_time("starts_at", "2026-01-05T09:20:00.000Z").unwrap();
+        assert_eq!(to_db_time(t), "2026-01-05T09:20:00.000Z", "round-trips");
+        assert!(parse_time("starts_at", "09:20").is_err());
+    }
+
+    #[test]
+    fn a_clinic_day_is_bounded_by_local_midnights() {
+        let nairobi: chrono_tz::Tz = "Africa/Nairobi".parse().unwrap();
+        let day = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+        assert_eq!(
+            to_db_time(local_midnight(nairobi, day)),
+            "2026-01-04T21:00:00.000Z"
+        );
+        // Santiago skips from 00:00 to 01:00 when summer time starts (2026-09-06).
+        let santiago: chrono_tz::Tz = "America/Santiago".parse().unwrap();
+        let skipped = NaiveDate::from_ymd_opt(2026, 9, 6).unwrap();
+        assert_eq!(
+            to_db_time(local_midnight(santiago, skipped)),
+            "2026-09-06T04:00:00.000Z",
+            "the day starts at 01:00 local, which exists"
+        );
+    }
+
+    #[test]
+    fn capabilities_follow_the_core_policy_per_role() {
+        let tmp = tempfile::tempdir().unwrap();
+        let shell = shell(tmp.path());
+        let admin = shell.set_up("Clinic", "admin", "a long password").unwrap();
+        let caps = admin.session.capabilities;
+        assert!(caps.search_patients && caps.archive_patients);
+        assert!(
+            !caps.register_patients && !caps.book_appointments,
+            "the core does not let administrators register or book"
+        );
+
+        shell
+            .with_open(|open| {
+                let new = NewUser::new("desk", Role::Receptionist, "front office 2026");
+                open.session.create_user(&new)?;
+                Ok(())
+            })
+            .unwrap();
+        let desk = shell.sign_in("desk", "front office 2026", None).unwrap();
+        let caps = desk.capabilities;
+        assert!(caps.register_patients && caps.book_appointments && caps.check_in);
+        assert!(!caps.archive_patients);
+    }
+
+    #[test]
+    fn front_desk_registers_searches_books_and_checks_in() {
         let tmp = tempfile::tempdir().unwrap();
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let kdf = KdfParams::FAST_INSECURE_FOR_TESTS;
-        assert!(ensure_demo_workstation(tmp.path(), clock.clone(), kdf).unwrap());
-        assert!(!ensure_demo_workstation(tmp.path(), clock.clone(), kdf).unwrap());
-
+        assert!(demo::ensure_workstation(tmp.path(), clock.clone(), kdf).unwrap());
         let shell = Shell::new(tmp.path().to_owned(), true, clock, kdf);
-        let state = shell.app_state();
-        assert!(state.initialized && state.demo);
-        assert_eq!(state.demo_username.as_deref(), Some(DEMO_USERNAME));
-        let signed_in = shell
-            .sign_in(DEMO_USERNAME, state.demo_password.as_deref().unwrap())
+        let desk = demo::accounts()
+            .into_iter()
+            .find(|a| a.role == crate::dto::Role::Receptionist)
             .unwrap();
-        assert_eq!(signed_in.clinic.name, DEMO_CLINIC);
+        shell.sign_in(&desk.username, &desk.password, None).unwrap();
+
+        let input = PatientInput {
+            given_name: "Zawadi".into(),
+            family_name: "Otieno".into(),
+            date_of_birth: "1990-04-12".into(),
+            sex: "female".into(),
+            phone: Some("0700 111 222".into()),
+            ..PatientInput::default()
+        };
+        assert!(shell.possible_duplicates(input.clone()).unwrap().is_empty());
+        let zawadi = shell.register_patient(input.clone(), false).unwrap();
+        let again = shell.register_patient(input.clone(), false).unwrap_err();
+        assert_eq!(again.code, ErrorCode::PossibleDuplicate);
+        assert!(
+            again.message.contains(&zawadi.mrn),
+            "the warning names the record"
+        );
+        let dups = shell.possible_duplicates(input.clone()).unwrap();
+        assert_eq!(dups.len(), 1);
+
+        let found = shell.search_patients("zawadi otie", 20).unwrap();
+        assert!(
+            found.iter().any(|p| p.id == zawadi.id),
+            "search as you type finds the new record by name prefixes"
+        );
+
+        let bad = shell
+            .update_patient(
+                &zawadi.id,
+                PatientInput {
+                    date_of_birth: "3000-01-01".into(),
+                    ..input.clone()
+                },
+            )
+            .unwrap_err();
+        assert_eq!(
+            (bad.code, bad.field.as_deref()),
+            (ErrorCode::Validation, Some("date_of_birth")),
+            "a birth date in the future is refused next to its field"
+        );
+
+        let specializations = shell.specializations().unwrap();
+        assert!(!specializations.is_empty());
+        let available = shell
+            .find_available_doctors(&specializations[0], None)
+            .unwrap();
+        let first = available.first().expect("demo doctors have free slots");
+        let day = {
+            let tz: chrono_tz::Tz = "Africa/Nairobi".parse().unwrap();
+            parse_time("t", &first.first_free.starts_at)
+                .unwrap()
+                .with_timezone(&tz)
+                .date_naive()
+                .format("%Y-%m-%d")
+                .to_string()
+        };
+        let slots = shell.free_slots(&first.doctor.id, &day).unwrap();
+        assert_eq!(slots.first(), Some(&first.first_free));
+
+        let held = shell
+            .hold_slot(
+                &zawadi.id,
+                &first.doctor.id,
+                &first.first_free.starts_at,
+                Some("  "),
+            )
+            .unwrap();
+        assert_eq!(held.status, crate::dto::AppointmentStatus::Held);
+        assert!(held.hold_expires_at.is_some() && held.provisional);
+        let taken = shell
+            .hold_slot(
+                &zawadi.id,
+                &first.doctor.id,
+                &first.first_free.starts_at,
+                None,
+            )
+            .unwrap_err();
+        assert_eq!(taken.code, ErrorCode::SlotTaken);
+
+        let confirmed = shell.confirm_appointment(&held.id).unwrap();
+        assert_eq!(confirmed.status, crate::dto::AppointmentStatus::Confirmed);
+        let mine = shell.patient_appointments(&zawadi.id).unwrap();
+        assert_eq!(mine.len(), 1);
+        assert_eq!(mine[0].patient_name, "Zawadi Otieno");
+        assert_eq!(mine[0].doctor_name, first.doctor.name);
+
+        let queue = shell.day_appointments(Some(&day)).unwrap();
+        assert_eq!(queue.day, day);
+        let row = queue
+            .rows
+            .iter()
+            .find(|r| r.appointment.id == confirmed.id)
+            .expect("the booking is in that day's queue");
+        assert_eq!(row.patient_mrn, zawadi.mrn);
+        let checked = shell.check_in(&confirmed.id).unwrap();
+        assert_eq!(checked.status, crate::dto::AppointmentStatus::CheckedIn);
+        let twice = shell.check_in(&confirmed.id).unwrap_err();
+        assert_eq!(twice.code, ErrorCode::InvalidTransition);
+
+        let no_reason = shell.cancel_appointment(&confirmed.id, " ").unwrap_err();
+        assert_eq!(no_reason.field.as_deref(), Some("reason"));
+
+        let sync = shell.sync_status().unwrap();
+        assert!(!sync.configured && sync.pending_changes > 0);
+    }
+
+    #[test]
+    fn reschedule_moves_the_booking_and_cancel_frees_it() {
+        let tmp = tempfile::tempdir().unwrap();
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let kdf = KdfParams::FAST_INSECURE_FOR_TESTS;
+        demo::ensure_workstation(tmp.path(), clock.clone(), kdf).unwrap();
+        let shell = Shell::new(tmp.path().to_owned(), true, clock, kdf);
+        let desk = demo::accounts()
+            .into_iter()
+            .find(|a| a.role == crate::dto::Role::Receptionist)
+            .unwrap();
+        shell.sign_in(&desk.username, &desk.password, None).unwrap();
+        let patient = shell.search_patients("a", 1).unwrap().remove(0);
+        let doctor = shell.doctors(None).unwrap().remove(0);
+        // Tomorrow, well clear of the demo bookings made for today.
+        let day = {
+            let tz: chrono_tz::Tz = "Africa/Nairobi".parse().unwrap();
+            (Utc::now().with_timezone(&tz).date_naive() + chrono::Duration::days(1))
+                .format("%Y-%m-%d")
+                .to_string()
+        };
+        let slots = shell.free_slots(&doctor.id, &day).unwrap();
+        assert!(slots.len() > 2, "the demo doctors work every day");
+        let held = shell
+            .hold_slot(&patient.id, &doctor.id, &slots[0].starts_at, Some("Review"))
+            .unwrap();
+        let booked = shell.confirm_appointment(&held.id).unwrap();
+        let moved = shell
+            .reschedule_appointment(&booked.id, None, &slots[1].starts_at)
+            .unwrap();
+        assert_eq!(moved.starts_at, slots[1].starts_at);
+        assert_eq!(moved.rescheduled_from.as_deref(), Some(booked.id.as_str()));
+        let free = shell.free_slots(&doctor.id, &day).unwrap();
+        assert!(free.contains(&slots[0]), "the old slot is free again");
+        assert!(!free.contains(&slots[1]));
+
+        let cancelled = shell
+            .cancel_appointment(&moved.id, "Patient phoned to cancel")
+            .unwrap();
+        assert_eq!(cancelled.status, crate::dto::AppointmentStatus::Cancelled);
+        assert!(
+            shell
+                .free_slots(&doctor.id, &day)
+                .unwrap()
+                .contains(&slots[1])
+        );
+    }
+
+    #[test]
+    fn notifications_reach_the_doctor_and_can_be_marked_read() {
+        let tmp = tempfile::tempdir().unwrap();
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let kdf = KdfParams::FAST_INSECURE_FOR_TESTS;
+        demo::ensure_workstation(tmp.path(), clock.clone(), kdf).unwrap();
+        let shell = Shell::new(tmp.path().to_owned(), true, clock, kdf);
+        let accounts = demo::accounts();
+        let account = |role| accounts.iter().find(|a| a.role == role).unwrap();
+
+        // The front desk books the doctor for tomorrow: the doctor is told.
+        let desk = account(crate::dto::Role::Receptionist);
+        shell.sign_in(&desk.username, &desk.password, None).unwrap();
+        let doctor_account = account(crate::dto::Role::Doctor);
+        let doctor = shell
+            .doctors(None)
+            .unwrap()
+            .into_iter()
+            .find(|d| d.name == "Dr Amina Wanjiru")
+            .unwrap();
+        let day = {
+            let tz: chrono_tz::Tz = "Africa/Nairobi".parse().unwrap();
+            (Utc::now().with_timezone(&tz).date_naive() + chrono::Duration::days(1))
+                .format("%Y-%m-%d")
+                .to_string()
+        };
+        let slot = shell.free_slots(&doctor.id, &day).unwrap().remove(0);
+        let patient = shell.search_patients("Wanjiku", 1).unwrap().remove(0);
+        let held = shell
+            .hold_slot(&patient.id, &doctor.id, &slot.starts_at, None)
+            .unwrap();
+        shell.confirm_appointment(&held.id).unwrap();
+
+        shell
+            .sign_in(&doctor_account.username, &doctor_account.password, None)
+            .unwrap();
+        let unread = shell.notifications(true).unwrap();
+        let booked = unread
+            .iter()
+            .find(|n| n.entity_id.as_deref() == Some(held.id.as_str()))
+            .expect("the doctor is notified of the booking");
+        assert_eq!(booked.kind, "appointment_booked");
+        shell.mark_notification_read(&booked.id).unwrap();
+        assert_eq!(shell.notifications(true).unwrap().len(), unread.len() - 1);
+        assert!(
+            shell
+                .notifications(false)
+                .unwrap()
+                .iter()
+                .any(|n| n.id == booked.id && n.read),
+            "read notifications stay in the full list"
+        );
+        let err = shell.mark_notification_read("not-an-id").unwrap_err();
+        assert_eq!(err.field.as_deref(), Some("notification"));
+    }
+
+    #[test]
+    fn break_glass_opens_a_read_only_session_with_its_end_time() {
+        let tmp = tempfile::tempdir().unwrap();
+        let shell = shell(tmp.path());
+        shell.set_up("Clinic", "admin", "a long password").unwrap();
+        shell
+            .with_open(|open| {
+                open.session
+                    .create_emergency_account("emergency", "glass breaker 2026")?;
+                Ok(())
+            })
+            .unwrap();
+        let normal = shell
+            .sign_in("emergency", "glass breaker 2026", None)
+            .unwrap_err();
+        assert_eq!(normal.code, ErrorCode::EmergencyAccount);
+        let short = shell
+            .break_glass("emergency", "glass breaker 2026", None, "x")
+            .unwrap_err();
+        assert_eq!(short.field.as_deref(), Some("reason"));
+        let open = shell
+            .break_glass(
+                "emergency",
+                "glass breaker 2026",
+                None,
+                "Patient unconscious, regular doctor unreachable",
+            )
+            .unwrap();
+        assert!(open.actor.emergency_until.is_some());
+        assert!(open.capabilities.search_patients, "clinical reading");
+        assert!(
+            !open.capabilities.register_patients && !open.capabilities.edit_patients,
+            "break-glass is read-only"
+        );
+    }
+
+    #[test]
+    fn the_core_locking_an_idle_session_moves_the_shell_to_locked() {
+        let tmp = tempfile::tempdir().unwrap();
+        let clock = Arc::new(clinic_core::ManualClock::monday_morning());
+        let shell = Shell::new(
+            tmp.path().to_owned(),
+            false,
+            clock.clone(),
+            KdfParams::FAST_INSECURE_FOR_TESTS,
+        );
+        let admin = shell.set_up("Clinic", "admin", "a long password").unwrap();
+        clock.advance(chrono::Duration::seconds(
+            i64::from(admin.session.idle_lock_seconds) + 1,
+        ));
+        let err = shell.search_patients("anna", 5).unwrap_err();
+        assert_eq!(err.code, ErrorCode::SessionLocked);
+        assert!(
+            matches!(shell.session_state(), SessionState::Locked { ref username, .. } if username == "admin")
+        );
+        shell.unlock("a long password", None).unwrap();
+        assert!(is_open(&shell));
     }
 }

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { isAppError, toAppError } from './api';
+import { isAppError, onSessionLocked, searchPatients, setInvokeForTests, toAppError } from './api';
 
 describe('toAppError', () => {
   it('keeps the shell’s own error objects as they are', () => {
@@ -24,5 +24,37 @@ describe('toAppError', () => {
     expect(toAppError(new Error('boom')).message).toBe('boom');
     expect(toAppError(undefined).code).toBe('internal');
     expect(isAppError(toAppError(42))).toBe(true);
+  });
+});
+
+describe('calls', () => {
+  afterEach(() => setInvokeForTests(null));
+
+  it('send snake_case arguments and return the shell’s answer', async () => {
+    const fake = vi.fn(() => Promise.resolve([]));
+    setInvokeForTests(fake as never);
+    await expect(searchPatients('anna', 10)).resolves.toEqual([]);
+    expect(fake).toHaveBeenCalledWith('search_patients', { text: 'anna', limit: 10 });
+  });
+
+  it('tell the app when the session has locked, and still reject with the error', async () => {
+    const locked = { code: 'session_locked', message: 'the session locked itself', field: null };
+    setInvokeForTests((() => Promise.reject(locked)) as never);
+    const listener = vi.fn();
+    const stop = onSessionLocked(listener);
+    await expect(searchPatients('anna')).rejects.toEqual(locked);
+    expect(listener).toHaveBeenCalledTimes(1);
+    stop();
+    await expect(searchPatients('anna')).rejects.toEqual(locked);
+    expect(listener).toHaveBeenCalledTimes(1);
+  });
+
+  it('do not call the lock listener for other errors', async () => {
+    setInvokeForTests((() => Promise.reject({ code: 'forbidden', message: 'no', field: null })) as never);
+    const listener = vi.fn();
+    const stop = onSessionLocked(listener);
+    await expect(searchPatients('anna')).rejects.toMatchObject({ code: 'forbidden' });
+    expect(listener).not.toHaveBeenCalled();
+    stop();
   });
 });

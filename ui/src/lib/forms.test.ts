@@ -3,12 +3,20 @@ import { describe, expect, it } from 'vitest';
 import type { AppError } from './api';
 import {
   LOGIN_FIELDS,
+  PATIENT_FIELDS,
+  PATIENT_FIELD_ORDER,
   SETUP_FIELDS,
+  emptyPatientForm,
+  firstErrorField,
+  formToInput,
   hasErrors,
+  patientToForm,
   placeError,
   recoveryGroups,
   sentence,
+  totpCode,
   validateLogin,
+  validatePatientForm,
   validateSetup,
 } from './forms';
 import { strings } from './strings';
@@ -82,6 +90,91 @@ describe('validateLogin', () => {
       password: strings.login.required,
     });
     expect(validateLogin({ username: 'admin', password: ' ' })).toEqual({});
+  });
+
+  it('checks the second-factor code only once the core has asked for it', () => {
+    const ok = { username: 'admin', password: 'long enough pw' };
+    expect(validateLogin({ ...ok, totp: null })).toEqual({});
+    expect(validateLogin({ ...ok, totp: '123 456' })).toEqual({});
+    expect(validateLogin({ ...ok, totp: '' })).toEqual({ totp: strings.login.totpFormat });
+    expect(validateLogin({ ...ok, totp: '12345a' })).toEqual({ totp: strings.login.totpFormat });
+    expect(totpCode('123 456')).toBe('123456');
+    expect(totpCode(null)).toBeNull();
+  });
+});
+
+describe('the patient form', () => {
+  const filled = {
+    ...emptyPatientForm(),
+    given_name: '  Wanjiku ',
+    family_name: 'Mwangi',
+    date_of_birth: ' 14/03/1985 ',
+    sex: 'female',
+    phone: ' 0722 118 904 ',
+    email: '   ',
+    allergies: 'Penicillin, latex;  peanuts\n\n',
+  };
+
+  it('maps the form to the core’s input: trimmed, blanks as null, allergies as a list', () => {
+    expect(formToInput(filled)).toEqual({
+      given_name: 'Wanjiku',
+      family_name: 'Mwangi',
+      date_of_birth: '14/03/1985',
+      sex: 'female',
+      phone: '0722 118 904',
+      email: null,
+      address: null,
+      blood_group: null,
+      emergency_contact_name: null,
+      emergency_contact_phone: null,
+      allergies: ['Penicillin', 'latex', 'peanuts'],
+      insurance_provider: null,
+      insurance_number: null,
+    });
+  });
+
+  it('fills the edit form from a record and round-trips it', () => {
+    const record = {
+      id: 'p1',
+      mrn: 'BR01-7KQ3M-000001',
+      given_name: 'Wanjiku',
+      family_name: 'Mwangi',
+      date_of_birth: '1985-03-14',
+      sex: 'female',
+      phone: '0722118904',
+      email: null,
+      address: '10 Riverside Drive',
+      blood_group: 'O+',
+      emergency_contact_name: null,
+      emergency_contact_phone: null,
+      allergies: ['Penicillin', 'Latex'],
+      insurance_provider: 'NHIF',
+      insurance_number: 'NHIF-1',
+      active: true,
+      merged_into: null,
+    };
+    const form = patientToForm(record);
+    expect(form.allergies).toBe('Penicillin, Latex');
+    expect(form.email).toBe('');
+    const input = formToInput(form);
+    expect(input.allergies).toEqual(record.allergies);
+    expect(input.blood_group).toBe('O+');
+    expect(input.email).toBeNull();
+  });
+
+  it('asks for the required fields only; the core judges the rest', () => {
+    expect(validatePatientForm(filled)).toEqual({});
+    const errors = validatePatientForm(emptyPatientForm());
+    expect(Object.keys(errors).sort()).toEqual(['date_of_birth', 'family_name', 'given_name', 'sex']);
+    expect(firstErrorField(errors, PATIENT_FIELD_ORDER)).toBe('given_name');
+    expect(validatePatientForm({ ...filled, date_of_birth: '3000-01-01', email: 'not an email' })).toEqual({});
+  });
+
+  it('puts the core’s validation message next to the field it names', () => {
+    const placed = placeError(validation('date_of_birth', 'is in the future; check the year'), PATIENT_FIELDS);
+    expect(placed).toEqual({ fields: { date_of_birth: 'Is in the future; check the year.' }, form: null });
+    const archived = placeError(validation('patient', 'this record is archived'), PATIENT_FIELDS);
+    expect(archived).toEqual({ fields: {}, form: 'This record is archived.' });
   });
 });
 

@@ -1,6 +1,6 @@
 // Form logic kept out of the components so that it can be unit-tested.
 
-import type { AppError } from './api';
+import type { AppError, Patient, PatientInput } from './api';
 import { strings } from './strings';
 
 /** A message per form field; a field with no message is valid. */
@@ -81,18 +81,35 @@ export function validateSetup(values: SetupValues): FieldErrors<SetupField> {
   return errors;
 }
 
-export type LoginField = 'username' | 'password';
+export type LoginField = 'username' | 'password' | 'totp' | 'reason';
 
 export const LOGIN_FIELDS: Readonly<Record<string, LoginField>> = {
   username: 'username',
   password: 'password',
+  totp: 'totp',
+  reason: 'reason',
 };
 
-export function validateLogin(values: { username: string; password: string }): FieldErrors<LoginField> {
+/** Error codes that are about the second-factor code, shown next to its field. */
+export const TOTP_CODES: ReadonlySet<string> = new Set(['bad_totp_code', 'totp_required']);
+
+export function validateLogin(values: {
+  username: string;
+  password: string;
+  totp?: string | null;
+}): FieldErrors<LoginField> {
   const errors: FieldErrors<LoginField> = {};
   if (values.username.trim() === '') errors.username = strings.login.required;
   if (values.password === '') errors.password = strings.login.required;
+  if (values.totp !== undefined && values.totp !== null && !/^\d{6}$/.test(values.totp.replace(/\s/g, ''))) {
+    errors.totp = strings.login.totpFormat;
+  }
   return errors;
+}
+
+/** A second-factor code as typed ("123 456") as sent (`123456`); null when not asked. */
+export function totpCode(typed: string | null): string | null {
+  return typed === null ? null : typed.replace(/\s/g, '');
 }
 
 /** Groups a recovery code for reading aloud and copying by hand: `ABCD-EFGH-…` stays as is. */
@@ -101,4 +118,130 @@ export function recoveryGroups(code: string): string[] {
     .split('-')
     .map((g) => g.trim())
     .filter((g) => g !== '');
+}
+
+// ---- the patient form ----------------------------------------------------------------
+
+/** The registration and edit form, as typed: every field a string. */
+export interface PatientFormValues {
+  given_name: string;
+  family_name: string;
+  date_of_birth: string;
+  sex: string;
+  phone: string;
+  email: string;
+  address: string;
+  blood_group: string;
+  emergency_contact_name: string;
+  emergency_contact_phone: string;
+  /** Comma-, semicolon- or line-separated. */
+  allergies: string;
+  insurance_provider: string;
+  insurance_number: string;
+}
+
+export type PatientField = keyof PatientFormValues;
+
+export const PATIENT_FIELD_ORDER: readonly PatientField[] = [
+  'given_name',
+  'family_name',
+  'date_of_birth',
+  'sex',
+  'phone',
+  'email',
+  'address',
+  'blood_group',
+  'emergency_contact_name',
+  'emergency_contact_phone',
+  'allergies',
+  'insurance_provider',
+  'insurance_number',
+];
+
+/** The values the core accepts for `sex`, in the order the form offers them. */
+export const SEXES = ['female', 'male', 'other', 'unknown'] as const;
+
+/** The blood groups the core accepts. */
+export const BLOOD_GROUPS = ['A+', 'A-', 'B+', 'B-', 'AB+', 'AB-', 'O+', 'O-'] as const;
+
+/** The core names the form's fields as the form does (`PatientInput`). */
+export const PATIENT_FIELDS: Readonly<Record<string, PatientField>> = Object.fromEntries(
+  PATIENT_FIELD_ORDER.map((f) => [f, f]),
+);
+
+export function emptyPatientForm(): PatientFormValues {
+  return {
+    given_name: '',
+    family_name: '',
+    date_of_birth: '',
+    sex: '',
+    phone: '',
+    email: '',
+    address: '',
+    blood_group: '',
+    emergency_contact_name: '',
+    emergency_contact_phone: '',
+    allergies: '',
+    insurance_provider: '',
+    insurance_number: '',
+  };
+}
+
+export function patientToForm(p: Patient): PatientFormValues {
+  return {
+    given_name: p.given_name,
+    family_name: p.family_name,
+    date_of_birth: p.date_of_birth,
+    sex: p.sex,
+    phone: p.phone ?? '',
+    email: p.email ?? '',
+    address: p.address ?? '',
+    blood_group: p.blood_group ?? '',
+    emergency_contact_name: p.emergency_contact_name ?? '',
+    emergency_contact_phone: p.emergency_contact_phone ?? '',
+    allergies: p.allergies.join(', '),
+    insurance_provider: p.insurance_provider ?? '',
+    insurance_number: p.insurance_number ?? '',
+  };
+}
+
+/** What the form sends: trimmed, empty optional fields as null, allergies as a list. */
+export function formToInput(v: PatientFormValues): PatientInput {
+  const optional = (text: string): string | null => (text.trim() === '' ? null : text.trim());
+  return {
+    given_name: v.given_name.trim(),
+    family_name: v.family_name.trim(),
+    date_of_birth: v.date_of_birth.trim(),
+    sex: v.sex,
+    phone: optional(v.phone),
+    email: optional(v.email),
+    address: optional(v.address),
+    blood_group: optional(v.blood_group),
+    emergency_contact_name: optional(v.emergency_contact_name),
+    emergency_contact_phone: optional(v.emergency_contact_phone),
+    allergies: v.allergies
+      .split(/[,;\n]/)
+      .map((a) => a.trim())
+      .filter((a) => a !== ''),
+    insurance_provider: optional(v.insurance_provider),
+    insurance_number: optional(v.insurance_number),
+  };
+}
+
+/**
+ * What the form checks before asking the core: the required fields are filled in. Whether
+ * a name, date, phone or e-mail is acceptable is the core's call; its answer comes back
+ * with a field and is placed by `placeError`.
+ */
+export function validatePatientForm(v: PatientFormValues): FieldErrors<PatientField> {
+  const errors: FieldErrors<PatientField> = {};
+  for (const field of ['given_name', 'family_name', 'date_of_birth', 'sex'] as const) {
+    if (v[field].trim() === '') errors[field] = strings.patients.required;
+  }
+  return errors;
+}
+
+/** The first field with an error, in the order the form shows them. */
+export function firstErrorField<F extends string>(errors: FieldErrors<F>, order: readonly F[]): F | null {
+  return order.find((f) => typeof errors[f] === 'string' && errors[f] !== '') ?? null;
 }

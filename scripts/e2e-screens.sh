@@ -1,0 +1,224 @@
+#!/usr/bin/env bash
+# Drives the built desktop app through the front desk's main screens on a virtual X
+# display and saves a screenshot of each: sign-in, home (signed in as the demo
+# receptionist), patient search with results, a patient's record, the registration form
+# with the duplicate warning, the booking flow (held slot, then booked), the check-in
+# queue, the lock screen, and a doctor's notifications.
+#
+# Usage: scripts/e2e-screens.sh PATH/TO/clinic-desktop [OUT_DIR]
+#   OUT_DIR defaults to docs/screenshots. CLINIC_SCREENSHOT_TIMEOUT (seconds, default 60)
+#   bounds each wait.
+#
+# The app runs in demo mode (CLINIC_DEMO=1) with a fresh temporary data directory. Input
+# is typed with xdotool into the webview; the app prints "clinic-desktop: screen shown:
+# <name>" after painting each screen, and every step waits for its line, so a screen that
+# never appears fails the script with the app's logs instead of capturing the wrong thing.
+set -euo pipefail
+
+die() {
+  printf 'e2e-screens: %s\n' "$*" >&2
+  exit 1
+}
+
+inside_xvfb() {
+  local app=$1 out_dir=$2 work=$3 timeout=$4
+  local stdout_log="$work/app.stdout" stderr_log="$work/app.stderr"
+  app_pid=""
+  window=""
+  failure_png="${TMPDIR:-/tmp}/e2e-screens-failure.png"
+
+  stop_app() {
+    if [ -n "$app_pid" ] && kill -0 "$app_pid" 2>/dev/null; then
+      kill -TERM -- "-$app_pid" 2>/dev/null || true
+      for _ in $(seq 1 50); do
+        kill -0 "$app_pid" 2>/dev/null || break
+        sleep 0.1
+      done
+      kill -KILL -- "-$app_pid" 2>/dev/null || true
+      wait "$app_pid" 2>/dev/null || true
+    fi
+    app_pid=""
+  }
+
+  fail() {
+    printf 'e2e-screens: %s\n' "$*" >&2
+    # What the window showed when it went wrong, outside the work directory (deleted).
+    if [ -n "$window" ] && import -window "$window" "$failure_png" 2>/dev/null; then
+      printf 'e2e-screens: the window at that moment: %s\n' "$failure_png" >&2
+    fi
+    printf -- '--- app stdout (last 30 lines) ---\n' >&2
+    tail -n 30 "$stdout_log" >&2 2>/dev/null || true
+    printf -- '--- app stderr (last 30 lines) ---\n' >&2
+    tail -n 30 "$stderr_log" >&2 2>/dev/null || true
+    stop_app
+    exit 1
+  }
+
+  trap stop_app EXIT
+  trap 'fail "interrupted"' INT TERM
+
+  # Waits until the app has printed "screen shown: $1" more often than $2 times.
+  shown_count() { grep -c "screen shown: $1\$" "$stdout_log" 2>/dev/null || true; }
+  wait_screen() {
+    local screen=$1 before=${2:-0} deadline
+    deadline=$(($(date +%s) + timeout))
+    while [ "$(shown_count "$screen")" -le "$before" ]; do
+      kill -0 "$app_pid" 2>/dev/null || fail "the app exited before the $screen screen was shown"
+      [ "$(date +%s)" -le "$deadline" ] || fail "timed out after ${timeout}s waiting for the $screen screen"
+      sleep 0.1
+    done
+  }
+
+  capture() {
+    local name=$1 png="$out_dir/$1.png" tmp colours=0
+    tmp="$work/$name.png"
+    # One more frame for the X server to receive the last paint.
+    sleep 0.7
+    import -window "$window" "$tmp" 2>/dev/null || fail "could not capture the window for $name"
+    colours=$(identify -format '%k' "$tmp" 2>/dev/null || echo 0)
+    [[ "$colours" =~ ^[0-9]+$ ]] && [ "$colours" -gt 20 ] || fail "the $name screenshot looks blank ($colours colours)"
+    mv -f "$tmp" "$png"
+    printf 'e2e-screens: wrote %s (%s colours)\n' "$png" "$colours"
+  }
+
+  type_text() { xdotool type --window "$window" --delay 25 -- "$1"; }
+  key() { xdotool key --window "$window" --delay 60 "$@"; }
+  # Clicks a point of the window (CSS pixels; the window is 1100x720 and not scaled).
+  click() { xdotool mousemove --window "$window" "$1" "$2" click 1; }
+
+  local data_dir="$work/data"
+  mkdir -p "$data_dir"
+  env -u WAYLAND_DISPLAY \
+    CLINIC_DATA_DIR="$data_dir" CLINIC_DEMO=1 GDK_BACKEND=x11 \
+    WEBKIT_DISABLE_COMPOSITING_MODE=1 WEBKIT_DISABLE_DMABUF_RENDERER=1 \
+    LIBGL_ALWAYS_SOFTWARE=1 NO_AT_BRIDGE=1 \
+    setsid "$app" >"$stdout_log" 2>"$stderr_log" </dev/null &
+  app_pid=$!
+
+  wait_screen login
+  local deadline=$(($(date +%s) + timeout))
+  while [ -z "$window" ]; do
+    window=$(xdotool search --onlyvisible --name '^Clinic$' 2>/dev/null | head -n 1 || true)
+    [ "$(date +%s)" -le "$deadline" ] || fail "no visible window named 'Clinic'"
+    [ -n "$window" ] || sleep 0.2
+  done
+  # No window manager: give the window the keyboard directly.
+  xdotool windowfocus --sync "$window" 2>/dev/null || xdotool windowfocus "$window"
+  capture login
+
+  # Sign in as the demo receptionist (the user name field has the focus).
+  type_text frontdesk
+  key Tab
+  type_text demo-clinic-2026
+  key Return
+  wait_screen home
+  capture home
+
+  # "/" opens patient search; type as a receptionist would.
+  key slash
+  wait_screen patients
+  type_text ann
+  wait_screen patient-results
+  capture patient-search
+
+  # Arrow down to the second result, Enter opens the record.
+  key Down Return
+  wait_screen patient
+  capture patient
+
+  # Ctrl+N: register someone already on file (a demo patient) to get the duplicate warning.
+  key ctrl+n
+  wait_screen register
+  type_text Amani
+  key Tab
+  type_text Njoroge
+  key Tab
+  type_text 1985-03-14
+  key Tab
+  # A focused <select> takes the first letter of an option.
+  type_text m
+  key Tab
+  type_text "0712 345 678"
+  key Return
+  wait_screen duplicates
+  capture register-duplicate
+
+  # The warning has the focus: Tab to "Open this record", whose page focuses "Book".
+  key Tab Return
+  wait_screen patient 1
+  key Return
+  wait_screen booking
+  # The specialization list has the focus: a letter picks "General practice".
+  type_text g
+  sleep 1
+  # Tab to the first doctor's Choose button; choosing focuses the first free time. Take
+  # the second one: the demo booked this patient at the first free time of the day.
+  key Tab Return
+  sleep 1
+  key Tab Return
+  sleep 0.5
+  type_text "Blood pressure review"
+  key Return
+  wait_screen booking-held
+  capture booking-held
+  # Confirm has the focus.
+  key Return
+  wait_screen booking-done
+  capture booking-done
+
+  # The check-in queue (its tab in the header): today's bookings, the new one included.
+  click 495 74
+  wait_screen queue
+  capture queue
+
+  # Ctrl+L locks: the lock screen asks the same user for the password only, and unlocking
+  # opens the workspace again.
+  key ctrl+l
+  wait_screen lock
+  capture lock
+  type_text demo-clinic-2026
+  key Return
+  wait_screen home 1
+
+  # Sign out (header, top right) and sign in as the doctor just booked: the booking is
+  # among the doctor's notifications (header button).
+  click 1033 27
+  wait_screen login 1
+  type_text dr.wanjiru
+  key Tab
+  type_text demo-clinic-2026
+  key Return
+  wait_screen home 2
+  click 660 27
+  wait_screen notifications
+  capture notifications
+
+  stop_app
+}
+
+if [ "${1:-}" = "--inside-xvfb" ]; then
+  shift
+  inside_xvfb "$@"
+  exit 0
+fi
+
+[ $# -ge 1 ] && [ $# -le 2 ] || die "usage: $0 PATH/TO/clinic-desktop [OUT_DIR]"
+timeout="${CLINIC_SCREENSHOT_TIMEOUT:-60}"
+[[ "$timeout" =~ ^[0-9]+$ ]] || die "CLINIC_SCREENSHOT_TIMEOUT must be a whole number of seconds"
+app=$1
+out_dir="${2:-docs/screenshots}"
+[ -x "$app" ] || die "no executable app at '$app' (build it with: cargo build -p clinic-desktop)"
+for tool in xvfb-run xdotool import identify setsid; do
+  command -v "$tool" >/dev/null 2>&1 ||
+    die "'$tool' is missing (Debian packages: xvfb xdotool imagemagick util-linux)"
+done
+app=$(cd "$(dirname "$app")" && pwd)/$(basename "$app")
+mkdir -p "$out_dir"
+out_dir=$(cd "$out_dir" && pwd)
+self=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")
+work=$(mktemp -d "${TMPDIR:-/tmp}/clinic-e2e.XXXXXX")
+cleanup() { rm -rf "$work"; }
+trap cleanup EXIT
+
+xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
+  bash "$self" --inside-xvfb "$app" "$out_dir" "$work" "$timeout"

@@ -1,0 +1,261 @@
+#!/usr/bin/env bash
+# End-to-end test of the desktop app through WebDriver: tauri-driver in front of
+# WebKitGTK's WebKitWebDriver, on a virtual X display, spoken to with curl (no client
+# library to install). Signs in as the demo receptionist, searches patients, registers a
+# new one and checks that a refused value comes back next to its field; then signs in as
+# a doctor, finds the booking notification and marks it read.
+#
+# Usage: scripts/e2e-webdriver.sh PATH/TO/clinic-desktop
+#   TAURI_DRIVER      the tauri-driver binary (default: on PATH, else
+#                     ~/.cache/tauri-driver/bin/tauri-driver; install it with
+#                     `cargo install tauri-driver --locked --root ~/.cache/tauri-driver`)
+#   E2E_PORT          tauri-driver's port (default 4444; WebKitWebDriver gets the next one)
+#   E2E_TIMEOUT       seconds each wait may take (default 30)
+#
+# Needs the Debian packages webkit2gtk-driver (WebKitWebDriver), xvfb, curl and jq.
+# Screenshots are taken by scripts/e2e-screens.sh instead: WebKitWebDriver's screenshot
+# command never answered under Xvfb here.
+set -euo pipefail
+
+die() {
+  printf 'e2e-webdriver: %s\n' "$*" >&2
+  exit 1
+}
+
+inside_xvfb() {
+  local app=$1 work=$2 driver=$3 port=$4 timeout=$5
+  wd="http://127.0.0.1:$port"
+  # Global, not local: the EXIT trap reads them after this function has returned.
+  sid=""
+  driver_pid=""
+
+  cleanup() {
+    if [ -n "$sid" ]; then curl -s --max-time 10 -X DELETE "$wd/session/$sid" >/dev/null 2>&1 || true; fi
+    if [ -n "$driver_pid" ]; then
+      # tauri-driver leads its own process group (setsid) with WebKitWebDriver and the
+      # app in it: end the group, or WebKitWebDriver keeps its port after we are gone.
+      kill -TERM -- "-$driver_pid" 2>/dev/null || true
+      for _ in $(seq 1 30); do
+        kill -0 "$driver_pid" 2>/dev/null || break
+        sleep 0.1
+      done
+      kill -KILL -- "-$driver_pid" 2>/dev/null || true
+      wait "$driver_pid" 2>/dev/null || true
+      driver_pid=""
+    fi
+  }
+  fail() {
+    printf 'e2e-webdriver: FAILED: %s\n' "$*" >&2
+    printf -- '--- tauri-driver log (last 20 lines) ---\n' >&2
+    tail -n 20 "$work/driver.log" >&2 2>/dev/null || true
+    cleanup
+    exit 1
+  }
+  trap cleanup EXIT
+  step() { printf 'e2e-webdriver: %s\n' "$*"; }
+
+  # One WebDriver request; fails the test on a WebDriver error. Prints the JSON "value".
+  request() {
+    local method=$1 path=$2 body=${3:-} out
+    if [ -n "$body" ]; then
+      out=$(curl -s --max-time "$timeout" -X "$method" "$wd$path" -H 'Content-Type: application/json' -d "$body") ||
+        fail "$method $path: no answer within ${timeout}s"
+    else
+      out=$(curl -s --max-time "$timeout" -X "$method" "$wd$path") || fail "$method $path: no answer within ${timeout}s"
+    fi
+    if [ "$(jq -r '.value.error? // empty' <<<"$out")" != "" ]; then
+      printf '%s' "$out" | jq -c '.value' >&2
+      return 1
+    fi
+    jq -c '.value' <<<"$out"
+  }
+  # Element ids matching a locator ("css selector" or "xpath"), one a line.
+  elements() {
+    request POST "/session/$sid/elements" "$(jq -nc --arg u "$1" --arg v "$2" '{using: $u, value: $v}')" |
+      jq -r '.[] | to_entries[0].value'
+  }
+  # Waits for the first element matching the locator (and, if given, whose text contains
+  # $3); prints its id.
+  wait_for() {
+    local using=$1 value=$2 text=${3:-} deadline id
+    deadline=$(($(date +%s) + timeout))
+    while :; do
+      for id in $(elements "$using" "$value" 2>/dev/null || true); do
+        if [ -z "$text" ] || text_of "$id" 2>/dev/null | grep -qF -- "$text"; then
+          printf '%s\n' "$id"
+          return 0
+        fi
+      done
+      [ "$(date +%s)" -le "$deadline" ] || fail "timed out after ${timeout}s waiting for $value${text:+ containing \"$text\"}"
+      sleep 0.2
+    done
+  }
+  text_of() { request GET "/session/$sid/element/$1/text" | jq -r '.'; }
+  # Types $2 into element $1; with a third argument "enter", presses Enter after it.
+  type_into() {
+    local body
+    body=$(jq -nc --arg t "$2" --arg enter "${3:-}" '{text: ($t + (if $enter == "enter" then "\ue007" else "" end))}')
+    request POST "/session/$sid/element/$1/value" "$body" >/dev/null || fail "typing into $1"
+  }
+  click() { request POST "/session/$sid/element/$1/click" '{}' >/dev/null || fail "clicking $1"; }
+  css() { wait_for 'css selector' "$@"; }
+  xpath() { wait_for xpath "$@"; }
+
+  # The app inherits tauri-driver's environment: a fresh demo workstation.
+  CLINIC_DATA_DIR="$work/data" CLINIC_DEMO=1 GDK_BACKEND=x11 \
+    WEBKIT_DISABLE_COMPOSITING_MODE=1 WEBKIT_DISABLE_DMABUF_RENDERER=1 \
+    LIBGL_ALWAYS_SOFTWARE=1 NO_AT_BRIDGE=1 \
+    setsid "$driver" --port "$port" --native-port "$((port + 1))" >"$work/driver.log" 2>&1 &
+  driver_pid=$!
+  local deadline=$(($(date +%s) + timeout))
+  until curl -s "$wd/status" >/dev/null 2>&1; do
+    kill -0 "$driver_pid" 2>/dev/null || fail "tauri-driver exited"
+    [ "$(date +%s)" -le "$deadline" ] || fail "tauri-driver did not answer on port $port"
+    sleep 0.2
+  done
+
+  step "starting the app"
+  sid=$(request POST /session "$(jq -nc --arg app "$app" '{capabilities: {alwaysMatch: {"tauri:options": {application: $app}}}}')" |
+    jq -r '.sessionId') || fail "could not start a session"
+
+  step "signing in as the demo receptionist"
+  type_into "$(css '#login-username')" frontdesk
+  type_into "$(css '#login-password')" demo-clinic-2026 enter
+  css h1 'Today at Riverside' >/dev/null
+
+  step "searching with / and as you type"
+  type_into "$(css body)" /
+  type_into "$(css '#patient-search')" ann
+  css '[role=option] .name' 'Chebet, Annette' >/dev/null
+  local names
+  names=$(for id in $(elements 'css selector' '[role=option] .name'); do text_of "$id"; done)
+  grep -qF 'Kamau, Anna' <<<"$names" || fail "the search for 'ann' did not list Anna Kamau: $names"
+  grep -qF 'Wambui, Anne' <<<"$names" || fail "the search for 'ann' did not list Anne Wambui: $names"
+
+  step "registering a new patient"
+  click "$(xpath "//nav//button[normalize-space()='New patient']")"
+  type_into "$(css '#pf-given_name')" Zawadi
+  type_into "$(css '#pf-family_name')" Otieno
+  type_into "$(css '#pf-date_of_birth')" 1990-04-12
+  click "$(css '#pf-sex option[value=female]')"
+  type_into "$(css '#pf-phone')" "0700 111 222" enter
+  css h1 'Zawadi Otieno' >/dev/null
+  local mrn
+  mrn=$(text_of "$(css '.eyebrow code')")
+  [[ "$mrn" == BR01-* ]] || fail "the new record has no branch-prefixed number: '$mrn'"
+  step "registered $mrn"
+  [ -z "$(elements xpath "//button[starts-with(normalize-space(), 'Archive')]")" ] ||
+    fail "a receptionist is offered Archive, which the policy does not allow"
+
+  step "a refused value is shown next to its field"
+  click "$(xpath "//nav//button[normalize-space()='New patient']")"
+  type_into "$(css '#pf-given_name')" Baraka
+  type_into "$(css '#pf-family_name')" Mutiso
+  type_into "$(css '#pf-date_of_birth')" 3000-01-01
+  click "$(css '#pf-sex option[value=male]')"
+  type_into "$(css '#pf-phone')" "" enter
+  css '#pf-date_of_birth-error' 'future' >/dev/null
+
+  step "searching finds the new patient"
+  click "$(xpath "//nav//button[normalize-space()='Patients']")"
+  type_into "$(css '#patient-search')" "zawadi otie"
+  css '[role=option] .name' 'Otieno, Zawadi' >/dev/null
+
+  # The demo books today's remaining slots; in the clinic's last hour of the day there
+  # may be too few left to work with, so that step says so instead of failing.
+  local minutes_left
+  minutes_left=$(( (24 * 60) - $(TZ=Africa/Nairobi date +%H | sed 's/^0//') * 60 - $(TZ=Africa/Nairobi date +%M | sed 's/^0//') ))
+  if [ "$minutes_left" -lt 60 ]; then
+    step "the check-in queue: SKIPPED, only $minutes_left minutes of the clinic's day are left to book"
+  else
+  step "the check-in queue: check one patient in, cancel another"
+  click "$(xpath "//nav//button[normalize-space()='Check-in']")"
+  css 'table.appointments .status' >/dev/null
+  count() { elements xpath "//table[contains(@class,'appointments')]//span[contains(concat(' ', @class, ' '), ' status ') and normalize-space()='$1']" | wc -l; }
+  wait_count() {
+    local label=$1 want=$2 deadline=$(($(date +%s) + timeout))
+    until [ "$(count "$label")" -eq "$want" ]; do
+      [ "$(date +%s)" -le "$deadline" ] || fail "expected $want rows '$label', found $(count "$label")"
+      sleep 0.2
+    done
+  }
+  local booked checked cancelled
+  booked=$(count Booked)
+  checked=$(count 'Checked in')
+  cancelled=$(count Cancelled)
+  [ "$booked" -ge 2 ] || fail "the demo queue should have at least two bookings to work with ($booked)"
+  click "$(xpath "(//table[contains(@class,'appointments')]//button[normalize-space()='Check in'])[1]")"
+  wait_count 'Checked in' $((checked + 1))
+  click "$(xpath "(//table[contains(@class,'appointments')]//button[normalize-space()='Cancel…'])[1]")"
+  type_into "$(css '#queue-cancel-reason')" "Patient phoned: cannot come" enter
+  wait_count Cancelled $((cancelled + 1))
+  wait_count Booked $((booked - 2))
+  fi
+
+  step "a doctor is told of bookings and marks the notice read"
+  click "$(xpath "//button[normalize-space()='Sign out']")"
+  local user_field
+  user_field=$(css '#login-username')
+  request POST "/session/$sid/element/$user_field/clear" '{}' >/dev/null || fail "clearing the user name"
+  type_into "$user_field" dr.wanjiru
+  type_into "$(css '#login-password')" demo-clinic-2026 enter
+  css h1 'Today at Riverside' >/dev/null
+  click "$(css 'button.bell')"
+  css '#notifications-panel li.unread' 'New appointment' >/dev/null
+  local before after
+  before=$(elements 'css selector' '#notifications-panel li.unread' | wc -l)
+  click "$(xpath "//aside[@id='notifications-panel']//button[normalize-space()='Mark as read']")"
+  deadline=$(($(date +%s) + timeout))
+  while :; do
+    after=$(elements 'css selector' '#notifications-panel li.unread' | wc -l)
+    [ "$after" -lt "$before" ] && break
+    [ "$(date +%s)" -le "$deadline" ] || fail "marking a notification read did not change the unread list ($before)"
+    sleep 0.2
+  done
+
+  step "an administrator archives the new record"
+  click "$(xpath "//button[normalize-space()='Sign out']")"
+  user_field=$(css '#login-username')
+  request POST "/session/$sid/element/$user_field/clear" '{}' >/dev/null || fail "clearing the user name"
+  type_into "$user_field" admin
+  type_into "$(css '#login-password')" demo-clinic-2026 enter
+  css h1 'Today at Riverside' >/dev/null
+  click "$(xpath "//nav//button[normalize-space()='Patients']")"
+  local search_box
+  search_box=$(css '#patient-search')
+  type_into "$search_box" "zawadi otieno"
+  css '[role=option] .name' 'Otieno, Zawadi' >/dev/null
+  type_into "$search_box" "" enter
+  css h1 'Zawadi Otieno' >/dev/null
+  click "$(xpath "//button[starts-with(normalize-space(), 'Archive')]")"
+  type_into "$(css '#archive-reason')" "" enter
+  css '#archive-error' '' >/dev/null
+  type_into "$(css '#archive-reason')" "Registered twice by mistake" enter
+  css '.archived' 'archived' >/dev/null
+
+  step "passed"
+}
+
+if [ "${1:-}" = "--inside-xvfb" ]; then
+  shift
+  inside_xvfb "$@"
+  exit 0
+fi
+
+[ $# -eq 1 ] || die "usage: $0 PATH/TO/clinic-desktop"
+app=$1
+[ -x "$app" ] || die "no executable app at '$app' (build it with: cargo build -p clinic-desktop)"
+driver=${TAURI_DRIVER:-$(command -v tauri-driver || echo "$HOME/.cache/tauri-driver/bin/tauri-driver")}
+[ -x "$driver" ] || die "no tauri-driver at '$driver' (cargo install tauri-driver --locked --root ~/.cache/tauri-driver)"
+for tool in WebKitWebDriver xvfb-run curl jq setsid; do
+  command -v "$tool" >/dev/null 2>&1 || die "'$tool' is missing (Debian packages: webkit2gtk-driver xvfb curl jq)"
+done
+port=${E2E_PORT:-4444}
+timeout=${E2E_TIMEOUT:-30}
+app=$(cd "$(dirname "$app")" && pwd)/$(basename "$app")
+self=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")
+work=$(mktemp -d "${TMPDIR:-/tmp}/clinic-webdriver.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+xvfb-run -a -s "-screen 0 1280x800x24 -nolisten tcp" \
+  bash "$self" --inside-xvfb "$app" "$work" "$driver" "$port" "$timeout"

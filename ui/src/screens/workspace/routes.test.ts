@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+
+import { section, shortcut } from './routes';
+
+const key = (k: string, mods: Partial<{ ctrlKey: boolean; metaKey: boolean; altKey: boolean; inTextField: boolean }> = {}) =>
+  shortcut({ key: k, ctrlKey: false, metaKey: false, altKey: false, inTextField: false, ...mods });
+
+describe('keyboard shortcuts', () => {
+  it('/ searches, but only outside text fields (where it is just a slash)', () => {
+    expect(key('/')).toBe('search');
+    expect(key('/', { inTextField: true })).toBeNull();
+  });
+
+  it('Ctrl+K searches and Ctrl+N registers, even from inside a field', () => {
+    expect(key('k', { ctrlKey: true, inTextField: true })).toBe('search');
+    expect(key('K', { metaKey: true })).toBe('search');
+    expect(key('n', { ctrlKey: true })).toBe('register');
+    expect(key('n')).toBeNull();
+    expect(key('n', { ctrlKey: true, altKey: true })).toBeNull();
+  });
+
+  it('Ctrl+L locks the workstation', () => {
+    expect(key('l', { ctrlKey: true, inTextField: true })).toBe('lock');
+    expect(key('l')).toBeNull();
+  });
+
+  it('Escape closes', () => {
+    expect(key('Escape')).toBe('escape');
+  });
+});
+
+describe('section', () => {
+  it('keeps the Patients tab lit on a patient’s pages', () => {
+    expect(section({ name: 'patient', id: 'x' })).toBe('patients');
+    expect(section({ name: 'edit', id: 'x' })).toBe('patients');
+    expect(section({ name: 'book', patient: null, reschedule: null })).toBe('book');
+  });
+});
