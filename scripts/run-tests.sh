@@ -49,7 +49,19 @@ rust_passed=$(awk '/^test result: ok\./ {sum += $4} END {print sum + 0}' "$resul
 
 log "building the desktop app and checking its window under Xvfb"
 cargo build -p clinic-desktop --locked
-scripts/screenshot-login.sh "$CARGO_TARGET_DIR/debug/clinic-desktop" "$CARGO_TARGET_DIR/screenshots/login.png"
+app="$CARGO_TARGET_DIR/debug/clinic-desktop"
+scripts/screenshot-login.sh "$app" "$CARGO_TARGET_DIR/screenshots/login.png"
+
+log "end-to-end: the real app driven through tauri-driver and WebKitWebDriver"
+driver_root="$HOME/.cache/tauri-driver"
+if [ ! -x "$driver_root/bin/tauri-driver" ]; then
+  log "installing tauri-driver from crates.io (once)"
+  cargo install tauri-driver --locked --root "$driver_root"
+fi
+TAURI_DRIVER="$driver_root/bin/tauri-driver" scripts/e2e-webdriver.sh "$app"
+
+log "end-to-end: every main screen under Xvfb, with screenshots"
+scripts/e2e-screens.sh "$app" "$CARGO_TARGET_DIR/screenshots"
 
 log "all tests passed"
-echo "summary: $((rust_passed + ui_passed + 1)) passed, 0 failed"
+echo "summary: $((rust_passed + ui_passed + 3)) passed, 0 failed"
