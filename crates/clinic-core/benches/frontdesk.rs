@@ -146,7 +146,9 @@ fn search_benchmark(cache: &std::path::Path, patients: usize) {
     let queries = queries(&mut desk, patients);
     let plain = rusqlite::Connection::open(&plain_path).unwrap();
     // The same page cache as the store's own connections.
-    plain.execute_batch("PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768;").unwrap();
+    plain
+        .execute_batch("PRAGMA temp_store = MEMORY; PRAGMA cache_size = -32768;")
+        .unwrap();
     // Warm both page caches the same way, then alternate to share any machine noise.
     for q in &queries {
         desk.search_patients(q, 20).unwrap();
