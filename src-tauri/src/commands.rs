@@ -12,7 +12,7 @@ use zeroize::Zeroizing;
 use crate::dto::{
     AppState, Appointment, AppointmentRow, Availability, CommandError, DayAppointments, Doctor,
     Notification, Patient, PatientInput, PatientSummary, SessionState, SetUpDone, SignedIn, Slot,
-    SyncStatus, TotpSetup,
+    SyncReport, SyncStatus, TotpSetup,
 };
 use crate::shell::Shell;
 
@@ -253,6 +253,30 @@ pub async fn enrol_totp(shell: Shared<'_>, secret: String, code: String) -> Repl
 pub async fn sync_status(shell: Shared<'_>) -> Reply<SyncStatus> {
     let shell = Arc::clone(&shell);
     blocking(move || shell.sync_status()).await
+}
+
+/// The sync status last seen, without asking the core (so it does not count as
+/// activity for the idle lock); for the indicator's timer.
+#[tauri::command(rename_all = "snake_case")]
+pub fn cached_sync_status(shell: Shared<'_>) -> Option<SyncStatus> {
+    shell.cached_sync_status()
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sync_now(shell: Shared<'_>) -> Reply<SyncReport> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.sync_now()).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sync_join(
+    shell: Shared<'_>,
+    server: String,
+    code: String,
+    ca_cert_pem: Option<String>,
+) -> Reply<SyncStatus> {
+    let (shell, code) = (Arc::clone(&shell), Zeroizing::new(code));
+    blocking(move || shell.sync_join(&server, &code, ca_cert_pem.as_deref())).await
 }
 
 /// Announces on stdout that a screen has been painted; the screenshot scripts wait for

@@ -136,6 +136,8 @@ pub struct Capabilities {
     pub cancel_appointments: bool,
     pub reschedule_appointments: bool,
     pub check_in: bool,
+    /// Joining this workstation to a sync server (administrators).
+    pub manage_sync: bool,
 }
 
 /// A successful sign-in or unlock, and what `session_state` reports while open.
@@ -527,7 +529,10 @@ pub struct DayAppointments {
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SyncStatus {
     pub configured: bool,
+    /// The last sync attempt reached the server and succeeded.
+    pub online: bool,
     pub server_url: Option<String>,
+    pub last_attempt_at: Option<String>,
     pub last_success_at: Option<String>,
     pub last_error: Option<String>,
     /// Changes made here that the server has not accepted yet.
@@ -540,22 +545,47 @@ pub struct SyncStatus {
 
 impl From<clinic_core::sync::SyncStatus> for SyncStatus {
     fn from(s: clinic_core::sync::SyncStatus) -> Self {
-        let (server_url, last_success_at, last_error) = match s.configured {
+        let (server_url, last_attempt_at, last_success_at, last_error) = match s.configured {
             Some(state) => (
                 Some(state.server_url),
+                state.last_attempt_at,
                 state.last_success_at,
                 state.last_error,
             ),
-            None => (None, None, None),
+            None => (None, None, None, None),
         };
         Self {
             configured: server_url.is_some(),
+            online: last_error.is_none() && last_success_at.is_some(),
             server_url,
+            last_attempt_at,
             last_success_at,
             last_error,
             pending_changes: s.pending_changes,
             refused_changes: s.refused_changes,
             conflicts: s.conflicts,
+        }
+    }
+}
+
+/// What one sync round did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SyncReport {
+    pub pushed: u64,
+    pub rejected: u64,
+    pub pulled: u64,
+    pub cursor: i64,
+}
+
+impl From<clinic_core::sync::SyncReport> for SyncReport {
+    fn from(r: clinic_core::sync::SyncReport) -> Self {
+        let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
+        Self {
+            pushed: count(r.pushed),
+            rejected: count(r.rejected),
+            pulled: count(r.pulled),
+            cursor: r.cursor,
         }
     }
 }
@@ -711,6 +741,7 @@ pub(crate) mod typescript {
         Availability::export_all(&cfg)?;
         DayAppointments::export_all(&cfg)?;
         SyncStatus::export_all(&cfg)?;
+        SyncReport::export_all(&cfg)?;
         CommandError::export_all(&cfg)?;
         Ok(())
     }

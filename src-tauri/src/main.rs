@@ -82,6 +82,9 @@ fn main() -> ExitCode {
             commands::begin_totp_enrolment,
             commands::enrol_totp,
             commands::sync_status,
+            commands::cached_sync_status,
+            commands::sync_now,
+            commands::sync_join,
             commands::ui_ready,
         ])
         .build(tauri::generate_context!());

@@ -6,18 +6,29 @@
 //! the user name (the key and the database are gone) so the lock screen can ask the same
 //! person for their password again. A core call that finds the session idle-locked moves
 //! the shell to locked too.
+//!
+//! Background sync: signing in (or unlocking) on a workstation that has joined a sync
+//! server opens a second session with the same credentials and hands it to a thread that
+//! syncs once right away and then every minute, so the UI's session (and its mutex) is
+//! never held during network I/O. The thread stops, and drops its session (closing its
+//! database and wiping its key), as soon as the UI session it belongs to is locked,
+//! signed out, replaced or idle past its limit ([`Session::idle_expired`], which does not
+//! count as activity). Its last result is kept for the header's sync indicator.
 
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use clinic_core::clock::to_db_time;
 use clinic_core::ids::{AppointmentId, DoctorId, NotificationId, PatientId};
 use clinic_core::policy::{Decision, decide};
 use clinic_core::store::appointments::Filter;
+use clinic_core::sync::Retries;
 use clinic_core::{Action, Clock, KdfParams, Session, Setup, Target, Workstation};
 use zeroize::Zeroizing;
 
@@ -25,7 +36,7 @@ use crate::demo;
 use crate::dto::{
     AppState, Appointment, AppointmentRow, Availability, Capabilities, CommandError,
     DayAppointments, Doctor, ErrorCode, Notification, Patient, PatientInput, PatientSummary,
-    SessionState, SetUpDone, ShownOnce, SignedIn, Slot, SyncStatus, TotpSetup,
+    SessionState, SetUpDone, ShownOnce, SignedIn, Slot, SyncReport, SyncStatus, TotpSetup,
 };
 
 pub type Result<T, E = CommandError> = std::result::Result<T, E>;
@@ -65,6 +76,7 @@ pub fn capabilities(actor: &clinic_core::Actor) -> Capabilities {
         cancel_appointments: may(Action::AppointmentCancel),
         reschedule_appointments: may(Action::AppointmentReschedule),
         check_in: may(Action::AppointmentCheckIn),
+        manage_sync: may(Action::SettingsManage),
     }
 }
 
@@ -85,21 +97,96 @@ struct Open {
     /// afterwards the list does not add an audit event per row on every refresh.
     /// Forgotten when the session locks.
     names: HashMap<PatientId, (String, String)>,
+    /// Tells this session's background sync thread (if any) which session it serves.
+    generation: u64,
+    /// Dropping it (when the session locks, signs out or is replaced) stops the thread.
+    _background: Option<Background>,
 }
 
 impl Open {
-    fn new(session: Session) -> Self {
-        Self {
-            session,
-            names: HashMap::new(),
-        }
-    }
-
     fn remember(&mut self, p: &clinic_core::store::patients::Patient) {
         self.names.insert(
             p.id,
             (format!("{} {}", p.given_name, p.family_name), p.mrn.clone()),
         );
+    }
+}
+
+/// How often the background thread syncs (at most; see [`Shell::spawn_background`]).
+pub const SYNC_INTERVAL: Duration = Duration::from_secs(60);
+
+/// The stop signal of one background sync thread; set when its [`Background`] is dropped.
+#[derive(Default)]
+struct Stop {
+    stopped: Mutex<bool>,
+    wake: Condvar,
+}
+
+impl Stop {
+    fn set(&self) {
+        *self.stopped.lock().unwrap_or_else(PoisonError::into_inner) = true;
+        self.wake.notify_all();
+    }
+
+    fn is_set(&self) -> bool {
+        *self.stopped.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Sleeps for `pause` or until stopped; true when stopped.
+    fn wait(&self, pause: Duration) -> bool {
+        let guard = self.stopped.lock().unwrap_or_else(PoisonError::into_inner);
+        let (guard, _) = self
+            .wake
+            .wait_timeout_while(guard, pause, |stopped| !*stopped)
+            .unwrap_or_else(PoisonError::into_inner);
+        *guard
+    }
+}
+
+/// The UI session's handle on its background sync thread.
+struct Background {
+    stop: Arc<Stop>,
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        // Not joined: the thread may be in the middle of a request; it drops its session
+        // as soon as that returns.
+        self.stop.set();
+    }
+}
+
+/// The last sync the shell ran (in the background or on request).
+#[derive(Debug, Clone)]
+enum Outcome {
+    Synced,
+    Failed(String),
+}
+
+/// What the header's indicator is shown without asking the core (asking counts as
+/// activity for the idle lock).
+#[derive(Debug, Default)]
+struct SyncCache {
+    status: Option<SyncStatus>,
+    last: Option<Outcome>,
+}
+
+impl SyncCache {
+    /// Remembers `core`'s answer, adjusted by the last sync this shell ran, and returns it.
+    fn update(&mut self, core: clinic_core::sync::SyncStatus) -> SyncStatus {
+        let mut status = SyncStatus::from(core);
+        match &self.last {
+            Some(Outcome::Synced) => status.online = true,
+            Some(Outcome::Failed(message)) => {
+                status.online = false;
+                if status.last_error.is_none() {
+                    status.last_error = Some(message.clone());
+                }
+            }
+            None => {}
+        }
+        self.status = Some(status.clone());
+        status
     }
 }
 
@@ -109,7 +196,12 @@ pub struct Shell {
     demo: bool,
     clock: Arc<dyn Clock>,
     kdf: KdfParams,
-    state: Mutex<State>,
+    state: Arc<Mutex<State>>,
+    sync: Arc<Mutex<SyncCache>>,
+    generation: AtomicU64,
+    /// Background sync threads still holding a session (for tests).
+    background_running: Arc<AtomicUsize>,
+    sync_interval: Duration,
 }
 
 impl std::fmt::Debug for Shell {
@@ -134,8 +226,19 @@ impl Shell {
             demo,
             clock,
             kdf,
-            state: Mutex::new(State::SignedOut),
+            state: Arc::new(Mutex::new(State::SignedOut)),
+            sync: Arc::new(Mutex::new(SyncCache::default())),
+            generation: AtomicU64::new(0),
+            background_running: Arc::new(AtomicUsize::new(0)),
+            sync_interval: SYNC_INTERVAL,
         }
+    }
+
+    /// The same shell with a shorter background sync interval (tests).
+    #[cfg(test)]
+    fn with_sync_interval(mut self, interval: Duration) -> Self {
+        self.sync_interval = interval;
+        self
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -197,7 +300,7 @@ impl Shell {
             recovery_code: ShownOnce(Zeroizing::new(init.recovery_code.as_str().to_owned())),
             session: SignedIn::of(&init.session),
         };
-        self.replace(State::Open(Box::new(Open::new(init.session))));
+        self.open(init.session, None);
         Ok(done)
     }
 
@@ -209,9 +312,19 @@ impl Shell {
         totp_code: Option<&str>,
     ) -> Result<SignedIn> {
         let workstation = Workstation::open(&self.data_dir, self.clock.clone(), self.kdf)?;
-        let session = workstation.sign_in(username, password, totp_code)?;
+        let mut session = workstation.sign_in(username, password, totp_code)?;
         let signed_in = SignedIn::of(&session);
-        self.replace(State::Open(Box::new(Open::new(session))));
+        // A workstation that has joined a sync server syncs in the background, on a second
+        // session opened now: the password is not kept for later.
+        let enrolled = session
+            .sync_status()
+            .is_ok_and(|status| status.configured.is_some());
+        let background = if enrolled {
+            workstation.sign_in(username, password, totp_code).ok()
+        } else {
+            None
+        };
+        self.open(session, background);
         Ok(signed_in)
     }
 
@@ -227,7 +340,7 @@ impl Shell {
         let workstation = Workstation::open(&self.data_dir, self.clock.clone(), self.kdf)?;
         let session = workstation.break_glass(username, password, totp_code, reason)?;
         let signed_in = SignedIn::of(&session);
-        self.replace(State::Open(Box::new(Open::new(session))));
+        self.open(session, None);
         Ok(signed_in)
     }
 
@@ -503,9 +616,60 @@ impl Shell {
         })
     }
 
-    /// Whether sync is set up, and what is waiting to be sent.
+    /// Whether sync is set up, and what is waiting to be sent. Asks the core (which counts
+    /// as activity); [`Shell::cached_sync_status`] does not.
     pub fn sync_status(&self) -> Result<SyncStatus> {
-        self.with_open(|open| Ok(open.session.sync_status()?.into()))
+        self.with_open(|open| {
+            let core = open.session.sync_status()?;
+            Ok(lock_ignoring_poison(&self.sync).update(core))
+        })
+    }
+
+    /// The sync status last seen (by a command or the background thread), without asking
+    /// the core; `None` when nobody is signed in or nothing is known yet.
+    pub fn cached_sync_status(&self) -> Option<SyncStatus> {
+        if !matches!(&*self.state(), State::Open(_)) {
+            return None;
+        }
+        lock_ignoring_poison(&self.sync).status.clone()
+    }
+
+    /// Syncs now on the UI's session (retrying a few times when offline).
+    pub fn sync_now(&self) -> Result<SyncReport> {
+        self.with_open(|open| {
+            let result = open.session.sync_now();
+            let mut cache = lock_ignoring_poison(&self.sync);
+            cache.last = Some(match &result {
+                Ok(_) => Outcome::Synced,
+                Err(err) => Outcome::Failed(err.to_string()),
+            });
+            if let Ok(core) = open.session.sync_status() {
+                cache.update(core);
+            }
+            Ok(result?.into())
+        })
+    }
+
+    /// Joins this workstation to a sync server with a one-time code. Administrators only
+    /// (the core checks). Background sync starts at the next sign-in or unlock.
+    pub fn sync_join(
+        &self,
+        server: &str,
+        code: &str,
+        ca_cert_pem: Option<&str>,
+    ) -> Result<SyncStatus> {
+        let ca_cert_pem = ca_cert_pem.map(str::trim).filter(|pem| !pem.is_empty());
+        self.with_open(|open| {
+            open.session.sync_join(server.trim(), code, ca_cert_pem)?;
+            let core = open.session.sync_status()?;
+            Ok(lock_ignoring_poison(&self.sync).update(core))
+        })
+    }
+
+    /// Background sync threads that still hold a session.
+    #[cfg(test)]
+    fn background_threads(&self) -> usize {
+        self.background_running.load(Ordering::SeqCst)
     }
 
     // ---- plumbing ------------------------------------------------------------------
@@ -551,9 +715,95 @@ impl Shell {
         }
     }
 
+    /// Makes `session` the open one (locking any previous one, which stops its background
+    /// sync) and starts background sync on `background` if given.
+    fn open(&self, session: Session, background: Option<Session>) {
+        let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
+        *lock_ignoring_poison(&self.sync) = SyncCache::default();
+        let background = background.map(|bg| self.spawn_background(generation, bg));
+        self.replace(State::Open(Box::new(Open {
+            session,
+            names: HashMap::new(),
+            generation,
+            _background: background,
+        })));
+    }
+
+    /// Starts the thread that syncs `session` while the UI session `generation` stays
+    /// open and active. It syncs right away, then every [`SYNC_INTERVAL`] (or half the
+    /// idle limit, if shorter, so its own session does not idle-lock between rounds).
+    fn spawn_background(&self, generation: u64, mut session: Session) -> Background {
+        let stop = Arc::new(Stop::default());
+        let state = Arc::clone(&self.state);
+        let cache = Arc::clone(&self.sync);
+        let running = Arc::clone(&self.background_running);
+        let half_idle = session
+            .idle_limit()
+            .to_std()
+            .map_or(self.sync_interval, |limit| limit / 2);
+        let interval = self.sync_interval.min(half_idle);
+        running.fetch_add(1, Ordering::SeqCst);
+        let thread_stop = Arc::clone(&stop);
+        let spawned = std::thread::Builder::new()
+            .name("clinic-sync".into())
+            .spawn(move || {
+                loop {
+                    if thread_stop.is_set() || !ui_session_active(&state, generation) {
+                        break;
+                    }
+                    let result = session.sync_with_retries(Retries::NONE);
+                    if thread_stop.is_set() || session.is_locked() {
+                        break;
+                    }
+                    let status = session.sync_status();
+                    {
+                        let mut cache = lock_ignoring_poison(&cache);
+                        cache.last = Some(match result {
+                            Ok(_) => Outcome::Synced,
+                            Err(err) => Outcome::Failed(err.to_string()),
+                        });
+                        if let Ok(core) = status {
+                            cache.update(core);
+                        }
+                    }
+                    if thread_stop.wait(interval) {
+                        break;
+                    }
+                }
+                // Closes its database and wipes its key.
+                drop(session);
+                running.fetch_sub(1, Ordering::SeqCst);
+            });
+        if spawned.is_err() {
+            // The session moved into the closure was dropped with it.
+            self.background_running.fetch_sub(1, Ordering::SeqCst);
+        }
+        Background { stop }
+    }
+
     fn state(&self) -> MutexGuard<'_, State> {
         // A panic while holding the lock cannot leave a half-written state behind.
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+        lock_ignoring_poison(&self.state)
+    }
+}
+
+#[cfg(test)]
+impl State {
+    fn is_open_and_unlocked(&self) -> bool {
+        matches!(self, State::Open(open) if !open.session.is_locked())
+    }
+}
+
+fn lock_ignoring_poison<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Whether the UI session `generation` is still the open one and not idle past its limit.
+/// Holds the state lock only for the check.
+fn ui_session_active(state: &Mutex<State>, generation: u64) -> bool {
+    match &*lock_ignoring_poison(state) {
+        State::Open(open) => open.generation == generation && !open.session.idle_expired(),
+        _ => false,
     }
 }
 
@@ -698,6 +948,102 @@ mod tests {
 
     fn is_open(shell: &Shell) -> bool {
         matches!(shell.session_state(), SessionState::Open { .. })
+    }
+
+    fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
+        for _ in 0..500 {
+            if done() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        panic!("timed out waiting until {what}");
+    }
+
+    /// Opens `admin` in `shell` with a background sync session, as signing in on an
+    /// enrolled workstation does (enrolling needs a sync server).
+    fn open_with_background(shell: &Shell, clock: Arc<dyn Clock>) {
+        let workstation =
+            Workstation::open(shell.data_dir(), clock, KdfParams::FAST_INSECURE_FOR_TESTS).unwrap();
+        let ui = workstation.unlock("admin", "a long password").unwrap();
+        let background = workstation.unlock("admin", "a long password").unwrap();
+        shell.open(ui, Some(background));
+    }
+
+    #[test]
+    fn background_sync_records_its_result_and_stops_when_the_session_locks_or_signs_out() {
+        let tmp = tempfile::tempdir().unwrap();
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let shell = shell(tmp.path()).with_sync_interval(Duration::from_millis(20));
+        shell.set_up("Clinic", "admin", "a long password").unwrap();
+        assert_eq!(shell.background_threads(), 0, "not enrolled: no background");
+        assert_eq!(shell.cached_sync_status(), None);
+
+        open_with_background(&shell, clock.clone());
+        assert_eq!(shell.background_threads(), 1);
+        // Not enrolled, so each round fails; the failure is what the indicator shows.
+        wait_until("the first round is recorded", || {
+            shell
+                .cached_sync_status()
+                .is_some_and(|s| !s.online && s.last_error.is_some())
+        });
+        shell.lock();
+        wait_until("locking stops the thread", || {
+            shell.background_threads() == 0
+        });
+        assert_eq!(
+            shell.cached_sync_status(),
+            None,
+            "nothing shown while locked"
+        );
+
+        open_with_background(&shell, clock.clone());
+        assert_eq!(shell.background_threads(), 1);
+        shell.sign_out();
+        wait_until("signing out stops the thread", || {
+            shell.background_threads() == 0
+        });
+
+        open_with_background(&shell, clock.clone());
+        open_with_background(&shell, clock);
+        wait_until("a new session stops the old one's thread", || {
+            shell.background_threads() == 1
+        });
+        shell.shut_down();
+        wait_until("shutting down stops it", || shell.background_threads() == 0);
+    }
+
+    #[test]
+    fn background_sync_stops_once_the_ui_session_is_idle_past_its_limit() {
+        let tmp = tempfile::tempdir().unwrap();
+        let clock = Arc::new(clinic_core::ManualClock::monday_morning());
+        let shell = Shell::new(
+            tmp.path().to_owned(),
+            false,
+            clock.clone(),
+            KdfParams::FAST_INSECURE_FOR_TESTS,
+        )
+        .with_sync_interval(Duration::from_millis(20));
+        let admin = shell.set_up("Clinic", "admin", "a long password").unwrap();
+        open_with_background(&shell, clock.clone());
+        wait_until("the first round is recorded", || {
+            shell.cached_sync_status().is_some()
+        });
+        assert_eq!(shell.background_threads(), 1);
+        clock.advance(chrono::Duration::seconds(
+            i64::from(admin.session.idle_lock_seconds) + 1,
+        ));
+        wait_until("the idle UI session stops the thread", || {
+            shell.background_threads() == 0
+        });
+        assert!(
+            shell.state().is_open_and_unlocked(),
+            "checking the idle limit neither locks the UI session nor counts as activity"
+        );
+        assert_eq!(
+            shell.search_patients("anna", 5).unwrap_err().code,
+            ErrorCode::SessionLocked
+        );
     }
 
     #[test]

@@ -76,6 +76,12 @@ impl Session {
         self.idle_limit
     }
 
+    /// Whether the session is locked or has sat idle past its limit, so that its next
+    /// call would lock it. Read-only: asking does not count as activity.
+    pub fn idle_expired(&self) -> bool {
+        self.unlocked.is_none() || self.now() - self.last_activity > self.idle_limit
+    }
+
     pub(crate) fn now(&self) -> DateTime<Utc> {
         self.workstation.clock().now()
     }
@@ -268,5 +274,43 @@ impl Session {
     #[cfg(feature = "test-support")]
     pub fn raw_connection(&mut self) -> Result<&rusqlite::Connection> {
         Ok(self.live()?.store.conn())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use chrono::Duration;
+
+    use crate::{KdfParams, ManualClock, Setup, Workstation};
+
+    #[test]
+    fn idle_expired_reads_the_idle_limit_without_counting_as_activity() {
+        let tmp = tempfile::tempdir().unwrap();
+        let clock = Arc::new(ManualClock::monday_morning());
+        let init = Workstation::init(
+            tmp.path(),
+            &Setup::new("Clinic", "admin", "a long password"),
+            clock.clone(),
+            KdfParams::FAST_INSECURE_FOR_TESTS,
+        )
+        .unwrap();
+        let mut session = init.session;
+        let limit = session.idle_limit();
+        assert!(!session.idle_expired());
+        clock.advance(limit);
+        assert!(
+            !session.idle_expired(),
+            "exactly at the limit is not past it"
+        );
+        let before = session.last_activity;
+        assert!(!session.idle_expired());
+        assert_eq!(session.last_activity, before, "asking is not activity");
+        clock.advance(Duration::seconds(1));
+        assert!(session.idle_expired());
+        assert!(!session.is_locked(), "asking does not lock either");
+        assert!(session.notifications(false).is_err(), "the next call locks");
+        assert!(session.idle_expired() && session.is_locked());
     }
 }

@@ -22,6 +22,7 @@ import type { SessionState } from './generated/SessionState';
 import type { SetUpDone } from './generated/SetUpDone';
 import type { SignedIn } from './generated/SignedIn';
 import type { Slot } from './generated/Slot';
+import type { SyncReport } from './generated/SyncReport';
 import type { SyncStatus } from './generated/SyncStatus';
 import type { TotpSetup } from './generated/TotpSetup';
 
@@ -47,6 +48,7 @@ export type {
   SetUpDone,
   SignedIn,
   Slot,
+  SyncReport,
   SyncStatus,
   TotpSetup,
 };
@@ -139,9 +141,32 @@ export function setInvokeForTests(fake: Invoke | null): void {
   invokeImpl = fake ?? invoke;
 }
 
+// Commands that change records (and so the count of changes waiting to sync).
+const ACTIONS = new Set([
+  'register_patient',
+  'update_patient',
+  'archive_patient',
+  'hold_slot',
+  'confirm_appointment',
+  'cancel_appointment',
+  'reschedule_appointment',
+  'check_in',
+]);
+const actionListeners = new Set<() => void>();
+
+/** Calls `listener` after each command that changed records; returns an unsubscribe. */
+export function onAction(listener: () => void): () => void {
+  actionListeners.add(listener);
+  return () => actionListeners.delete(listener);
+}
+
 async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
   try {
-    return await invokeImpl<T>(command, args);
+    const result = await invokeImpl<T>(command, args);
+    if (ACTIONS.has(command)) {
+      for (const listener of actionListeners) listener();
+    }
+    return result;
   } catch (raw) {
     const err = toAppError(raw);
     if (err.code === 'session_locked') {
@@ -215,8 +240,24 @@ export function markNotificationRead(id: string): Promise<void> {
   return call<void>('mark_notification_read', { id });
 }
 
+/** Asks the core; counts as activity for the idle lock. */
 export function syncStatus(): Promise<SyncStatus> {
   return call<SyncStatus>('sync_status');
+}
+
+/** The status the shell last saw (background sync keeps it fresh); not activity. */
+export function cachedSyncStatus(): Promise<SyncStatus | null> {
+  return call<SyncStatus | null>('cached_sync_status');
+}
+
+/** One sync round on the signed-in session, now. */
+export function syncNow(): Promise<SyncReport> {
+  return call<SyncReport>('sync_now');
+}
+
+/** Joins this workstation to a sync server (administrators). */
+export function syncJoin(input: { server: string; code: string; ca_cert_pem: string | null }): Promise<SyncStatus> {
+  return call<SyncStatus>('sync_join', input);
 }
 
 // ---- patients ----------------------------------------------------------------------------

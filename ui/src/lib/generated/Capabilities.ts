@@ -5,4 +5,8 @@
  * (`clinic_core::policy::decide`). The UI shows or hides screens and buttons with these;
  * the core still checks every call.
  */
-export type Capabilities = { search_patients: boolean, register_patients: boolean, edit_patients: boolean, archive_patients: boolean, view_doctors: boolean, view_appointments: boolean, book_appointments: boolean, cancel_appointments: boolean, reschedule_appointments: boolean, check_in: boolean, };
+export type Capabilities = { search_patients: boolean, register_patients: boolean, edit_patients: boolean, archive_patients: boolean, view_doctors: boolean, view_appointments: boolean, book_appointments: boolean, cancel_appointments: boolean, reschedule_appointments: boolean, check_in: boolean, 
+/**
+ * Joining this workstation to a sync server (administrators).
+ */
+manage_sync: boolean, };

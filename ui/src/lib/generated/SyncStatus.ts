@@ -4,7 +4,11 @@
  * The header's sync indicator: whether this workstation has joined a sync server, and
  * what is waiting.
  */
-export type SyncStatus = { configured: boolean, server_url: string | null, last_success_at: string | null, last_error: string | null, 
+export type SyncStatus = { configured: boolean, 
+/**
+ * The last sync attempt reached the server and succeeded.
+ */
+online: boolean, server_url: string | null, last_attempt_at: string | null, last_success_at: string | null, last_error: string | null, 
 /**
  * Changes made here that the server has not accepted yet.
  */
