@@ -12,6 +12,12 @@ use tokio::net::TcpListener;
     about = "The clinic group's sync server"
 )]
 struct Cli {
+    /// A TOML file of settings (database_url, listen, pool_size, tls_cert, tls_key,
+    /// rate_per_address, rate_per_device). Flags and CLINIC_* environment variables
+    /// override it.
+    #[arg(long, env = "CLINIC_CONFIG", global = true)]
+    config: Option<std::path::PathBuf>,
+
     /// PostgreSQL connection string, e.g. postgres://clinic@db.example/clinic
     #[arg(long, env = "CLINIC_DATABASE_URL", global = true)]
     database_url: Option<String>,
@@ -33,19 +39,17 @@ enum Command {
         #[arg(long, env = "CLINIC_DB_POOL", default_value_t = 8)]
         pool_size: usize,
         /// TLS certificate chain (PEM). `sync-server dev-cert` makes one for a first try.
-        #[arg(
-            long,
-            env = "CLINIC_TLS_CERT",
-            required_unless_present = "insecure_plain_http"
-        )]
+        #[arg(long, env = "CLINIC_TLS_CERT")]
         tls_cert: Option<std::path::PathBuf>,
         /// TLS private key (PEM).
-        #[arg(
-            long,
-            env = "CLINIC_TLS_KEY",
-            required_unless_present = "insecure_plain_http"
-        )]
+        #[arg(long, env = "CLINIC_TLS_KEY")]
         tls_key: Option<std::path::PathBuf>,
+        /// Requests per minute one client address may make.
+        #[arg(long, env = "CLINIC_RATE_PER_ADDRESS", default_value_t = 1200)]
+        rate_per_address: u32,
+        /// Requests per minute one device may make.
+        #[arg(long, env = "CLINIC_RATE_PER_DEVICE", default_value_t = 600)]
+        rate_per_device: u32,
         /// Serve plain HTTP instead of TLS: refused except on a loopback address, for
         /// tests and a reverse proxy on the same machine.
         #[arg(long)]
@@ -84,7 +88,7 @@ enum DeviceCommand {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+    let cli = parse_with_config_file()?;
     if let Command::DevCert { out, names } = &cli.command {
         let (cert, key) = sync_server::tls::dev_cert(out, names)?;
         println!("wrote {} and {}", cert.display(), key.display());
@@ -108,8 +112,15 @@ async fn main() -> anyhow::Result<()> {
             pool_size,
             tls_cert,
             tls_key,
+            rate_per_address,
+            rate_per_device,
             insecure_plain_http,
         } => {
+            let limits = sync_server::limits::Limits {
+                per_address_per_minute: rate_per_address,
+                per_device_per_minute: rate_per_device,
+                ..sync_server::limits::Limits::default()
+            };
             anyhow::ensure!(
                 !insecure_plain_http || listen.ip().is_loopback(),
                 "refusing to serve plain HTTP on {listen}: only loopback addresses are allowed"
@@ -135,12 +146,18 @@ async fn main() -> anyhow::Result<()> {
                         "sync-server listening on https://{}",
                         listener.local_addr()?
                     );
-                    sync_server::serve_tls(listener, config, sync_server::router(pool), shutdown)
-                        .await?;
+                    sync_server::serve_tls(
+                        listener,
+                        config,
+                        sync_server::router_with(pool, limits),
+                        shutdown,
+                    )
+                    .await?;
                 }
                 None => {
                     println!("sync-server listening on http://{}", listener.local_addr()?);
-                    sync_server::serve(listener, sync_server::router(pool), shutdown).await?;
+                    sync_server::serve(listener, sync_server::router_with(pool, limits), shutdown)
+                        .await?;
                 }
             }
         }
@@ -164,6 +181,58 @@ async fn main() -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Settings a config file may hold, and the flag each one is the default for.
+const FILE_SETTINGS: &[(&str, Option<&str>)] = &[
+    ("database_url", None),
+    ("listen", Some("serve")),
+    ("pool_size", Some("serve")),
+    ("tls_cert", Some("serve")),
+    ("tls_key", Some("serve")),
+    ("rate_per_address", Some("serve")),
+    ("rate_per_device", Some("serve")),
+];
+
+/// Parses the command line with the config file's settings as defaults, so that a flag
+/// beats its environment variable, which beats the file, which beats the built-in default.
+fn parse_with_config_file() -> anyhow::Result<Cli> {
+    use clap::{CommandFactory as _, FromArgMatches as _};
+    let first = Cli::parse();
+    let mut command = Cli::command();
+    if let Some(path) = &first.config {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the config file {}", path.display()))?;
+        let table: toml::Table = text
+            .parse()
+            .with_context(|| format!("{} is not valid TOML", path.display()))?;
+        for (key, value) in table {
+            let Some((_, subcommand)) = FILE_SETTINGS.iter().find(|(k, _)| *k == key) else {
+                let known: Vec<_> = FILE_SETTINGS.iter().map(|(k, _)| *k).collect();
+                anyhow::bail!(
+                    "{}: unknown setting `{key}`; the known ones are {}",
+                    path.display(),
+                    known.join(", ")
+                );
+            };
+            let text: &'static str = match value {
+                toml::Value::String(s) => Box::leak(s.into_boxed_str()),
+                toml::Value::Integer(i) => Box::leak(i.to_string().into_boxed_str()),
+                other => anyhow::bail!(
+                    "{}: `{key}` must be a string or a number, not {}",
+                    path.display(),
+                    other.type_str()
+                ),
+            };
+            command = match subcommand {
+                None => command.mut_arg(key, |a| a.default_value(text)),
+                Some(sub) => {
+                    command.mut_subcommand(sub, |s| s.mut_arg(key, |a| a.default_value(text)))
+                }
+            };
+        }
+    }
+    Ok(Cli::from_arg_matches(&command.get_matches())?)
 }
 
 async fn migrate(database_url: &str) -> anyhow::Result<u32> {

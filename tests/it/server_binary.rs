@@ -132,3 +132,61 @@ fn the_server_binary_migrates_at_start_and_serves_health() {
         "plain HTTP on all interfaces is refused"
     );
 }
+
+#[test]
+fn the_server_reads_its_settings_from_a_toml_file_and_flags_override_it() {
+    let db = format!("clinic_e2e_cfg_{}", std::process::id());
+    psql(&format!("CREATE DATABASE {db}"));
+    let _dropped = DropDatabase(db.clone());
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("sync-server.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "database_url = \"{}\"\nlisten = \"127.0.0.1:1\"\npool_size = 2\n",
+            psql_url_for(&db)
+        ),
+    )
+    .unwrap();
+    let mut child = Command::new(binary("sync-server", "sync-server"))
+        .args([
+            "--config",
+            config.to_str().unwrap(),
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--insecure-plain-http",
+        ])
+        .env_remove("CLINIC_DATABASE_URL")
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let server = Running(child);
+    let line = BufReader::new(stdout)
+        .lines()
+        .next()
+        .expect("the server starts")
+        .unwrap();
+    let addr = line
+        .strip_prefix("sync-server listening on http://")
+        .expect(&line)
+        .to_owned();
+    assert!(
+        http_get(&addr, "/v1/health").starts_with("HTTP/1.1 200"),
+        "the file's database was used"
+    );
+    drop(server);
+
+    std::fs::write(&config, "database_url = \"x\"\nlisen = \"typo\"\n").unwrap();
+    let out = Command::new(binary("sync-server", "sync-server"))
+        .args(["--config", config.to_str().unwrap(), "migrate"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("unknown setting `lisen`"),
+        "a typo is named: {err}"
+    );
+}
