@@ -32,9 +32,14 @@ ensure_rust() {
     [ -f "$HOME/.cargo/env" ] && . "$HOME/.cargo/env"
   fi
   if ! command -v cargo >/dev/null 2>&1; then
-    log "installing the Rust toolchain with rustup (from Debian's packages)"
-    ensure_apt_packages rustup
-    rustup default stable
+    if apt-cache show rustup >/dev/null 2>&1; then
+      log "installing the Rust toolchain with rustup (from the distribution's packages)"
+      ensure_apt_packages rustup
+      rustup default stable
+    else
+      echo "Rust is missing and this distribution has no rustup package: install Rust 1.90 or newer with rustup (see rustup.rs), then run this again." >&2
+      exit 1
+    fi
   fi
 }
 
