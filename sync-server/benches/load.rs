@@ -9,8 +9,8 @@
 use std::time::{Duration, Instant};
 
 use clinic_protocol::{
-    Change, ChangeKind, EnrollRequest, EnrollResponse, PROTOCOL_VERSION, PullPage, PushRequest,
-    PushResponse,
+    Change, ChangeKind, EnrollRequest, EnrollResponse, LoginRequest, PROTOCOL_VERSION, PullPage,
+    PushRequest, PushResponse, TokenPair,
 };
 use serde_json::json;
 
@@ -121,6 +121,7 @@ fn main() {
         per_address_per_minute: 1_000_000,
         per_device_per_minute: 1_000_000,
         request_timeout: Duration::from_secs(120),
+        ..sync_server::limits::Limits::default()
     };
     let router = sync_server::router_with(pool.clone(), limits);
     runtime.spawn(sync_server::serve(listener, router, std::future::pending()));
@@ -151,7 +152,22 @@ fn main() {
             .unwrap()
             .json()
             .unwrap();
-        tokens.push(enrolled.device_token);
+        // The workstation's admin signs in to the server (not timed): pushes and pulls
+        // carry the user's access token.
+        let signed_in: TokenPair = http
+            .post(format!("{base}/v1/auth/login"))
+            .bearer_auth(&enrolled.device_token)
+            .json(&LoginRequest {
+                protocol_version: PROTOCOL_VERSION,
+                user_id: uuid(0x6000_0000 + ws as u128),
+                username: format!("admin{ws}"),
+                password: "bench passphrase for the load test".into(),
+            })
+            .send()
+            .unwrap()
+            .json()
+            .unwrap();
+        tokens.push(signed_in.access_token);
         work.push(changes);
     }
 

@@ -25,26 +25,82 @@ pub fn new_secret(bytes: usize) -> Result<String> {
 }
 
 pub async fn device(client: &deadpool_postgres::Client, headers: &HeaderMap) -> Result<Device> {
-    let token = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
+    let token = bearer(headers)
         .ok_or_else(|| Error::Unauthorized("send the device token as `Authorization: Bearer <token>`; enroll the workstation first".into()))?;
     let row = client
         .query_opt(
             "SELECT id::text, branch_code, revoked_at IS NOT NULL FROM devices WHERE token_hash = $1",
-            &[&hash(token.trim())],
+            &[&hash(token)],
         )
         .await?
         .ok_or_else(|| Error::Unauthorized("this device token is not known; enroll the workstation again".into()))?;
     if row.get::<_, bool>(2) {
-        return Err(Error::Forbidden(
-            "this workstation has been revoked by the administrator; ask IT to enroll it again"
-                .into(),
-        ));
+        return Err(revoked());
     }
     Ok(Device {
         id: row.get(0),
         branch_code: row.get(1),
     })
+}
+
+/// A user signed in to the server (an access token), on a device that is not revoked.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub user_id: String,
+    pub device: Device,
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+}
+
+/// Checks the access token, then that its device is not revoked and its user is still
+/// active, so revoking a device or deactivating a user takes effect at once.
+pub async fn user(
+    client: &deadpool_postgres::Client,
+    headers: &HeaderMap,
+    key: &[u8],
+) -> Result<SignedIn> {
+    let token = bearer(headers).ok_or_else(|| {
+        Error::Unauthorized(
+            "send the user's access token as `Authorization: Bearer <token>`; get one from /v1/auth/login".into(),
+        )
+    })?;
+    let claims = crate::tokens::verify(key, token)?;
+    let row = client
+        .query_opt(
+            "SELECT d.branch_code, d.revoked_at IS NOT NULL,
+                    coalesce((u.fields->>'active')::boolean, true) AND NOT coalesce(u.deleted, false)
+             FROM devices d
+             LEFT JOIN row_state u ON u.table_name = 'users' AND u.row_id = $2
+             WHERE d.id = CAST($1 AS TEXT)::uuid",
+            &[&claims.dev, &claims.sub],
+        )
+        .await?
+        .ok_or_else(|| Error::Unauthorized("the access token names an unknown device".into()))?;
+    if row.get::<_, bool>(1) {
+        return Err(revoked());
+    }
+    if !row.get::<_, bool>(2) {
+        return Err(Error::Forbidden(
+            "this user has been deactivated; ask an administrator".into(),
+        ));
+    }
+    Ok(SignedIn {
+        user_id: claims.sub,
+        device: Device {
+            id: claims.dev,
+            branch_code: row.get(0),
+        },
+    })
+}
+
+fn revoked() -> Error {
+    Error::Forbidden(
+        "this workstation has been revoked by the administrator; ask IT to enroll it again".into(),
+    )
 }

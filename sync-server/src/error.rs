@@ -22,6 +22,8 @@ pub enum Error {
     #[error("{0}")]
     Unauthorized(String),
     #[error("{0}")]
+    TokenExpired(String),
+    #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
     UpdateRequired(String),
@@ -40,6 +42,11 @@ impl Error {
         match self {
             Error::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request", "Bad request"),
             Error::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized", "Not signed in"),
+            Error::TokenExpired(_) => (
+                StatusCode::UNAUTHORIZED,
+                "token-expired",
+                "Access token expired",
+            ),
             Error::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Not allowed"),
             Error::UpdateRequired(_) => (
                 StatusCode::UPGRADE_REQUIRED,

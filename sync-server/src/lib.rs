@@ -6,8 +6,10 @@ pub mod auth;
 pub mod error;
 pub mod limits;
 pub mod metrics;
+pub mod signin;
 pub mod sync;
 pub mod tls;
+pub mod tokens;
 
 use std::future::Future;
 
@@ -18,8 +20,8 @@ use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use clinic_protocol::{
-    EnrollRequest, EnrollResponse, Health, PROTOCOL_VERSION, PullPage, PushRequest, PushResponse,
-    Status,
+    EnrollRequest, EnrollResponse, Health, LoginRequest, PROTOCOL_VERSION, PasswordChange,
+    PullPage, PushRequest, PushResponse, RefreshRequest, Status, TokenPair,
 };
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use serde::Deserialize;
@@ -80,6 +82,18 @@ struct AppState {
     pool: Pool,
     schema_version: u32,
     metrics: std::sync::Arc<metrics::Metrics>,
+    limits: limits::Limits,
+    /// The access-token signing key, read from the database on first use.
+    signing_key: std::sync::Arc<tokio::sync::OnceCell<Vec<u8>>>,
+}
+
+impl AppState {
+    async fn key(&self, client: &deadpool_postgres::Client) -> Result<&[u8]> {
+        self.signing_key
+            .get_or_try_init(|| tokens::signing_key(client))
+            .await
+            .map(Vec::as_slice)
+    }
 }
 
 /// The HTTP API with the default limits.
@@ -99,6 +113,10 @@ pub fn router_with(pool: Pool, limits: limits::Limits) -> Router {
         .route("/v1/health", get(health))
         .route("/v1/status", get(status))
         .route("/v1/enroll", post(enroll))
+        .route("/v1/auth/login", post(login))
+        .route("/v1/auth/refresh", post(refresh))
+        .route("/v1/auth/logout", post(logout))
+        .route("/v1/auth/password", post(change_password))
         .route("/v1/push", post(push))
         .route("/v1/pull", get(pull))
         .route("/metrics", get(metrics_text))
@@ -123,6 +141,8 @@ pub fn router_with(pool: Pool, limits: limits::Limits) -> Router {
             pool,
             schema_version: schema_version(),
             metrics,
+            limits,
+            signing_key: std::sync::Arc::default(),
         })
 }
 
@@ -249,16 +269,78 @@ async fn push(
     body: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<axum::Json<PushResponse>> {
     let mut client = state.pool.get().await?;
-    let device = auth::device(&client, &headers).await?;
+    let key = state.key(&client).await?.to_vec();
+    let user = auth::user(&client, &headers, &key).await?;
     let request: PushRequest = json_body(body)?;
     check_versions(request.protocol_version, Some(request.schema_version))?;
     let tx = client.transaction().await?;
-    let response = sync::push(&tx, &device, &request.changes).await?;
+    let response = sync::push(&tx, &user.device, &request.changes).await?;
     tx.commit().await?;
     state
         .metrics
         .pushed(response.accepted.len(), response.rejected.len());
     Ok(axum::Json(response))
+}
+
+async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: std::result::Result<Bytes, BytesRejection>,
+) -> Result<axum::Json<TokenPair>> {
+    let mut client = state.pool.get().await?;
+    let device = auth::device(&client, &headers).await?;
+    let request: LoginRequest = json_body(body)?;
+    check_versions(request.protocol_version, None)?;
+    let key = state.key(&client).await?.to_vec();
+    let tx = client.transaction().await?;
+    let pair = signin::login(&tx, &device, &request, &key, &state.limits).await?;
+    tx.commit().await?;
+    Ok(axum::Json(pair))
+}
+
+async fn refresh(
+    State(state): State<AppState>,
+    body: std::result::Result<Bytes, BytesRejection>,
+) -> Result<axum::Json<TokenPair>> {
+    let request: RefreshRequest = json_body(body)?;
+    let mut client = state.pool.get().await?;
+    let key = state.key(&client).await?.to_vec();
+    let tx = client.transaction().await?;
+    let outcome = signin::refresh(&tx, &request.refresh_token, &key, &state.limits).await?;
+    tx.commit().await?;
+    match outcome {
+        signin::Refreshed::Pair(pair) => Ok(axum::Json(pair)),
+        signin::Refreshed::Reused => Err(Error::Unauthorized(
+            "this refresh token was already used, so it may have been stolen: every token of this sign-in is now revoked; sign in again".into(),
+        )),
+    }
+}
+
+async fn logout(
+    State(state): State<AppState>,
+    body: std::result::Result<Bytes, BytesRejection>,
+) -> Result<StatusCode> {
+    let request: RefreshRequest = json_body(body)?;
+    let mut client = state.pool.get().await?;
+    let tx = client.transaction().await?;
+    signin::logout(&tx, &request.refresh_token).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn change_password(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: std::result::Result<Bytes, BytesRejection>,
+) -> Result<StatusCode> {
+    let mut client = state.pool.get().await?;
+    let key = state.key(&client).await?.to_vec();
+    let user = auth::user(&client, &headers, &key).await?;
+    let request: PasswordChange = json_body(body)?;
+    let tx = client.transaction().await?;
+    signin::change_password(&tx, &user, &request).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 #[derive(Deserialize)]
@@ -279,7 +361,8 @@ async fn pull(
     query: std::result::Result<Query<PullQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<axum::Json<PullPage>> {
     let client = state.pool.get().await?;
-    auth::device(&client, &headers).await?;
+    let key = state.key(&client).await?.to_vec();
+    auth::user(&client, &headers, &key).await?;
     let Query(query) = query
         .map_err(|e| Error::BadRequest(format!("pull needs ?cursor=N&protocol_version=V: {e}")))?;
     check_versions(query.protocol_version, None)?;

@@ -44,6 +44,10 @@ pub struct Limits {
     pub per_address_per_minute: u32,
     pub per_device_per_minute: u32,
     pub request_timeout: Duration,
+    /// How long an access token is accepted after login or refresh.
+    pub access_token_lifetime: Duration,
+    /// How long an unused refresh token stays valid.
+    pub refresh_token_lifetime: Duration,
 }
 
 impl Default for Limits {
@@ -52,6 +56,8 @@ impl Default for Limits {
             per_address_per_minute: 1200,
             per_device_per_minute: 600,
             request_timeout: Duration::from_secs(30),
+            access_token_lifetime: Duration::from_secs(15 * 60),
+            refresh_token_lifetime: Duration::from_secs(12 * 60 * 60),
         }
     }
 }

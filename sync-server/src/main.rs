@@ -13,7 +13,7 @@ use tokio::net::TcpListener;
 )]
 struct Cli {
     /// A TOML file of settings (database_url, listen, pool_size, tls_cert, tls_key,
-    /// rate_per_address, rate_per_device). Flags and CLINIC_* environment variables
+    /// rate_per_address, rate_per_device, access_token_minutes, refresh_token_hours). Flags and CLINIC_* environment variables
     /// override it.
     #[arg(long, env = "CLINIC_CONFIG", global = true)]
     config: Option<std::path::PathBuf>,
@@ -50,6 +50,12 @@ enum Command {
         /// Requests per minute one device may make.
         #[arg(long, env = "CLINIC_RATE_PER_DEVICE", default_value_t = 600)]
         rate_per_device: u32,
+        /// Minutes a user's access token is accepted.
+        #[arg(long, env = "CLINIC_ACCESS_TOKEN_MINUTES", default_value_t = 15)]
+        access_token_minutes: u64,
+        /// Hours an unused refresh token stays valid (a working day, by default).
+        #[arg(long, env = "CLINIC_REFRESH_TOKEN_HOURS", default_value_t = 12)]
+        refresh_token_hours: u64,
         /// Serve plain HTTP instead of TLS: refused except on a loopback address, for
         /// tests and a reverse proxy on the same machine.
         #[arg(long)]
@@ -114,11 +120,19 @@ async fn main() -> anyhow::Result<()> {
             tls_key,
             rate_per_address,
             rate_per_device,
+            access_token_minutes,
+            refresh_token_hours,
             insecure_plain_http,
         } => {
             let limits = sync_server::limits::Limits {
                 per_address_per_minute: rate_per_address,
                 per_device_per_minute: rate_per_device,
+                access_token_lifetime: std::time::Duration::from_secs(
+                    access_token_minutes.max(1) * 60,
+                ),
+                refresh_token_lifetime: std::time::Duration::from_secs(
+                    refresh_token_hours.max(1) * 3600,
+                ),
                 ..sync_server::limits::Limits::default()
             };
             anyhow::ensure!(
@@ -192,6 +206,8 @@ const FILE_SETTINGS: &[(&str, Option<&str>)] = &[
     ("tls_key", Some("serve")),
     ("rate_per_address", Some("serve")),
     ("rate_per_device", Some("serve")),
+    ("access_token_minutes", Some("serve")),
+    ("refresh_token_hours", Some("serve")),
 ];
 
 /// Parses the command line with the config file's settings as defaults, so that a flag

@@ -23,7 +23,12 @@ pub struct Server {
 
 impl Server {
     pub fn start() -> Server {
-        Server::start_with(None)
+        Server::start_with(None, sync_server::limits::Limits::default())
+    }
+
+    /// A server with other limits (short token lifetimes, say).
+    pub fn start_limited(limits: sync_server::limits::Limits) -> Server {
+        Server::start_with(None, limits)
     }
 
     /// A server speaking TLS with a fresh self-signed certificate; returns its PEM too.
@@ -34,10 +39,16 @@ impl Server {
                 .unwrap();
         let config = sync_server::tls::load(&cert, &key).unwrap();
         let pem = std::fs::read_to_string(&cert).unwrap();
-        (Server::start_with(Some(config)), pem)
+        (
+            Server::start_with(Some(config), sync_server::limits::Limits::default()),
+            pem,
+        )
     }
 
-    fn start_with(tls: Option<std::sync::Arc<tokio_rustls::rustls::ServerConfig>>) -> Server {
+    fn start_with(
+        tls: Option<std::sync::Arc<tokio_rustls::rustls::ServerConfig>>,
+        limits: sync_server::limits::Limits,
+    ) -> Server {
         let runtime = Arc::new(
             tokio::runtime::Builder::new_multi_thread()
                 .worker_threads(2)
@@ -81,7 +92,7 @@ impl Server {
             let stopped = async {
                 let _ = stopped.await;
             };
-            let router = sync_server::router(pool);
+            let router = sync_server::router_with(pool, limits);
             match tls {
                 Some(config) => {
                     rt.block_on(sync_server::serve_tls(listener, config, router, stopped))
@@ -206,6 +217,36 @@ impl Station {
         station
     }
 
+    /// The device token the workstation got when it enrolled.
+    pub fn device_token(&mut self) -> String {
+        self.admin()
+            .raw_connection()
+            .unwrap()
+            .query_row("SELECT device_token FROM sync_state", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    /// Logs the admin in to the server over plain HTTP: (status, body).
+    pub fn login(&mut self, url: &str, password: &str) -> (u16, String) {
+        let token = self.device_token();
+        let user = self.admin().actor().user.to_string();
+        let body = serde_json::json!({
+            "protocol_version": clinic_protocol::PROTOCOL_VERSION,
+            "user_id": user,
+            "username": self.admin_name,
+            "password": password,
+        });
+        let (status, _, body) = post(url, "/v1/auth/login", Some(&token), &body.to_string());
+        (status, body)
+    }
+
+    /// A fresh token pair for the admin.
+    pub fn tokens(&mut self, url: &str) -> clinic_protocol::TokenPair {
+        let (status, body) = self.login(url, PASSWORD);
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str(&body).unwrap()
+    }
+
     /// The admin session, signing in again if it locked itself.
     pub fn admin(&mut self) -> &mut Session {
         if self.admin.raw_connection().is_err() {
@@ -289,4 +330,37 @@ impl Drop for ServerProcess {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Sends `request` as it is and returns (status, head, body).
+pub fn raw_http(url: &str, request: &str) -> (u16, String, String) {
+    use std::io::{Read as _, Write as _};
+    let addr = url
+        .trim_start_matches("http://")
+        .replace("localhost", "127.0.0.1");
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut bytes = Vec::new();
+    let _ = stream.read_to_end(&mut bytes);
+    let text = String::from_utf8_lossy(&bytes).to_string();
+    let status = text
+        .split_whitespace()
+        .nth(1)
+        .unwrap_or("0")
+        .parse()
+        .unwrap_or(0);
+    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
+    (status, head.to_owned(), body.to_owned())
+}
+
+/// A JSON POST with an optional bearer token.
+pub fn post(url: &str, path: &str, token: Option<&str>, body: &str) -> (u16, String, String) {
+    let auth = token.map_or(String::new(), |t| format!("Authorization: Bearer {t}\r\n"));
+    raw_http(
+        url,
+        &format!(
+            "POST {path} HTTP/1.1\r\nHost: t\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        ),
+    )
 }

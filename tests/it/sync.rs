@@ -1,12 +1,10 @@
 //! Offline work on several workstations, then sync: everyone converges, nothing is lost,
 //! nothing is applied twice, and the server refuses what it must with problem JSON.
 
-use std::io::{Read as _, Write as _};
-
 use clinic_core::patients::PatientInput;
 use clinic_core::{Code, NewUser, Role, Session};
 
-use crate::harness::{PASSWORD, Server, Station};
+use crate::harness::{PASSWORD, Server, Station, post, raw_http};
 
 /// A small deterministic generator (xorshift64*), so every seed replays exactly.
 struct Rng(u64);
@@ -290,46 +288,14 @@ fn a_server_that_goes_away_mid_sync_loses_nothing() {
     drop(desk_a);
 }
 
-fn raw_http(url: &str, request: &str) -> (u16, String, String) {
-    let addr = url.trim_start_matches("http://");
-    let mut stream = std::net::TcpStream::connect(addr).unwrap();
-    stream.write_all(request.as_bytes()).unwrap();
-    let mut response = Vec::new();
-    let _ = stream.read_to_end(&mut response);
-    let text = String::from_utf8_lossy(&response).into_owned();
-    let status = text
-        .split_whitespace()
-        .nth(1)
-        .unwrap_or("0")
-        .parse()
-        .unwrap_or(0);
-    let (head, body) = text.split_once("\r\n\r\n").unwrap_or((&text, ""));
-    (status, head.to_owned(), body.to_owned())
-}
-
-fn post(url: &str, path: &str, token: &str, body: &str) -> (u16, String, String) {
-    raw_http(
-        url,
-        &format!(
-            "POST {path} HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
-            body.len()
-        ),
-    )
-}
-
 #[test]
 fn the_server_refuses_bad_requests_with_problem_json_and_applies_nothing() {
     let server = Server::start();
     let mut a = Station::new("BR01", &server);
-    let token: String = a
-        .admin()
-        .raw_connection()
-        .unwrap()
-        .query_row("SELECT device_token FROM sync_state", [], |r| r.get(0))
-        .unwrap();
+    let token = a.tokens(&server.url).access_token;
     let before: i64 = server.query("SELECT count(*) FROM change_log")[0].get(0);
 
-    let (status, head, body) = post(&server.url, "/v1/push", &token, "{not json");
+    let (status, head, body) = post(&server.url, "/v1/push", Some(&token), "{not json");
     assert_eq!(status, 400, "{body}");
     assert!(
         head.to_lowercase().contains("application/problem+json"),
@@ -339,14 +305,14 @@ fn the_server_refuses_bad_requests_with_problem_json_and_applies_nothing() {
     assert_eq!(problem.status, 400);
 
     let big = format!("{{\"pad\":\"{}\"}}", "x".repeat(5 * 1024 * 1024));
-    let (status, _, body) = post(&server.url, "/v1/push", &token, &big);
+    let (status, _, body) = post(&server.url, "/v1/push", Some(&token), &big);
     assert_eq!(status, 413, "{body}");
 
-    let (status, _, body) = post(&server.url, "/v1/push", "not-a-token", "{}");
+    let (status, _, body) = post(&server.url, "/v1/push", Some("not-a-token"), "{}");
     assert_eq!(status, 401, "{body}");
 
     let old = serde_json::json!({ "protocol_version": clinic_protocol::PROTOCOL_VERSION, "schema_version": 1, "changes": [] });
-    let (status, _, body) = post(&server.url, "/v1/push", &token, &old.to_string());
+    let (status, _, body) = post(&server.url, "/v1/push", Some(&token), &old.to_string());
     assert_eq!(status, 426, "an old workstation is told to update: {body}");
     assert!(body.contains("update"), "{body}");
 
@@ -363,7 +329,7 @@ fn the_server_refuses_bad_requests_with_problem_json_and_applies_nothing() {
             "kind": "upsert", "fields": {}, "hlc": "x", "device_id": "x", "user_id": null, "schema_version": 4
         }]
     });
-    let (status, _, body) = post(&server.url, "/v1/push", &token, &forged.to_string());
+    let (status, _, body) = post(&server.url, "/v1/push", Some(&token), &forged.to_string());
     assert_eq!(status, 200, "{body}");
     let answer: clinic_protocol::PushResponse = serde_json::from_str(&body).unwrap();
     assert!(answer.accepted.is_empty());
@@ -705,12 +671,7 @@ fn pulled_pages_travel_gzip_compressed_to_clients_that_accept_it() {
     let server = Server::start();
     let mut a = Station::new("BR01", &server);
     a.admin().sync_now().unwrap();
-    let token: String = a
-        .admin()
-        .raw_connection()
-        .unwrap()
-        .query_row("SELECT device_token FROM sync_state", [], |r| r.get(0))
-        .unwrap();
+    let token = a.tokens(&server.url).access_token;
     let request = |encoding: &str| {
         format!(
             "GET /v1/pull?cursor=0&protocol_version={} HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {token}\r\n{encoding}Connection: close\r\n\r\n",

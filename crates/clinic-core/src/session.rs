@@ -35,6 +35,8 @@ pub struct Session {
     pub(crate) workstation: Workstation,
     pub(crate) last_activity: DateTime<Utc>,
     pub(crate) idle_limit: Duration,
+    /// The sign-in on the sync server, if the workstation has joined one.
+    pub(crate) server: crate::sync::ServerLogin,
 }
 
 impl std::fmt::Debug for Session {

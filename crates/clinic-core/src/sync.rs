@@ -3,13 +3,15 @@
 //! are idempotent by change id, and a page is applied with its cursor or not at all, so a
 //! crash or a dropped connection at any point loses nothing and applies nothing twice.
 
-use std::time::Duration;
+use std::cell::Cell;
+use std::time::{Duration, Instant};
 
 use clinic_protocol::{
-    Change, ChangeKind, EnrollRequest, EnrollResponse, PROTOCOL_VERSION, Problem, PullPage,
-    PushRequest, PushResponse,
+    Change, ChangeKind, EnrollRequest, EnrollResponse, LoginRequest, PROTOCOL_VERSION, Problem,
+    PullPage, PushRequest, PushResponse, RefreshRequest, TokenPair,
 };
 use serde::Serialize;
+use zeroize::Zeroizing;
 
 use crate::clock::to_db_time;
 use crate::error::{Error, Result};
@@ -71,14 +73,43 @@ pub struct SyncStatus {
     pub conflicts: i64,
 }
 
+/// The session's sign-in on the sync server: the password until the first login
+/// succeeds (a workstation often signs in offline), then only the tokens. All of it is
+/// zeroized when the session locks or ends.
+#[derive(Default)]
+pub(crate) struct ServerLogin {
+    password: Option<Zeroizing<String>>,
+    access: Option<(Zeroizing<String>, Instant)>,
+    refresh: Option<Zeroizing<String>>,
+}
+
+impl ServerLogin {
+    pub(crate) fn with_password(password: &str) -> ServerLogin {
+        ServerLogin {
+            password: Some(Zeroizing::new(password.to_owned())),
+            ..ServerLogin::default()
+        }
+    }
+
+    fn keep(&mut self, pair: TokenPair) {
+        // Renew a little early, so a token never expires in the middle of a round.
+        let life = Duration::from_secs(pair.expires_in);
+        let until = Instant::now() + life - (life / 10).min(Duration::from_secs(60));
+        self.access = Some((Zeroizing::new(pair.access_token), until));
+        self.refresh = Some(Zeroizing::new(pair.refresh_token));
+        self.password = None;
+    }
+}
+
 struct Http {
     client: reqwest::blocking::Client,
     base: String,
-    token: Option<String>,
+    /// Set when the server answered that the access token has expired.
+    token_expired: Cell<bool>,
 }
 
 impl Http {
-    fn new(base: &str, token: Option<String>, ca_cert: Option<&str>) -> Result<Http> {
+    fn new(base: &str, ca_cert: Option<&str>) -> Result<Http> {
         let base = base.trim_end_matches('/').to_owned();
         if !(base.starts_with("https://")
             || base.starts_with("http://127.")
@@ -104,7 +135,7 @@ impl Http {
         Ok(Http {
             client,
             base,
-            token,
+            token_expired: Cell::new(false),
         })
     }
 
@@ -112,10 +143,6 @@ impl Http {
         &self,
         request: reqwest::blocking::RequestBuilder,
     ) -> Result<T> {
-        let request = match &self.token {
-            Some(token) => request.bearer_auth(token),
-            None => request,
-        };
         let response = request.send().map_err(|e| {
             Error::Offline(format!(
                 "the sync server at {} cannot be reached ({}); work continues offline",
@@ -130,6 +157,12 @@ impl Http {
             });
         }
         let problem: Option<Problem> = response.json().ok();
+        if problem
+            .as_ref()
+            .is_some_and(|p| p.kind.ends_with(":token-expired"))
+        {
+            self.token_expired.set(true);
+        }
         let detail = problem.map_or_else(|| status.to_string(), |p| p.detail);
         Err(match status.as_u16() {
             426 => Error::UpdateRequired(detail),
@@ -150,7 +183,7 @@ impl Session {
         ca_cert: Option<&str>,
     ) -> Result<SyncState> {
         self.authorize(Action::SettingsManage, Target::Any)?;
-        let http = Http::new(server, None, ca_cert)?;
+        let http = Http::new(server, ca_cert)?;
         let response: EnrollResponse = http.send(
             http.client
                 .post(format!("{}/v1/enroll", http.base))
@@ -214,15 +247,75 @@ impl Session {
                     "this workstation is not enrolled with a sync server yet (clinic sync join)",
                 )
             })?;
-        let http = Http::new(&state.server_url, Some(token), ca_cert.as_deref())?;
-        let result = self.sync_round(&http, state.cursor);
+        let http = Http::new(&state.server_url, ca_cert.as_deref())?;
+        let mut result = self
+            .server_access(&http, &token)
+            .and_then(|access| self.sync_round(&http, &access, state.cursor));
+        if result.is_err() && http.token_expired.replace(false) {
+            // Our clock and the server's disagree on the token's life: get a fresh one
+            // and go on from where the round stopped (every step is safe to repeat).
+            self.server.access = None;
+            let cursor = sync_state::get(self.live()?.store.conn())?.map_or(0, |s| s.0.cursor);
+            result = self
+                .server_access(&http, &token)
+                .and_then(|access| self.sync_round(&http, &access, cursor));
+        }
         let now = self.now();
         let error = result.as_ref().err().map(ToString::to_string);
         sync_state::record_attempt(self.live()?.store.conn(), now, error.as_deref())?;
         result
     }
 
-    fn sync_round(&mut self, http: &Http, mut cursor: i64) -> Result<SyncReport> {
+    /// An access token for this session's user: the one in hand, else a refreshed one,
+    /// else a login with the password the session was opened with.
+    fn server_access(&mut self, http: &Http, device_token: &str) -> Result<Zeroizing<String>> {
+        if let Some((token, until)) = &self.server.access
+            && Instant::now() < *until
+        {
+            return Ok(token.clone());
+        }
+        if let Some(refresh) = self.server.refresh.take() {
+            let answer: Result<TokenPair> = http.send(
+                http.client
+                    .post(format!("{}/v1/auth/refresh", http.base))
+                    .json(&RefreshRequest {
+                        refresh_token: refresh.to_string(),
+                    }),
+            );
+            match answer {
+                Ok(pair) => {
+                    self.server.keep(pair);
+                    return self.server_access(http, device_token);
+                }
+                Err(e) if e.code() == crate::Code::Offline => {
+                    self.server.refresh = Some(refresh);
+                    return Err(e);
+                }
+                // Expired, signed out, or revoked as reused: log in again if we can.
+                Err(_) => self.server.access = None,
+            }
+        }
+        let Some(password) = self.server.password.clone() else {
+            return Err(Error::SyncRefused(
+                "the sign-in on the sync server has ended; sign out and in again to sync".into(),
+            ));
+        };
+        let pair: TokenPair = http.send(
+            http.client
+                .post(format!("{}/v1/auth/login", http.base))
+                .bearer_auth(device_token)
+                .json(&LoginRequest {
+                    protocol_version: PROTOCOL_VERSION,
+                    user_id: self.actor.user.to_string(),
+                    username: self.actor.username.clone(),
+                    password: password.to_string(),
+                }),
+        )?;
+        self.server.keep(pair);
+        self.server_access(http, device_token)
+    }
+
+    fn sync_round(&mut self, http: &Http, access: &str, mut cursor: i64) -> Result<SyncReport> {
         let mut report = SyncReport::default();
         // Push: oldest first, in batches; refused changes stay visible and are not resent
         // until something changes.
@@ -243,6 +336,7 @@ impl Session {
             let response: PushResponse = http.send(
                 http.client
                     .post(format!("{}/v1/push", http.base))
+                    .bearer_auth(access)
                     .json(&request),
             )?;
             let now = self.now();
@@ -263,10 +357,14 @@ impl Session {
         }
         // Pull: each page and its cursor in one transaction.
         loop {
-            let page: PullPage = http.send(http.client.get(format!(
-                "{}/v1/pull?cursor={cursor}&limit={PULL_PAGE}&protocol_version={PROTOCOL_VERSION}",
-                http.base
-            )))?;
+            let page: PullPage = http.send(
+                http.client
+                    .get(format!(
+                        "{}/v1/pull?cursor={cursor}&limit={PULL_PAGE}&protocol_version={PROTOCOL_VERSION}",
+                        http.base
+                    ))
+                    .bearer_auth(access),
+            )?;
             let own = self.actor.device.to_string();
             let now = self.now();
             let changes: Vec<Change> = page.changes.iter().map(|c| c.change.clone()).collect();

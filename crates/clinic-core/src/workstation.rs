@@ -220,7 +220,8 @@ impl Workstation {
         }));
         let (store, clinic) = workstation.open_store(&key)?;
         let user = users::get(store.conn(), admin)?.ok_or(Error::BadCredentials)?;
-        let session = workstation.start_session(store, clinic, key, user, Opening::Init)?;
+        let mut session = workstation.start_session(store, clinic, key, user, Opening::Init)?;
+        session.server = crate::sync::ServerLogin::with_password(&setup.admin_password);
         Ok(Initialized {
             workstation,
             session,
@@ -302,7 +303,10 @@ impl Workstation {
             return Err(err);
         }
         let must_enrol = !user.totp_enrolled && settings::totp_required(store.conn(), user.role)?;
-        self.start_session(store, clinic, key, user, Opening::SignIn { must_enrol })
+        let mut session =
+            self.start_session(store, clinic, key, user, Opening::SignIn { must_enrol })?;
+        session.server = crate::sync::ServerLogin::with_password(password);
+        Ok(session)
     }
 
     /// Break-glass emergency access: opens a pre-created emergency account for a limited
@@ -550,6 +554,7 @@ impl Workstation {
             workstation: self.clone(),
             last_activity: now,
             idle_limit: chrono::Duration::minutes(i64::from(idle_minutes)),
+            server: crate::sync::ServerLogin::default(),
         })
     }
 

@@ -76,6 +76,42 @@ pub struct EnrollResponse {
     pub device_token: String,
 }
 
+/// `POST /v1/auth/login`, sent with the device token as bearer: a user of an enrolled
+/// workstation signs in to the server. The first login of a user the server knows (from
+/// synced `users` rows) records the password's verifier; later ones must match it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoginRequest {
+    pub protocol_version: u32,
+    pub user_id: String,
+    pub username: String,
+    pub password: String,
+}
+
+/// `POST /v1/auth/refresh` and `POST /v1/auth/logout`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefreshRequest {
+    pub refresh_token: String,
+}
+
+/// `POST /v1/auth/password`, sent with the user's access token: changes the password the
+/// server checks at login; the current one must be given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PasswordChange {
+    pub current_password: String,
+    pub new_password: String,
+}
+
+/// The answer to a login or a refresh: a short-lived access token (a JWT, sent as
+/// bearer to push and pull) and a single-use refresh token for the next pair.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenPair {
+    pub token_type: String,
+    pub access_token: String,
+    /// Seconds the access token stays valid.
+    pub expires_in: u64,
+    pub refresh_token: String,
+}
+
 /// `POST /v1/push`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PushRequest {

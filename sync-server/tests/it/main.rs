@@ -196,6 +196,41 @@ fn the_openapi_document_matches_the_routes_and_the_wire_types() {
             .unwrap(),
         ),
         (
+            "LoginRequest",
+            serde_json::to_value(clinic_protocol::LoginRequest {
+                protocol_version: 1,
+                user_id: String::new(),
+                username: String::new(),
+                password: String::new(),
+            })
+            .unwrap(),
+        ),
+        (
+            "RefreshRequest",
+            serde_json::to_value(clinic_protocol::RefreshRequest {
+                refresh_token: String::new(),
+            })
+            .unwrap(),
+        ),
+        (
+            "PasswordChange",
+            serde_json::to_value(clinic_protocol::PasswordChange {
+                current_password: String::new(),
+                new_password: String::new(),
+            })
+            .unwrap(),
+        ),
+        (
+            "TokenPair",
+            serde_json::to_value(clinic_protocol::TokenPair {
+                token_type: String::new(),
+                access_token: String::new(),
+                expires_in: 0,
+                refresh_token: String::new(),
+            })
+            .unwrap(),
+        ),
+        (
             "Problem",
             serde_json::to_value(clinic_protocol::Problem {
                 kind: String::new(),

@@ -1,0 +1,260 @@
+//! `/v1/auth/*`: users of enrolled workstations sign in to the server.
+//!
+//! Who may log in, from an enrolled workstation only (the device token comes with the
+//! login): a user the server knows from synced `users` rows, active, whose name matches;
+//! or a user id the server has not seen yet (made on the workstation since its last
+//! push; the push brings the row, checked against the rights of the admin who made it). The first login of a user records the
+//! password's Argon2id verifier (the workstation has just opened the user's key envelope
+//! with that password); from then on the password must match, and only
+//! `/v1/auth/password`, with the current password, changes it.
+
+use clinic_protocol::{LoginRequest, PasswordChange, TokenPair};
+use deadpool_postgres::Transaction;
+use serde_json::Value;
+
+use crate::auth::{self, Device, SignedIn};
+use crate::error::{Error, Result};
+use crate::limits::Limits;
+use crate::tokens;
+
+fn wrong_password() -> Error {
+    Error::Unauthorized(
+        "the user name or password is not the one the sync server knows for this user".into(),
+    )
+}
+
+async fn argon<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| Error::BadRequest(format!("password check failed: {e}")))
+}
+
+pub async fn login(
+    tx: &Transaction<'_>,
+    device: &Device,
+    request: &LoginRequest,
+    key: &[u8],
+    limits: &Limits,
+) -> Result<TokenPair> {
+    if uuid_text(&request.user_id).is_none() {
+        return Err(Error::BadRequest("user_id must be the user's UUID".into()));
+    }
+    let user = tx
+        .query_opt(
+            "SELECT fields, deleted FROM row_state WHERE table_name = 'users' AND row_id = $1",
+            &[&request.user_id],
+        )
+        .await?;
+    // A user not synced yet (a workstation's first push, or a user made offline since)
+    // may log in: the push that follows brings the row, checked against its author's
+    // rights.
+    if let Some(row) = user {
+        let fields: Value = row.get(0);
+        let name_matches = fields
+            .get("username")
+            .and_then(Value::as_str)
+            .is_some_and(|n| n.eq_ignore_ascii_case(request.username.trim()));
+        if !name_matches {
+            return Err(wrong_password());
+        }
+        let active = fields.get("active").and_then(Value::as_bool) == Some(true);
+        if row.get::<_, bool>(1) || !active {
+            return Err(Error::Forbidden(
+                "this user has been deactivated; ask an administrator".into(),
+            ));
+        }
+    }
+    let stored: Option<String> = tx
+        .query_opt(
+            "SELECT verifier FROM user_credentials WHERE user_id = CAST($1 AS TEXT)::uuid FOR UPDATE",
+            &[&request.user_id],
+        )
+        .await?
+        .map(|r| r.get(0));
+    let password = request.password.clone();
+    match stored {
+        Some(verifier) => {
+            if !argon(move || tokens::check_verifier(&verifier, &password)).await? {
+                return Err(wrong_password());
+            }
+        }
+        None => {
+            let verifier = argon(move || tokens::make_verifier(&password)).await??;
+            let inserted = tx
+                .execute(
+                    "INSERT INTO user_credentials (user_id, verifier, set_by_device)
+                     VALUES (CAST($1 AS TEXT)::uuid, $2, CAST($3 AS TEXT)::uuid)
+                     ON CONFLICT (user_id) DO NOTHING",
+                    &[&request.user_id, &verifier, &device.id],
+                )
+                .await?;
+            if inserted == 0 {
+                // Another login recorded one first; ask again and it is checked.
+                return Err(wrong_password());
+            }
+        }
+    }
+    issue(tx, &request.user_id, &device.id, None, key, limits).await
+}
+
+/// A new refresh token (in `family`, or a new family) and an access token.
+async fn issue(
+    tx: &Transaction<'_>,
+    user_id: &str,
+    device_id: &str,
+    family: Option<String>,
+    key: &[u8],
+    limits: &Limits,
+) -> Result<TokenPair> {
+    let refresh = auth::new_secret(32)?;
+    let family = match family {
+        Some(f) => f,
+        None => tx
+            .query_one("SELECT gen_random_uuid()::text", &[])
+            .await?
+            .get(0),
+    };
+    let seconds = i64::try_from(limits.refresh_token_lifetime.as_secs()).unwrap_or(i64::MAX);
+    tx.execute(
+        "INSERT INTO refresh_tokens (token_hash, family, user_id, device_id, expires_at)
+         VALUES ($1, CAST($2 AS TEXT)::uuid, CAST($3 AS TEXT)::uuid, CAST($4 AS TEXT)::uuid,
+                 now() + make_interval(secs => $5::bigint::double precision))",
+        &[
+            &auth::hash(&refresh),
+            &family,
+            &user_id,
+            &device_id,
+            &seconds,
+        ],
+    )
+    .await?;
+    Ok(TokenPair {
+        token_type: "Bearer".into(),
+        access_token: tokens::sign(key, user_id, device_id, limits.access_token_lifetime),
+        expires_in: limits.access_token_lifetime.as_secs(),
+        refresh_token: refresh,
+    })
+}
+
+/// What happened to a refresh token presented again.
+pub enum Refreshed {
+    Pair(TokenPair),
+    /// A replaced token came back: its family is now revoked (committed by the caller
+    /// before answering 401).
+    Reused,
+}
+
+pub async fn refresh(
+    tx: &Transaction<'_>,
+    refresh_token: &str,
+    key: &[u8],
+    limits: &Limits,
+) -> Result<Refreshed> {
+    let row = tx
+        .query_opt(
+            "SELECT family::text, user_id::text, device_id::text,
+                    replaced_at IS NOT NULL, revoked_at IS NOT NULL, expires_at <= now()
+             FROM refresh_tokens WHERE token_hash = $1 FOR UPDATE",
+            &[&auth::hash(refresh_token.trim())],
+        )
+        .await?
+        .ok_or_else(|| {
+            Error::Unauthorized("this refresh token is not known; sign in again".into())
+        })?;
+    let family: String = row.get(0);
+    let user_id: String = row.get(1);
+    let device_id: String = row.get(2);
+    if row.get::<_, bool>(3) {
+        tx.execute(
+            "UPDATE refresh_tokens SET revoked_at = now()
+             WHERE family = CAST($1 AS TEXT)::uuid AND revoked_at IS NULL",
+            &[&family],
+        )
+        .await?;
+        return Ok(Refreshed::Reused);
+    }
+    if row.get::<_, bool>(4) {
+        return Err(Error::Unauthorized(
+            "this sign-in has ended (signed out or revoked); sign in again".into(),
+        ));
+    }
+    if row.get::<_, bool>(5) {
+        return Err(Error::Unauthorized(
+            "this sign-in has expired; sign in again".into(),
+        ));
+    }
+    let device = tx
+        .query_one(
+            "SELECT revoked_at IS NOT NULL FROM devices WHERE id = CAST($1 AS TEXT)::uuid",
+            &[&device_id],
+        )
+        .await?;
+    if device.get::<_, bool>(0) {
+        return Err(Error::Forbidden(
+            "this workstation has been revoked by the administrator; ask IT to enroll it again"
+                .into(),
+        ));
+    }
+    tx.execute(
+        "UPDATE refresh_tokens SET replaced_at = now() WHERE token_hash = $1",
+        &[&auth::hash(refresh_token.trim())],
+    )
+    .await?;
+    issue(tx, &user_id, &device_id, Some(family), key, limits)
+        .await
+        .map(Refreshed::Pair)
+}
+
+/// Ends the sign-in the refresh token belongs to (its whole family). Unknown tokens are
+/// not an error: signing out twice is fine.
+pub async fn logout(tx: &Transaction<'_>, refresh_token: &str) -> Result<()> {
+    tx.execute(
+        "UPDATE refresh_tokens SET revoked_at = now()
+         WHERE revoked_at IS NULL AND family = (
+             SELECT family FROM refresh_tokens WHERE token_hash = $1)",
+        &[&auth::hash(refresh_token.trim())],
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn change_password(
+    tx: &Transaction<'_>,
+    user: &SignedIn,
+    change: &PasswordChange,
+) -> Result<()> {
+    let verifier: String = tx
+        .query_opt(
+            "SELECT verifier FROM user_credentials WHERE user_id = CAST($1 AS TEXT)::uuid FOR UPDATE",
+            &[&user.user_id],
+        )
+        .await?
+        .ok_or_else(wrong_password)?
+        .get(0);
+    let current = change.current_password.clone();
+    if !argon(move || tokens::check_verifier(&verifier, &current)).await? {
+        return Err(wrong_password());
+    }
+    if change.new_password.chars().count() < 10 {
+        return Err(Error::BadRequest(
+            "the new password must have at least 10 characters".into(),
+        ));
+    }
+    let new = change.new_password.clone();
+    let verifier = argon(move || tokens::make_verifier(&new)).await??;
+    tx.execute(
+        "UPDATE user_credentials SET verifier = $2, set_by_device = CAST($3 AS TEXT)::uuid, set_at = now()
+         WHERE user_id = CAST($1 AS TEXT)::uuid",
+        &[&user.user_id, &verifier, &user.device.id],
+    )
+    .await?;
+    Ok(())
+}
+
+fn uuid_text(text: &str) -> Option<&str> {
+    let ok = text.len() == 36
+        && text.chars().enumerate().all(|(i, c)| {
+            matches!(i, 8 | 13 | 18 | 23) == (c == '-') && (c == '-' || c.is_ascii_hexdigit())
+        });
+    ok.then_some(text)
+}

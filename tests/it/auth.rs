@@ -1,0 +1,263 @@
+//! Users signing in to the sync server: access tokens, rotating refresh tokens, logout,
+//! password changes, and what each refusal looks like on the wire.
+
+use std::time::Duration;
+
+use clinic_protocol::{Problem, TokenPair};
+use sync_server::tokens::{Claims, sign_claims};
+
+use crate::harness::{PASSWORD, Server, Station, post};
+
+fn problem(body: &str) -> Problem {
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("not problem JSON ({e}): {body}"))
+}
+
+fn refresh(server: &Server, token: &str) -> (u16, String) {
+    let body = serde_json::json!({ "refresh_token": token }).to_string();
+    let (status, _, body) = post(&server.url, "/v1/auth/refresh", None, &body);
+    (status, body)
+}
+
+fn empty_push() -> String {
+    serde_json::json!({
+        "protocol_version": clinic_protocol::PROTOCOL_VERSION,
+        "schema_version": clinic_core::store::schema_version(),
+        "changes": [],
+    })
+    .to_string()
+}
+
+fn change_log(server: &Server) -> i64 {
+    server.query("SELECT count(*) FROM change_log")[0].get(0)
+}
+
+#[test]
+fn push_and_pull_need_a_users_access_token_not_just_the_device_token() {
+    let server = Server::start();
+    let mut a = Station::new("BR01", &server);
+    let device = a.device_token();
+    let (status, _, body) = post(&server.url, "/v1/push", Some(&device), &empty_push());
+    assert_eq!(status, 401, "{body}");
+    assert_eq!(problem(&body).status, 401);
+
+    let pair = a.tokens(&server.url);
+    assert_eq!(pair.token_type, "Bearer");
+    assert_eq!(pair.expires_in, 15 * 60, "access tokens are short-lived");
+    let (status, _, body) = post(
+        &server.url,
+        "/v1/push",
+        Some(&pair.access_token),
+        &empty_push(),
+    );
+    assert_eq!(status, 200, "{body}");
+    // Only hashes of refresh tokens are kept.
+    let stored: Vec<String> = server
+        .query("SELECT token_hash FROM refresh_tokens")
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(!stored.contains(&pair.refresh_token));
+    assert!(stored.contains(&sync_server::auth::hash(&pair.refresh_token)));
+}
+
+#[test]
+fn a_login_needs_the_device_token_and_then_the_password_the_server_recorded() {
+    let server = Server::start();
+    let mut a = Station::new("BR01", &server);
+    a.tokens(&server.url); // the first login records the verifier
+    let verifier: String = server.query("SELECT verifier FROM user_credentials")[0].get(0);
+    assert!(verifier.starts_with("argon2id$") && !verifier.contains(PASSWORD));
+
+    let (status, body) = a.login(&server.url, "wrong horse battery");
+    assert_eq!(status, 401, "{body}");
+    assert!(problem(&body).detail.contains("password"), "{body}");
+
+    let user = a.admin().actor().user.to_string();
+    let login = serde_json::json!({
+        "protocol_version": clinic_protocol::PROTOCOL_VERSION,
+        "user_id": user, "username": a.admin_name, "password": PASSWORD,
+    })
+    .to_string();
+    let (status, _, body) = post(&server.url, "/v1/auth/login", None, &login);
+    assert_eq!(status, 401, "no device token: {body}");
+    let (status, _, body) = post(&server.url, "/v1/auth/login", Some("forged"), &login);
+    assert_eq!(status, 401, "an unknown device: {body}");
+}
+
+#[test]
+fn an_expired_access_token_gets_401_problem_json_and_nothing_is_applied() {
+    let server = Server::start();
+    let mut a = Station::new("BR01", &server);
+    let pair = a.tokens(&server.url);
+    let before = change_log(&server);
+    // The same key the server signs with, a lifetime that ended a minute ago.
+    let key: Vec<u8> = server.query("SELECT secret FROM server_secrets")[0].get(0);
+    let mut claims: Claims = {
+        let body = pair.access_token.split('.').nth(1).unwrap();
+        use base64::Engine as _;
+        serde_json::from_slice(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(body)
+                .unwrap(),
+        )
+        .unwrap()
+    };
+    claims.exp = claims.iat.saturating_sub(60);
+    let expired = sign_claims(&key, &claims);
+
+    // The workstation's real pending changes (its organisation, branch and admin).
+    let pending = a.admin().pending_changes(500).unwrap();
+    assert!(!pending.is_empty());
+    let changes: Vec<serde_json::Value> = pending
+        .iter()
+        .map(|c| {
+            serde_json::json!({
+                "change_id": c.change_id.to_string(), "table": c.table, "row_id": c.row_id,
+                "kind": c.kind, "fields": c.fields, "hlc": c.hlc.encode(),
+                "device_id": c.device.to_string(), "user_id": c.user.map(|u| u.to_string()),
+                "schema_version": clinic_core::store::schema_version(),
+            })
+        })
+        .collect();
+    let push = serde_json::json!({
+        "protocol_version": clinic_protocol::PROTOCOL_VERSION,
+        "schema_version": clinic_core::store::schema_version(),
+        "changes": changes,
+    });
+    let (status, head, body) = post(&server.url, "/v1/push", Some(&expired), &push.to_string());
+    assert_eq!(status, 401, "{body}");
+    assert!(
+        head.to_lowercase().contains("application/problem+json"),
+        "{head}"
+    );
+    let p = problem(&body);
+    assert_eq!(p.kind, "urn:clinic:problem:token-expired");
+    assert!(p.detail.contains("expired"), "{body}");
+    assert_eq!(change_log(&server), before, "nothing applied");
+    // The same push with a live token goes through.
+    let (status, _, body) = post(
+        &server.url,
+        "/v1/push",
+        Some(&pair.access_token),
+        &push.to_string(),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(change_log(&server), before + pending.len() as i64);
+}
+
+#[test]
+fn the_client_refreshes_an_expired_access_token_by_itself_and_sync_goes_on() {
+    let server = Server::start_limited(sync_server::limits::Limits {
+        access_token_lifetime: Duration::from_secs(1),
+        ..sync_server::limits::Limits::default()
+    });
+    let mut a = Station::new("BR01", &server);
+    a.admin().sync_now().unwrap();
+    std::thread::sleep(Duration::from_millis(2100));
+    a.admin().sync_now().unwrap();
+    std::thread::sleep(Duration::from_millis(2100));
+    a.admin().sync_now().unwrap();
+    let rows = server
+        .query("SELECT count(*), count(replaced_at), count(DISTINCT family) FROM refresh_tokens");
+    let (all, replaced, families): (i64, i64, i64) =
+        (rows[0].get(0), rows[0].get(1), rows[0].get(2));
+    assert_eq!(families, 1, "one login, then refreshes");
+    assert!(
+        all >= 3 && replaced == all - 1,
+        "{all} tokens, {replaced} replaced"
+    );
+}
+
+#[test]
+fn a_replayed_refresh_token_is_refused_and_revokes_the_whole_family() {
+    let server = Server::start();
+    let mut a = Station::new("BR01", &server);
+    let first = a.tokens(&server.url);
+
+    let (status, body) = refresh(&server, &first.refresh_token);
+    assert_eq!(status, 200, "{body}");
+    let second: TokenPair = serde_json::from_str(&body).unwrap();
+    assert_ne!(
+        second.refresh_token, first.refresh_token,
+        "refresh tokens rotate"
+    );
+
+    // Somebody presents the first token again: a thief or the victim, we cannot tell.
+    let (status, body) = refresh(&server, &first.refresh_token);
+    assert_eq!(status, 401, "{body}");
+    assert!(problem(&body).detail.contains("already used"), "{body}");
+    // So the legitimate newest token is dead too, and the family is revoked.
+    let (status, body) = refresh(&server, &second.refresh_token);
+    assert_eq!(status, 401, "{body}");
+    let live: i64 =
+        server.query("SELECT count(*) FROM refresh_tokens WHERE revoked_at IS NULL")[0].get(0);
+    assert_eq!(live, 0);
+
+    let (status, body) = refresh(&server, "never-issued");
+    assert_eq!(status, 401, "{body}");
+}
+
+#[test]
+fn logging_out_ends_the_sign_in_and_a_fresh_login_works() {
+    let server = Server::start();
+    let mut a = Station::new("BR01", &server);
+    let pair = a.tokens(&server.url);
+    let body = serde_json::json!({ "refresh_token": pair.refresh_token }).to_string();
+    let (status, _, _) = post(&server.url, "/v1/auth/logout", None, &body);
+    assert_eq!(status, 204);
+    let (status, body) = refresh(&server, &pair.refresh_token);
+    assert_eq!(status, 401, "{body}");
+    assert!(problem(&body).detail.contains("signed out"), "{body}");
+    a.tokens(&server.url);
+}
+
+#[test]
+fn the_server_password_changes_only_with_the_current_one() {
+    let server = Server::start();
+    let mut a = Station::new("BR01", &server);
+    let pair = a.tokens(&server.url);
+    let change = |current: &str| {
+        serde_json::json!({ "current_password": current, "new_password": "a new long passphrase" })
+            .to_string()
+    };
+    let (status, _, body) = post(
+        &server.url,
+        "/v1/auth/password",
+        Some(&pair.access_token),
+        &change("not the password"),
+    );
+    assert_eq!(status, 401, "{body}");
+    let (status, _, body) = post(
+        &server.url,
+        "/v1/auth/password",
+        Some(&pair.access_token),
+        &change(PASSWORD),
+    );
+    assert_eq!(status, 204, "{body}");
+    assert_eq!(
+        a.login(&server.url, PASSWORD).0,
+        401,
+        "the old password is gone"
+    );
+    assert_eq!(a.login(&server.url, "a new long passphrase").0, 200);
+}
+
+#[test]
+fn a_revoked_devices_tokens_stop_working_at_once() {
+    let server = Server::start();
+    let mut a = Station::new("BR01", &server);
+    let pair = a.tokens(&server.url);
+    let device = a.admin().actor().device.to_string();
+    server.revoke(&device);
+    let (status, _, body) = post(
+        &server.url,
+        "/v1/push",
+        Some(&pair.access_token),
+        &empty_push(),
+    );
+    assert_eq!(status, 403, "{body}");
+    assert!(problem(&body).detail.contains("revoked"), "{body}");
+    let (status, body) = refresh(&server, &pair.refresh_token);
+    assert_eq!(status, 403, "{body}");
+    assert_eq!(a.login(&server.url, PASSWORD).0, 403);
+}
