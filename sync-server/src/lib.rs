@@ -362,11 +362,11 @@ async fn pull(
 ) -> Result<axum::Json<PullPage>> {
     let client = state.pool.get().await?;
     let key = state.key(&client).await?.to_vec();
-    auth::user(&client, &headers, &key).await?;
+    let user = auth::user(&client, &headers, &key).await?;
     let Query(query) = query
         .map_err(|e| Error::BadRequest(format!("pull needs ?cursor=N&protocol_version=V: {e}")))?;
     check_versions(query.protocol_version, None)?;
-    let page = sync::pull(&client, query.cursor, query.limit).await?;
+    let page = sync::pull(&client, &user.device.branch_code, query.cursor, query.limit).await?;
     state.metrics.pulled(page.changes.len());
     Ok(axum::Json(page))
 }

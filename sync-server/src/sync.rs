@@ -182,7 +182,7 @@ pub async fn push(
         }
         response.accepted.push(change.change_id.clone());
     }
-    write(tx, batch, &entries, &rows).await?;
+    write(tx, batch, &device.branch_code, &entries, &rows).await?;
     Ok(response)
 }
 
@@ -202,6 +202,7 @@ fn looks_like_uuid(text: &str) -> bool {
 async fn write(
     tx: &Transaction<'_>,
     batch: i64,
+    branch: &str,
     entries: &[Entry],
     rows: &HashMap<Key, Row>,
 ) -> Result<()> {
@@ -217,16 +218,20 @@ async fn write(
         let users: Vec<Option<String>> = entries.iter().map(|e| e.user_id.clone()).collect();
         let versions: Vec<i32> = entries.iter().map(|e| e.schema_version).collect();
         let origins = col(&|e| e.origin.to_owned());
+        let scopes: Vec<Option<&str>> = entries
+            .iter()
+            .map(|e| clinic_protocol::merge::branch_scoped(&e.table).then_some(branch))
+            .collect();
         tx.execute(
             "INSERT INTO change_log (batch, change_id, table_name, row_id, kind, fields, hlc, device_id,
-                 user_id, schema_version, origin)
-             SELECT $1, c::uuid, t, r, k, f::jsonb, h, d::uuid, u::uuid, v, o
+                 user_id, schema_version, origin, scope)
+             SELECT $1, c::uuid, t, r, k, f::jsonb, h, d::uuid, u::uuid, v, o, s
              FROM unnest(CAST($2 AS TEXT[]), CAST($3 AS TEXT[]), CAST($4 AS TEXT[]), CAST($5 AS TEXT[]),
                          CAST($6 AS TEXT[]), CAST($7 AS TEXT[]), CAST($8 AS TEXT[]), CAST($9 AS TEXT[]),
-                         CAST($10 AS INT[]), CAST($11 AS TEXT[]))
-                  WITH ORDINALITY AS e(c, t, r, k, f, h, d, u, v, o, n)
+                         CAST($10 AS INT[]), CAST($11 AS TEXT[]), CAST($12 AS TEXT[]))
+                  WITH ORDINALITY AS e(c, t, r, k, f, h, d, u, v, o, s, n)
              ORDER BY n",
-            &[&batch, &change_ids, &tables, &row_ids, &kinds, &fields, &hlcs, &devices, &users, &versions, &origins],
+            &[&batch, &change_ids, &tables, &row_ids, &kinds, &fields, &hlcs, &devices, &users, &versions, &origins, &scopes],
         )
         .await
         .map_err(|e| match e.code() {
@@ -572,8 +577,11 @@ fn uuid_from_hash(seed: &str) -> String {
     )
 }
 
+/// The changes after `cursor` that `branch` needs: every group-wide change, and the
+/// branch-scoped ones written by its own workstations.
 pub async fn pull(
     client: &deadpool_postgres::Client,
+    branch: &str,
     cursor: i64,
     limit: usize,
 ) -> Result<PullPage> {
@@ -582,8 +590,9 @@ pub async fn pull(
         .query(
             "SELECT seq, batch, change_id::text, table_name, row_id, kind, fields, hlc, device_id::text,
                     user_id::text, schema_version
-             FROM change_log WHERE seq > $1 ORDER BY seq LIMIT $2",
-            &[&cursor, &limit],
+             FROM change_log WHERE seq > $1 AND (scope IS NULL OR scope = $3)
+             ORDER BY seq LIMIT $2",
+            &[&cursor, &limit, &branch],
         )
         .await?;
     if let Some(last) = rows.last() {
@@ -593,8 +602,9 @@ pub async fn pull(
             .query(
                 "SELECT seq, batch, change_id::text, table_name, row_id, kind, fields, hlc, device_id::text,
                         user_id::text, schema_version
-                 FROM change_log WHERE batch = $1 AND seq > $2 ORDER BY seq",
-                &[&batch, &seq],
+                 FROM change_log WHERE batch = $1 AND seq > $2 AND (scope IS NULL OR scope = $3)
+                 ORDER BY seq",
+                &[&batch, &seq, &branch],
             )
             .await?;
         rows.extend(rest);
@@ -628,8 +638,8 @@ pub async fn pull(
     let next_cursor = changes.last().map_or(cursor, |c| c.seq);
     let more: bool = client
         .query_one(
-            "SELECT EXISTS (SELECT 1 FROM change_log WHERE seq > $1)",
-            &[&next_cursor],
+            "SELECT EXISTS (SELECT 1 FROM change_log WHERE seq > $1 AND (scope IS NULL OR scope = $2))",
+            &[&next_cursor, &branch],
         )
         .await?
         .get(0);

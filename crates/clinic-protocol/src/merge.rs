@@ -30,6 +30,15 @@ pub fn rule_for(table: &str) -> Option<Rule> {
     })
 }
 
+/// Whether a table's rows stay in the branch whose workstation wrote them: the server
+/// sends them only to that branch's workstations ("a branch pulls what it needs").
+/// Audit events are by far the largest table and each device's chain is verified where
+/// it was written and on the server; everything else (patients, who may visit any
+/// branch; doctors and bookings, checked across branches) goes to the whole group.
+pub fn branch_scoped(table: &str) -> bool {
+    table == "audit_log"
+}
+
 /// The HLC stamp of each field of a row, as kept beside the row.
 pub type FieldClocks = Map<String, Value>;
 
@@ -125,6 +134,8 @@ mod tests {
     #[test]
     fn every_table_has_one_rule_and_kinds_follow_it() {
         assert_eq!(rule_for("audit_log"), Some(Rule::AppendOnly));
+        assert!(branch_scoped("audit_log"));
+        assert!(!branch_scoped("patients") && !branch_scoped("appointments"));
         assert_eq!(rule_for("patients"), Some(Rule::FieldLww));
         assert_eq!(
             rule_for("refinery_schema_history"),
