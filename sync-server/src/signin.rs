@@ -36,13 +36,35 @@ pub async fn login(
     key: &[u8],
     limits: &Limits,
 ) -> Result<TokenPair> {
-    if uuid_text(&request.user_id).is_none() {
+    // A workstation joining the group knows only the name; it may not claim a user
+    // whose password the server has never seen.
+    let by_name = request.user_id.is_empty();
+    let user_id = if by_name {
+        let ids = tx
+            .query(
+                "SELECT row_id FROM row_state
+                 WHERE table_name = 'users' AND NOT deleted AND lower(fields->>'username') = lower($1)",
+                &[&request.username.trim()],
+            )
+            .await?;
+        match ids.as_slice() {
+            [one] => one.get::<_, String>(0),
+            [] => return Err(wrong_password()),
+            _ => {
+                return Err(Error::BadRequest(
+                    "several users have this name on the server; ask IT".into(),
+                ));
+            }
+        }
+    } else if uuid_text(&request.user_id).is_some() {
+        request.user_id.clone()
+    } else {
         return Err(Error::BadRequest("user_id must be the user's UUID".into()));
-    }
+    };
     let user = tx
         .query_opt(
             "SELECT fields, deleted FROM row_state WHERE table_name = 'users' AND row_id = $1",
-            &[&request.user_id],
+            &[&user_id],
         )
         .await?;
     // A user not synced yet (a workstation's first push, or a user made offline since)
@@ -67,7 +89,7 @@ pub async fn login(
     let stored: Option<String> = tx
         .query_opt(
             "SELECT verifier FROM user_credentials WHERE user_id = CAST($1 AS TEXT)::uuid FOR UPDATE",
-            &[&request.user_id],
+            &[&user_id],
         )
         .await?
         .map(|r| r.get(0));
@@ -78,6 +100,11 @@ pub async fn login(
                 return Err(wrong_password());
             }
         }
+        None if by_name => {
+            return Err(Error::Unauthorized(
+                "this user has not signed in to the sync server yet: sign in and sync once on a workstation that already has the user, then try again".into(),
+            ));
+        }
         None => {
             let verifier = argon(move || tokens::make_verifier(&password)).await??;
             let inserted = tx
@@ -85,7 +112,7 @@ pub async fn login(
                     "INSERT INTO user_credentials (user_id, verifier, set_by_device)
                      VALUES (CAST($1 AS TEXT)::uuid, $2, CAST($3 AS TEXT)::uuid)
                      ON CONFLICT (user_id) DO NOTHING",
-                    &[&request.user_id, &verifier, &device.id],
+                    &[&user_id, &verifier, &device.id],
                 )
                 .await?;
             if inserted == 0 {
@@ -94,7 +121,7 @@ pub async fn login(
             }
         }
     }
-    issue(tx, &request.user_id, &device.id, None, key, limits).await
+    issue(tx, &user_id, &device.id, None, key, limits).await
 }
 
 /// A new refresh token (in `family`, or a new family) and an access token.
@@ -130,6 +157,7 @@ async fn issue(
     .await?;
     Ok(TokenPair {
         token_type: "Bearer".into(),
+        user_id: user_id.to_owned(),
         access_token: tokens::sign(key, user_id, device_id, limits.access_token_lifetime),
         expires_in: limits.access_token_lifetime.as_secs(),
         refresh_token: refresh,

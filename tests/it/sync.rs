@@ -611,6 +611,7 @@ fn the_clinic_tool_joins_syncs_and_reports_status_from_a_script() {
     let server = Server::start();
     let dir = tempfile::tempdir().unwrap();
     let code = server.enrollment_code("BR07");
+    let second_code = server.enrollment_code("BR07");
     let script = r#"
         set -euo pipefail
         export CLINIC_PASSWORD='a long clinic secret'
@@ -620,6 +621,9 @@ fn the_clinic_tool_joins_syncs_and_reports_status_from_a_script() {
         "$CLINIC" sync now
         "$CLINIC" sync status
         "$CLINIC" sync conflicts
+        # A second workstation of the same branch, set up from the server.
+        "$CLINIC" --data-dir "$SECOND" --user boss join --server "$SERVER" --code "$SECOND_CODE"
+        "$CLINIC" --data-dir "$SECOND" unlock-check
     "#;
     let out = std::process::Command::new("bash")
         .arg("-c")
@@ -628,6 +632,8 @@ fn the_clinic_tool_joins_syncs_and_reports_status_from_a_script() {
         .env("CLINIC_DATA_DIR", dir.path().join("ws"))
         .env("SERVER", &server.url)
         .env("CODE", &code)
+        .env("SECOND", dir.path().join("second"))
+        .env("SECOND_CODE", &second_code)
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
@@ -645,6 +651,14 @@ fn the_clinic_tool_joins_syncs_and_reports_status_from_a_script() {
         "everything was sent; only the audit event of signing in to ask is new: {status}"
     );
     assert!(text.contains("No unresolved conflicts."), "{text}");
+    assert!(
+        text.contains("Joined Script Clinic (branch BR07)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("RECOVERY CODE for this workstation"),
+        "{text}"
+    );
     let on_server: i64 = server.query("SELECT count(*) FROM change_log")[0].get(0);
     assert!(on_server > 0);
 }
@@ -764,4 +778,111 @@ fn a_branch_pulls_its_own_audit_events_and_everything_group_wide() {
     assert_eq!(patients.len(), 1);
     assert_eq!(other.dump("patients"), patients);
     drop(desk_a);
+}
+
+#[test]
+fn a_second_workstation_joins_an_existing_branch_from_the_server() {
+    let server = Server::start();
+    let mut first = Station::new("BR01", &server);
+    let mut desk_a = desk(&mut first, "BR01");
+    desk_a
+        .register_patient(
+            &PatientInput {
+                given_name: "Achieng".into(),
+                family_name: "Odhiambo".into(),
+                date_of_birth: "1979-11-30".into(),
+                sex: "female".into(),
+                ..PatientInput::default()
+            },
+            true,
+        )
+        .unwrap();
+    drop(desk_a);
+    first.admin().sync_now().unwrap();
+
+    let join = |code: &str, password: &str, dir: &std::path::Path| {
+        clinic_core::Workstation::join(
+            dir,
+            &clinic_core::Join {
+                server: server.url.clone(),
+                code: code.into(),
+                ca_cert: None,
+                username: first.admin_name.clone(),
+                password: password.to_owned().into(),
+            },
+            first.clock.clone(),
+            clinic_core::KdfParams::FAST_INSECURE_FOR_TESTS,
+        )
+    };
+    // A wrong password is refused by the server and leaves nothing behind.
+    let refused_dir = tempfile::tempdir().unwrap();
+    let err = join(
+        &server.enrollment_code("BR01"),
+        "not the password at all",
+        refused_dir.path(),
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), Code::SyncRefused, "{err}");
+    assert!(!clinic_core::Workstation::exists(refused_dir.path()));
+
+    let dir = tempfile::tempdir().unwrap();
+    let joined = join(&server.enrollment_code("BR01"), PASSWORD, dir.path()).unwrap();
+    let mut second = joined.session;
+    assert_eq!(second.clinic().branch_code, "BR01");
+    assert_eq!(
+        second.clinic().organisation_id,
+        first.admin().clinic().organisation_id,
+        "the same clinic group"
+    );
+    assert_ne!(second.actor().device, first.admin().actor().device);
+    let patients = first.dump("patients");
+    let count: i64 = second
+        .raw_connection()
+        .unwrap()
+        .query_row("SELECT count(*) FROM patients", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        count,
+        patients.len() as i64,
+        "the branch's patients arrived"
+    );
+
+    // It works like any workstation: the admin signs in again with the same password,
+    // makes a change, and both sides converge, audit events included (same branch).
+    drop(second);
+    let workstation = joined.workstation;
+    let mut second = workstation.unlock(&first.admin_name, PASSWORD).unwrap();
+    second
+        .create_user(&NewUser::new(
+            "nurse.br01",
+            Role::Nurse,
+            "evening walk phrase",
+        ))
+        .unwrap();
+    second.sync_now().unwrap();
+    first.admin().sync_now().unwrap();
+    second.sync_now().unwrap();
+    let names: Vec<String> = first
+        .admin()
+        .list_users()
+        .unwrap()
+        .into_iter()
+        .map(|u| u.username)
+        .collect();
+    assert!(names.contains(&"nurse.br01".to_owned()), "{names:?}");
+    let audit_devices = |s: &mut Session| -> i64 {
+        s.raw_connection()
+            .unwrap()
+            .query_row("SELECT count(DISTINCT device_id) FROM audit_log", [], |r| {
+                r.get(0)
+            })
+            .unwrap()
+    };
+    assert_eq!(
+        audit_devices(first.admin()),
+        2,
+        "BR01 sees both devices' events"
+    );
+    assert_eq!(audit_devices(&mut second), 2);
+    assert!(second.audit_verify().unwrap().first_break.is_none());
 }

@@ -73,6 +73,20 @@ enum Command {
         #[arg(long, default_value = "UTC")]
         time_zone: String,
     },
+    /// Set up this workstation for a branch that already syncs: enroll with the code IT
+    /// made, sign in as an existing user of the group (`--user`, password from a prompt or
+    /// CLINIC_PASSWORD), and pull the branch's data from the server.
+    Join {
+        /// The sync server, e.g. https://sync.example:8443
+        #[arg(long)]
+        server: String,
+        /// The one-time enrollment code (`sync-server enroll --branch BR01`).
+        #[arg(long)]
+        code: String,
+        /// A PEM certificate to trust, for a server with a self-signed certificate.
+        #[arg(long)]
+        ca_cert: Option<PathBuf>,
+    },
     /// Check that a user can unlock the workstation, and say who and where.
     UnlockCheck,
     /// Change a user's password (re-seals that user's key envelope only).
@@ -283,6 +297,46 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             println!(
                 "With it, `clinic recover` sets a new administrator password if every password is lost."
             );
+        }
+        Command::Join {
+            server,
+            code,
+            ca_cert,
+        } => {
+            if Workstation::exists(&dir) {
+                return Err(clinic_core::Error::AlreadyInitialized(dir).into());
+            }
+            let Some(username) = cli.user.clone() else {
+                bail!("say who you are with --user NAME: an existing user of the clinic group");
+            };
+            let ca_cert = ca_cert
+                .map(|path| {
+                    std::fs::read_to_string(&path)
+                        .with_context(|| format!("cannot read {}", path.display()))
+                })
+                .transpose()?;
+            let password = secret("CLINIC_PASSWORD", &format!("Password for {username}"))?;
+            let join = clinic_core::Join {
+                server,
+                code,
+                ca_cert,
+                username,
+                password,
+            };
+            let made = Workstation::join(&dir, &join, clock, KdfParams::DEFAULT)?;
+            let clinic = made.session.clinic();
+            println!(
+                "Joined {} (branch {}) in {}",
+                clinic.name,
+                clinic.branch_code,
+                dir.display()
+            );
+            println!("Signed in as: {}", made.session.actor().username);
+            println!();
+            println!(
+                "RECOVERY CODE for this workstation (shown only this once; print it or write it down and keep it locked away):"
+            );
+            println!("    {}", made.recovery_code.as_str());
         }
         Command::UnlockCheck => {
             let (_, session) = sign_in(&dir, cli.user.as_deref())?;

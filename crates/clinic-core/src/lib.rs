@@ -36,4 +36,4 @@ pub use store::audit::{Entry as AuditEntry, Filter as AuditFilter, Verification}
 pub use store::notifications::Notification;
 pub use store::organisation::ClinicInfo;
 pub use store::users::User;
-pub use workstation::{Initialized, Setup, Workstation};
+pub use workstation::{Initialized, Join, Setup, Workstation};

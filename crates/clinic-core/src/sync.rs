@@ -13,10 +13,12 @@ use clinic_protocol::{
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use crate::clock::to_db_time;
+use crate::clock::{Clock, to_db_time};
 use crate::error::{Error, Result};
+use crate::ids::DeviceId;
 use crate::policy::{Action, Target};
 use crate::session::Session;
+use crate::store::Store;
 use crate::store::audit::{Event, Outcome};
 use crate::store::changes;
 use crate::store::schema_version;
@@ -91,7 +93,7 @@ impl ServerLogin {
         }
     }
 
-    fn keep(&mut self, pair: TokenPair) {
+    pub(crate) fn keep(&mut self, pair: TokenPair) {
         // Renew a little early, so a token never expires in the middle of a round.
         let life = Duration::from_secs(pair.expires_in);
         let until = Instant::now() + life - (life / 10).min(Duration::from_secs(60));
@@ -101,7 +103,7 @@ impl ServerLogin {
     }
 }
 
-struct Http {
+pub(crate) struct Http {
     client: reqwest::blocking::Client,
     base: String,
     /// Set when the server answered that the access token has expired.
@@ -109,7 +111,7 @@ struct Http {
 }
 
 impl Http {
-    fn new(base: &str, ca_cert: Option<&str>) -> Result<Http> {
+    pub(crate) fn new(base: &str, ca_cert: Option<&str>) -> Result<Http> {
         let base = base.trim_end_matches('/').to_owned();
         if !(base.starts_with("https://")
             || base.starts_with("http://127.")
@@ -172,6 +174,90 @@ impl Http {
     }
 }
 
+impl Http {
+    /// Enrolls `device_id` with a one-time code.
+    pub(crate) fn enroll(
+        &self,
+        code: &str,
+        device_id: &str,
+        device_name: &str,
+    ) -> Result<EnrollResponse> {
+        self.send(
+            self.client
+                .post(format!("{}/v1/enroll", self.base))
+                .json(&EnrollRequest {
+                    protocol_version: PROTOCOL_VERSION,
+                    code: code.trim().to_owned(),
+                    device_id: device_id.to_owned(),
+                    device_name: device_name.to_owned(),
+                }),
+        )
+    }
+
+    /// Signs a user in on this enrolled device (`user_id` empty: by name only).
+    pub(crate) fn login(
+        &self,
+        device_token: &str,
+        user_id: &str,
+        username: &str,
+        password: &str,
+    ) -> Result<TokenPair> {
+        self.send(
+            self.client
+                .post(format!("{}/v1/auth/login", self.base))
+                .bearer_auth(device_token)
+                .json(&LoginRequest {
+                    protocol_version: PROTOCOL_VERSION,
+                    user_id: user_id.to_owned(),
+                    username: username.trim().to_owned(),
+                    password: password.to_owned(),
+                }),
+        )
+    }
+
+    pub(crate) fn base(&self) -> &str {
+        &self.base
+    }
+}
+
+/// Pulls every page after `cursor` into `store`, each page with its cursor in one
+/// transaction. Returns the changes pulled and the new cursor.
+pub(crate) fn pull_all(
+    store: &mut Store,
+    http: &Http,
+    access: &str,
+    own_device: DeviceId,
+    mut cursor: i64,
+    clock: &dyn Clock,
+) -> Result<(usize, i64)> {
+    let own = own_device.to_string();
+    let mut pulled = 0;
+    loop {
+        let page: PullPage = http.send(
+            http.client
+                .get(format!(
+                    "{}/v1/pull?cursor={cursor}&limit={PULL_PAGE}&protocol_version={PROTOCOL_VERSION}",
+                    http.base
+                ))
+                .bearer_auth(access),
+        )?;
+        let now = clock.now();
+        let changes: Vec<Change> = page.changes.iter().map(|c| c.change.clone()).collect();
+        let tx = store.transaction()?;
+        let latest = sync_state::apply_page(&tx, &own, &changes, &to_db_time(now))?;
+        if let Some(latest) = latest.and_then(|l| l.parse().ok()) {
+            changes::observe(&tx, own_device, &latest, now)?;
+        }
+        sync_state::set_cursor(&tx, page.next_cursor)?;
+        tx.commit().map_err(Error::from_sqlite)?;
+        pulled += changes.len();
+        cursor = page.next_cursor;
+        if !page.more {
+            return Ok((pulled, cursor));
+        }
+    }
+}
+
 impl Session {
     /// Enrolls this workstation with a sync server using a one-time code from IT.
     /// `ca_cert` (PEM) is an extra certificate to trust, for a server with a self-signed
@@ -184,15 +270,10 @@ impl Session {
     ) -> Result<SyncState> {
         self.authorize(Action::SettingsManage, Target::Any)?;
         let http = Http::new(server, ca_cert)?;
-        let response: EnrollResponse = http.send(
-            http.client
-                .post(format!("{}/v1/enroll", http.base))
-                .json(&EnrollRequest {
-                    protocol_version: PROTOCOL_VERSION,
-                    code: code.trim().to_owned(),
-                    device_id: self.actor.device.to_string(),
-                    device_name: format!("{} {}", self.clinic.branch_code, self.clinic.branch_name),
-                }),
+        let response = http.enroll(
+            code,
+            &self.actor.device.to_string(),
+            &format!("{} {}", self.clinic.branch_code, self.clinic.branch_name),
         )?;
         let conn = self.live()?.store.conn();
         sync_state::join(
@@ -300,22 +381,17 @@ impl Session {
                 "the sign-in on the sync server has ended; sign out and in again to sync".into(),
             ));
         };
-        let pair: TokenPair = http.send(
-            http.client
-                .post(format!("{}/v1/auth/login", http.base))
-                .bearer_auth(device_token)
-                .json(&LoginRequest {
-                    protocol_version: PROTOCOL_VERSION,
-                    user_id: self.actor.user.to_string(),
-                    username: self.actor.username.clone(),
-                    password: password.to_string(),
-                }),
+        let pair = http.login(
+            device_token,
+            &self.actor.user.to_string(),
+            &self.actor.username,
+            &password,
         )?;
         self.server.keep(pair);
         self.server_access(http, device_token)
     }
 
-    fn sync_round(&mut self, http: &Http, access: &str, mut cursor: i64) -> Result<SyncReport> {
+    fn sync_round(&mut self, http: &Http, access: &str, cursor: i64) -> Result<SyncReport> {
         let mut report = SyncReport::default();
         // Push: oldest first, in batches; refused changes stay visible and are not resent
         // until something changes.
@@ -355,39 +431,17 @@ impl Session {
                 break;
             }
         }
-        // Pull: each page and its cursor in one transaction.
-        loop {
-            let page: PullPage = http.send(
-                http.client
-                    .get(format!(
-                        "{}/v1/pull?cursor={cursor}&limit={PULL_PAGE}&protocol_version={PROTOCOL_VERSION}",
-                        http.base
-                    ))
-                    .bearer_auth(access),
-            )?;
-            let own = self.actor.device.to_string();
-            let now = self.now();
-            let changes: Vec<Change> = page.changes.iter().map(|c| c.change.clone()).collect();
-            let store = &mut self.live()?.store;
-            let tx = store.transaction()?;
-            let latest = sync_state::apply_page(&tx, &own, &changes, &to_db_time(now))?;
-            if let Some(latest) = latest.and_then(|l| l.parse().ok()) {
-                changes::observe(
-                    &tx,
-                    own.parse()
-                        .map_err(|_| Error::Internal("device id".into()))?,
-                    &latest,
-                    now,
-                )?;
-            }
-            sync_state::set_cursor(&tx, page.next_cursor)?;
-            tx.commit().map_err(Error::from_sqlite)?;
-            report.pulled += changes.len();
-            cursor = page.next_cursor;
-            if !page.more {
-                break;
-            }
-        }
+        let device = self.actor.device;
+        let workstation = self.workstation.clone();
+        let (pulled, cursor) = pull_all(
+            &mut self.live()?.store,
+            http,
+            access,
+            device,
+            cursor,
+            workstation.clock(),
+        )?;
+        report.pulled = pulled;
         report.cursor = cursor;
         Ok(report)
     }

@@ -40,6 +40,11 @@ pub const BREAK_GLASS_HOURS: i64 = 4;
 
 enum Opening {
     Init,
+    Join {
+        server: String,
+        branch: String,
+        pulled: usize,
+    },
     SignIn {
         must_enrol: bool,
     },
@@ -75,6 +80,28 @@ impl Setup {
             admin_display_name: admin_username.into(),
             admin_password: Zeroizing::new(admin_password.into()),
         }
+    }
+}
+
+/// What the person setting up another workstation of an existing branch provides: the
+/// sync server, a one-time enrollment code for the branch, and their own user name and
+/// password (the server checks them; they must have synced from a workstation before).
+#[derive(Clone)]
+pub struct Join {
+    pub server: String,
+    pub code: String,
+    /// An extra certificate to trust (PEM), for a server with a self-signed one.
+    pub ca_cert: Option<String>,
+    pub username: String,
+    pub password: Zeroizing<String>,
+}
+
+impl std::fmt::Debug for Join {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Join")
+            .field("server", &self.server)
+            .field("username", &self.username)
+            .finish_non_exhaustive()
     }
 }
 
@@ -222,6 +249,147 @@ impl Workstation {
         let user = users::get(store.conn(), admin)?.ok_or(Error::BadCredentials)?;
         let mut session = workstation.start_session(store, clinic, key, user, Opening::Init)?;
         session.server = crate::sync::ServerLogin::with_password(&setup.admin_password);
+        Ok(Initialized {
+            workstation,
+            session,
+            recovery_code,
+        })
+    }
+
+    /// Sets up a workstation for a branch that already exists on the sync server: enrolls
+    /// with the code, signs the user in to the server, pulls everything the branch needs
+    /// into a new encrypted database, and seals the database key for that user. Nothing
+    /// is left behind in `dir` if any step fails (the enrollment code is then used up).
+    pub fn join(
+        dir: &Path,
+        join: &Join,
+        clock: Arc<dyn Clock>,
+        kdf: KdfParams,
+    ) -> Result<Initialized> {
+        let username = validate_username(&join.username)?;
+        if join.code.trim().is_empty() {
+            return Err(Error::validation(
+                "code",
+                "enter the one-time enrollment code IT made for this branch",
+            ));
+        }
+        let http = crate::sync::Http::new(join.server.trim(), join.ca_cert.as_deref())?;
+        fs::create_dir_all(dir).map_err(Error::io(dir))?;
+        if Workstation::exists(dir) {
+            return Err(Error::AlreadyInitialized(dir.to_owned()));
+        }
+        let database_id = DatabaseId::new(clock.as_ref());
+        let device = DeviceId::new(clock.as_ref());
+        let key = DataKey::generate()?;
+        let recovery_code = RecoveryCode::generate()?;
+
+        let enrolled = http.enroll(
+            &join.code,
+            &device.to_string(),
+            &format!("workstation set up by {username}"),
+        )?;
+        let tokens = http.login(&enrolled.device_token, "", &username, &join.password)?;
+        let user_id: UserId = tokens.user_id.parse().map_err(|_| {
+            Error::Sync("the sync server named the user with a malformed id".into())
+        })?;
+
+        let staging = dir.join(format!(".setup-{database_id}"));
+        fs::create_dir(&staging).map_err(Error::io(&staging))?;
+        let staged = (|| -> Result<(KeyFile, usize)> {
+            let mut store = Store::create(&staging.join(DB_FILE), &key)?;
+            {
+                let tx = store.transaction()?;
+                crate::store::sync_state::join(
+                    &tx,
+                    http.base(),
+                    &enrolled.device_token,
+                    &enrolled.branch_code,
+                    join.ca_cert.as_deref(),
+                )?;
+                tx.commit().map_err(Error::from_sqlite)?;
+            }
+            let (pulled, _cursor) = crate::sync::pull_all(
+                &mut store,
+                &http,
+                &tokens.access_token,
+                device,
+                0,
+                clock.as_ref(),
+            )?;
+            let tx = store.transaction()?;
+            let branch = organisation::branch_by_code(&tx, &enrolled.branch_code)?.ok_or_else(|| {
+                Error::validation(
+                    "code",
+                    format!(
+                        "the sync server has no branch {} yet: set up its first workstation with a new clinic and sync it, then join others",
+                        enrolled.branch_code
+                    ),
+                )
+            })?;
+            organisation::insert_workstation(&tx, database_id, device, branch, clock.now())?;
+            let user = users::get(&tx, user_id)?
+                .filter(|u| u.active)
+                .ok_or(Error::BadCredentials)?;
+            tx.commit().map_err(Error::from_sqlite)?;
+            store.checkpoint()?;
+            let salt = store.cipher_salt()?;
+            drop(store);
+
+            let mut keys = KeyFile::new(database_id, salt, user.username.clone());
+            keys.put(Envelope::seal(
+                &key,
+                join.password.as_bytes(),
+                database_id,
+                Holder::User {
+                    user_id,
+                    username: user.username.clone(),
+                },
+                1,
+                kdf,
+            )?);
+            keys.put(Envelope::seal(
+                &key,
+                RecoveryCode::normalise(recovery_code.as_str()).as_bytes(),
+                database_id,
+                Holder::Recovery,
+                1,
+                kdf,
+            )?);
+            keys.save(&staging.join(KEY_FILE))?;
+            Ok((keys, pulled))
+        })();
+        let (keys, pulled) = match staged {
+            Ok(done) => done,
+            Err(e) => {
+                let _ = fs::remove_dir_all(&staging);
+                return Err(e);
+            }
+        };
+        for name in [DB_FILE, KEY_FILE] {
+            fs::rename(staging.join(name), dir.join(name)).map_err(Error::io(dir.join(name)))?;
+        }
+        let _ = fs::remove_dir_all(&staging);
+
+        let workstation = Workstation(Arc::new(Files {
+            dir: dir.to_owned(),
+            keys: Mutex::new(keys),
+            clock,
+            kdf,
+        }));
+        let (store, clinic) = workstation.open_store(&key)?;
+        let user = users::get(store.conn(), user_id)?.ok_or(Error::BadCredentials)?;
+        let mut session = workstation.start_session(
+            store,
+            clinic,
+            key,
+            user,
+            Opening::Join {
+                server: http.base().to_owned(),
+                branch: enrolled.branch_code,
+                pulled,
+            },
+        )?;
+        session.server.keep(tokens);
         Ok(Initialized {
             workstation,
             session,
@@ -493,6 +661,21 @@ impl Workstation {
                     Some(&actor),
                     now,
                     &Event::new("workstation.init", Outcome::Success),
+                )?;
+            }
+            Opening::Join {
+                server,
+                branch,
+                pulled,
+            } => {
+                audit::append(
+                    &tx,
+                    &ctx,
+                    Some(&actor),
+                    now,
+                    &Event::new("workstation.join", Outcome::Success).details(
+                        serde_json::json!({ "server": server, "branch": branch, "pulled": pulled }),
+                    ),
                 )?;
             }
             Opening::SignIn { must_enrol } => {

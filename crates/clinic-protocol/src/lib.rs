@@ -82,6 +82,8 @@ pub struct EnrollResponse {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoginRequest {
     pub protocol_version: u32,
+    /// The user's id; empty when a new workstation joins and knows only the name (then
+    /// the server must already hold the user's verifier).
     pub user_id: String,
     pub username: String,
     pub password: String,
@@ -106,6 +108,8 @@ pub struct PasswordChange {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TokenPair {
     pub token_type: String,
+    /// The signed-in user.
+    pub user_id: String,
     pub access_token: String,
     /// Seconds the access token stays valid.
     pub expires_in: u64,

@@ -224,6 +224,7 @@ fn the_openapi_document_matches_the_routes_and_the_wire_types() {
             "TokenPair",
             serde_json::to_value(clinic_protocol::TokenPair {
                 token_type: String::new(),
+                user_id: String::new(),
                 access_token: String::new(),
                 expires_in: 0,
                 refresh_token: String::new(),

@@ -81,11 +81,27 @@ pub(crate) fn insert(
             "active": true,
         }),
     )?;
-    // The workstation row describes this device only and is not synced.
+    insert_workstation(
+        tx,
+        clinic.database_id,
+        ctx.device,
+        clinic.branch_id,
+        ctx.now,
+    )
+}
+
+/// The workstation row: it describes this device only and is not synced.
+pub(crate) fn insert_workstation(
+    tx: &Transaction<'_>,
+    database_id: DatabaseId,
+    device: DeviceId,
+    branch: BranchId,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<()> {
     tx.execute(
         "INSERT INTO workstation (singleton, database_id, device_id, branch_id, created_at)
          VALUES (1, ?1, ?2, ?3, ?4)",
-        params![clinic.database_id, ctx.device, clinic.branch_id, now],
+        params![database_id, device, branch, to_db_time(now)],
     )
     .map_err(Error::from_sqlite)?;
     Ok(())
