@@ -160,25 +160,29 @@ pub async fn push(
             schema_version: i32::try_from(change.schema_version).unwrap_or(i32::MAX),
             origin: "device",
         });
+        if (change.table == "appointments" || merge::unique_number_field(&change.table).is_some())
+            && now_text.is_none()
+        {
+            now_text = Some(
+                tx.query_one(
+                    "SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')",
+                    &[],
+                )
+                .await?
+                .get(0),
+            );
+        }
+        let now = now_text.as_deref().unwrap_or_default();
+        let mut verdicts = enforce_unique_number(tx, &rows, change, now).await?;
+        for v in &verdicts {
+            fold(&mut rows, &v.table, &v.row_id, v.kind, &v.fields, &v.hlc);
+        }
         if change.table == "appointments" {
-            if now_text.is_none() {
-                now_text = Some(
-                    tx.query_one("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')", &[])
-                        .await?
-                        .get(0),
-                );
-            }
-            let verdicts = enforce_one_doctor_per_slot(
-                tx,
-                &rows,
-                change,
-                now_text.as_deref().unwrap_or_default(),
-            )
-            .await?;
-            for v in verdicts {
-                fold(&mut rows, &v.table, &v.row_id, v.kind, &v.fields, &v.hlc);
-                entries.push(v);
-            }
+            verdicts.extend(enforce_one_doctor_per_slot(tx, &rows, change, now).await?);
+        }
+        for v in verdicts {
+            fold(&mut rows, &v.table, &v.row_id, v.kind, &v.fields, &v.hlc);
+            entries.push(v);
         }
         response.accepted.push(change.change_id.clone());
     }
@@ -482,17 +486,8 @@ async fn enforce_one_doctor_per_slot(
         Err(e) if e.code().is_some_and(|c| c.code() == "23P01") => {
             tx.execute("ROLLBACK TO SAVEPOINT slot", &[]).await?;
             let verdict = verdict_stamp(&change.hlc);
-            let server_entry = |table: &str, row_id: String, fields: Value| Entry {
-                change_id: uuid_from_hash(&format!("{table}:{row_id}:{verdict}")),
-                table: table.to_owned(),
-                row_id,
-                kind: ChangeKind::Upsert,
-                fields: fields.as_object().cloned().unwrap_or_default(),
-                hlc: verdict.clone(),
-                device_id: SERVER_DEVICE.to_owned(),
-                user_id: None,
-                schema_version: 0,
-                origin: "server",
+            let server_entry = |table: &str, row_id: String, fields: Value| {
+                server_entry(table, row_id, fields, &verdict)
             };
             let mut out = vec![server_entry(
                 "appointments",
@@ -556,6 +551,113 @@ async fn enforce_one_doctor_per_slot(
         }
         Err(e) => Err(Error::Database(e)),
     }
+}
+
+/// A server-made upsert: the verdict on `hlc`'s change, stamped just after it.
+fn server_entry(table: &str, row_id: String, fields: Value, verdict: &str) -> Entry {
+    Entry {
+        change_id: uuid_from_hash(&format!("{table}:{row_id}:{verdict}")),
+        table: table.to_owned(),
+        row_id,
+        kind: ChangeKind::Upsert,
+        fields: fields.as_object().cloned().unwrap_or_default(),
+        hlc: verdict.to_owned(),
+        device_id: SERVER_DEVICE.to_owned(),
+        user_id: None,
+        schema_version: 0,
+        origin: "server",
+    }
+}
+
+/// The hard rule for human-readable numbers: each row claims its current number in
+/// `unique_numbers`. A row arriving with a number another row holds keeps everything
+/// else, gets the first free `<number>-2`, `-3`… by a server change every side pulls,
+/// and the person who made it is told.
+async fn enforce_unique_number(
+    tx: &Transaction<'_>,
+    rows: &HashMap<Key, Row>,
+    change: &Change,
+    now: &str,
+) -> Result<Vec<Entry>> {
+    let Some(field) = merge::unique_number_field(&change.table) else {
+        return Ok(Vec::new());
+    };
+    if !change.fields.contains_key(field) {
+        return Ok(Vec::new());
+    }
+    let Some(number) = rows
+        .get(&(change.table.clone(), change.row_id.clone()))
+        .and_then(|r| r.fields.get(field))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+    else {
+        return Ok(Vec::new());
+    };
+    // A row renumbered by its own workstation lets go of its old number.
+    tx.execute(
+        "DELETE FROM unique_numbers WHERE table_name = $1 AND row_id = $2 AND number <> $3",
+        &[&change.table, &change.row_id, &number],
+    )
+    .await?;
+    let holder: String = tx
+        .query_one(
+            "WITH claim AS (
+                 INSERT INTO unique_numbers (table_name, number, row_id) VALUES ($1, $2, $3)
+                 ON CONFLICT (table_name, number) DO NOTHING RETURNING row_id)
+             SELECT row_id FROM claim
+             UNION ALL SELECT row_id FROM unique_numbers WHERE table_name = $1 AND number = $2
+             LIMIT 1",
+            &[&change.table, &number, &change.row_id],
+        )
+        .await?
+        .get(0);
+    if holder == change.row_id {
+        return Ok(Vec::new());
+    }
+    let mut n = 2;
+    let renumbered = loop {
+        let candidate = format!("{number}-{n}");
+        let claimed = tx
+            .execute(
+                "INSERT INTO unique_numbers (table_name, number, row_id) VALUES ($1, $2, $3)
+                 ON CONFLICT (table_name, number) DO NOTHING",
+                &[&change.table, &candidate, &change.row_id],
+            )
+            .await?;
+        if claimed == 1 {
+            break candidate;
+        }
+        n += 1;
+    };
+    let verdict = verdict_stamp(&change.hlc);
+    let mut out = vec![server_entry(
+        &change.table,
+        change.row_id.clone(),
+        json!({ field: renumbered }),
+        &verdict,
+    )];
+    if let Some(user) = &change.user_id {
+        let what = if change.table == "patients" {
+            "record number"
+        } else {
+            "appointment number"
+        };
+        out.push(server_entry(
+            "notifications",
+            uuid_from_hash(&format!("number-note:{}", change.change_id)),
+            json!({
+                "user_id": user,
+                "kind": "number_conflict",
+                "title": "Number changed",
+                "body": format!("The {what} {number} was already used by another record made elsewhere; this one is now {renumbered}. Nothing else changed."),
+                "entity": if change.table == "patients" { "patient" } else { "appointment" },
+                "entity_id": change.row_id,
+                "created_at": now,
+            }),
+            &verdict,
+        ));
+    }
+    Ok(out)
 }
 
 fn verdict_stamp(hlc: &str) -> String {

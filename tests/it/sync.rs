@@ -886,3 +886,93 @@ fn a_second_workstation_joins_an_existing_branch_from_the_server() {
     assert_eq!(audit_devices(&mut second), 2);
     assert!(second.audit_verify().unwrap().first_break.is_none());
 }
+
+#[test]
+fn a_record_number_taken_elsewhere_is_renumbered_by_the_server_and_nothing_is_lost() {
+    let server = Server::start();
+    let mut a = Station::new("BR01", &server);
+    let mut b = Station::new("BR02", &server);
+    let mut desk_a = desk(&mut a, "BR01");
+    let mut desk_b = desk(&mut b, "BR02");
+    let input = |given: &str| PatientInput {
+        given_name: given.into(),
+        family_name: "Mwangi".into(),
+        date_of_birth: "1990-01-01".into(),
+        sex: "male".into(),
+        ..PatientInput::default()
+    };
+    let first = desk_a.register_patient(&input("Kamau"), true).unwrap();
+    let second = desk_b.register_patient(&input("Njoroge"), true).unwrap();
+    // Device tags make a clash next to impossible, so force one: B's record (and the
+    // change it will push) gets A's number. The outbox is immutable, so the test lifts
+    // that guard on B's copy for a moment.
+    let conn = desk_b.raw_connection().unwrap();
+    conn.execute_batch("DROP TRIGGER change_log_only_mark_pushed")
+        .unwrap();
+    conn.execute(
+        "UPDATE patients SET mrn = ?1 WHERE id = ?2",
+        [&first.mrn, &second.id.to_string()],
+    )
+    .unwrap();
+    conn.execute(
+        "UPDATE change_log SET fields = json_set(fields, '$.mrn', ?1) WHERE table_name = 'patients' AND row_id = ?2",
+        [&first.mrn, &second.id.to_string()],
+    )
+    .unwrap();
+    drop((desk_a, desk_b));
+    for _ in 0..2 {
+        a.admin().sync_now().unwrap();
+        b.admin().sync_now().unwrap();
+    }
+    let renumbered = format!("{}-2", first.mrn);
+    for s in [&mut a, &mut b] {
+        let rows: Vec<(String, String)> = s
+            .admin()
+            .raw_connection()
+            .unwrap()
+            .prepare("SELECT given_name, mrn FROM patients ORDER BY given_name")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        assert_eq!(
+            rows,
+            vec![
+                ("Kamau".to_owned(), first.mrn.clone()),
+                ("Njoroge".to_owned(), renumbered.clone())
+            ],
+            "the first keeps its number, the later one is renumbered, both exist"
+        );
+        assert_eq!(
+            s.admin().sync_status().unwrap().conflicts,
+            0,
+            "nothing left for a person"
+        );
+    }
+    assert_eq!(a.dump("patients"), b.dump("patients"));
+    // B pulled A's record while its own still held the number: it was kept aside and
+    // went in by itself once the server's renumbering arrived.
+    let retried: i64 = b
+        .admin()
+        .raw_connection()
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM sync_conflicts WHERE table_name = 'patients' AND resolved_at IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(retried, 1);
+    let mut desk_b = b
+        .workstation
+        .unlock("desk.br02", "morning tea phrase")
+        .unwrap();
+    let notes = desk_b.notifications(false).unwrap();
+    assert!(
+        notes
+            .iter()
+            .any(|n| n.kind == "number_conflict" && n.body.contains(&renumbered)),
+        "{notes:?}"
+    );
+}

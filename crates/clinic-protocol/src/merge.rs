@@ -39,6 +39,16 @@ pub fn branch_scoped(table: &str) -> bool {
     table == "audit_log"
 }
 
+/// The field holding a table's human-readable number, which must be unique across the
+/// group (a hard rule the server decides): record numbers and appointment numbers.
+pub fn unique_number_field(table: &str) -> Option<&'static str> {
+    match table {
+        "patients" => Some("mrn"),
+        "appointments" => Some("number"),
+        _ => None,
+    }
+}
+
 /// The HLC stamp of each field of a row, as kept beside the row.
 pub type FieldClocks = Map<String, Value>;
 

@@ -193,7 +193,7 @@ pub(crate) fn apply_page(
     // failing the whole page forever.
     let mut columns_of: HashMap<String, Vec<String>> = HashMap::new();
     let mut latest: Option<String> = None;
-    for change in changes {
+    for (index, change) in changes.iter().enumerate() {
         if latest.as_deref().is_none_or(|l| change.hlc.as_str() > l) {
             latest = Some(change.hlc.clone());
         }
@@ -209,33 +209,10 @@ pub(crate) fn apply_page(
             columns_of.insert(change.table.clone(), columns);
         }
         let columns = &columns_of[&change.table];
-        tx.execute("SAVEPOINT pulled", [])
-            .map_err(Error::from_sqlite)?;
-        let outcome = match (rule, change.kind) {
-            (Rule::AppendOnly, _) => insert_row(
-                tx,
-                &change.table,
-                columns,
-                &change.row_id,
-                &change.fields,
-                true,
-            ),
-            (_, ChangeKind::Tombstone) => remove_row(tx, change),
-            _ => upsert_fields(tx, change, columns),
-        };
-        match outcome {
-            Ok(()) => {
-                tx.execute("RELEASE SAVEPOINT pulled", [])
-                    .map_err(Error::from_sqlite)?;
-            }
-            Err(e) if e.code() == crate::Code::DatabaseCorrupt => return Err(e),
-            Err(e) => {
-                tx.execute("ROLLBACK TO SAVEPOINT pulled", [])
-                    .map_err(Error::from_sqlite)?;
-                tx.execute("RELEASE SAVEPOINT pulled", [])
-                    .map_err(Error::from_sqlite)?;
-                keep_conflict(tx, change, &e.to_string(), now)?;
-            }
+        if let Err(e) = apply_one(tx, change, rule, columns)?
+            && !apply_with_verdicts(tx, change, &changes[index + 1..], columns)?
+        {
+            keep_conflict(tx, change, &e.to_string(), now)?;
         }
         if change.table == "appointments" {
             // Whatever another branch booked, the server has accepted.
@@ -246,22 +223,146 @@ pub(crate) fn apply_page(
             .map_err(Error::from_sqlite)?;
         }
     }
+    retry_conflicts(tx, &mut columns_of, now)?;
     tx.execute("DELETE FROM sync_applying", [])
         .map_err(Error::from_sqlite)?;
     Ok(latest)
 }
 
+/// Applies one change under a savepoint: `Ok(Err(e))` when it could not be applied
+/// (nothing of it is left), `Err` only for a damaged database.
+fn apply_one(
+    tx: &Transaction<'_>,
+    change: &Change,
+    rule: Rule,
+    columns: &[String],
+) -> Result<std::result::Result<(), Error>> {
+    tx.execute("SAVEPOINT pulled", [])
+        .map_err(Error::from_sqlite)?;
+    let outcome = match (rule, change.kind) {
+        (Rule::AppendOnly, _) => insert_row(
+            tx,
+            &change.table,
+            columns,
+            &change.row_id,
+            &change.fields,
+            true,
+        ),
+        (_, ChangeKind::Tombstone) => remove_row(tx, change),
+        _ => upsert_fields(tx, change, columns),
+    };
+    match outcome {
+        Ok(()) => {
+            tx.execute("RELEASE SAVEPOINT pulled", [])
+                .map_err(Error::from_sqlite)?;
+            Ok(Ok(()))
+        }
+        Err(e) if e.code() == crate::Code::DatabaseCorrupt => Err(e),
+        Err(e) => {
+            tx.execute("ROLLBACK TO SAVEPOINT pulled", [])
+                .map_err(Error::from_sqlite)?;
+            tx.execute("RELEASE SAVEPOINT pulled", [])
+                .map_err(Error::from_sqlite)?;
+            Ok(Err(e))
+        }
+    }
+}
+
+/// Tries again every kept change, oldest first, until a pass applies nothing more: what
+/// waited for a parent row, or for a number another row held, goes in once that is
+/// resolved. An applied one is marked resolved (kept, never deleted).
+fn retry_conflicts(
+    tx: &Transaction<'_>,
+    columns_of: &mut HashMap<String, Vec<String>>,
+    now: &str,
+) -> Result<()> {
+    loop {
+        let kept: Vec<(String, String)> = {
+            let mut stmt = tx
+                .prepare(
+                    "SELECT change_id, change FROM sync_conflicts
+                     WHERE resolved_at IS NULL AND change IS NOT NULL ORDER BY received_at, rowid",
+                )
+                .map_err(Error::from_sqlite)?;
+            let rows = stmt
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .map_err(Error::from_sqlite)?;
+            rows.collect::<rusqlite::Result<Vec<_>>>()
+                .map_err(Error::from_sqlite)?
+        };
+        let mut progress = false;
+        for (change_id, text) in kept {
+            let Ok(change) = serde_json::from_str::<Change>(&text) else {
+                continue;
+            };
+            let Some(rule) = merge::rule_for(&change.table) else {
+                continue;
+            };
+            if !columns_of.contains_key(&change.table) {
+                let columns = table_columns(tx, &change.table)?;
+                columns_of.insert(change.table.clone(), columns);
+            }
+            if apply_one(tx, &change, rule, &columns_of[&change.table])?.is_ok() {
+                tx.execute(
+                    "UPDATE sync_conflicts SET resolved_at = ?2,
+                         reason = reason || ' (applied later, once it could be)'
+                     WHERE change_id = ?1",
+                    params![change_id, now],
+                )
+                .map_err(Error::from_sqlite)?;
+                progress = true;
+            }
+        }
+        if !progress {
+            return Ok(());
+        }
+    }
+}
+
+/// A new row that cannot be written as it came (its record number is taken here) may
+/// be fixed by the server's verdict later in the same page (the page never splits a push
+/// from its verdicts): writes the row with those later fields folded in. The verdict
+/// itself is then applied as usual and wins by its newer stamp.
+fn apply_with_verdicts(
+    tx: &Transaction<'_>,
+    change: &Change,
+    later: &[Change],
+    columns: &[String],
+) -> Result<bool> {
+    if change.kind != ChangeKind::Upsert {
+        return Ok(false);
+    }
+    let mut merged = change.clone();
+    let mut folded = false;
+    for next in later.iter().filter(|c| {
+        c.table == change.table && c.row_id == change.row_id && c.kind == ChangeKind::Upsert
+    }) {
+        for (k, v) in &next.fields {
+            merged.fields.insert(k.clone(), v.clone());
+        }
+        folded = true;
+    }
+    if !folded {
+        return Ok(false);
+    }
+    let Some(rule) = merge::rule_for(&change.table) else {
+        return Ok(false);
+    };
+    Ok(apply_one(tx, &merged, rule, columns)?.is_ok())
+}
+
 fn keep_conflict(tx: &Transaction<'_>, change: &Change, reason: &str, now: &str) -> Result<()> {
     tx.execute(
-        "INSERT OR IGNORE INTO sync_conflicts (change_id, table_name, row_id, fields, reason, received_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT OR IGNORE INTO sync_conflicts (change_id, table_name, row_id, fields, reason, received_at, change)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
             change.change_id,
             change.table,
             change.row_id,
             Value::Object(change.fields.clone()).to_string(),
             reason,
-            now
+            now,
+            serde_json::to_string(change).map_err(|e| Error::Internal(e.to_string()))?
         ],
     )
     .map_err(Error::from_sqlite)?;
