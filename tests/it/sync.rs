@@ -624,6 +624,9 @@ fn the_clinic_tool_joins_syncs_and_reports_status_from_a_script() {
         # A second workstation of the same branch, set up from the server.
         "$CLINIC" --data-dir "$SECOND" --user boss join --server "$SERVER" --code "$SECOND_CODE"
         "$CLINIC" --data-dir "$SECOND" unlock-check
+        # A password changed here is changed on the server too, and sync goes on.
+        CLINIC_NEW_PASSWORD='a newer clinic secret' "$CLINIC" passwd
+        CLINIC_PASSWORD='a newer clinic secret' "$CLINIC" sync now
     "#;
     let out = std::process::Command::new("bash")
         .arg("-c")
@@ -659,6 +662,11 @@ fn the_clinic_tool_joins_syncs_and_reports_status_from_a_script() {
         text.contains("RECOVERY CODE for this workstation"),
         "{text}"
     );
+    assert!(
+        text.contains("The sync server checks the new password too."),
+        "{text}"
+    );
+    assert_eq!(text.matches("Sync done:").count(), 2, "{text}");
     let on_server: i64 = server.query("SELECT count(*) FROM change_log")[0].get(0);
     assert!(on_server > 0);
 }

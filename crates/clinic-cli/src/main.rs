@@ -349,6 +349,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let new = new_secret("CLINIC_NEW_PASSWORD", &format!("New password for {user}"))?;
             ws.change_password(&user, &old, &new)?;
             println!("Password changed for {user}.");
+            // An enrolled workstation tells the sync server too, or says how to later.
+            let mut session =
+                ws.sign_in(&user, &new, std::env::var("CLINIC_TOTP").ok().as_deref())?;
+            if session.sync_status()?.configured.is_some() {
+                match session.sync_change_password(&old, &new) {
+                    Ok(()) => println!("The sync server checks the new password too."),
+                    Err(e) => println!(
+                        "The sync server still knows the old password ({e}). When it can be reached, run `clinic sync password`."
+                    ),
+                }
+            }
         }
         Command::Recover => {
             let ws = Workstation::open(&dir, clock, KdfParams::DEFAULT)?;

@@ -27,6 +27,10 @@ pub enum SyncCommand {
     Status,
     /// Pulled changes that could not be applied here, for a person to resolve.
     Conflicts,
+    /// Make the sync server check this workstation's password for you (after
+    /// `clinic passwd` or `clinic recover` while offline). Asks for the password the
+    /// server still knows (CLINIC_SERVER_PASSWORD).
+    Password,
 }
 
 pub fn run(session: &mut Session, command: SyncCommand) -> anyhow::Result<()> {
@@ -47,6 +51,15 @@ pub fn run(session: &mut Session, command: SyncCommand) -> anyhow::Result<()> {
                 "Enrolled with {} as a workstation of branch {}. Run `clinic sync now` to send and receive.",
                 state.server_url, state.branch_code
             );
+        }
+        SyncCommand::Password => {
+            let current = crate::secret(
+                "CLINIC_SERVER_PASSWORD",
+                "The password the sync server still knows",
+            )?;
+            let new = crate::secret("CLINIC_PASSWORD", "Your password on this workstation")?;
+            session.sync_change_password(&current, &new)?;
+            println!("The sync server now checks the same password as this workstation.");
         }
         SyncCommand::Now => {
             let report = session.sync_now()?;

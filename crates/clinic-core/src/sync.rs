@@ -141,10 +141,25 @@ impl Http {
         })
     }
 
+    /// Sends a request whose success has no body (204).
+    fn send_empty(&self, request: reqwest::blocking::RequestBuilder) -> Result<()> {
+        self.answer(request).map(drop)
+    }
+
     fn send<T: serde::de::DeserializeOwned>(
         &self,
         request: reqwest::blocking::RequestBuilder,
     ) -> Result<T> {
+        self.answer(request)?
+            .json()
+            .map_err(|e| Error::Sync(format!("the sync server's answer could not be read: {e}")))
+    }
+
+    /// Sends a request; a successful response, or the server's problem as an error.
+    fn answer(
+        &self,
+        request: reqwest::blocking::RequestBuilder,
+    ) -> Result<reqwest::blocking::Response> {
         let response = request.send().map_err(|e| {
             Error::Offline(format!(
                 "the sync server at {} cannot be reached ({}); work continues offline",
@@ -154,9 +169,7 @@ impl Http {
         })?;
         let status = response.status();
         if status.is_success() {
-            return response.json().map_err(|e| {
-                Error::Sync(format!("the sync server's answer could not be read: {e}"))
-            });
+            return Ok(response);
         }
         let problem: Option<Problem> = response.json().ok();
         if problem
@@ -444,6 +457,38 @@ impl Session {
         report.pulled = pulled;
         report.cursor = cursor;
         Ok(report)
+    }
+
+    /// Changes the password the sync server checks for this session's user from
+    /// `current` (the one the server knows) to `new` (normally the one just set here).
+    /// Needs the server; the workstation's own password is not touched.
+    pub fn sync_change_password(&mut self, current: &str, new: &str) -> Result<()> {
+        let (state, device_token, ca_cert) = sync_state::get(self.live()?.store.conn())?
+            .ok_or_else(|| {
+                Error::validation(
+                    "server",
+                    "this workstation is not enrolled with a sync server (clinic sync join)",
+                )
+            })?;
+        let http = Http::new(&state.server_url, ca_cert.as_deref())?;
+        let pair = http.login(
+            &device_token,
+            &self.actor.user.to_string(),
+            &self.actor.username,
+            current,
+        )?;
+        http.send_empty(
+            http.client
+                .post(format!("{}/v1/auth/password", http.base))
+                .bearer_auth(&pair.access_token)
+                .json(&clinic_protocol::PasswordChange {
+                    current_password: current.to_owned(),
+                    new_password: new.to_owned(),
+                }),
+        )?;
+        self.server = ServerLogin::with_password(new);
+        self.write_event(Event::new("sync.password_change", Outcome::Success))?;
+        Ok(())
     }
 
     pub fn sync_status(&mut self) -> Result<SyncStatus> {
