@@ -125,6 +125,7 @@ pub async fn push(
     let mut entries: Vec<Entry> = Vec::new();
     let mut seen: HashSet<&str> = HashSet::new();
     let mut now_text: Option<String> = None;
+    let mut claims = claim_numbers(tx, changes).await?;
     for change in changes {
         let verdict =
             check(device, change).and_then(|()| authorize(&rows, change, changes, first_push));
@@ -140,6 +141,7 @@ pub async fn push(
             response.accepted.push(change.change_id.clone());
             continue;
         }
+        let number_before = current_number(&rows, &change.table, &change.row_id);
         fold(
             &mut rows,
             &change.table,
@@ -173,7 +175,8 @@ pub async fn push(
             );
         }
         let now = now_text.as_deref().unwrap_or_default();
-        let mut verdicts = enforce_unique_number(tx, &rows, change, now).await?;
+        let mut verdicts =
+            enforce_unique_number(tx, &rows, change, number_before, &mut claims, now).await?;
         for v in &verdicts {
             fold(&mut rows, &v.table, &v.row_id, v.kind, &v.fields, &v.hlc);
         }
@@ -186,6 +189,7 @@ pub async fn push(
         }
         response.accepted.push(change.change_id.clone());
     }
+    release_unused_claims(tx, changes, &rows).await?;
     write(tx, batch, &device.branch_code, &entries, &rows).await?;
     Ok(response)
 }
@@ -577,6 +581,8 @@ async fn enforce_unique_number(
     tx: &Transaction<'_>,
     rows: &HashMap<Key, Row>,
     change: &Change,
+    number_before: Option<String>,
+    claims: &mut HashMap<(String, String), String>,
     now: &str,
 ) -> Result<Vec<Entry>> {
     let Some(field) = merge::unique_number_field(&change.table) else {
@@ -585,32 +591,39 @@ async fn enforce_unique_number(
     if !change.fields.contains_key(field) {
         return Ok(Vec::new());
     }
-    let Some(number) = rows
-        .get(&(change.table.clone(), change.row_id.clone()))
-        .and_then(|r| r.fields.get(field))
-        .and_then(Value::as_str)
-        .map(str::to_owned)
-    else {
+    let Some(number) = current_number(rows, &change.table, &change.row_id) else {
         return Ok(Vec::new());
     };
     // A row renumbered by its own workstation lets go of its old number.
-    tx.execute(
-        "DELETE FROM unique_numbers WHERE table_name = $1 AND row_id = $2 AND number <> $3",
-        &[&change.table, &change.row_id, &number],
-    )
-    .await?;
-    let holder: String = tx
-        .query_one(
-            "WITH claim AS (
-                 INSERT INTO unique_numbers (table_name, number, row_id) VALUES ($1, $2, $3)
-                 ON CONFLICT (table_name, number) DO NOTHING RETURNING row_id)
-             SELECT row_id FROM claim
-             UNION ALL SELECT row_id FROM unique_numbers WHERE table_name = $1 AND number = $2
-             LIMIT 1",
-            &[&change.table, &number, &change.row_id],
+    if let Some(old) = number_before.filter(|old| *old != number) {
+        tx.execute(
+            "DELETE FROM unique_numbers WHERE table_name = $1 AND number = $2 AND row_id = $3",
+            &[&change.table, &old, &change.row_id],
         )
-        .await?
-        .get(0);
+        .await?;
+        claims.remove(&(change.table.clone(), old));
+    }
+    let key = (change.table.clone(), number.clone());
+    let holder = match claims.get(&key) {
+        Some(holder) => holder.clone(),
+        None => {
+            // Not claimed up front (the merge kept another value than the one sent).
+            let holder: String = tx
+                .query_one(
+                    "WITH claim AS (
+                         INSERT INTO unique_numbers (table_name, number, row_id) VALUES ($1, $2, $3)
+                         ON CONFLICT (table_name, number) DO NOTHING RETURNING row_id)
+                     SELECT row_id FROM claim
+                     UNION ALL SELECT row_id FROM unique_numbers WHERE table_name = $1 AND number = $2
+                     LIMIT 1",
+                    &[&change.table, &number, &change.row_id],
+                )
+                .await?
+                .get(0);
+            claims.insert(key, holder.clone());
+            holder
+        }
+    };
     if holder == change.row_id {
         return Ok(Vec::new());
     }
@@ -658,6 +671,90 @@ async fn enforce_unique_number(
         ));
     }
     Ok(out)
+}
+
+/// A row's human-readable number in the in-memory state, if its table has one.
+fn current_number(rows: &HashMap<Key, Row>, table: &str, row_id: &str) -> Option<String> {
+    let field = merge::unique_number_field(table)?;
+    rows.get(&(table.to_owned(), row_id.to_owned()))
+        .and_then(|r| r.fields.get(field))
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+}
+
+/// Claims, in two statements, every number this push sends, and returns who holds each
+/// one now (this push's row, or the row that had it first).
+async fn claim_numbers(
+    tx: &Transaction<'_>,
+    changes: &[Change],
+) -> Result<HashMap<(String, String), String>> {
+    let mut tables = Vec::new();
+    let mut numbers = Vec::new();
+    let mut row_ids = Vec::new();
+    for c in changes {
+        let Some(field) = merge::unique_number_field(&c.table) else {
+            continue;
+        };
+        if let Some(number) = c.fields.get(field).and_then(Value::as_str) {
+            tables.push(c.table.clone());
+            numbers.push(number.to_owned());
+            row_ids.push(c.row_id.clone());
+        }
+    }
+    if tables.is_empty() {
+        return Ok(HashMap::new());
+    }
+    tx.execute(
+        "INSERT INTO unique_numbers (table_name, number, row_id)
+         SELECT * FROM unnest(CAST($1 AS TEXT[]), CAST($2 AS TEXT[]), CAST($3 AS TEXT[]))
+         ON CONFLICT (table_name, number) DO NOTHING",
+        &[&tables, &numbers, &row_ids],
+    )
+    .await?;
+    Ok(tx
+        .query(
+            "SELECT table_name, number, row_id FROM unique_numbers
+             WHERE (table_name, number) IN (SELECT * FROM unnest(CAST($1 AS TEXT[]), CAST($2 AS TEXT[])))",
+            &[&tables, &numbers],
+        )
+        .await?
+        .iter()
+        .map(|r| ((r.get(0), r.get(1)), r.get(2)))
+        .collect())
+}
+
+/// Lets go of numbers claimed up front for changes that did not end up giving their row
+/// that number (refused, or outvoted by a newer write).
+async fn release_unused_claims(
+    tx: &Transaction<'_>,
+    changes: &[Change],
+    rows: &HashMap<Key, Row>,
+) -> Result<()> {
+    let mut tables = Vec::new();
+    let mut numbers = Vec::new();
+    let mut row_ids = Vec::new();
+    for c in changes {
+        let Some(field) = merge::unique_number_field(&c.table) else {
+            continue;
+        };
+        let Some(sent) = c.fields.get(field).and_then(Value::as_str) else {
+            continue;
+        };
+        if current_number(rows, &c.table, &c.row_id).as_deref() != Some(sent) {
+            tables.push(c.table.clone());
+            numbers.push(sent.to_owned());
+            row_ids.push(c.row_id.clone());
+        }
+    }
+    if !tables.is_empty() {
+        tx.execute(
+            "DELETE FROM unique_numbers WHERE (table_name, number, row_id) IN
+                 (SELECT * FROM unnest(CAST($1 AS TEXT[]), CAST($2 AS TEXT[]), CAST($3 AS TEXT[])))",
+            &[&tables, &numbers, &row_ids],
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 fn verdict_stamp(hlc: &str) -> String {
