@@ -984,3 +984,53 @@ fn a_record_number_taken_elsewhere_is_renumbered_by_the_server_and_nothing_is_lo
         "{notes:?}"
     );
 }
+
+#[test]
+fn a_sync_companion_syncs_for_its_session_without_signing_in_again() {
+    let server = Server::start();
+    let mut a = Station::new("BR01", &server);
+    let mut desk_a = desk(&mut a, "BR01");
+    let sign_ins = |s: &mut Session| -> i64 {
+        s.raw_connection()
+            .unwrap()
+            .query_row(
+                "SELECT count(*) FROM audit_log WHERE action = 'sign_in'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap()
+    };
+    let before = sign_ins(&mut desk_a);
+    let mut companion = desk_a.sync_companion().unwrap();
+    assert_eq!(companion.actor().user, desk_a.actor().user);
+    companion.sync_now().unwrap();
+    // The desk keeps working on its own connection while the companion syncs.
+    desk_a
+        .register_patient(
+            &PatientInput {
+                given_name: "Baraka".into(),
+                family_name: "Otieno".into(),
+                date_of_birth: "2001-06-15".into(),
+                sex: "male".into(),
+                ..PatientInput::default()
+            },
+            true,
+        )
+        .unwrap();
+    let report = companion.sync_now().unwrap();
+    assert!(
+        report.pushed > 0,
+        "the desk's new patient went out: {report:?}"
+    );
+    assert_eq!(sign_ins(&mut desk_a), before, "no second sign-in recorded");
+    let on_server: i64 = server.query(
+        "SELECT count(*) FROM row_state WHERE table_name = 'patients' AND fields->>'given_name' = 'Baraka'",
+    )[0]
+        .get(0);
+    assert_eq!(on_server, 1);
+    drop(companion);
+    assert!(
+        desk_a.search_patients("Baraka", 5).is_ok(),
+        "dropping the companion leaves the desk signed in"
+    );
+}

@@ -35,6 +35,11 @@ impl DataKey {
         Ok(Self(bytes))
     }
 
+    /// A second copy, for a second connection of the same session (also wiped on drop).
+    pub(crate) fn duplicate(&self) -> DataKey {
+        DataKey(self.0)
+    }
+
     /// The SQLCipher raw-key pragma value, `x'…'`; wiped after use.
     pub(crate) fn sqlcipher_literal(&self) -> Zeroizing<String> {
         Zeroizing::new(format!("x'{}'", hex::encode(self.0)))

@@ -106,6 +106,24 @@ impl Session {
         self.unlocked = None;
     }
 
+    /// A second session of the same sign-in, on its own database connection, for work
+    /// that must not hold this one (the desktop app syncs on it in the background). It
+    /// takes over the sign-in on the sync server. No second sign-in is recorded: it acts
+    /// as this session, and is closed (its key wiped) when dropped.
+    pub fn sync_companion(&mut self) -> Result<Session> {
+        let key = self.live()?.key.duplicate();
+        let (store, clinic) = self.workstation.open_store(&key)?;
+        Ok(Session {
+            unlocked: Some(Unlocked { store, key }),
+            actor: self.actor.clone(),
+            clinic,
+            workstation: self.workstation.clone(),
+            last_activity: self.now(),
+            idle_limit: self.idle_limit,
+            server: std::mem::take(&mut self.server),
+        })
+    }
+
     /// Records the sign-out and locks.
     pub fn sign_out(mut self) -> Result<()> {
         self.live()?;

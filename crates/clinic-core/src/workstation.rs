@@ -587,7 +587,7 @@ impl Workstation {
         tx.commit().map_err(Error::from_sqlite)
     }
 
-    fn open_store(&self, key: &DataKey) -> Result<(Store, ClinicInfo)> {
+    pub(crate) fn open_store(&self, key: &DataKey) -> Result<(Store, ClinicInfo)> {
         let (salt, database_id) = {
             let keys = self.keys();
             (keys.database_salt.clone(), keys.database_id)
