@@ -261,3 +261,21 @@ fn a_revoked_devices_tokens_stop_working_at_once() {
     assert_eq!(status, 403, "{body}");
     assert_eq!(a.login(&server.url, PASSWORD).0, 403);
 }
+
+#[test]
+fn a_token_from_one_server_process_is_accepted_by_another_on_the_same_database() {
+    let server = Server::start();
+    let other = crate::harness::ServerProcess::start(&server.database_url);
+    let mut a = Station::new("BR01", &server);
+    let pair = a.tokens(&server.url);
+    let (status, _, body) = post(
+        &other.url,
+        "/v1/push",
+        Some(&pair.access_token),
+        &empty_push(),
+    );
+    assert_eq!(status, 200, "{body}");
+    let body = serde_json::json!({ "refresh_token": pair.refresh_token }).to_string();
+    let (status, _, body) = post(&other.url, "/v1/auth/refresh", None, &body);
+    assert_eq!(status, 200, "{body}");
+}
