@@ -682,25 +682,36 @@ fn current_number(rows: &HashMap<Key, Row>, table: &str, row_id: &str) -> Option
         .map(str::to_owned)
 }
 
+/// The (table, number, row) triples the changes send that `keep` picks, as three
+/// columns for `unnest`.
+fn sent_numbers(
+    changes: &[Change],
+    keep: impl Fn((&str, &str, &str)) -> bool,
+) -> (Vec<String>, Vec<String>, Vec<String>) {
+    let mut columns = (Vec::new(), Vec::new(), Vec::new());
+    for c in changes {
+        let Some(field) = merge::unique_number_field(&c.table) else {
+            continue;
+        };
+        let Some(number) = c.fields.get(field).and_then(Value::as_str) else {
+            continue;
+        };
+        if keep((&c.table, number, &c.row_id)) {
+            columns.0.push(c.table.clone());
+            columns.1.push(number.to_owned());
+            columns.2.push(c.row_id.clone());
+        }
+    }
+    columns
+}
+
 /// Claims, in two statements, every number this push sends, and returns who holds each
 /// one now (this push's row, or the row that had it first).
 async fn claim_numbers(
     tx: &Transaction<'_>,
     changes: &[Change],
 ) -> Result<HashMap<(String, String), String>> {
-    let mut tables = Vec::new();
-    let mut numbers = Vec::new();
-    let mut row_ids = Vec::new();
-    for c in changes {
-        let Some(field) = merge::unique_number_field(&c.table) else {
-            continue;
-        };
-        if let Some(number) = c.fields.get(field).and_then(Value::as_str) {
-            tables.push(c.table.clone());
-            numbers.push(number.to_owned());
-            row_ids.push(c.row_id.clone());
-        }
-    }
+    let (tables, numbers, row_ids) = sent_numbers(changes, |_| true);
     if tables.is_empty() {
         return Ok(HashMap::new());
     }
@@ -730,22 +741,9 @@ async fn release_unused_claims(
     changes: &[Change],
     rows: &HashMap<Key, Row>,
 ) -> Result<()> {
-    let mut tables = Vec::new();
-    let mut numbers = Vec::new();
-    let mut row_ids = Vec::new();
-    for c in changes {
-        let Some(field) = merge::unique_number_field(&c.table) else {
-            continue;
-        };
-        let Some(sent) = c.fields.get(field).and_then(Value::as_str) else {
-            continue;
-        };
-        if current_number(rows, &c.table, &c.row_id).as_deref() != Some(sent) {
-            tables.push(c.table.clone());
-            numbers.push(sent.to_owned());
-            row_ids.push(c.row_id.clone());
-        }
-    }
+    let (tables, numbers, row_ids) = sent_numbers(changes, |(table, number, row_id)| {
+        current_number(rows, table, row_id).as_deref() != Some(number)
+    });
     if !tables.is_empty() {
         tx.execute(
             "DELETE FROM unique_numbers WHERE (table_name, number, row_id) IN

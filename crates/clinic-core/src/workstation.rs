@@ -83,6 +83,59 @@ impl Setup {
     }
 }
 
+/// The key file of a new workstation, in `staging`: the database key sealed for its
+/// first user and for the recovery code.
+fn seal_key_file(
+    staging: &Path,
+    key: &DataKey,
+    (database_id, salt): (DatabaseId, String),
+    (user_id, username): (UserId, &str),
+    password: &str,
+    recovery_code: &RecoveryCode,
+    kdf: KdfParams,
+) -> Result<KeyFile> {
+    let mut keys = KeyFile::new(database_id, salt, username.to_owned());
+    keys.put(Envelope::seal(
+        key,
+        password.as_bytes(),
+        database_id,
+        Holder::User {
+            user_id,
+            username: username.to_owned(),
+        },
+        1,
+        kdf,
+    )?);
+    keys.put(Envelope::seal(
+        key,
+        RecoveryCode::normalise(recovery_code.as_str()).as_bytes(),
+        database_id,
+        Holder::Recovery,
+        1,
+        kdf,
+    )?);
+    keys.save(&staging.join(KEY_FILE))?;
+    Ok(keys)
+}
+
+/// Finishes a set-up staged in `staging`: on failure removes it (only files the set-up
+/// just made live there); on success moves the database, then the key file, into `dir`
+/// (a directory with a key file is complete).
+fn move_into_place<T>(dir: &Path, staging: &Path, staged: Result<T>) -> Result<T> {
+    let done = match staged {
+        Ok(done) => done,
+        Err(e) => {
+            let _ = fs::remove_dir_all(staging);
+            return Err(e);
+        }
+    };
+    for name in [DB_FILE, KEY_FILE] {
+        fs::rename(staging.join(name), dir.join(name)).map_err(Error::io(dir.join(name)))?;
+    }
+    let _ = fs::remove_dir_all(staging);
+    Ok(done)
+}
+
 /// What the person setting up another workstation of an existing branch provides: the
 /// sync server, a one-time enrollment code for the branch, and their own user name and
 /// password (the server checks them; they must have synced from a workstation before).
@@ -202,42 +255,17 @@ impl Workstation {
             let salt = store.cipher_salt()?;
             drop(store);
 
-            let mut keys = KeyFile::new(database_id, salt, username.clone());
-            keys.put(Envelope::seal(
+            seal_key_file(
+                &staging,
                 &key,
-                setup.admin_password.as_bytes(),
-                database_id,
-                Holder::User {
-                    user_id: admin,
-                    username: username.clone(),
-                },
-                1,
+                (database_id, salt),
+                (admin, &username),
+                &setup.admin_password,
+                &recovery_code,
                 kdf,
-            )?);
-            keys.put(Envelope::seal(
-                &key,
-                RecoveryCode::normalise(recovery_code.as_str()).as_bytes(),
-                database_id,
-                Holder::Recovery,
-                1,
-                kdf,
-            )?);
-            keys.save(&staging.join(KEY_FILE))?;
-            Ok(keys)
+            )
         })();
-        let keys = match staged {
-            Ok(keys) => keys,
-            Err(e) => {
-                // Only files this call just made live in the staging directory.
-                let _ = fs::remove_dir_all(&staging);
-                return Err(e);
-            }
-        };
-        // The database first, the key file last: a directory with a key file is complete.
-        for name in [DB_FILE, KEY_FILE] {
-            fs::rename(staging.join(name), dir.join(name)).map_err(Error::io(dir.join(name)))?;
-        }
-        let _ = fs::remove_dir_all(&staging);
+        let keys = move_into_place(dir, &staging, staged)?;
 
         let workstation = Workstation(Arc::new(Files {
             dir: dir.to_owned(),
@@ -335,40 +363,18 @@ impl Workstation {
             let salt = store.cipher_salt()?;
             drop(store);
 
-            let mut keys = KeyFile::new(database_id, salt, user.username.clone());
-            keys.put(Envelope::seal(
+            let keys = seal_key_file(
+                &staging,
                 &key,
-                join.password.as_bytes(),
-                database_id,
-                Holder::User {
-                    user_id,
-                    username: user.username.clone(),
-                },
-                1,
+                (database_id, salt),
+                (user_id, &user.username),
+                &join.password,
+                &recovery_code,
                 kdf,
-            )?);
-            keys.put(Envelope::seal(
-                &key,
-                RecoveryCode::normalise(recovery_code.as_str()).as_bytes(),
-                database_id,
-                Holder::Recovery,
-                1,
-                kdf,
-            )?);
-            keys.save(&staging.join(KEY_FILE))?;
+            )?;
             Ok((keys, pulled))
         })();
-        let (keys, pulled) = match staged {
-            Ok(done) => done,
-            Err(e) => {
-                let _ = fs::remove_dir_all(&staging);
-                return Err(e);
-            }
-        };
-        for name in [DB_FILE, KEY_FILE] {
-            fs::rename(staging.join(name), dir.join(name)).map_err(Error::io(dir.join(name)))?;
-        }
-        let _ = fs::remove_dir_all(&staging);
+        let (keys, pulled) = move_into_place(dir, &staging, staged)?;
 
         let workstation = Workstation(Arc::new(Files {
             dir: dir.to_owned(),
