@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use zeroize::Zeroizing;
 
 /// Roles as the core names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -41,6 +41,21 @@ impl From<clinic_core::Role> for Role {
             clinic_core::Role::Pharmacist => Role::Pharmacist,
             clinic_core::Role::Accountant => Role::Accountant,
             clinic_core::Role::Patient => Role::Patient,
+        }
+    }
+}
+
+impl From<Role> for clinic_core::Role {
+    fn from(role: Role) -> Self {
+        match role {
+            Role::Admin => clinic_core::Role::Admin,
+            Role::Doctor => clinic_core::Role::Doctor,
+            Role::Nurse => clinic_core::Role::Nurse,
+            Role::Receptionist => clinic_core::Role::Receptionist,
+            Role::LabTechnician => clinic_core::Role::LabTechnician,
+            Role::Pharmacist => clinic_core::Role::Pharmacist,
+            Role::Accountant => clinic_core::Role::Accountant,
+            Role::Patient => clinic_core::Role::Patient,
         }
     }
 }
@@ -79,6 +94,8 @@ pub struct Clinic {
     pub branch_id: String,
     pub branch_code: String,
     pub branch_name: String,
+    /// This workstation's device id, as the sync server knows it.
+    pub device_id: String,
 }
 
 impl From<&clinic_core::ClinicInfo> for Clinic {
@@ -90,6 +107,7 @@ impl From<&clinic_core::ClinicInfo> for Clinic {
             branch_id: c.branch_id.to_string(),
             branch_code: c.branch_code.clone(),
             branch_name: c.branch_name.clone(),
+            device_id: c.device_id.to_string(),
         }
     }
 }
@@ -138,6 +156,18 @@ pub struct Capabilities {
     pub check_in: bool,
     /// Joining this workstation to a sync server (administrators).
     pub manage_sync: bool,
+    /// Adding users, changing their roles and branches, deactivating them.
+    pub manage_users: bool,
+    /// Creating break-glass emergency accounts.
+    pub manage_emergency_accounts: bool,
+    /// Clinic-wide sign-in settings (second factor per role, idle lock).
+    pub manage_settings: bool,
+    /// Reading and verifying the audit log.
+    pub read_audit: bool,
+    /// Adding doctors, their weekly hours and time off.
+    pub manage_doctors: bool,
+    /// Merging duplicate patient records, undoing merges, restoring archived records.
+    pub merge_patients: bool,
 }
 
 /// A successful sign-in or unlock, and what `session_state` reports while open.
@@ -176,7 +206,8 @@ pub enum SessionState {
         clinic_name: String,
     },
     Open {
-        session: SignedIn,
+        // Boxed: the open state is much larger than the others.
+        session: Box<SignedIn>,
     },
 }
 
@@ -590,6 +621,183 @@ impl From<clinic_core::sync::SyncReport> for SyncReport {
     }
 }
 
+/// A branch of the clinic, for pickers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Branch {
+    pub id: String,
+    /// e.g. `BR01`.
+    pub code: String,
+    pub name: String,
+    pub active: bool,
+}
+
+impl From<clinic_core::store::organisation::Branch> for Branch {
+    fn from(b: clinic_core::store::organisation::Branch) -> Self {
+        Self {
+            id: b.id.to_string(),
+            code: b.code,
+            name: b.name,
+            active: b.active,
+        }
+    }
+}
+
+/// A user account, as the users screen lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct UserAccount {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub active: bool,
+    /// A break-glass account: disabled until someone opens emergency access.
+    pub emergency: bool,
+    /// While emergency access is open: when it closes.
+    pub emergency_until: Option<String>,
+    pub totp_enrolled: bool,
+    /// Codes of the branches the user may work at; empty means every branch.
+    pub branches: Vec<String>,
+}
+
+impl UserAccount {
+    /// `codes` names the branches by id (ids the workstation does not know are shown as
+    /// they are, so that nothing is hidden).
+    pub fn of(
+        u: clinic_core::User,
+        codes: &std::collections::HashMap<clinic_core::ids::BranchId, String>,
+    ) -> Self {
+        let mut branches: Vec<String> = u
+            .branches
+            .iter()
+            .map(|id| codes.get(id).cloned().unwrap_or_else(|| id.to_string()))
+            .collect();
+        branches.sort();
+        Self {
+            id: u.id.to_string(),
+            username: u.username,
+            display_name: u.display_name,
+            role: u.role.into(),
+            active: u.active,
+            emergency: u.emergency,
+            emergency_until: u.emergency_until,
+            totp_enrolled: u.totp_enrolled,
+            branches,
+        }
+    }
+}
+
+/// The clinic-wide sign-in settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SignInSettings {
+    /// Idle minutes before a session locks itself (1 to 240; from the next sign-in).
+    pub idle_lock_minutes: u32,
+    /// The roles that must use a second factor.
+    pub totp_required: Vec<Role>,
+}
+
+impl From<clinic_core::SignInSettings> for SignInSettings {
+    fn from(s: clinic_core::SignInSettings) -> Self {
+        Self {
+            idle_lock_minutes: s.idle_lock_minutes,
+            totp_required: s.totp_required.into_iter().map(Role::from).collect(),
+        }
+    }
+}
+
+/// What the audit log viewer asks for. Empty strings count as "any".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct AuditQuery {
+    pub username: Option<String>,
+    /// An exact action (`user.create`) or a prefix ending in a dot (`user.`).
+    pub action: Option<String>,
+    /// First day, `YYYY-MM-DD` in the clinic's time zone.
+    pub from: Option<String>,
+    /// Last day (included), `YYYY-MM-DD` in the clinic's time zone.
+    pub to: Option<String>,
+    /// At most this many events (oldest first); 0 means the core's default.
+    pub limit: u32,
+}
+
+/// One audit event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct AuditEntry {
+    pub id: String,
+    pub device_id: String,
+    /// Position in its device's hash chain (from 1).
+    pub device_seq: i64,
+    pub at: String,
+    pub username: Option<String>,
+    pub role: Option<String>,
+    /// e.g. `sign_in`, `user.create`, `patient.view`.
+    pub action: String,
+    pub entity: Option<String>,
+    pub entity_id: Option<String>,
+    pub patient_id: Option<String>,
+    /// `success`, `failure` or `denied`.
+    pub outcome: String,
+    /// JSON text.
+    pub details: String,
+}
+
+impl From<clinic_core::AuditEntry> for AuditEntry {
+    fn from(e: clinic_core::AuditEntry) -> Self {
+        Self {
+            id: e.id,
+            device_id: e.device_id,
+            device_seq: e.device_seq,
+            at: e.at,
+            username: e.username,
+            role: e.role,
+            action: e.action,
+            entity: e.entity,
+            entity_id: e.entity_id,
+            patient_id: e.patient_id,
+            outcome: e.outcome,
+            details: e.details,
+        }
+    }
+}
+
+/// The first broken link in a device's audit chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct AuditBreak {
+    pub device_id: String,
+    pub device_seq: i64,
+    pub event_id: String,
+    pub reason: String,
+}
+
+/// The result of walking every device's audit hash chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct AuditVerification {
+    pub events: u64,
+    pub devices: u64,
+    /// Null when every chain is whole.
+    pub first_break: Option<AuditBreak>,
+}
+
+impl From<clinic_core::Verification> for AuditVerification {
+    fn from(v: clinic_core::Verification) -> Self {
+        Self {
+            events: v.events,
+            devices: v.devices,
+            first_break: v.first_break.map(|b| AuditBreak {
+                device_id: b.device_id,
+                device_seq: b.device_seq,
+                event_id: b.event_id,
+                reason: b.reason,
+            }),
+        }
+    }
+}
+
 /// The closed set of error codes, mirrored from clinic-core's `Code` (an exhaustive
 /// match, so a new core code does not compile until it is added here).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -743,6 +951,12 @@ pub(crate) mod typescript {
         SyncStatus::export_all(&cfg)?;
         SyncReport::export_all(&cfg)?;
         CommandError::export_all(&cfg)?;
+        Branch::export_all(&cfg)?;
+        UserAccount::export_all(&cfg)?;
+        SignInSettings::export_all(&cfg)?;
+        AuditQuery::export_all(&cfg)?;
+        AuditEntry::export_all(&cfg)?;
+        AuditVerification::export_all(&cfg)?;
         Ok(())
     }
 }

@@ -34,9 +34,10 @@ use zeroize::Zeroizing;
 
 use crate::demo;
 use crate::dto::{
-    AppState, Appointment, AppointmentRow, Availability, Capabilities, CommandError,
-    DayAppointments, Doctor, ErrorCode, Notification, Patient, PatientInput, PatientSummary,
-    SessionState, SetUpDone, ShownOnce, SignedIn, Slot, SyncReport, SyncStatus, TotpSetup,
+    AppState, Appointment, AppointmentRow, AuditEntry, AuditQuery, AuditVerification, Availability,
+    Branch, Capabilities, CommandError, DayAppointments, Doctor, ErrorCode, Notification, Patient,
+    PatientInput, PatientSummary, Role, SessionState, SetUpDone, ShownOnce, SignInSettings,
+    SignedIn, Slot, SyncReport, SyncStatus, TotpSetup, UserAccount,
 };
 
 pub type Result<T, E = CommandError> = std::result::Result<T, E>;
@@ -77,6 +78,12 @@ pub fn capabilities(actor: &clinic_core::Actor) -> Capabilities {
         reschedule_appointments: may(Action::AppointmentReschedule),
         check_in: may(Action::AppointmentCheckIn),
         manage_sync: may(Action::SettingsManage),
+        manage_users: may(Action::UserManage),
+        manage_emergency_accounts: may(Action::EmergencyAccountManage),
+        manage_settings: may(Action::SettingsManage),
+        read_audit: may(Action::AuditRead),
+        manage_doctors: may(Action::DoctorManage),
+        merge_patients: may(Action::PatientMerge),
     }
 }
 
@@ -275,7 +282,7 @@ impl Shell {
         match &*state {
             State::SignedOut => SessionState::SignedOut,
             State::Open(open) => SessionState::Open {
-                session: SignedIn::of(&open.session),
+                session: Box::new(SignedIn::of(&open.session)),
             },
             State::Locked {
                 username,
@@ -595,6 +602,153 @@ impl Shell {
         })
     }
 
+    // ---- administration: users, settings, audit -------------------------------------
+
+    /// Every user account, by user name, with the codes of their branches.
+    pub fn users(&self) -> Result<Vec<UserAccount>> {
+        self.with_open(|open| {
+            let users = open.session.list_users()?;
+            let codes = branch_codes(&mut open.session)?;
+            let mut list: Vec<UserAccount> = users
+                .into_iter()
+                .map(|u| UserAccount::of(u, &codes))
+                .collect();
+            list.sort_by_key(|u| u.username.to_lowercase());
+            Ok(list)
+        })
+    }
+
+    pub fn branches(&self) -> Result<Vec<Branch>> {
+        self.with_open(|open| {
+            Ok(open
+                .session
+                .branches()?
+                .into_iter()
+                .map(Branch::from)
+                .collect())
+        })
+    }
+
+    /// Adds a user with their initial password. `display_name` defaults to the user name;
+    /// `branches` (codes) empty means every branch.
+    pub fn create_user(
+        &self,
+        username: &str,
+        display_name: Option<&str>,
+        role: Role,
+        password: &str,
+        branches: &[String],
+    ) -> Result<UserAccount> {
+        let mut new = clinic_core::NewUser::new(username.trim(), role.into(), password);
+        if let Some(name) = display_name.map(str::trim).filter(|n| !n.is_empty()) {
+            name.clone_into(&mut new.display_name);
+        }
+        new.branches = clean_codes(branches);
+        self.with_open(|open| {
+            let user = open.session.create_user(&new)?;
+            user_account(open, user)
+        })
+    }
+
+    /// Adds a disabled break-glass account (doctor-level reading, opened only with a
+    /// reason at the sign-in screen).
+    pub fn create_emergency_account(&self, username: &str, password: &str) -> Result<UserAccount> {
+        self.with_open(|open| {
+            let user = open
+                .session
+                .create_emergency_account(username.trim(), password)?;
+            user_account(open, user)
+        })
+    }
+
+    pub fn set_user_role(&self, username: &str, role: Role) -> Result<UserAccount> {
+        self.with_open(|open| {
+            let user = open.session.set_role(username, role.into())?;
+            user_account(open, user)
+        })
+    }
+
+    pub fn deactivate_user(&self, username: &str) -> Result<UserAccount> {
+        self.with_open(|open| {
+            let user = open.session.deactivate_user(username)?;
+            user_account(open, user)
+        })
+    }
+
+    pub fn reactivate_user(&self, username: &str) -> Result<UserAccount> {
+        self.with_open(|open| {
+            let user = open.session.reactivate_user(username)?;
+            user_account(open, user)
+        })
+    }
+
+    pub fn set_user_branches(&self, username: &str, codes: &[String]) -> Result<UserAccount> {
+        let codes = clean_codes(codes);
+        self.with_open(|open| {
+            let user = open.session.set_user_branches(username, &codes)?;
+            user_account(open, user)
+        })
+    }
+
+    pub fn sign_in_settings(&self) -> Result<SignInSettings> {
+        self.with_open(|open| Ok(open.session.sign_in_settings()?.into()))
+    }
+
+    /// Turns the second-factor requirement for `role` on or off; answers with the settings
+    /// as they now stand.
+    pub fn set_totp_required(&self, role: Role, required: bool) -> Result<SignInSettings> {
+        self.with_open(|open| {
+            open.session.set_totp_required(role.into(), required)?;
+            Ok(open.session.sign_in_settings()?.into())
+        })
+    }
+
+    pub fn set_idle_lock_minutes(&self, minutes: u32) -> Result<SignInSettings> {
+        self.with_open(|open| {
+            open.session.set_idle_lock_minutes(minutes)?;
+            Ok(open.session.sign_in_settings()?.into())
+        })
+    }
+
+    /// Audit events matching `query`, oldest first. The days are clinic-local and the last
+    /// one is included.
+    pub fn audit_log(&self, query: AuditQuery) -> Result<Vec<AuditEntry>> {
+        let text = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        let from = text(query.from)
+            .map(|d| parse_day("from", &d))
+            .transpose()?;
+        let to = text(query.to).map(|d| parse_day("to", &d)).transpose()?;
+        if let (Some(from), Some(to)) = (from, to)
+            && to < from
+        {
+            return Err(CommandError::invalid(
+                "to",
+                "the last day is before the first day; swap them",
+            ));
+        }
+        let username = text(query.username);
+        let action = text(query.action);
+        let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);
+        self.with_open(|open| {
+            let tz = time_zone(&open.session);
+            let filter = clinic_core::AuditFilter {
+                username,
+                patient: None,
+                action,
+                from: from.map(|d| local_midnight(tz, d)),
+                to: to.map(|d| local_midnight(tz, d.succ_opt().unwrap_or(d))),
+                limit,
+            };
+            let list = open.session.audit_list(&filter)?;
+            Ok(list.into_iter().map(AuditEntry::from).collect())
+        })
+    }
+
+    /// Walks every device's audit hash chain.
+    pub fn audit_verify(&self) -> Result<AuditVerification> {
+        self.with_open(|open| Ok(open.session.audit_verify()?.into()))
+    }
+
     // ---- second factor, sync -------------------------------------------------------
 
     pub fn begin_totp_enrolment(&self) -> Result<TotpSetup> {
@@ -842,6 +996,32 @@ fn rows(
         });
     }
     Ok(out)
+}
+
+/// Branch codes by id, to name a user's branches.
+fn branch_codes(session: &mut Session) -> Result<HashMap<clinic_core::ids::BranchId, String>> {
+    Ok(session
+        .branches()?
+        .into_iter()
+        .map(|b| (b.id, b.code))
+        .collect())
+}
+
+fn user_account(open: &mut Open, user: clinic_core::User) -> Result<UserAccount> {
+    let codes = branch_codes(&mut open.session)?;
+    Ok(UserAccount::of(user, &codes))
+}
+
+/// Branch codes as typed: trimmed, upper case, blanks dropped, each once.
+fn clean_codes(codes: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = codes
+        .iter()
+        .map(|c| c.trim().to_ascii_uppercase())
+        .filter(|c| !c.is_empty())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 fn time_zone(session: &Session) -> chrono_tz::Tz {
@@ -1486,5 +1666,238 @@ mod tests {
         );
         shell.unlock("a long password", None).unwrap();
         assert!(is_open(&shell));
+    }
+
+    #[test]
+    fn administrators_manage_users_with_errors_next_to_their_fields() {
+        let tmp = tempfile::tempdir().unwrap();
+        let shell = shell(tmp.path());
+        let admin = shell.set_up("Clinic", "admin", "a long password").unwrap();
+        let caps = admin.session.capabilities;
+        assert!(caps.manage_users && caps.manage_settings && caps.read_audit);
+        assert!(caps.manage_emergency_accounts);
+
+        let branches = shell.branches().unwrap();
+        assert_eq!(branches.len(), 1);
+        let code = branches[0].code.clone();
+        let short = shell
+            .create_user("amy", None, crate::dto::Role::Nurse, "short", &[])
+            .unwrap_err();
+        assert_eq!(
+            (short.code, short.field.as_deref()),
+            (ErrorCode::Validation, Some("password")),
+            "a weak initial password is refused next to the password field"
+        );
+        let bad_name = shell
+            .create_user(
+                "1 amy",
+                None,
+                crate::dto::Role::Nurse,
+                "nurse on ward 7",
+                &[],
+            )
+            .unwrap_err();
+        assert_eq!(bad_name.field.as_deref(), Some("username"));
+        let bad_branch = shell
+            .create_user(
+                "amy",
+                None,
+                crate::dto::Role::Nurse,
+                "nurse on ward 7",
+                &["BR99".into()],
+            )
+            .unwrap_err();
+        assert_eq!(bad_branch.field.as_deref(), Some("branches"));
+
+        let amy = shell
+            .create_user(
+                " amy ",
+                Some("Amy Achieng"),
+                crate::dto::Role::Nurse,
+                "nurse on ward 7",
+                &[code.to_lowercase(), String::new()],
+            )
+            .unwrap();
+        assert_eq!(
+            (amy.username.as_str(), amy.display_name.as_str()),
+            ("amy", "Amy Achieng")
+        );
+        assert_eq!(amy.branches, vec![code], "codes are named, not ids");
+        assert!(amy.active && !amy.emergency);
+        let taken = shell
+            .create_user("amy", None, crate::dto::Role::Nurse, "nurse on ward 7", &[])
+            .unwrap_err();
+        assert_eq!(taken.field.as_deref(), Some("username"));
+
+        let doctor = shell
+            .set_user_role("amy", crate::dto::Role::Doctor)
+            .unwrap();
+        assert_eq!(doctor.role, crate::dto::Role::Doctor);
+        assert!(!shell.deactivate_user("amy").unwrap().active);
+        assert!(shell.reactivate_user("amy").unwrap().active);
+        assert!(
+            shell
+                .set_user_branches("amy", &[])
+                .unwrap()
+                .branches
+                .is_empty()
+        );
+        let last = shell.deactivate_user("admin").unwrap_err();
+        assert_eq!(
+            last.field.as_deref(),
+            Some("username"),
+            "the last administrator cannot be deactivated"
+        );
+
+        let glass = shell
+            .create_emergency_account("glass", "emergency only 2026")
+            .unwrap();
+        assert!(glass.emergency && !glass.active, "created disabled");
+        let refused = shell.reactivate_user("glass").unwrap_err();
+        assert_eq!(refused.field.as_deref(), Some("username"));
+
+        let names: Vec<String> = shell
+            .users()
+            .unwrap()
+            .into_iter()
+            .map(|u| u.username)
+            .collect();
+        assert_eq!(names, ["admin", "amy", "glass"], "sorted by user name");
+    }
+
+    #[test]
+    fn only_administrators_reach_users_settings_and_the_audit_log() {
+        let tmp = tempfile::tempdir().unwrap();
+        let shell = shell(tmp.path());
+        shell.set_up("Clinic", "admin", "a long password").unwrap();
+        shell
+            .create_user(
+                "desk",
+                None,
+                crate::dto::Role::Receptionist,
+                "front office 2026",
+                &[],
+            )
+            .unwrap();
+        let desk = shell.sign_in("desk", "front office 2026", None).unwrap();
+        let caps = desk.capabilities;
+        assert!(
+            !caps.manage_users && !caps.manage_settings && !caps.read_audit,
+            "the admin screens stay hidden from the front desk"
+        );
+        let forbidden = |result: Result<()>| {
+            let err = result.unwrap_err();
+            assert_eq!(err.code, ErrorCode::Forbidden, "{err:?}");
+        };
+        forbidden(shell.users().map(drop));
+        forbidden(
+            shell
+                .create_user("eve", None, crate::dto::Role::Admin, "take over 2026!", &[])
+                .map(drop),
+        );
+        forbidden(
+            shell
+                .create_emergency_account("glass", "emergency only 2026")
+                .map(drop),
+        );
+        forbidden(
+            shell
+                .set_user_role("desk", crate::dto::Role::Admin)
+                .map(drop),
+        );
+        forbidden(shell.deactivate_user("admin").map(drop));
+        forbidden(shell.reactivate_user("admin").map(drop));
+        forbidden(shell.set_user_branches("desk", &[]).map(drop));
+        forbidden(shell.sign_in_settings().map(drop));
+        forbidden(
+            shell
+                .set_totp_required(crate::dto::Role::Admin, false)
+                .map(drop),
+        );
+        forbidden(shell.set_idle_lock_minutes(240).map(drop));
+        forbidden(shell.audit_log(AuditQuery::default()).map(drop));
+        forbidden(shell.audit_verify().map(drop));
+        assert_eq!(
+            shell.branches().unwrap().len(),
+            1,
+            "branch names are not secret"
+        );
+    }
+
+    #[test]
+    fn settings_are_read_back_and_the_audit_log_filters_and_verifies() {
+        let tmp = tempfile::tempdir().unwrap();
+        let shell = shell(tmp.path());
+        shell.set_up("Clinic", "admin", "a long password").unwrap();
+        let settings = shell.set_idle_lock_minutes(9).unwrap();
+        assert_eq!(settings.idle_lock_minutes, 9);
+        let out_of_range = shell.set_idle_lock_minutes(0).unwrap_err();
+        assert_eq!(out_of_range.field.as_deref(), Some("idle_lock_minutes"));
+        let settings = shell
+            .set_totp_required(crate::dto::Role::Nurse, true)
+            .unwrap();
+        assert_eq!(settings.totp_required, [crate::dto::Role::Nurse]);
+        assert_eq!(shell.sign_in_settings().unwrap(), settings);
+
+        shell
+            .create_user("amy", None, crate::dto::Role::Nurse, "nurse on ward 7", &[])
+            .unwrap();
+        let today = Utc::now()
+            .with_timezone(&"Africa/Nairobi".parse::<chrono_tz::Tz>().unwrap())
+            .date_naive();
+        let day = |d: NaiveDate| Some(d.format("%Y-%m-%d").to_string());
+        let settings_events = shell
+            .audit_log(AuditQuery {
+                action: Some("settings.".into()),
+                from: day(today - chrono::Duration::days(1)),
+                to: day(today + chrono::Duration::days(1)),
+                ..AuditQuery::default()
+            })
+            .unwrap();
+        let actions: Vec<&str> = settings_events.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            ["settings.idle_lock", "settings.totp_required"],
+            "a prefix ending in a dot selects a family; the refused 0 minutes wrote nothing"
+        );
+        assert!(
+            settings_events
+                .iter()
+                .all(|e| e.username.as_deref() == Some("admin"))
+        );
+        let tomorrow = shell
+            .audit_log(AuditQuery {
+                from: day(today + chrono::Duration::days(1)),
+                ..AuditQuery::default()
+            })
+            .unwrap();
+        assert!(tomorrow.is_empty(), "nothing has happened tomorrow yet");
+        let by_user = shell
+            .audit_log(AuditQuery {
+                username: Some(" ADMIN ".into()),
+                action: Some("user.create".into()),
+                ..AuditQuery::default()
+            })
+            .unwrap();
+        assert_eq!(by_user.len(), 1, "user names match whatever their case");
+        let swapped = shell
+            .audit_log(AuditQuery {
+                from: day(today),
+                to: day(today - chrono::Duration::days(2)),
+                ..AuditQuery::default()
+            })
+            .unwrap_err();
+        assert_eq!(swapped.field.as_deref(), Some("to"));
+        let bad_day = shell
+            .audit_log(AuditQuery {
+                from: Some("yesterday".into()),
+                ..AuditQuery::default()
+            })
+            .unwrap_err();
+        assert_eq!(bad_day.field.as_deref(), Some("from"));
+
+        let verified = shell.audit_verify().unwrap();
+        assert!(verified.events > 5 && verified.devices == 1);
+        assert_eq!(verified.first_break, None, "an untouched log verifies");
     }
 }
