@@ -9,7 +9,11 @@ import { invoke } from '@tauri-apps/api/core';
 import type { AppState } from './generated/AppState';
 import type { Appointment } from './generated/Appointment';
 import type { AppointmentRow } from './generated/AppointmentRow';
+import type { AuditEntry } from './generated/AuditEntry';
+import type { AuditQuery } from './generated/AuditQuery';
+import type { AuditVerification } from './generated/AuditVerification';
 import type { Availability } from './generated/Availability';
+import type { Branch } from './generated/Branch';
 import type { CommandError } from './generated/CommandError';
 import type { DayAppointments } from './generated/DayAppointments';
 import type { Doctor } from './generated/Doctor';
@@ -21,22 +25,29 @@ import type { PatientSummary } from './generated/PatientSummary';
 import type { SessionState } from './generated/SessionState';
 import type { SetUpDone } from './generated/SetUpDone';
 import type { SignedIn } from './generated/SignedIn';
+import type { SignInSettings } from './generated/SignInSettings';
 import type { Slot } from './generated/Slot';
 import type { SyncReport } from './generated/SyncReport';
 import type { SyncStatus } from './generated/SyncStatus';
 import type { TotpSetup } from './generated/TotpSetup';
+import type { UserAccount } from './generated/UserAccount';
+import type { Role } from './generated/Role';
 
 export type { Actor } from './generated/Actor';
+export type { AuditBreak } from './generated/AuditBreak';
 export type { AppointmentStatus } from './generated/AppointmentStatus';
 export type { Capabilities } from './generated/Capabilities';
 export type { Clinic } from './generated/Clinic';
 export type { DemoAccount } from './generated/DemoAccount';
-export type { Role } from './generated/Role';
 export type {
   AppState,
   Appointment,
   AppointmentRow,
+  AuditEntry,
+  AuditQuery,
+  AuditVerification,
   Availability,
+  Branch,
   DayAppointments,
   Doctor,
   ErrorCode,
@@ -44,13 +55,16 @@ export type {
   Patient,
   PatientInput,
   PatientSummary,
+  Role,
   SessionState,
   SetUpDone,
   SignedIn,
+  SignInSettings,
   Slot,
   SyncReport,
   SyncStatus,
   TotpSetup,
+  UserAccount,
 };
 
 /** Every command error reaches the UI in this shape; `field` is set for validation errors. */
@@ -151,6 +165,14 @@ const ACTIONS = new Set([
   'cancel_appointment',
   'reschedule_appointment',
   'check_in',
+  'create_user',
+  'create_emergency_account',
+  'set_user_role',
+  'deactivate_user',
+  'reactivate_user',
+  'set_user_branches',
+  'set_totp_required',
+  'set_idle_lock_minutes',
 ]);
 const actionListeners = new Set<() => void>();
 
@@ -341,6 +363,70 @@ export function checkIn(id: string): Promise<Appointment> {
 /** One clinic day's appointments at this branch; today when `day` is null. */
 export function dayAppointments(day: string | null = null): Promise<DayAppointments> {
   return call<DayAppointments>('day_appointments', { day });
+}
+
+// ---- administration --------------------------------------------------------------------
+
+export function users(): Promise<UserAccount[]> {
+  return call<UserAccount[]>('users');
+}
+
+/** The clinic's branches by code (anyone signed in). */
+export function branches(): Promise<Branch[]> {
+  return call<Branch[]>('branches');
+}
+
+/** `branches` are codes; empty means every branch. `display_name` null: the user name. */
+export function createUser(input: {
+  username: string;
+  display_name: string | null;
+  role: Role;
+  password: string;
+  branches: string[];
+}): Promise<UserAccount> {
+  return call<UserAccount>('create_user', input);
+}
+
+/** A disabled break-glass account, opened only with a reason at the sign-in screen. */
+export function createEmergencyAccount(input: { username: string; password: string }): Promise<UserAccount> {
+  return call<UserAccount>('create_emergency_account', input);
+}
+
+export function setUserRole(username: string, role: Role): Promise<UserAccount> {
+  return call<UserAccount>('set_user_role', { username, role });
+}
+
+export function deactivateUser(username: string): Promise<UserAccount> {
+  return call<UserAccount>('deactivate_user', { username });
+}
+
+export function reactivateUser(username: string): Promise<UserAccount> {
+  return call<UserAccount>('reactivate_user', { username });
+}
+
+export function setUserBranches(username: string, codes: string[]): Promise<UserAccount> {
+  return call<UserAccount>('set_user_branches', { username, branches: codes });
+}
+
+export function signInSettings(): Promise<SignInSettings> {
+  return call<SignInSettings>('sign_in_settings');
+}
+
+export function setTotpRequired(role: Role, required: boolean): Promise<SignInSettings> {
+  return call<SignInSettings>('set_totp_required', { role, required });
+}
+
+export function setIdleLockMinutes(minutes: number): Promise<SignInSettings> {
+  return call<SignInSettings>('set_idle_lock_minutes', { minutes });
+}
+
+export function auditLog(query: AuditQuery): Promise<AuditEntry[]> {
+  return call<AuditEntry[]>('audit_log', { query });
+}
+
+/** Walks every device's audit hash chain. */
+export function auditVerify(): Promise<AuditVerification> {
+  return call<AuditVerification>('audit_verify');
 }
 
 /** Tells the shell a screen has been painted (the screenshot scripts wait for this). */

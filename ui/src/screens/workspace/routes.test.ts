@@ -34,5 +34,6 @@ describe('section', () => {
     expect(section({ name: 'patient', id: 'x' })).toBe('patients');
     expect(section({ name: 'edit', id: 'x' })).toBe('patients');
     expect(section({ name: 'book', patient: null, reschedule: null })).toBe('book');
+    expect(section({ name: 'admin', tab: 'audit' })).toBe('admin');
   });
 });
