@@ -237,12 +237,40 @@ impl std::fmt::Debug for ShownOnce {
 }
 
 /// A second factor being set up: the secret to type into an authenticator app (or the
-/// `otpauth://` link it encodes).
+/// `otpauth://` link it encodes, also as a QR code to scan).
 #[derive(Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct TotpSetup {
     pub secret: String,
     pub uri: String,
+    pub qr: QrMatrix,
+}
+
+/// A QR code as its square of modules, for the UI to draw (no quiet zone included: leave
+/// four modules of light margin around it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct QrMatrix {
+    /// Modules per side (21 for version 1, 4 more per version).
+    pub size: u32,
+    /// Row by row, `size * size` entries; true is dark.
+    pub modules: Vec<bool>,
+}
+
+impl QrMatrix {
+    /// Encodes `text` with medium error correction (what authenticator apps expect).
+    pub fn encode(text: &str) -> Result<Self, CommandError> {
+        let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+            .map_err(|err| CommandError::internal(format!("could not make a QR code: {err}")))?;
+        Ok(Self {
+            size: u32::try_from(code.width()).unwrap_or(u32::MAX),
+            modules: code
+                .to_colors()
+                .into_iter()
+                .map(|c| c == qrcode::Color::Dark)
+                .collect(),
+        })
+    }
 }
 
 impl std::fmt::Debug for TotpSetup {

@@ -36,8 +36,8 @@ use crate::demo;
 use crate::dto::{
     AppState, Appointment, AppointmentRow, AuditEntry, AuditQuery, AuditVerification, Availability,
     Branch, Capabilities, CommandError, DayAppointments, Doctor, ErrorCode, Notification, Patient,
-    PatientInput, PatientSummary, Role, SessionState, SetUpDone, ShownOnce, SignInSettings,
-    SignedIn, Slot, SyncReport, SyncStatus, TotpSetup, UserAccount,
+    PatientInput, PatientSummary, QrMatrix, Role, SessionState, SetUpDone, ShownOnce,
+    SignInSettings, SignedIn, Slot, SyncReport, SyncStatus, TotpSetup, UserAccount,
 };
 
 pub type Result<T, E = CommandError> = std::result::Result<T, E>;
@@ -754,9 +754,11 @@ impl Shell {
     pub fn begin_totp_enrolment(&self) -> Result<TotpSetup> {
         self.with_open(|open| {
             let e = open.session.begin_totp_enrolment()?;
+            let qr = QrMatrix::encode(&e.uri)?;
             Ok(TotpSetup {
                 secret: e.secret,
                 uri: e.uri,
+                qr,
             })
         })
     }
@@ -1899,5 +1901,48 @@ mod tests {
         let verified = shell.audit_verify().unwrap();
         assert!(verified.events > 5 && verified.devices == 1);
         assert_eq!(verified.first_break, None, "an untouched log verifies");
+    }
+
+    /// Reads a QR matrix back the way a phone camera would: drawn with a quiet zone, then
+    /// detected and decoded by an independent decoder.
+    fn decode_qr(qr: &QrMatrix) -> String {
+        let size = usize::try_from(qr.size).unwrap();
+        assert_eq!(qr.modules.len(), size * size, "a square of modules");
+        let (scale, margin) = (4, 4);
+        let side = (size + 2 * margin) * scale;
+        let mut image = rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| {
+            let (mx, my) = (
+                (x / scale).wrapping_sub(margin),
+                (y / scale).wrapping_sub(margin),
+            );
+            let dark = mx < size && my < size && qr.modules[my * size + mx];
+            if dark { 0 } else { 255 }
+        });
+        let grids = image.detect_grids();
+        assert_eq!(grids.len(), 1, "one code is found");
+        grids[0].decode().unwrap().1
+    }
+
+    #[test]
+    fn the_totp_link_is_offered_as_a_qr_code_that_decodes_to_the_same_link() {
+        let tmp = tempfile::tempdir().unwrap();
+        let shell = shell(tmp.path());
+        shell
+            .set_up("Riverside Clinic", "admin", "a long password")
+            .unwrap();
+        let setup = shell.begin_totp_enrolment().unwrap();
+        assert!(setup.uri.starts_with("otpauth://totp/"));
+        assert_eq!(
+            decode_qr(&setup.qr),
+            setup.uri,
+            "scanning gives the link back"
+        );
+        assert_eq!(
+            (setup.qr.size - 17) % 4,
+            0,
+            "a QR version's side is 17 + 4 * version modules"
+        );
+        let short = QrMatrix::encode("otpauth://x").unwrap();
+        assert_eq!(short.size, 21, "11 bytes fit version 1 (14 at level M)");
     }
 }

@@ -35,6 +35,7 @@ import type { Role } from './generated/Role';
 
 export type { Actor } from './generated/Actor';
 export type { AuditBreak } from './generated/AuditBreak';
+export type { QrMatrix } from './generated/QrMatrix';
 export type { AppointmentStatus } from './generated/AppointmentStatus';
 export type { Capabilities } from './generated/Capabilities';
 export type { Clinic } from './generated/Clinic';

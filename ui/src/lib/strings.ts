@@ -158,6 +158,7 @@ export const strings = {
       'Your role must use an authenticator app to sign in. Until you set it up, the clinic records stay closed to this account.',
     start: 'Show my secret',
     secret: 'Secret',
+    qr: 'Scan this with your authenticator app, or type the secret below into it.',
     secretHint: 'Type this into your authenticator app (time-based, 6 digits, every 30 seconds), or use the link.',
     link: 'Set-up link',
     code: 'Code from the app',
