@@ -746,7 +746,7 @@ pub struct AuditQuery {
     pub from: Option<String>,
     /// Last day (included), `YYYY-MM-DD` in the clinic's time zone.
     pub to: Option<String>,
-    /// At most this many events (oldest first); 0 means the core's default.
+    /// At most this many events (newest first); 0 means the core's default.
     pub limit: u32,
 }
 

@@ -710,7 +710,7 @@ impl Shell {
         })
     }
 
-    /// Audit events matching `query`, oldest first. The days are clinic-local and the last
+    /// Audit events matching `query`, newest first. The days are clinic-local and the last
     /// one is included.
     pub fn audit_log(&self, query: AuditQuery) -> Result<Vec<AuditEntry>> {
         let text = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
@@ -738,6 +738,7 @@ impl Shell {
                 from: from.map(|d| local_midnight(tz, d)),
                 to: to.map(|d| local_midnight(tz, d.succ_opt().unwrap_or(d))),
                 limit,
+                newest_first: true,
             };
             let list = open.session.audit_list(&filter)?;
             Ok(list.into_iter().map(AuditEntry::from).collect())
@@ -1859,8 +1860,9 @@ mod tests {
         let actions: Vec<&str> = settings_events.iter().map(|e| e.action.as_str()).collect();
         assert_eq!(
             actions,
-            ["settings.idle_lock", "settings.totp_required"],
-            "a prefix ending in a dot selects a family; the refused 0 minutes wrote nothing"
+            ["settings.totp_required", "settings.idle_lock"],
+            "newest first; a prefix ending in a dot selects a family; the refused 0 minutes \
+             wrote nothing"
         );
         assert!(
             settings_events

@@ -394,7 +394,7 @@ export const strings = {
     },
     audit: {
       title: 'Audit log',
-      intro: 'Every sign-in, read of clinical data and change, chained so that tampering shows. Looking here is logged too.',
+      intro: 'Every sign-in, read of clinical data and change, newest first, chained so that tampering shows. Looking here is logged too.',
       filters: 'Filters',
       username: 'User name',
       action: 'Action',
@@ -405,7 +405,7 @@ export const strings = {
       search: 'Show events',
       clear: 'Clear filters',
       count: (n: number) => (n === 1 ? '1 event' : `${n} events`),
-      limited: (n: number) => `Showing the first ${n}; narrow the filters to see later ones.`,
+      limited: (n: number) => `Showing the latest ${n}; narrow the filters to see earlier ones.`,
       none: 'No event matches these filters.',
       at: 'When',
       who: 'Who',

@@ -17,6 +17,6 @@ from: string | null,
  */
 to: string | null, 
 /**
- * At most this many events (oldest first); 0 means the core's default.
+ * At most this many events (newest first); 0 means the core's default.
  */
 limit: number, };
