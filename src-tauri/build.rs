@@ -52,6 +52,13 @@ const COMMANDS: &[&str] = &[
     "set_idle_lock_minutes",
     "audit_log",
     "audit_verify",
+    "all_doctors",
+    "add_doctor",
+    "update_doctor",
+    "doctor_hours",
+    "set_doctor_hours",
+    "doctor_time_off",
+    "add_time_off",
     "ui_ready",
 ];
 

@@ -11,9 +11,9 @@ use zeroize::Zeroizing;
 
 use crate::dto::{
     AppState, Appointment, AppointmentRow, AuditEntry, AuditQuery, AuditVerification, Availability,
-    Branch, CommandError, DayAppointments, Doctor, Notification, Patient, PatientInput,
-    PatientSummary, Role, SessionState, SetUpDone, SignInSettings, SignedIn, Slot, SyncReport,
-    SyncStatus, TotpSetup, UserAccount,
+    Branch, CommandError, DayAppointments, Doctor, DoctorInput, Notification, Patient,
+    PatientInput, PatientSummary, Role, SessionState, SetUpDone, SignInSettings, SignedIn, Slot,
+    SyncReport, SyncStatus, TimeOff, TotpSetup, UserAccount, WeeklyHours,
 };
 use crate::shell::Shell;
 
@@ -384,6 +384,64 @@ pub async fn audit_log(shell: Shared<'_>, query: AuditQuery) -> Reply<Vec<AuditE
 pub async fn audit_verify(shell: Shared<'_>) -> Reply<AuditVerification> {
     let shell = Arc::clone(&shell);
     blocking(move || shell.audit_verify()).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn all_doctors(shell: Shared<'_>) -> Reply<Vec<Doctor>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.all_doctors()).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn add_doctor(shell: Shared<'_>, input: DoctorInput) -> Reply<Doctor> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.add_doctor(input)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn update_doctor(
+    shell: Shared<'_>,
+    id: String,
+    specialization: Option<String>,
+    fee_minor: Option<i64>,
+    active: Option<bool>,
+) -> Reply<Doctor> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.update_doctor(&id, specialization.as_deref(), fee_minor, active)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn doctor_hours(shell: Shared<'_>, id: String) -> Reply<Vec<WeeklyHours>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.doctor_hours(&id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_doctor_hours(
+    shell: Shared<'_>,
+    id: String,
+    hours: Vec<WeeklyHours>,
+) -> Reply<Vec<WeeklyHours>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.set_doctor_hours(&id, hours)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn doctor_time_off(shell: Shared<'_>, id: String) -> Reply<Vec<TimeOff>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.doctor_time_off(&id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn add_time_off(
+    shell: Shared<'_>,
+    id: String,
+    from: String,
+    to: String,
+    reason: String,
+) -> Reply<Vec<TimeOff>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.add_time_off(&id, &from, &to, &reason)).await
 }
 
 /// Announces on stdout that a screen has been painted; the screenshot scripts wait for

@@ -433,8 +433,12 @@ impl From<clinic_core::store::patients::Patient> for Patient {
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Doctor {
     pub id: String,
+    /// The doctor's user account.
+    pub user_id: String,
     pub name: String,
     pub specialization: String,
+    /// Unique, upper case, e.g. `MP-1001`.
+    pub licence_number: String,
     pub phone: Option<String>,
     pub email: Option<String>,
     /// Consultation fee in minor units of the clinic's currency.
@@ -446,12 +450,78 @@ impl From<clinic_core::store::doctors::Doctor> for Doctor {
     fn from(d: clinic_core::store::doctors::Doctor) -> Self {
         Self {
             id: d.id.to_string(),
+            user_id: d.user_id.to_string(),
             name: d.name,
             specialization: d.specialization,
+            licence_number: d.licence_number,
             phone: d.phone,
             email: d.email,
             fee_minor: d.fee_minor,
             active: d.active,
+        }
+    }
+}
+
+/// A new doctor profile, for an existing user account with the doctor role.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct DoctorInput {
+    pub username: String,
+    pub specialization: String,
+    pub licence_number: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// Consultation fee in minor units of the clinic's currency.
+    pub fee_minor: i64,
+}
+
+impl From<DoctorInput> for clinic_core::doctors::DoctorInput {
+    fn from(d: DoctorInput) -> Self {
+        let optional = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        Self {
+            username: d.username.trim().to_owned(),
+            specialization: d.specialization,
+            licence_number: d.licence_number,
+            phone: optional(d.phone),
+            email: optional(d.email),
+            fee_minor: d.fee_minor,
+        }
+    }
+}
+
+/// One block of a doctor's weekly hours, in the clinic's time zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct WeeklyHours {
+    /// e.g. `BR01`.
+    pub branch_code: String,
+    /// 1 = Monday … 7 = Sunday.
+    pub weekday: u32,
+    /// `HH:MM`.
+    pub start: String,
+    /// `HH:MM` (`24:00` for midnight at the end of the day).
+    pub end: String,
+    /// Length of one appointment slot.
+    pub slot_minutes: u32,
+}
+
+/// A doctor's time off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct TimeOff {
+    pub id: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub reason: String,
+}
+
+impl From<clinic_core::store::doctors::TimeOff> for TimeOff {
+    fn from(t: clinic_core::store::doctors::TimeOff) -> Self {
+        Self {
+            id: t.id,
+            starts_at: t.starts_at,
+            ends_at: t.ends_at,
+            reason: t.reason,
         }
     }
 }
@@ -985,6 +1055,9 @@ pub(crate) mod typescript {
         AuditQuery::export_all(&cfg)?;
         AuditEntry::export_all(&cfg)?;
         AuditVerification::export_all(&cfg)?;
+        DoctorInput::export_all(&cfg)?;
+        WeeklyHours::export_all(&cfg)?;
+        TimeOff::export_all(&cfg)?;
         Ok(())
     }
 }

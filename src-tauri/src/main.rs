@@ -98,6 +98,13 @@ fn main() -> ExitCode {
             commands::set_idle_lock_minutes,
             commands::audit_log,
             commands::audit_verify,
+            commands::all_doctors,
+            commands::add_doctor,
+            commands::update_doctor,
+            commands::doctor_hours,
+            commands::set_doctor_hours,
+            commands::doctor_time_off,
+            commands::add_time_off,
             commands::ui_ready,
         ])
         .build(tauri::generate_context!());

@@ -35,9 +35,10 @@ use zeroize::Zeroizing;
 use crate::demo;
 use crate::dto::{
     AppState, Appointment, AppointmentRow, AuditEntry, AuditQuery, AuditVerification, Availability,
-    Branch, Capabilities, CommandError, DayAppointments, Doctor, ErrorCode, Notification, Patient,
-    PatientInput, PatientSummary, QrMatrix, Role, SessionState, SetUpDone, ShownOnce,
-    SignInSettings, SignedIn, Slot, SyncReport, SyncStatus, TotpSetup, UserAccount,
+    Branch, Capabilities, CommandError, DayAppointments, Doctor, DoctorInput, ErrorCode,
+    Notification, Patient, PatientInput, PatientSummary, QrMatrix, Role, SessionState, SetUpDone,
+    ShownOnce, SignInSettings, SignedIn, Slot, SyncReport, SyncStatus, TimeOff, TotpSetup,
+    UserAccount, WeeklyHours,
 };
 
 pub type Result<T, E = CommandError> = std::result::Result<T, E>;
@@ -483,6 +484,91 @@ impl Shell {
                 .filter(|d| d.active)
                 .map(Doctor::from)
                 .collect())
+        })
+    }
+
+    /// Every doctor, deactivated ones too, for the doctors screen.
+    pub fn all_doctors(&self) -> Result<Vec<Doctor>> {
+        self.with_open(|open| {
+            Ok(open
+                .session
+                .doctors(None)?
+                .into_iter()
+                .map(Doctor::from)
+                .collect())
+        })
+    }
+
+    /// Adds a doctor profile to an existing user account with the doctor role.
+    pub fn add_doctor(&self, input: DoctorInput) -> Result<Doctor> {
+        let input = input.into();
+        self.with_open(|open| Ok(open.session.add_doctor(&input)?.into()))
+    }
+
+    /// Changes a doctor's specialization, fee or active flag (`None` keeps it).
+    pub fn update_doctor(
+        &self,
+        id: &str,
+        specialization: Option<&str>,
+        fee_minor: Option<i64>,
+        active: Option<bool>,
+    ) -> Result<Doctor> {
+        let id: DoctorId = parse_id("doctor", id)?;
+        self.with_open(|open| {
+            Ok(open
+                .session
+                .update_doctor(id, specialization, fee_minor, active)?
+                .into())
+        })
+    }
+
+    /// A doctor's weekly hours, by weekday, branch and start.
+    pub fn doctor_hours(&self, id: &str) -> Result<Vec<WeeklyHours>> {
+        let id: DoctorId = parse_id("doctor", id)?;
+        self.with_open(|open| {
+            let blocks = open.session.doctor_hours(id)?;
+            weekly_hours(open, blocks)
+        })
+    }
+
+    /// Replaces a doctor's weekly hours; answers with them as stored.
+    pub fn set_doctor_hours(&self, id: &str, hours: Vec<WeeklyHours>) -> Result<Vec<WeeklyHours>> {
+        let id: DoctorId = parse_id("doctor", id)?;
+        let hours: Vec<clinic_core::doctors::HoursInput> = hours
+            .into_iter()
+            .map(|h| clinic_core::doctors::HoursInput {
+                branch_code: h.branch_code,
+                weekday: h.weekday,
+                start: h.start,
+                end: h.end,
+                slot_minutes: h.slot_minutes,
+            })
+            .collect();
+        self.with_open(|open| {
+            let blocks = open.session.set_doctor_hours(id, &hours)?;
+            weekly_hours(open, blocks)
+        })
+    }
+
+    /// A doctor's time off from today (clinic time) for a year.
+    pub fn doctor_time_off(&self, id: &str) -> Result<Vec<TimeOff>> {
+        let id: DoctorId = parse_id("doctor", id)?;
+        self.with_open(|open| upcoming_time_off(open, self.clock.as_ref(), id))
+    }
+
+    /// Adds time off between two clinic-local times (`YYYY-MM-DDTHH:MM`); answers with the
+    /// doctor's time off from today.
+    pub fn add_time_off(
+        &self,
+        id: &str,
+        from: &str,
+        to: &str,
+        reason: &str,
+    ) -> Result<Vec<TimeOff>> {
+        let id: DoctorId = parse_id("doctor", id)?;
+        self.with_open(|open| {
+            open.session.add_time_off(id, from, to, reason)?;
+            upcoming_time_off(open, self.clock.as_ref(), id)
         })
     }
 
@@ -999,6 +1085,41 @@ fn rows(
         });
     }
     Ok(out)
+}
+
+/// Weekly hours with branch codes and `HH:MM` times, in week order.
+fn weekly_hours(
+    open: &mut Open,
+    blocks: Vec<clinic_core::store::doctors::HoursBlock>,
+) -> Result<Vec<WeeklyHours>> {
+    let codes = branch_codes(&mut open.session)?;
+    let hhmm = |minute: u32| format!("{:02}:{:02}", minute / 60, minute % 60);
+    let mut list: Vec<WeeklyHours> = blocks
+        .into_iter()
+        .map(|b| WeeklyHours {
+            branch_code: codes
+                .get(&b.branch_id)
+                .cloned()
+                .unwrap_or_else(|| b.branch_id.to_string()),
+            weekday: b.weekday,
+            start: hhmm(b.start_minute),
+            end: hhmm(b.end_minute),
+            slot_minutes: b.slot_minutes,
+        })
+        .collect();
+    list.sort_by(|a, b| {
+        (a.weekday, &a.start, &a.branch_code).cmp(&(b.weekday, &b.start, &b.branch_code))
+    });
+    Ok(list)
+}
+
+fn upcoming_time_off(open: &mut Open, clock: &dyn Clock, id: DoctorId) -> Result<Vec<TimeOff>> {
+    let tz = time_zone(&open.session);
+    let today = clinic_today(&open.session, clock);
+    let from = local_midnight(tz, today);
+    let to = from + chrono::Duration::days(366);
+    let list = open.session.doctor_time_off(id, from, to)?;
+    Ok(list.into_iter().map(TimeOff::from).collect())
 }
 
 /// Branch codes by id, to name a user's branches.
@@ -1946,5 +2067,166 @@ mod tests {
         );
         let short = QrMatrix::encode("otpauth://x").unwrap();
         assert_eq!(short.size, 21, "11 bytes fit version 1 (14 at level M)");
+    }
+
+    #[test]
+    fn administrators_add_doctors_with_weekly_hours_and_time_off() {
+        let tmp = tempfile::tempdir().unwrap();
+        let shell = shell(tmp.path());
+        let admin = shell.set_up("Clinic", "admin", "a long password").unwrap();
+        assert!(admin.session.capabilities.manage_doctors);
+        let code = admin.session.clinic.branch_code.clone();
+        shell
+            .create_user(
+                "dr.mo",
+                Some("Dr Mo Otieno"),
+                crate::dto::Role::Doctor,
+                "stethoscope 2026",
+                &[],
+            )
+            .unwrap();
+        let input = DoctorInput {
+            username: "dr.mo".into(),
+            specialization: "Paediatrics".into(),
+            licence_number: "pd-77".into(),
+            phone: Some(" ".into()),
+            email: None,
+            fee_minor: 250_000,
+        };
+        let no_licence = shell
+            .add_doctor(DoctorInput {
+                licence_number: " ".into(),
+                ..input.clone()
+            })
+            .unwrap_err();
+        assert_eq!(no_licence.field.as_deref(), Some("licence_number"));
+        let not_a_doctor = shell
+            .add_doctor(DoctorInput {
+                username: "admin".into(),
+                ..input.clone()
+            })
+            .unwrap_err();
+        assert_eq!(not_a_doctor.field.as_deref(), Some("username"));
+        let mo = shell.add_doctor(input).unwrap();
+        assert_eq!(
+            (mo.name.as_str(), mo.licence_number.as_str()),
+            ("Dr Mo Otieno", "PD-77"),
+            "named after the account; licence in upper case; a blank phone is no phone"
+        );
+        assert_eq!(mo.phone, None);
+
+        let block = |weekday, start: &str, end: &str| WeeklyHours {
+            branch_code: code.clone(),
+            weekday,
+            start: start.into(),
+            end: end.into(),
+            slot_minutes: 20,
+        };
+        let bad = shell
+            .set_doctor_hours(&mo.id, vec![block(1, "9am", "12:00")])
+            .unwrap_err();
+        assert_eq!(bad.field.as_deref(), Some("hours"), "{bad:?}");
+        let overlapping = shell
+            .set_doctor_hours(
+                &mo.id,
+                vec![block(1, "09:00", "12:00"), block(1, "11:00", "13:00")],
+            )
+            .unwrap_err();
+        assert_eq!(
+            overlapping.field.as_deref(),
+            Some("hours"),
+            "{overlapping:?}"
+        );
+        let saved = shell
+            .set_doctor_hours(
+                &mo.id,
+                vec![block(3, "14:00", "17:00"), block(1, "09:00", "12:00")],
+            )
+            .unwrap();
+        assert_eq!(
+            saved,
+            [block(1, "09:00", "12:00"), block(3, "14:00", "17:00")]
+        );
+        assert_eq!(
+            shell.doctor_hours(&mo.id).unwrap(),
+            saved,
+            "read back as saved"
+        );
+
+        let tomorrow = (Utc::now() + chrono::Duration::days(1))
+            .with_timezone(&"Africa/Nairobi".parse::<chrono_tz::Tz>().unwrap())
+            .format("%Y-%m-%d")
+            .to_string();
+        let backwards = shell
+            .add_time_off(
+                &mo.id,
+                &format!("{tomorrow}T12:00"),
+                &format!("{tomorrow}T08:00"),
+                "Leave",
+            )
+            .unwrap_err();
+        assert_eq!(backwards.field.as_deref(), Some("to"));
+        let off = shell
+            .add_time_off(
+                &mo.id,
+                &format!("{tomorrow}T08:00"),
+                &format!("{tomorrow}T18:00"),
+                "Conference",
+            )
+            .unwrap();
+        assert_eq!(off.len(), 1);
+        assert_eq!(shell.doctor_time_off(&mo.id).unwrap(), off);
+
+        let cheaper = shell
+            .update_doctor(&mo.id, None, Some(200_000), None)
+            .unwrap();
+        assert_eq!((cheaper.fee_minor, cheaper.active), (200_000, true));
+        let negative = shell
+            .update_doctor(&mo.id, None, Some(-1), None)
+            .unwrap_err();
+        assert_eq!(negative.field.as_deref(), Some("fee_minor"));
+        let gone = shell
+            .update_doctor(&mo.id, None, None, Some(false))
+            .unwrap();
+        assert!(!gone.active);
+        assert!(
+            shell.doctors(None).unwrap().is_empty(),
+            "booking lists active doctors"
+        );
+        assert_eq!(
+            shell.all_doctors().unwrap().len(),
+            1,
+            "the doctors screen lists all"
+        );
+
+        shell
+            .create_user(
+                "desk",
+                None,
+                crate::dto::Role::Receptionist,
+                "front office 2026",
+                &[],
+            )
+            .unwrap();
+        let desk = shell.sign_in("desk", "front office 2026", None).unwrap();
+        assert!(!desk.capabilities.manage_doctors);
+        let forbidden = |err: CommandError| assert_eq!(err.code, ErrorCode::Forbidden, "{err:?}");
+        forbidden(shell.add_doctor(DoctorInput::default()).unwrap_err());
+        forbidden(
+            shell
+                .update_doctor(&mo.id, None, None, Some(true))
+                .unwrap_err(),
+        );
+        forbidden(shell.set_doctor_hours(&mo.id, Vec::new()).unwrap_err());
+        forbidden(
+            shell
+                .add_time_off(&mo.id, "2030-01-01T08:00", "2030-01-01T09:00", "x")
+                .unwrap_err(),
+        );
+        assert_eq!(
+            shell.doctor_hours(&mo.id).unwrap(),
+            saved,
+            "the front desk may read the hours it books against"
+        );
     }
 }

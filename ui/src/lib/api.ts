@@ -17,6 +17,7 @@ import type { Branch } from './generated/Branch';
 import type { CommandError } from './generated/CommandError';
 import type { DayAppointments } from './generated/DayAppointments';
 import type { Doctor } from './generated/Doctor';
+import type { DoctorInput } from './generated/DoctorInput';
 import type { ErrorCode } from './generated/ErrorCode';
 import type { Notification } from './generated/Notification';
 import type { Patient } from './generated/Patient';
@@ -29,8 +30,10 @@ import type { SignInSettings } from './generated/SignInSettings';
 import type { Slot } from './generated/Slot';
 import type { SyncReport } from './generated/SyncReport';
 import type { SyncStatus } from './generated/SyncStatus';
+import type { TimeOff } from './generated/TimeOff';
 import type { TotpSetup } from './generated/TotpSetup';
 import type { UserAccount } from './generated/UserAccount';
+import type { WeeklyHours } from './generated/WeeklyHours';
 import type { Role } from './generated/Role';
 
 export type { Actor } from './generated/Actor';
@@ -51,6 +54,7 @@ export type {
   Branch,
   DayAppointments,
   Doctor,
+  DoctorInput,
   ErrorCode,
   Notification,
   Patient,
@@ -64,8 +68,10 @@ export type {
   Slot,
   SyncReport,
   SyncStatus,
+  TimeOff,
   TotpSetup,
   UserAccount,
+  WeeklyHours,
 };
 
 /** Every command error reaches the UI in this shape; `field` is set for validation errors. */
@@ -174,6 +180,10 @@ const ACTIONS = new Set([
   'set_user_branches',
   'set_totp_required',
   'set_idle_lock_minutes',
+  'add_doctor',
+  'update_doctor',
+  'set_doctor_hours',
+  'add_time_off',
 ]);
 const actionListeners = new Set<() => void>();
 
@@ -428,6 +438,46 @@ export function auditLog(query: AuditQuery): Promise<AuditEntry[]> {
 /** Walks every device's audit hash chain. */
 export function auditVerify(): Promise<AuditVerification> {
   return call<AuditVerification>('audit_verify');
+}
+
+// ---- doctors and schedules ----------------------------------------------------------------
+
+/** Every doctor, deactivated ones too (the doctors screen). */
+export function allDoctors(): Promise<Doctor[]> {
+  return call<Doctor[]>('all_doctors');
+}
+
+export function addDoctor(input: DoctorInput): Promise<Doctor> {
+  return call<Doctor>('add_doctor', { input });
+}
+
+/** Null leaves a value as it is. */
+export function updateDoctor(input: {
+  id: string;
+  specialization: string | null;
+  fee_minor: number | null;
+  active: boolean | null;
+}): Promise<Doctor> {
+  return call<Doctor>('update_doctor', input);
+}
+
+export function doctorHours(id: string): Promise<WeeklyHours[]> {
+  return call<WeeklyHours[]>('doctor_hours', { id });
+}
+
+/** Replaces the doctor's weekly hours; answers with them as stored. */
+export function setDoctorHours(id: string, hours: WeeklyHours[]): Promise<WeeklyHours[]> {
+  return call<WeeklyHours[]>('set_doctor_hours', { id, hours });
+}
+
+/** Time off from today, for a year. */
+export function doctorTimeOff(id: string): Promise<TimeOff[]> {
+  return call<TimeOff[]>('doctor_time_off', { id });
+}
+
+/** `from`/`to` are clinic-local `YYYY-MM-DDTHH:MM`; answers with the time off from today. */
+export function addTimeOff(input: { id: string; from: string; to: string; reason: string }): Promise<TimeOff[]> {
+  return call<TimeOff[]>('add_time_off', input);
 }
 
 /** Tells the shell a screen has been painted (the screenshot scripts wait for this). */

@@ -569,6 +569,25 @@ fn find_doctors_by_specialization_with_a_free_slot_and_respect_time_off() {
         })
         .unwrap_err();
     assert_eq!(err.field(), Some("licence_number"), "{err}");
+
+    let at = |text: &str| {
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
+    };
+    let listed = fd
+        .desk
+        .doctor_time_off(skin, at("2026-01-06T00:00:00Z"), at("2026-02-01T00:00:00Z"))
+        .unwrap();
+    assert_eq!(listed.len(), 1, "time off overlapping the window is listed");
+    assert_eq!(listed[0].reason, "conference");
+    assert!(
+        fd.desk
+            .doctor_time_off(skin, at("2026-01-08T00:00:00Z"), at("2026-02-01T00:00:00Z"))
+            .unwrap()
+            .is_empty(),
+        "time off that ended before the window is not"
+    );
 }
 
 #[test]

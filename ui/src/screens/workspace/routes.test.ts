@@ -35,5 +35,6 @@ describe('section', () => {
     expect(section({ name: 'edit', id: 'x' })).toBe('patients');
     expect(section({ name: 'book', patient: null, reschedule: null })).toBe('book');
     expect(section({ name: 'admin', tab: 'audit' })).toBe('admin');
+    expect(section({ name: 'doctors', id: 'd1' })).toBe('doctors');
   });
 });

@@ -19,12 +19,13 @@ export type Route =
   | { name: 'edit'; id: string }
   | { name: 'book'; patient: PatientRef | null; reschedule: AppointmentRow | null }
   | { name: 'queue'; day: string | null }
-  | { name: 'admin'; tab: AdminTab | null };
+  | { name: 'admin'; tab: AdminTab | null }
+  | { name: 'doctors'; id: string | null };
 
 export type Navigate = (route: Route) => void;
 
 /** The header tab a route belongs to. */
-export function section(route: Route): 'home' | 'patients' | 'register' | 'book' | 'queue' | 'admin' {
+export function section(route: Route): 'home' | 'patients' | 'register' | 'book' | 'queue' | 'admin' | 'doctors' {
   switch (route.name) {
     case 'home':
       return 'home';
@@ -40,6 +41,8 @@ export function section(route: Route): 'home' | 'patients' | 'register' | 'book'
       return 'queue';
     case 'admin':
       return 'admin';
+    case 'doctors':
+      return 'doctors';
   }
 }
 
