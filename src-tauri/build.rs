@@ -59,6 +59,7 @@ const COMMANDS: &[&str] = &[
     "set_doctor_hours",
     "doctor_time_off",
     "add_time_off",
+    "calendar",
     "ui_ready",
 ];
 

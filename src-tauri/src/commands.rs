@@ -11,9 +11,9 @@ use zeroize::Zeroizing;
 
 use crate::dto::{
     AppState, Appointment, AppointmentRow, AuditEntry, AuditQuery, AuditVerification, Availability,
-    Branch, CommandError, DayAppointments, Doctor, DoctorInput, Notification, Patient,
-    PatientInput, PatientSummary, Role, SessionState, SetUpDone, SignInSettings, SignedIn, Slot,
-    SyncReport, SyncStatus, TimeOff, TotpSetup, UserAccount, WeeklyHours,
+    Branch, CalendarAppointments, CommandError, DayAppointments, Doctor, DoctorInput, Notification,
+    Patient, PatientInput, PatientSummary, Role, SessionState, SetUpDone, SignInSettings, SignedIn,
+    Slot, SyncReport, SyncStatus, TimeOff, TotpSetup, UserAccount, WeeklyHours,
 };
 use crate::shell::Shell;
 
@@ -442,6 +442,18 @@ pub async fn add_time_off(
 ) -> Reply<Vec<TimeOff>> {
     let shell = Arc::clone(&shell);
     blocking(move || shell.add_time_off(&id, &from, &to, &reason)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn calendar(
+    shell: Shared<'_>,
+    from: String,
+    days: u32,
+    doctor_id: Option<String>,
+    branch: Option<String>,
+) -> Reply<CalendarAppointments> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.calendar(&from, days, doctor_id.as_deref(), branch.as_deref())).await
 }
 
 /// Announces on stdout that a screen has been painted; the screenshot scripts wait for

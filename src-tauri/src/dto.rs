@@ -652,6 +652,20 @@ pub struct DayAppointments {
     pub rows: Vec<AppointmentRow>,
 }
 
+/// Appointments over one or more clinic days, for the calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct CalendarAppointments {
+    /// The days shown, `YYYY-MM-DD` in the clinic's time zone, first to last.
+    pub days: Vec<String>,
+    /// The branch shown (code), or null for every branch.
+    pub branch_code: Option<String>,
+    /// The doctor shown, or null for every doctor.
+    pub doctor_id: Option<String>,
+    /// In time order.
+    pub rows: Vec<AppointmentRow>,
+}
+
 /// The header's sync indicator: whether this workstation has joined a sync server, and
 /// what is waiting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -1058,6 +1072,7 @@ pub(crate) mod typescript {
         DoctorInput::export_all(&cfg)?;
         WeeklyHours::export_all(&cfg)?;
         TimeOff::export_all(&cfg)?;
+        CalendarAppointments::export_all(&cfg)?;
         Ok(())
     }
 }

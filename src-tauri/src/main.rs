@@ -105,6 +105,7 @@ fn main() -> ExitCode {
             commands::set_doctor_hours,
             commands::doctor_time_off,
             commands::add_time_off,
+            commands::calendar,
             commands::ui_ready,
         ])
         .build(tauri::generate_context!());

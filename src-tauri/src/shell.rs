@@ -35,10 +35,10 @@ use zeroize::Zeroizing;
 use crate::demo;
 use crate::dto::{
     AppState, Appointment, AppointmentRow, AuditEntry, AuditQuery, AuditVerification, Availability,
-    Branch, Capabilities, CommandError, DayAppointments, Doctor, DoctorInput, ErrorCode,
-    Notification, Patient, PatientInput, PatientSummary, QrMatrix, Role, SessionState, SetUpDone,
-    ShownOnce, SignInSettings, SignedIn, Slot, SyncReport, SyncStatus, TimeOff, TotpSetup,
-    UserAccount, WeeklyHours,
+    Branch, CalendarAppointments, Capabilities, CommandError, DayAppointments, Doctor, DoctorInput,
+    ErrorCode, Notification, Patient, PatientInput, PatientSummary, QrMatrix, Role, SessionState,
+    SetUpDone, ShownOnce, SignInSettings, SignedIn, Slot, SyncReport, SyncStatus, TimeOff,
+    TotpSetup, UserAccount, WeeklyHours,
 };
 
 pub type Result<T, E = CommandError> = std::result::Result<T, E>;
@@ -683,6 +683,70 @@ impl Shell {
             })?;
             Ok(DayAppointments {
                 day: day.format("%Y-%m-%d").to_string(),
+                rows: rows(open, list)?,
+            })
+        })
+    }
+
+    /// Appointments over `days` clinic days from `from` (1 to 31; a day or a week), for
+    /// one doctor or all, at one branch (code) or all; `branch` absent means this
+    /// workstation's branch, an empty string every branch.
+    pub fn calendar(
+        &self,
+        from: &str,
+        days: u32,
+        doctor_id: Option<&str>,
+        branch: Option<&str>,
+    ) -> Result<CalendarAppointments> {
+        let from = parse_day("from", from)?;
+        if !(1..=31).contains(&days) {
+            return Err(CommandError::invalid("days", "show between 1 and 31 days"));
+        }
+        let doctor: Option<DoctorId> = doctor_id
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(|d| parse_id("doctor", d))
+            .transpose()?;
+        let last = from + chrono::Duration::days(i64::from(days) - 1);
+        self.with_open(|open| {
+            let tz = time_zone(&open.session);
+            let (branch_id, branch_code) = match branch.map(str::trim) {
+                None => (
+                    Some(open.session.clinic().branch_id),
+                    Some(open.session.clinic().branch_code.clone()),
+                ),
+                Some("") => (None, None),
+                Some(code) => {
+                    let code = code.to_ascii_uppercase();
+                    let found = open
+                        .session
+                        .branches()?
+                        .into_iter()
+                        .find(|b| b.code == code)
+                        .ok_or_else(|| {
+                            CommandError::invalid("branch", format!("there is no branch {code}"))
+                        })?;
+                    (Some(found.id), Some(found.code))
+                }
+            };
+            let list = open.session.appointments(&Filter {
+                doctor,
+                branch: branch_id,
+                from: Some(to_db_time(local_midnight(tz, from))),
+                to: Some(to_db_time(local_midnight(
+                    tz,
+                    last.succ_opt().unwrap_or(last),
+                ))),
+                ..Filter::default()
+            })?;
+            Ok(CalendarAppointments {
+                days: from
+                    .iter_days()
+                    .take(days as usize)
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .collect(),
+                branch_code,
+                doctor_id: doctor.map(|d| d.to_string()),
                 rows: rows(open, list)?,
             })
         })
@@ -2228,5 +2292,111 @@ mod tests {
             saved,
             "the front desk may read the hours it books against"
         );
+    }
+
+    #[test]
+    fn the_calendar_shows_a_day_or_a_week_per_doctor_and_per_branch() {
+        let tmp = tempfile::tempdir().unwrap();
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let kdf = KdfParams::FAST_INSECURE_FOR_TESTS;
+        demo::ensure_workstation(tmp.path(), clock.clone(), kdf).unwrap();
+        let shell = Shell::new(tmp.path().to_owned(), true, clock, kdf);
+        let accounts = demo::accounts();
+        let desk = accounts
+            .iter()
+            .find(|a| a.role == crate::dto::Role::Receptionist)
+            .unwrap();
+        shell.sign_in(&desk.username, &desk.password, None).unwrap();
+        let today = shell.day_appointments(None).unwrap();
+        assert!(!today.rows.is_empty(), "the demo books today");
+        let day = shell.calendar(&today.day, 1, None, None).unwrap();
+        assert_eq!(day.days, vec![today.day.clone()]);
+        assert_eq!(
+            day.branch_code.as_deref(),
+            Some("BR01"),
+            "this branch by default"
+        );
+        let ids = |rows: &[AppointmentRow]| -> Vec<String> {
+            rows.iter().map(|r| r.appointment.id.clone()).collect()
+        };
+        assert_eq!(
+            ids(&day.rows),
+            ids(&today.rows),
+            "one day at this branch is the check-in queue's day"
+        );
+
+        let doctor = today.rows[0].appointment.doctor_id.clone();
+        let theirs = shell
+            .calendar(&today.day, 1, Some(&doctor), Some(""))
+            .unwrap();
+        assert!(!theirs.rows.is_empty());
+        assert!(
+            theirs
+                .rows
+                .iter()
+                .all(|r| r.appointment.doctor_id == doctor),
+            "one doctor's column holds only their appointments"
+        );
+        assert_eq!(
+            theirs.branch_code, None,
+            "an empty branch means every branch"
+        );
+
+        let week_start = parse_day("d", &today.day).unwrap() - chrono::Duration::days(3);
+        let week = shell
+            .calendar(
+                &week_start.format("%Y-%m-%d").to_string(),
+                7,
+                None,
+                Some("br01"),
+            )
+            .unwrap();
+        assert_eq!(week.days.len(), 7);
+        assert_eq!(week.days[3], today.day);
+        assert!(
+            ids(&today.rows)
+                .iter()
+                .all(|id| ids(&week.rows).contains(id)),
+            "the week contains the day"
+        );
+
+        let field = |e: CommandError| e.field;
+        assert_eq!(
+            field(shell.calendar(&today.day, 0, None, None).unwrap_err()).as_deref(),
+            Some("days")
+        );
+        assert_eq!(
+            field(
+                shell
+                    .calendar(&today.day, 1, None, Some("XX9"))
+                    .unwrap_err()
+            )
+            .as_deref(),
+            Some("branch")
+        );
+        assert_eq!(
+            field(shell.calendar("monday", 1, None, None).unwrap_err()).as_deref(),
+            Some("from")
+        );
+    }
+
+    #[test]
+    fn roles_without_appointments_are_refused_the_calendar() {
+        let tmp = tempfile::tempdir().unwrap();
+        let shell = shell(tmp.path());
+        shell.set_up("Clinic", "admin", "a long password").unwrap();
+        shell
+            .create_user(
+                "acc",
+                None,
+                crate::dto::Role::Accountant,
+                "ledger lines 2026",
+                &[],
+            )
+            .unwrap();
+        let acc = shell.sign_in("acc", "ledger lines 2026", None).unwrap();
+        assert!(!acc.capabilities.view_appointments, "no calendar tab");
+        let err = shell.calendar("2026-01-05", 7, None, None).unwrap_err();
+        assert_eq!(err.code, ErrorCode::Forbidden, "{err:?}");
     }
 }

@@ -14,6 +14,7 @@ import type { AuditQuery } from './generated/AuditQuery';
 import type { AuditVerification } from './generated/AuditVerification';
 import type { Availability } from './generated/Availability';
 import type { Branch } from './generated/Branch';
+import type { CalendarAppointments } from './generated/CalendarAppointments';
 import type { CommandError } from './generated/CommandError';
 import type { DayAppointments } from './generated/DayAppointments';
 import type { Doctor } from './generated/Doctor';
@@ -52,6 +53,7 @@ export type {
   AuditVerification,
   Availability,
   Branch,
+  CalendarAppointments,
   DayAppointments,
   Doctor,
   DoctorInput,
@@ -478,6 +480,14 @@ export function doctorTimeOff(id: string): Promise<TimeOff[]> {
 /** `from`/`to` are clinic-local `YYYY-MM-DDTHH:MM`; answers with the time off from today. */
 export function addTimeOff(input: { id: string; from: string; to: string; reason: string }): Promise<TimeOff[]> {
   return call<TimeOff[]>('add_time_off', input);
+}
+
+/**
+ * Appointments over `days` clinic days from `from`, for one doctor (or all when null), at
+ * one branch by code (this workstation's when null, every branch when '').
+ */
+export function calendar(input: { from: string; days: number; doctor_id: string | null; branch: string | null }): Promise<CalendarAppointments> {
+  return call<CalendarAppointments>('calendar', input);
 }
 
 /** Tells the shell a screen has been painted (the screenshot scripts wait for this). */

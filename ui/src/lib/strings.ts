@@ -89,6 +89,7 @@ export const strings = {
     appointments: 'Appointments',
     admin: 'Administration',
     doctors: 'Doctors',
+    calendar: 'Calendar',
     notifications: 'Notifications',
     notificationsUnread: (n: number) => (n === 1 ? '1 unread notification' : `${n} unread notifications`),
     lock: 'Lock',
@@ -151,6 +152,7 @@ export const strings = {
       appointments: { title: 'Today’s appointments', text: 'Who is booked at this branch, and who has arrived.' },
       admin: { title: 'Administration', text: 'Users and roles, sign-in settings, the audit log and sync.' },
       doctors: { title: 'Doctors and schedules', text: 'Add doctors, set their weekly hours and time off.' },
+      calendar: { title: 'Calendar', text: 'A day or a week of appointments, per doctor and per branch.' },
     },
   },
 
@@ -498,6 +500,29 @@ export const strings = {
     addTimeOff: 'Add time off',
     timeOffAdded: 'Time off added. No slots are offered in it.',
     weekdays: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as readonly string[],
+  },
+
+  calendar: {
+    title: 'Calendar',
+    intro: 'Appointments by time. ← and → (or Page Up/Down) move, T goes to today, D and W switch between day and week.',
+    previousDay: 'Previous day',
+    nextDay: 'Next day',
+    previousWeek: 'Previous week',
+    nextWeek: 'Next week',
+    today: 'Today',
+    view: 'View',
+    day: 'Day',
+    week: 'Week',
+    doctor: 'Doctor',
+    allDoctors: 'All doctors',
+    branch: 'Branch',
+    allBranches: 'All branches',
+    weekOf: (first: string, last: string) => `${first} – ${last}`,
+    count: (n: number) => (n === 1 ? '1 appointment' : `${n} appointments`),
+    empty: 'No appointments.',
+    times: 'Times',
+    appointmentLabel: (time: string, patient: string, doctor: string, status: string) =>
+      `${time}, ${patient}${doctor ? ` with ${doctor}` : ''}, ${status}`,
   },
 
   errors: {

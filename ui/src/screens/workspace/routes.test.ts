@@ -36,5 +36,6 @@ describe('section', () => {
     expect(section({ name: 'book', patient: null, reschedule: null })).toBe('book');
     expect(section({ name: 'admin', tab: 'audit' })).toBe('admin');
     expect(section({ name: 'doctors', id: 'd1' })).toBe('doctors');
+    expect(section({ name: 'calendar', view: 'week', day: null, doctor: null, branch: null })).toBe('calendar');
   });
 });

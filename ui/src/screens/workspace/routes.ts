@@ -3,6 +3,7 @@
 
 import type { AppointmentRow } from '../../lib/api';
 import type { AdminTab } from '../admin/admin';
+import type { CalendarView } from '../calendar/calendar';
 
 /** Enough of a patient to book for: shown above the booking steps. */
 export interface PatientRef {
@@ -20,12 +21,13 @@ export type Route =
   | { name: 'book'; patient: PatientRef | null; reschedule: AppointmentRow | null }
   | { name: 'queue'; day: string | null }
   | { name: 'admin'; tab: AdminTab | null }
-  | { name: 'doctors'; id: string | null };
+  | { name: 'doctors'; id: string | null }
+  | { name: 'calendar'; view: CalendarView; day: string | null; doctor: string | null; branch: string | null };
 
 export type Navigate = (route: Route) => void;
 
 /** The header tab a route belongs to. */
-export function section(route: Route): 'home' | 'patients' | 'register' | 'book' | 'queue' | 'admin' | 'doctors' {
+export function section(route: Route): 'home' | 'patients' | 'register' | 'book' | 'queue' | 'admin' | 'doctors' | 'calendar' {
   switch (route.name) {
     case 'home':
       return 'home';
@@ -43,6 +45,8 @@ export function section(route: Route): 'home' | 'patients' | 'register' | 'book'
       return 'admin';
     case 'doctors':
       return 'doctors';
+    case 'calendar':
+      return 'calendar';
   }
 }
 
