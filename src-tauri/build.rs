@@ -60,6 +60,10 @@ const COMMANDS: &[&str] = &[
     "doctor_time_off",
     "add_time_off",
     "calendar",
+    "restore_patient",
+    "merge_patients",
+    "patient_merges",
+    "undo_merge",
     "ui_ready",
 ];
 

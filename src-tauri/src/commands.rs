@@ -12,8 +12,9 @@ use zeroize::Zeroizing;
 use crate::dto::{
     AppState, Appointment, AppointmentRow, AuditEntry, AuditQuery, AuditVerification, Availability,
     Branch, CalendarAppointments, CommandError, DayAppointments, Doctor, DoctorInput, Notification,
-    Patient, PatientInput, PatientSummary, Role, SessionState, SetUpDone, SignInSettings, SignedIn,
-    Slot, SyncReport, SyncStatus, TimeOff, TotpSetup, UserAccount, WeeklyHours,
+    Patient, PatientInput, PatientMerge, PatientSummary, Role, SessionState, SetUpDone,
+    SignInSettings, SignedIn, Slot, SyncReport, SyncStatus, TimeOff, TotpSetup, UserAccount,
+    WeeklyHours,
 };
 use crate::shell::Shell;
 
@@ -454,6 +455,34 @@ pub async fn calendar(
 ) -> Reply<CalendarAppointments> {
     let shell = Arc::clone(&shell);
     blocking(move || shell.calendar(&from, days, doctor_id.as_deref(), branch.as_deref())).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn restore_patient(shell: Shared<'_>, id: String) -> Reply<Patient> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.restore_patient(&id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn merge_patients(
+    shell: Shared<'_>,
+    survivor: String,
+    duplicate: String,
+) -> Reply<PatientMerge> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.merge_patients(&survivor, &duplicate)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn patient_merges(shell: Shared<'_>, id: String) -> Reply<Vec<PatientMerge>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.patient_merges(&id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn undo_merge(shell: Shared<'_>, merge_id: String) -> Reply<PatientMerge> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.undo_merge(&merge_id)).await
 }
 
 /// Announces on stdout that a screen has been painted; the screenshot scripts wait for

@@ -543,6 +543,64 @@ impl From<clinic_core::schedule::Slot> for Slot {
     }
 }
 
+/// Rows of one table that a merge moved from the duplicate to the survivor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct MovedRows {
+    /// e.g. `appointments`.
+    pub table: String,
+    pub ids: Vec<String>,
+}
+
+/// A recorded patient merge: who survived, who was merged, what moved, and whether it
+/// has been undone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct PatientMerge {
+    pub id: String,
+    pub survivor_id: String,
+    pub merged_id: String,
+    /// Tables with rows that moved (empty tables left out), by table name.
+    pub moved: Vec<MovedRows>,
+    pub merged_at: String,
+    pub undone_at: Option<String>,
+}
+
+impl From<clinic_core::store::merges::Merge> for PatientMerge {
+    fn from(m: clinic_core::store::merges::Merge) -> Self {
+        let mut moved: Vec<MovedRows> = m
+            .moved
+            .as_object()
+            .map(|tables| {
+                tables
+                    .iter()
+                    .map(|(table, ids)| MovedRows {
+                        table: table.clone(),
+                        ids: ids
+                            .as_array()
+                            .map(|ids| {
+                                ids.iter()
+                                    .filter_map(|id| id.as_str().map(str::to_owned))
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                    })
+                    .filter(|rows| !rows.ids.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        moved.sort_by(|a, b| a.table.cmp(&b.table));
+        Self {
+            id: m.id,
+            survivor_id: m.survivor_id.to_string(),
+            merged_id: m.merged_id.to_string(),
+            moved,
+            merged_at: m.merged_at,
+            undone_at: m.undone_at,
+        }
+    }
+}
+
 /// A doctor with their first free slot, for the booking flow.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -1073,6 +1131,7 @@ pub(crate) mod typescript {
         WeeklyHours::export_all(&cfg)?;
         TimeOff::export_all(&cfg)?;
         CalendarAppointments::export_all(&cfg)?;
+        PatientMerge::export_all(&cfg)?;
         Ok(())
     }
 }

@@ -106,6 +106,10 @@ fn main() -> ExitCode {
             commands::doctor_time_off,
             commands::add_time_off,
             commands::calendar,
+            commands::restore_patient,
+            commands::merge_patients,
+            commands::patient_merges,
+            commands::undo_merge,
             commands::ui_ready,
         ])
         .build(tauri::generate_context!());

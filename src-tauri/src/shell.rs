@@ -36,9 +36,9 @@ use crate::demo;
 use crate::dto::{
     AppState, Appointment, AppointmentRow, AuditEntry, AuditQuery, AuditVerification, Availability,
     Branch, CalendarAppointments, Capabilities, CommandError, DayAppointments, Doctor, DoctorInput,
-    ErrorCode, Notification, Patient, PatientInput, PatientSummary, QrMatrix, Role, SessionState,
-    SetUpDone, ShownOnce, SignInSettings, SignedIn, Slot, SyncReport, SyncStatus, TimeOff,
-    TotpSetup, UserAccount, WeeklyHours,
+    ErrorCode, Notification, Patient, PatientInput, PatientMerge, PatientSummary, QrMatrix, Role,
+    SessionState, SetUpDone, ShownOnce, SignInSettings, SignedIn, Slot, SyncReport, SyncStatus,
+    TimeOff, TotpSetup, UserAccount, WeeklyHours,
 };
 
 pub type Result<T, E = CommandError> = std::result::Result<T, E>;
@@ -459,6 +459,39 @@ impl Shell {
     pub fn archive_patient(&self, id: &str, reason: &str) -> Result<Patient> {
         let id: PatientId = parse_id("patient", id)?;
         self.with_open(|open| Ok(open.session.archive_patient(id, reason)?.into()))
+    }
+
+    /// Brings an archived (not merged) record back into searches.
+    pub fn restore_patient(&self, id: &str) -> Result<Patient> {
+        let id: PatientId = parse_id("patient", id)?;
+        self.with_open(|open| Ok(open.session.restore_patient(id)?.into()))
+    }
+
+    /// Merges `duplicate` into `survivor`: everything linked to the duplicate moves, the
+    /// duplicate is archived pointing at the survivor, and the merge is recorded.
+    pub fn merge_patients(&self, survivor: &str, duplicate: &str) -> Result<PatientMerge> {
+        let survivor: PatientId = parse_id("survivor", survivor)?;
+        let duplicate: PatientId = parse_id("duplicate", duplicate)?;
+        self.with_open(|open| {
+            let merge = open.session.merge_patients(survivor, duplicate)?;
+            // The survivor's name stays; the duplicate's rows now show it.
+            open.names.remove(&duplicate);
+            Ok(merge.into())
+        })
+    }
+
+    /// The merges a patient took part in, newest first.
+    pub fn patient_merges(&self, id: &str) -> Result<Vec<PatientMerge>> {
+        let id: PatientId = parse_id("patient", id)?;
+        self.with_open(|open| {
+            let list = open.session.patient_merges(id)?;
+            Ok(list.into_iter().map(PatientMerge::from).collect())
+        })
+    }
+
+    /// Puts back everything a merge moved and reactivates the duplicate.
+    pub fn undo_merge(&self, merge_id: &str) -> Result<PatientMerge> {
+        self.with_open(|open| Ok(open.session.undo_merge(merge_id.trim())?.into()))
     }
 
     /// A patient's appointments, soonest first, with names.
@@ -2398,5 +2431,96 @@ mod tests {
         assert!(!acc.capabilities.view_appointments, "no calendar tab");
         let err = shell.calendar("2026-01-05", 7, None, None).unwrap_err();
         assert_eq!(err.code, ErrorCode::Forbidden, "{err:?}");
+    }
+
+    #[test]
+    fn administrators_merge_duplicates_see_what_moved_and_undo_or_restore() {
+        let tmp = tempfile::tempdir().unwrap();
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let kdf = KdfParams::FAST_INSECURE_FOR_TESTS;
+        demo::ensure_workstation(tmp.path(), clock.clone(), kdf).unwrap();
+        let shell = Shell::new(tmp.path().to_owned(), true, clock, kdf);
+        let accounts = demo::accounts();
+        let account = |role| accounts.iter().find(|a| a.role == role).unwrap();
+        let desk = account(crate::dto::Role::Receptionist);
+        shell.sign_in(&desk.username, &desk.password, None).unwrap();
+        let input = PatientInput {
+            given_name: "Baraka".into(),
+            family_name: "Kiprono".into(),
+            date_of_birth: "1979-06-30".into(),
+            sex: "male".into(),
+            ..PatientInput::default()
+        };
+        let keep = shell.register_patient(input.clone(), false).unwrap();
+        let dup = shell.register_patient(input, true).unwrap();
+        let doctor = shell.doctors(None).unwrap().remove(0);
+        let day = {
+            let tz: chrono_tz::Tz = "Africa/Nairobi".parse().unwrap();
+            (Utc::now().with_timezone(&tz).date_naive() + chrono::Duration::days(2))
+                .format("%Y-%m-%d")
+                .to_string()
+        };
+        let slot = shell.free_slots(&doctor.id, &day).unwrap().remove(0);
+        let held = shell
+            .hold_slot(&dup.id, &doctor.id, &slot.starts_at, None)
+            .unwrap();
+        let booked = shell.confirm_appointment(&held.id).unwrap();
+        let forbidden = |err: CommandError| assert_eq!(err.code, ErrorCode::Forbidden, "{err:?}");
+        forbidden(shell.merge_patients(&keep.id, &dup.id).unwrap_err());
+        forbidden(shell.patient_merges(&keep.id).unwrap_err());
+        forbidden(shell.undo_merge("anything").unwrap_err());
+        forbidden(shell.restore_patient(&dup.id).unwrap_err());
+
+        let admin = account(crate::dto::Role::Admin);
+        let signed_in = shell
+            .sign_in(&admin.username, &admin.password, None)
+            .unwrap();
+        assert!(signed_in.capabilities.merge_patients);
+        let itself = shell.merge_patients(&keep.id, &keep.id).unwrap_err();
+        assert_eq!(itself.field.as_deref(), Some("duplicate"));
+        let merge = shell.merge_patients(&keep.id, &dup.id).unwrap();
+        let appointments = merge
+            .moved
+            .iter()
+            .find(|m| m.table == "appointments")
+            .expect("the duplicate's booking moved");
+        assert_eq!(appointments.ids, vec![booked.id.clone()]);
+        assert!(
+            merge.moved.iter().all(|m| !m.ids.is_empty()),
+            "empty tables left out"
+        );
+        let merged = shell.patient(&dup.id).unwrap();
+        assert_eq!(merged.merged_into.as_deref(), Some(keep.id.as_str()));
+        let restore_merged = shell.restore_patient(&dup.id).unwrap_err();
+        assert_eq!(
+            restore_merged.field.as_deref(),
+            Some("patient"),
+            "a merged record comes back by undoing the merge"
+        );
+        assert_eq!(shell.patient_merges(&dup.id).unwrap(), vec![merge.clone()]);
+        assert_eq!(
+            shell.patient_appointments(&keep.id).unwrap()[0]
+                .appointment
+                .id,
+            booked.id,
+            "the survivor now holds the booking"
+        );
+
+        let undone = shell.undo_merge(&merge.id).unwrap();
+        assert!(undone.undone_at.is_some());
+        assert!(shell.patient(&dup.id).unwrap().active);
+        assert_eq!(
+            shell.patient_appointments(&dup.id).unwrap()[0]
+                .appointment
+                .id,
+            booked.id,
+            "the booking went back"
+        );
+        let twice = shell.undo_merge(&merge.id).unwrap_err();
+        assert_eq!(twice.field.as_deref(), Some("merge"));
+
+        let archived = shell.archive_patient(&dup.id, "Registered twice").unwrap();
+        assert!(!archived.active);
+        assert!(shell.restore_patient(&dup.id).unwrap().active);
     }
 }

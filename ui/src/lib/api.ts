@@ -23,6 +23,7 @@ import type { ErrorCode } from './generated/ErrorCode';
 import type { Notification } from './generated/Notification';
 import type { Patient } from './generated/Patient';
 import type { PatientInput } from './generated/PatientInput';
+import type { PatientMerge } from './generated/PatientMerge';
 import type { PatientSummary } from './generated/PatientSummary';
 import type { SessionState } from './generated/SessionState';
 import type { SetUpDone } from './generated/SetUpDone';
@@ -61,6 +62,7 @@ export type {
   Notification,
   Patient,
   PatientInput,
+  PatientMerge,
   PatientSummary,
   Role,
   SessionState,
@@ -186,6 +188,9 @@ const ACTIONS = new Set([
   'update_doctor',
   'set_doctor_hours',
   'add_time_off',
+  'restore_patient',
+  'merge_patients',
+  'undo_merge',
 ]);
 const actionListeners = new Set<() => void>();
 
@@ -319,6 +324,25 @@ export function updatePatient(id: string, input: PatientInput): Promise<Patient>
 
 export function archivePatient(id: string, reason: string): Promise<Patient> {
   return call<Patient>('archive_patient', { id, reason });
+}
+
+/** Brings an archived (not merged) record back (administrators). */
+export function restorePatient(id: string): Promise<Patient> {
+  return call<Patient>('restore_patient', { id });
+}
+
+/** Merges `duplicate` into `survivor`; answers with the recorded merge and what moved. */
+export function mergePatients(survivor: string, duplicate: string): Promise<PatientMerge> {
+  return call<PatientMerge>('merge_patients', { survivor, duplicate });
+}
+
+/** The merges a record took part in, newest first (administrators). */
+export function patientMerges(id: string): Promise<PatientMerge[]> {
+  return call<PatientMerge[]>('patient_merges', { id });
+}
+
+export function undoMerge(mergeId: string): Promise<PatientMerge> {
+  return call<PatientMerge>('undo_merge', { merge_id: mergeId });
 }
 
 export function patientAppointments(id: string): Promise<AppointmentRow[]> {

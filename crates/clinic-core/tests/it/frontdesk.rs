@@ -655,6 +655,21 @@ fn archive_merge_and_undo_keep_every_related_row() {
         fd.clinic.admin.undo_merge(&merge.id).unwrap_err().field(),
         Some("merge")
     );
+    for side in [keep, dup] {
+        let listed = fd.clinic.admin.patient_merges(side).unwrap();
+        assert_eq!(
+            listed.len(),
+            1,
+            "both records list the merge they took part in"
+        );
+        assert_eq!(listed[0].id, merge.id);
+        assert!(listed[0].undone_at.is_some(), "marked undone");
+    }
+    assert_eq!(
+        fd.desk.patient_merges(keep).unwrap_err().code(),
+        Code::Forbidden,
+        "the merge record is the administrators'"
+    );
 
     fd.clinic
         .admin
