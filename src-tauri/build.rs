@@ -64,6 +64,8 @@ const COMMANDS: &[&str] = &[
     "merge_patients",
     "patient_merges",
     "undo_merge",
+    "sync_conflicts",
+    "conflicted_appointments",
     "ui_ready",
 ];
 

@@ -13,8 +13,8 @@ use crate::dto::{
     AppState, Appointment, AppointmentRow, AuditEntry, AuditQuery, AuditVerification, Availability,
     Branch, CalendarAppointments, CommandError, DayAppointments, Doctor, DoctorInput, Notification,
     Patient, PatientInput, PatientMerge, PatientSummary, Role, SessionState, SetUpDone,
-    SignInSettings, SignedIn, Slot, SyncReport, SyncStatus, TimeOff, TotpSetup, UserAccount,
-    WeeklyHours,
+    SignInSettings, SignedIn, Slot, SyncConflict, SyncReport, SyncStatus, TimeOff, TotpSetup,
+    UserAccount, WeeklyHours,
 };
 use crate::shell::Shell;
 
@@ -483,6 +483,18 @@ pub async fn patient_merges(shell: Shared<'_>, id: String) -> Reply<Vec<PatientM
 pub async fn undo_merge(shell: Shared<'_>, merge_id: String) -> Reply<PatientMerge> {
     let shell = Arc::clone(&shell);
     blocking(move || shell.undo_merge(&merge_id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sync_conflicts(shell: Shared<'_>) -> Reply<Vec<SyncConflict>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.sync_conflicts()).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn conflicted_appointments(shell: Shared<'_>) -> Reply<Vec<AppointmentRow>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.conflicted_appointments()).await
 }
 
 /// Announces on stdout that a screen has been painted; the screenshot scripts wait for

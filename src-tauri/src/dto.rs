@@ -769,6 +769,31 @@ impl From<clinic_core::sync::SyncStatus> for SyncStatus {
     }
 }
 
+/// A pulled change that could not be applied on this workstation, kept for a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SyncConflict {
+    pub change_id: String,
+    /// The table the change was for, e.g. `appointments`.
+    pub table: String,
+    pub row_id: String,
+    /// Why it could not be applied.
+    pub reason: String,
+    pub received_at: String,
+}
+
+impl From<clinic_core::store::sync_state::Conflict> for SyncConflict {
+    fn from(c: clinic_core::store::sync_state::Conflict) -> Self {
+        Self {
+            change_id: c.change_id,
+            table: c.table,
+            row_id: c.row_id,
+            reason: c.reason,
+            received_at: c.received_at,
+        }
+    }
+}
+
 /// What one sync round did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -1132,6 +1157,7 @@ pub(crate) mod typescript {
         TimeOff::export_all(&cfg)?;
         CalendarAppointments::export_all(&cfg)?;
         PatientMerge::export_all(&cfg)?;
+        SyncConflict::export_all(&cfg)?;
         Ok(())
     }
 }

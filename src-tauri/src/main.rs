@@ -110,6 +110,8 @@ fn main() -> ExitCode {
             commands::merge_patients,
             commands::patient_merges,
             commands::undo_merge,
+            commands::sync_conflicts,
+            commands::conflicted_appointments,
             commands::ui_ready,
         ])
         .build(tauri::generate_context!());

@@ -37,8 +37,8 @@ use crate::dto::{
     AppState, Appointment, AppointmentRow, AuditEntry, AuditQuery, AuditVerification, Availability,
     Branch, CalendarAppointments, Capabilities, CommandError, DayAppointments, Doctor, DoctorInput,
     ErrorCode, Notification, Patient, PatientInput, PatientMerge, PatientSummary, QrMatrix, Role,
-    SessionState, SetUpDone, ShownOnce, SignInSettings, SignedIn, Slot, SyncReport, SyncStatus,
-    TimeOff, TotpSetup, UserAccount, WeeklyHours,
+    SessionState, SetUpDone, ShownOnce, SignInSettings, SignedIn, Slot, SyncConflict, SyncReport,
+    SyncStatus, TimeOff, TotpSetup, UserAccount, WeeklyHours,
 };
 
 pub type Result<T, E = CommandError> = std::result::Result<T, E>;
@@ -1003,6 +1003,27 @@ impl Shell {
             open.session.sync_join(server.trim(), code, ca_cert_pem)?;
             let core = open.session.sync_status()?;
             Ok(lock_ignoring_poison(&self.sync).update(core))
+        })
+    }
+
+    /// Pulled changes this workstation could not apply (administrators; read-only: the
+    /// core keeps them until they are resolved).
+    pub fn sync_conflicts(&self) -> Result<Vec<SyncConflict>> {
+        self.with_open(|open| {
+            let list = open.session.sync_conflicts()?;
+            Ok(list.into_iter().map(SyncConflict::from).collect())
+        })
+    }
+
+    /// Bookings the sync server marked `conflict` (another branch booked the slot
+    /// first), soonest first, with names: the front desk rebooks or cancels them.
+    pub fn conflicted_appointments(&self) -> Result<Vec<AppointmentRow>> {
+        self.with_open(|open| {
+            let list = open.session.appointments(&Filter {
+                status: Some("conflict".into()),
+                ..Filter::default()
+            })?;
+            rows(open, list)
         })
     }
 
@@ -2522,5 +2543,92 @@ mod tests {
         let archived = shell.archive_patient(&dup.id, "Registered twice").unwrap();
         assert!(!archived.active);
         assert!(shell.restore_patient(&dup.id).unwrap().active);
+    }
+
+    #[test]
+    fn bookings_that_lost_a_double_booking_are_listed_for_rebooking() {
+        let tmp = tempfile::tempdir().unwrap();
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let kdf = KdfParams::FAST_INSECURE_FOR_TESTS;
+        demo::ensure_workstation(tmp.path(), clock.clone(), kdf).unwrap();
+        let shell = Shell::new(tmp.path().to_owned(), true, clock, kdf);
+        let accounts = demo::accounts();
+        let account = |role| accounts.iter().find(|a| a.role == role).unwrap();
+        let desk = account(crate::dto::Role::Receptionist);
+        shell.sign_in(&desk.username, &desk.password, None).unwrap();
+        assert!(
+            shell.conflicted_appointments().unwrap().is_empty(),
+            "a workstation that never synced has no lost bookings"
+        );
+        let patient = shell.search_patients("a", 1).unwrap().remove(0);
+        let doctor = shell.doctors(None).unwrap().remove(0);
+        let day = {
+            let tz: chrono_tz::Tz = "Africa/Nairobi".parse().unwrap();
+            (Utc::now().with_timezone(&tz).date_naive() + chrono::Duration::days(3))
+                .format("%Y-%m-%d")
+                .to_string()
+        };
+        let slots = shell.free_slots(&doctor.id, &day).unwrap();
+        let held = shell
+            .hold_slot(&patient.id, &doctor.id, &slots[0].starts_at, None)
+            .unwrap();
+        let lost = shell.confirm_appointment(&held.id).unwrap();
+        // The sync server's verdict arrives as a pulled change; play it directly.
+        shell
+            .with_open(|open| {
+                open.session
+                    .raw_connection()?
+                    .execute(
+                        "UPDATE appointments SET status = 'conflict' WHERE id = ?1",
+                        [&lost.id],
+                    )
+                    .map_err(|e| CommandError::internal(e.to_string()))?;
+                Ok(())
+            })
+            .unwrap();
+        let listed = shell.conflicted_appointments().unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].appointment.id, lost.id);
+        assert_eq!(
+            listed[0].appointment.status,
+            crate::dto::AppointmentStatus::Conflict
+        );
+        assert!(!listed[0].patient_name.is_empty() && !listed[0].doctor_name.is_empty());
+
+        // Rebooking is the booking flow's move: the lost booking becomes `rescheduled`.
+        let moved = shell
+            .reschedule_appointment(&lost.id, Some(&doctor.id), &slots[1].starts_at)
+            .unwrap();
+        assert_eq!(moved.rescheduled_from.as_deref(), Some(lost.id.as_str()));
+        assert!(
+            shell.conflicted_appointments().unwrap().is_empty(),
+            "resolved: no longer listed"
+        );
+
+        let refused = shell.sync_conflicts().unwrap_err();
+        assert_eq!(
+            refused.code,
+            ErrorCode::Forbidden,
+            "unapplied changes are the administrators' to read"
+        );
+        let admin = account(crate::dto::Role::Admin);
+        shell
+            .sign_in(&admin.username, &admin.password, None)
+            .unwrap();
+        assert!(shell.sync_conflicts().unwrap().is_empty());
+        let acc_refused = {
+            shell
+                .create_user(
+                    "acc",
+                    None,
+                    crate::dto::Role::Accountant,
+                    "ledger lines 2026",
+                    &[],
+                )
+                .unwrap();
+            shell.sign_in("acc", "ledger lines 2026", None).unwrap();
+            shell.conflicted_appointments().unwrap_err()
+        };
+        assert_eq!(acc_refused.code, ErrorCode::Forbidden);
     }
 }

@@ -30,6 +30,7 @@ import type { SetUpDone } from './generated/SetUpDone';
 import type { SignedIn } from './generated/SignedIn';
 import type { SignInSettings } from './generated/SignInSettings';
 import type { Slot } from './generated/Slot';
+import type { SyncConflict } from './generated/SyncConflict';
 import type { SyncReport } from './generated/SyncReport';
 import type { SyncStatus } from './generated/SyncStatus';
 import type { TimeOff } from './generated/TimeOff';
@@ -70,6 +71,7 @@ export type {
   SignedIn,
   SignInSettings,
   Slot,
+  SyncConflict,
   SyncReport,
   SyncStatus,
   TimeOff,
@@ -298,6 +300,16 @@ export function syncNow(): Promise<SyncReport> {
 /** Joins this workstation to a sync server (administrators). */
 export function syncJoin(input: { server: string; code: string; ca_cert_pem: string | null }): Promise<SyncStatus> {
   return call<SyncStatus>('sync_join', input);
+}
+
+/** Pulled changes this workstation could not apply (administrators; read-only). */
+export function syncConflicts(): Promise<SyncConflict[]> {
+  return call<SyncConflict[]>('sync_conflicts');
+}
+
+/** Bookings the sync server marked `conflict`: another branch took the slot first. */
+export function conflictedAppointments(): Promise<AppointmentRow[]> {
+  return call<AppointmentRow[]>('conflicted_appointments');
 }
 
 // ---- patients ----------------------------------------------------------------------------

@@ -90,6 +90,7 @@ export const strings = {
     admin: 'Administration',
     doctors: 'Doctors',
     calendar: 'Calendar',
+    conflicts: 'Conflicts',
     notifications: 'Notifications',
     notificationsUnread: (n: number) => (n === 1 ? '1 unread notification' : `${n} unread notifications`),
     lock: 'Lock',
@@ -256,6 +257,9 @@ export const strings = {
     title: 'Book an appointment',
     rescheduleTitle: 'Move an appointment',
     rescheduling: (when: string, doctor: string) => `Currently ${when} with ${doctor}.`,
+    rebookTitle: 'Rebook a lost booking',
+    rebooking: (when: string, doctor: string) =>
+      `${when} with ${doctor} was booked at another branch first. Pick a new time; the lost booking is closed when you move it.`,
     for: 'For',
     choosePatient: 'Choose the patient first: search, then pick a name.',
     changePatient: 'Change',
@@ -500,6 +504,25 @@ export const strings = {
     addTimeOff: 'Add time off',
     timeOffAdded: 'Time off added. No slots are offered in it.',
     weekdays: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as readonly string[],
+  },
+
+  conflicts: {
+    title: 'Sync conflicts',
+    intro: 'What the sync server could not accept as it was. Nothing is dropped: each item waits here for a person.',
+    lostTitle: 'Bookings that lost a double booking',
+    lostIntro:
+      'Another branch booked the same doctor at the same time while one of the two was offline. The server kept the first booking; rebook these patients or cancel.',
+    lostNone: 'No lost bookings.',
+    rebook: 'Rebook…',
+    changesTitle: 'Changes that could not be applied here',
+    changesIntro: 'Pulled from the server but refused by this workstation’s rules. They are kept; tell whoever looks after the clinic’s IT if they stay.',
+    changesNone: 'None.',
+    received: 'Received',
+    table: 'Kind',
+    row: 'Record',
+    reason: 'Why',
+    tables: { appointments: 'Appointment', patients: 'Patient', doctors: 'Doctor', users: 'User' } as Record<string, string>,
+    count: (n: number) => (n === 1 ? '1 item' : `${n} items`),
   },
 
   merge: {

@@ -37,5 +37,6 @@ describe('section', () => {
     expect(section({ name: 'admin', tab: 'audit' })).toBe('admin');
     expect(section({ name: 'doctors', id: 'd1' })).toBe('doctors');
     expect(section({ name: 'calendar', view: 'week', day: null, doctor: null, branch: null })).toBe('calendar');
+    expect(section({ name: 'conflicts' })).toBe('conflicts');
   });
 });

@@ -22,12 +22,13 @@ export type Route =
   | { name: 'queue'; day: string | null }
   | { name: 'admin'; tab: AdminTab | null }
   | { name: 'doctors'; id: string | null }
-  | { name: 'calendar'; view: CalendarView; day: string | null; doctor: string | null; branch: string | null };
+  | { name: 'calendar'; view: CalendarView; day: string | null; doctor: string | null; branch: string | null }
+  | { name: 'conflicts' };
 
 export type Navigate = (route: Route) => void;
 
 /** The header tab a route belongs to. */
-export function section(route: Route): 'home' | 'patients' | 'register' | 'book' | 'queue' | 'admin' | 'doctors' | 'calendar' {
+export function section(route: Route): 'home' | 'patients' | 'register' | 'book' | 'queue' | 'admin' | 'doctors' | 'calendar' | 'conflicts' {
   switch (route.name) {
     case 'home':
       return 'home';
@@ -47,6 +48,8 @@ export function section(route: Route): 'home' | 'patients' | 'register' | 'book'
       return 'doctors';
     case 'calendar':
       return 'calendar';
+    case 'conflicts':
+      return 'conflicts';
   }
 }
 
