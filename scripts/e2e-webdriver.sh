@@ -3,7 +3,9 @@
 # WebKitGTK's WebKitWebDriver, on a virtual X display, spoken to with curl (no client
 # library to install). Signs in as the demo receptionist, searches patients, registers a
 # new one and checks that a refused value comes back next to its field; then signs in as
-# a doctor, finds the booking notification and marks it read.
+# a doctor, finds the booking notification and marks it read; then as the administrator,
+# archives a record, adds a user (a weak password refused next to its field), finds the
+# new user in the audit log and verifies its chain; the new nurse sees no administration.
 #
 # Usage: scripts/e2e-webdriver.sh PATH/TO/clinic-desktop
 #   TAURI_DRIVER      the tauri-driver binary (default: on PATH, else
@@ -232,6 +234,40 @@ inside_xvfb() {
   css '#archive-error' '' >/dev/null
   type_into "$(css '#archive-reason')" "Registered twice by mistake" enter
   css '.archived' 'archived' >/dev/null
+
+  step "an administrator adds a user: a weak password is refused next to its field"
+  click "$(xpath "//nav//button[normalize-space()='Administration']")"
+  css '[role=tab][aria-selected=true]' 'Users and roles' >/dev/null
+  type_into "$(css '#new-username')" amina.n
+  click "$(css '#new-role option[value=nurse]')"
+  type_into "$(css '#new-password')" short
+  type_into "$(css '#new-confirm')" short enter
+  css '#new-password-error' '10 characters' >/dev/null
+  request POST "/session/$sid/element/$(css '#new-password')/clear" '{}' >/dev/null || fail "clearing the password"
+  request POST "/session/$sid/element/$(css '#new-confirm')/clear" '{}' >/dev/null || fail "clearing the password"
+  type_into "$(css '#new-password')" "ward seven nights"
+  type_into "$(css '#new-confirm')" "ward seven nights" enter
+  css '[role=status]' 'Added amina.n' >/dev/null
+  xpath "//table[contains(@class,'data')]//td[.//strong[normalize-space()='amina.n']]" >/dev/null
+
+  step "the audit log lists the new user and its chain verifies"
+  click "$(xpath "//button[@role='tab' and normalize-space()='Audit log']")"
+  type_into "$(css '#audit-action')" user.create enter
+  xpath "//table[contains(@class,'data')]//td[contains(normalize-space(), 'username: amina.n')]" >/dev/null
+  click "$(xpath "//button[normalize-space()='Verify the chain']")"
+  css '.verification.ok' 'intact' >/dev/null
+
+  step "the new nurse signs in and sees no administration"
+  click "$(xpath "//button[normalize-space()='Sign out']")"
+  user_field=$(css '#login-username')
+  request POST "/session/$sid/element/$user_field/clear" '{}' >/dev/null || fail "clearing the user name"
+  type_into "$user_field" amina.n
+  type_into "$(css '#login-password')" "ward seven nights" enter
+  css h1 'Today at Riverside' >/dev/null
+  [ -z "$(elements xpath "//nav//button[normalize-space()='Administration']")" ] ||
+    fail "a nurse is offered Administration, which the policy does not allow"
+  click "$(xpath "//nav//button[normalize-space()='Calendar']")"
+  css 'h1' 'Calendar' >/dev/null
 
   step "passed"
 }
