@@ -5,7 +5,8 @@
 # new one and checks that a refused value comes back next to its field; then signs in as
 # a doctor, finds the booking notification and marks it read; then as the administrator,
 # archives a record, adds a user (a weak password refused next to its field), finds the
-# new user in the audit log and verifies its chain; the new nurse sees no administration.
+# new user in the audit log and verifies its chain, adds a doctor with weekly hours,
+# merges a duplicate patient and undoes it; the new nurse sees no administration.
 #
 # Usage: scripts/e2e-webdriver.sh PATH/TO/clinic-desktop
 #   TAURI_DRIVER      the tauri-driver binary (default: on PATH, else
@@ -256,6 +257,45 @@ inside_xvfb() {
   xpath "//table[contains(@class,'data')]//td[contains(normalize-space(), 'username: amina.n')]" >/dev/null
   click "$(xpath "//button[normalize-space()='Verify the chain']")"
   css '.verification.ok' 'intact' >/dev/null
+
+  step "an administrator adds a doctor with weekly hours"
+  click "$(xpath "//button[@role='tab' and normalize-space()='Users and roles']")"
+  type_into "$(css '#new-username')" dr.otieno
+  click "$(css '#new-role option[value=doctor]')"
+  type_into "$(css '#new-password')" "skin deep clinic"
+  type_into "$(css '#new-confirm')" "skin deep clinic" enter
+  css '[role=status]' 'Added dr.otieno' >/dev/null
+  click "$(xpath "//nav//button[normalize-space()='Doctors']")"
+  type_into "$(css '#doctor-username')" dr.otieno
+  type_into "$(css '#doctor-specialization')" Dermatology
+  type_into "$(css '#doctor-licence')" de-501
+  type_into "$(css '#doctor-fee')" "3,000" enter
+  css '[role=status]' 'Added dr.otieno' >/dev/null
+  click "$(xpath "//button[@aria-label='Open dr.otieno']")"
+  css h1 'dr.otieno' >/dev/null
+  css 'p.muted' 'DE-501' >/dev/null
+  click "$(css '#hours-add')"
+  click "$(xpath "//button[normalize-space()='Save weekly hours']")"
+  css '[role=status]' 'Weekly hours saved' >/dev/null
+
+  step "an administrator merges a duplicate record and undoes the merge"
+  click "$(xpath "//nav//button[normalize-space()='Patients']")"
+  search_box=$(css '#patient-search')
+  type_into "$search_box" "wanjiku mwangi"
+  css '[role=option] .name' 'Mwangi, Wanjiku' >/dev/null
+  type_into "$search_box" "" enter
+  css h1 'Wanjiku Mwangi' >/dev/null
+  click "$(xpath "//button[normalize-space()='Merge a duplicate into this record…']")"
+  type_into "$(css '#merge-search')" "amani njoroge"
+  css '#merge-search-results [role=option] .name' 'Njoroge, Amani' >/dev/null
+  type_into "$(css '#merge-search')" "" enter
+  click "$(css '#merge-confirm')"
+  css '[role=status]' 'Merged. Moved' >/dev/null
+  click "$(xpath "(//ul[contains(@class,'history')]//button[normalize-space()='Open the other record'])[1]")"
+  css h1 'Amani Njoroge' >/dev/null
+  css '.archived' 'merged' >/dev/null
+  click "$(xpath "//button[normalize-space()='Undo this merge']")"
+  css '[role=status]' 'Merge undone' >/dev/null
 
   step "the new nurse signs in and sees no administration"
   click "$(xpath "//button[normalize-space()='Sign out']")"
