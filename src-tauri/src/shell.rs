@@ -1372,8 +1372,11 @@ mod tests {
         matches!(shell.session_state(), SessionState::Open { .. })
     }
 
+    /// Polls `done` for up to 30 s. The threads answer in milliseconds; the margin is for
+    /// a machine busy with other builds (5 s was seen to run out).
     fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
-        for _ in 0..500 {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while std::time::Instant::now() < deadline {
             if done() {
                 return;
             }
