@@ -3,7 +3,9 @@
 # display and saves a screenshot of each: sign-in, home (signed in as the demo
 # receptionist), patient search with results, a patient's record, the registration form
 # with the duplicate warning, the booking flow (held slot, then booked), the check-in
-# queue, the lock screen, and a doctor's notifications.
+# queue, the lock screen, a doctor's notifications; then the administrator's users, audit
+# log, sign-in settings, a doctor's weekly hours and the week's calendar; and the
+# second-factor set-up with its QR code.
 #
 # Usage: scripts/e2e-screens.sh PATH/TO/clinic-desktop [OUT_DIR]
 #   OUT_DIR defaults to docs/screenshots. CLINIC_SCREENSHOT_TIMEOUT (seconds, default 60)
@@ -85,6 +87,8 @@ inside_xvfb() {
   key() { xdotool key --window "$window" --delay 60 "$@"; }
   # Clicks a point of the window (CSS pixels; the window is 1100x720 and not scaled).
   click() { xdotool mousemove --window "$window" "$1" "$2" click 1; }
+  # Scrolls the page back to the top with the mouse wheel (the header tabs are clicked).
+  scroll_to_top() { xdotool mousemove --window "$window" 550 400 click --repeat 25 --delay 20 4; }
 
   local data_dir="$work/data"
   mkdir -p "$data_dir"
@@ -192,6 +196,57 @@ inside_xvfb() {
   click 660 27
   wait_screen notifications
   capture notifications
+
+  # The administrator's screens: users, the audit log (chain verified), sign-in settings
+  # (the second factor turned on for receptionists), a doctor's weekly hours, the week's
+  # calendar. Header tabs for an administrator: Home, Patients, Appointments, Calendar
+  # (433), Conflicts, Doctors (655), Administration (792); section tabs at y=221.
+  click 1033 27
+  wait_screen login 2
+  type_text admin
+  key Tab
+  type_text demo-clinic-2026
+  key Return
+  wait_screen home 3
+  click 792 74
+  wait_screen admin-users
+  capture admin-users
+  click 424 221
+  wait_screen admin-audit
+  click 971 318
+  wait_screen audit-verified
+  capture admin-audit
+  click 280 221
+  wait_screen admin-settings
+  # Tab from the section tab: minutes, Save, then the roles; Space ticks Receptionist,
+  # then past the other three roles to Save.
+  key Tab Tab Tab Tab Tab Tab space Tab Tab Tab Tab Return
+  wait_screen totp-rules-saved
+  capture admin-settings
+  scroll_to_top
+  click 655 74
+  wait_screen doctors
+  # "Open" on the second doctor (Dr Peter Kamau).
+  click 1016 374
+  wait_screen doctor
+  key Page_Down
+  capture doctor-schedule
+  scroll_to_top
+  click 433 74
+  wait_screen calendar-week
+  capture calendar-week
+
+  # The receptionist must now set up a second factor: the set-up link as a QR code.
+  click 1033 27
+  wait_screen login 3
+  type_text frontdesk
+  key Tab
+  type_text demo-clinic-2026
+  key Return
+  wait_screen home 4
+  click 133 351
+  wait_screen totp-qr
+  capture totp-qr
 
   stop_app
 }

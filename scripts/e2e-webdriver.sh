@@ -3,7 +3,10 @@
 # WebKitGTK's WebKitWebDriver, on a virtual X display, spoken to with curl (no client
 # library to install). Signs in as the demo receptionist, searches patients, registers a
 # new one and checks that a refused value comes back next to its field; then signs in as
-# a doctor, finds the booking notification and marks it read.
+# a doctor, finds the booking notification and marks it read; then as the administrator,
+# archives a record, adds a user (a weak password refused next to its field), finds the
+# new user in the audit log and verifies its chain, adds a doctor with weekly hours,
+# merges a duplicate patient and undoes it; the new nurse sees no administration.
 #
 # Usage: scripts/e2e-webdriver.sh PATH/TO/clinic-desktop
 #   TAURI_DRIVER      the tauri-driver binary (default: on PATH, else
@@ -232,6 +235,79 @@ inside_xvfb() {
   css '#archive-error' '' >/dev/null
   type_into "$(css '#archive-reason')" "Registered twice by mistake" enter
   css '.archived' 'archived' >/dev/null
+
+  step "an administrator adds a user: a weak password is refused next to its field"
+  click "$(xpath "//nav//button[normalize-space()='Administration']")"
+  css '[role=tab][aria-selected=true]' 'Users and roles' >/dev/null
+  type_into "$(css '#new-username')" amina.n
+  click "$(css '#new-role option[value=nurse]')"
+  type_into "$(css '#new-password')" short
+  type_into "$(css '#new-confirm')" short enter
+  css '#new-password-error' '10 characters' >/dev/null
+  request POST "/session/$sid/element/$(css '#new-password')/clear" '{}' >/dev/null || fail "clearing the password"
+  request POST "/session/$sid/element/$(css '#new-confirm')/clear" '{}' >/dev/null || fail "clearing the password"
+  type_into "$(css '#new-password')" "ward seven nights"
+  type_into "$(css '#new-confirm')" "ward seven nights" enter
+  css '[role=status]' 'Added amina.n' >/dev/null
+  xpath "//table[contains(@class,'data')]//td[.//strong[normalize-space()='amina.n']]" >/dev/null
+
+  step "the audit log lists the new user and its chain verifies"
+  click "$(xpath "//button[@role='tab' and normalize-space()='Audit log']")"
+  type_into "$(css '#audit-action')" user.create enter
+  xpath "//table[contains(@class,'data')]//td[contains(normalize-space(), 'username: amina.n')]" >/dev/null
+  click "$(xpath "//button[normalize-space()='Verify the chain']")"
+  css '.verification.ok' 'intact' >/dev/null
+
+  step "an administrator adds a doctor with weekly hours"
+  click "$(xpath "//button[@role='tab' and normalize-space()='Users and roles']")"
+  type_into "$(css '#new-username')" dr.otieno
+  click "$(css '#new-role option[value=doctor]')"
+  type_into "$(css '#new-password')" "skin deep clinic"
+  type_into "$(css '#new-confirm')" "skin deep clinic" enter
+  css '[role=status]' 'Added dr.otieno' >/dev/null
+  click "$(xpath "//nav//button[normalize-space()='Doctors']")"
+  type_into "$(css '#doctor-username')" dr.otieno
+  type_into "$(css '#doctor-specialization')" Dermatology
+  type_into "$(css '#doctor-licence')" de-501
+  type_into "$(css '#doctor-fee')" "3,000" enter
+  css '[role=status]' 'Added dr.otieno' >/dev/null
+  click "$(xpath "//button[@aria-label='Open dr.otieno']")"
+  css h1 'dr.otieno' >/dev/null
+  css 'p.muted' 'DE-501' >/dev/null
+  click "$(css '#hours-add')"
+  click "$(xpath "//button[normalize-space()='Save weekly hours']")"
+  css '[role=status]' 'Weekly hours saved' >/dev/null
+
+  step "an administrator merges a duplicate record and undoes the merge"
+  click "$(xpath "//nav//button[normalize-space()='Patients']")"
+  search_box=$(css '#patient-search')
+  type_into "$search_box" "wanjiku mwangi"
+  css '[role=option] .name' 'Mwangi, Wanjiku' >/dev/null
+  type_into "$search_box" "" enter
+  css h1 'Wanjiku Mwangi' >/dev/null
+  click "$(xpath "//button[normalize-space()='Merge a duplicate into this record…']")"
+  type_into "$(css '#merge-search')" "amani njoroge"
+  css '#merge-search-results [role=option] .name' 'Njoroge, Amani' >/dev/null
+  type_into "$(css '#merge-search')" "" enter
+  click "$(css '#merge-confirm')"
+  css '[role=status]' 'Merged. Moved' >/dev/null
+  click "$(xpath "(//ul[contains(@class,'history')]//button[normalize-space()='Open the other record'])[1]")"
+  css h1 'Amani Njoroge' >/dev/null
+  css '.archived' 'merged' >/dev/null
+  click "$(xpath "//button[normalize-space()='Undo this merge']")"
+  css '[role=status]' 'Merge undone' >/dev/null
+
+  step "the new nurse signs in and sees no administration"
+  click "$(xpath "//button[normalize-space()='Sign out']")"
+  user_field=$(css '#login-username')
+  request POST "/session/$sid/element/$user_field/clear" '{}' >/dev/null || fail "clearing the user name"
+  type_into "$user_field" amina.n
+  type_into "$(css '#login-password')" "ward seven nights" enter
+  css h1 'Today at Riverside' >/dev/null
+  [ -z "$(elements xpath "//nav//button[normalize-space()='Administration']")" ] ||
+    fail "a nurse is offered Administration, which the policy does not allow"
+  click "$(xpath "//nav//button[normalize-space()='Calendar']")"
+  css 'h1' 'Calendar' >/dev/null
 
   step "passed"
 }

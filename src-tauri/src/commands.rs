@@ -10,9 +10,11 @@ use tauri::State;
 use zeroize::Zeroizing;
 
 use crate::dto::{
-    AppState, Appointment, AppointmentRow, Availability, CommandError, DayAppointments, Doctor,
-    Notification, Patient, PatientInput, PatientSummary, SessionState, SetUpDone, SignedIn, Slot,
-    SyncReport, SyncStatus, TotpSetup,
+    AppState, Appointment, AppointmentRow, AuditEntry, AuditQuery, AuditVerification, Availability,
+    Branch, CalendarAppointments, CommandError, DayAppointments, Doctor, DoctorInput, Notification,
+    Patient, PatientInput, PatientMerge, PatientSummary, Role, SessionState, SetUpDone,
+    SignInSettings, SignedIn, Slot, SyncConflict, SyncReport, SyncStatus, TimeOff, TotpSetup,
+    UserAccount, WeeklyHours,
 };
 use crate::shell::Shell;
 
@@ -279,6 +281,222 @@ pub async fn sync_join(
     blocking(move || shell.sync_join(&server, &code, ca_cert_pem.as_deref())).await
 }
 
+#[tauri::command(rename_all = "snake_case")]
+pub async fn users(shell: Shared<'_>) -> Reply<Vec<UserAccount>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.users()).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn branches(shell: Shared<'_>) -> Reply<Vec<Branch>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.branches()).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn create_user(
+    shell: Shared<'_>,
+    username: String,
+    display_name: Option<String>,
+    role: Role,
+    password: String,
+    branches: Vec<String>,
+) -> Reply<UserAccount> {
+    let (shell, password) = (Arc::clone(&shell), Zeroizing::new(password));
+    blocking(move || {
+        shell.create_user(
+            &username,
+            display_name.as_deref(),
+            role,
+            &password,
+            &branches,
+        )
+    })
+    .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn create_emergency_account(
+    shell: Shared<'_>,
+    username: String,
+    password: String,
+) -> Reply<UserAccount> {
+    let (shell, password) = (Arc::clone(&shell), Zeroizing::new(password));
+    blocking(move || shell.create_emergency_account(&username, &password)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_user_role(shell: Shared<'_>, username: String, role: Role) -> Reply<UserAccount> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.set_user_role(&username, role)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn deactivate_user(shell: Shared<'_>, username: String) -> Reply<UserAccount> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.deactivate_user(&username)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn reactivate_user(shell: Shared<'_>, username: String) -> Reply<UserAccount> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.reactivate_user(&username)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_user_branches(
+    shell: Shared<'_>,
+    username: String,
+    branches: Vec<String>,
+) -> Reply<UserAccount> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.set_user_branches(&username, &branches)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sign_in_settings(shell: Shared<'_>) -> Reply<SignInSettings> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.sign_in_settings()).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_totp_required(
+    shell: Shared<'_>,
+    role: Role,
+    required: bool,
+) -> Reply<SignInSettings> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.set_totp_required(role, required)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_idle_lock_minutes(shell: Shared<'_>, minutes: u32) -> Reply<SignInSettings> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.set_idle_lock_minutes(minutes)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn audit_log(shell: Shared<'_>, query: AuditQuery) -> Reply<Vec<AuditEntry>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.audit_log(query)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn audit_verify(shell: Shared<'_>) -> Reply<AuditVerification> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.audit_verify()).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn all_doctors(shell: Shared<'_>) -> Reply<Vec<Doctor>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.all_doctors()).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn add_doctor(shell: Shared<'_>, input: DoctorInput) -> Reply<Doctor> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.add_doctor(input)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn update_doctor(
+    shell: Shared<'_>,
+    id: String,
+    specialization: Option<String>,
+    fee_minor: Option<i64>,
+    active: Option<bool>,
+) -> Reply<Doctor> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.update_doctor(&id, specialization.as_deref(), fee_minor, active)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn doctor_hours(shell: Shared<'_>, id: String) -> Reply<Vec<WeeklyHours>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.doctor_hours(&id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_doctor_hours(
+    shell: Shared<'_>,
+    id: String,
+    hours: Vec<WeeklyHours>,
+) -> Reply<Vec<WeeklyHours>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.set_doctor_hours(&id, hours)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn doctor_time_off(shell: Shared<'_>, id: String) -> Reply<Vec<TimeOff>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.doctor_time_off(&id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn add_time_off(
+    shell: Shared<'_>,
+    id: String,
+    from: String,
+    to: String,
+    reason: String,
+) -> Reply<Vec<TimeOff>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.add_time_off(&id, &from, &to, &reason)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn calendar(
+    shell: Shared<'_>,
+    from: String,
+    days: u32,
+    doctor_id: Option<String>,
+    branch: Option<String>,
+) -> Reply<CalendarAppointments> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.calendar(&from, days, doctor_id.as_deref(), branch.as_deref())).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn restore_patient(shell: Shared<'_>, id: String) -> Reply<Patient> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.restore_patient(&id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn merge_patients(
+    shell: Shared<'_>,
+    survivor: String,
+    duplicate: String,
+) -> Reply<PatientMerge> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.merge_patients(&survivor, &duplicate)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn patient_merges(shell: Shared<'_>, id: String) -> Reply<Vec<PatientMerge>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.patient_merges(&id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn undo_merge(shell: Shared<'_>, merge_id: String) -> Reply<PatientMerge> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.undo_merge(&merge_id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn sync_conflicts(shell: Shared<'_>) -> Reply<Vec<SyncConflict>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.sync_conflicts()).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn conflicted_appointments(shell: Shared<'_>) -> Reply<Vec<AppointmentRow>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.conflicted_appointments()).await
+}
+
 /// Announces on stdout that a screen has been painted; the screenshot scripts wait for
 /// `clinic-desktop: screen shown: login`.
 #[tauri::command(rename_all = "snake_case")]
@@ -297,4 +515,53 @@ async fn blocking<T: Send + 'static>(work: impl FnOnce() -> Reply<T> + Send + 's
     tauri::async_runtime::spawn_blocking(work)
         .await
         .map_err(|err| CommandError::internal(format!("the operation did not finish: {err}")))?
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    /// A command must be registered in `main.rs`, declared in `build.rs` (which makes its
+    /// `allow-…` permission) and granted in `capabilities/main.json`; one missing from the
+    /// last two is refused at run time with no error in the build, so compare the lists.
+    #[test]
+    fn every_registered_command_is_declared_and_granted() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let read = |p: &str| std::fs::read_to_string(dir.join(p)).unwrap();
+        let main = read("src/main.rs");
+        let registered: BTreeSet<String> = main
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix("commands::"))
+            .map(|l| l.trim_end_matches(',').to_owned())
+            .collect();
+        let build = read("build.rs");
+        let list = build
+            .split_once("const COMMANDS")
+            .and_then(|(_, rest)| rest.split_once("];"))
+            .map(|(list, _)| list)
+            .unwrap();
+        let declared: BTreeSet<String> = list
+            .lines()
+            .filter_map(|l| l.trim().strip_prefix('"'))
+            .map(|l| l.trim_end_matches(['"', ',']).to_owned())
+            .collect();
+        let caps: serde_json::Value =
+            serde_json::from_str(&read("capabilities/main.json")).unwrap();
+        let granted: BTreeSet<String> = caps["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p.as_str()?.strip_prefix("allow-"))
+            .map(|p| p.replace('-', "_"))
+            .collect();
+        assert!(registered.len() > 30, "the parse found the handler list");
+        assert_eq!(
+            registered, declared,
+            "main.rs and build.rs list the same commands"
+        );
+        assert_eq!(
+            registered, granted,
+            "the main window may call exactly the registered commands"
+        );
+    }
 }

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use zeroize::Zeroizing;
 
 /// Roles as the core names them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
@@ -41,6 +41,21 @@ impl From<clinic_core::Role> for Role {
             clinic_core::Role::Pharmacist => Role::Pharmacist,
             clinic_core::Role::Accountant => Role::Accountant,
             clinic_core::Role::Patient => Role::Patient,
+        }
+    }
+}
+
+impl From<Role> for clinic_core::Role {
+    fn from(role: Role) -> Self {
+        match role {
+            Role::Admin => clinic_core::Role::Admin,
+            Role::Doctor => clinic_core::Role::Doctor,
+            Role::Nurse => clinic_core::Role::Nurse,
+            Role::Receptionist => clinic_core::Role::Receptionist,
+            Role::LabTechnician => clinic_core::Role::LabTechnician,
+            Role::Pharmacist => clinic_core::Role::Pharmacist,
+            Role::Accountant => clinic_core::Role::Accountant,
+            Role::Patient => clinic_core::Role::Patient,
         }
     }
 }
@@ -79,6 +94,8 @@ pub struct Clinic {
     pub branch_id: String,
     pub branch_code: String,
     pub branch_name: String,
+    /// This workstation's device id, as the sync server knows it.
+    pub device_id: String,
 }
 
 impl From<&clinic_core::ClinicInfo> for Clinic {
@@ -90,6 +107,7 @@ impl From<&clinic_core::ClinicInfo> for Clinic {
             branch_id: c.branch_id.to_string(),
             branch_code: c.branch_code.clone(),
             branch_name: c.branch_name.clone(),
+            device_id: c.device_id.to_string(),
         }
     }
 }
@@ -138,6 +156,18 @@ pub struct Capabilities {
     pub check_in: bool,
     /// Joining this workstation to a sync server (administrators).
     pub manage_sync: bool,
+    /// Adding users, changing their roles and branches, deactivating them.
+    pub manage_users: bool,
+    /// Creating break-glass emergency accounts.
+    pub manage_emergency_accounts: bool,
+    /// Clinic-wide sign-in settings (second factor per role, idle lock).
+    pub manage_settings: bool,
+    /// Reading and verifying the audit log.
+    pub read_audit: bool,
+    /// Adding doctors, their weekly hours and time off.
+    pub manage_doctors: bool,
+    /// Merging duplicate patient records, undoing merges, restoring archived records.
+    pub merge_patients: bool,
 }
 
 /// A successful sign-in or unlock, and what `session_state` reports while open.
@@ -176,7 +206,8 @@ pub enum SessionState {
         clinic_name: String,
     },
     Open {
-        session: SignedIn,
+        // Boxed: the open state is much larger than the others.
+        session: Box<SignedIn>,
     },
 }
 
@@ -206,12 +237,40 @@ impl std::fmt::Debug for ShownOnce {
 }
 
 /// A second factor being set up: the secret to type into an authenticator app (or the
-/// `otpauth://` link it encodes).
+/// `otpauth://` link it encodes, also as a QR code to scan).
 #[derive(Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct TotpSetup {
     pub secret: String,
     pub uri: String,
+    pub qr: QrMatrix,
+}
+
+/// A QR code as its square of modules, for the UI to draw (no quiet zone included: leave
+/// four modules of light margin around it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct QrMatrix {
+    /// Modules per side (21 for version 1, 4 more per version).
+    pub size: u32,
+    /// Row by row, `size * size` entries; true is dark.
+    pub modules: Vec<bool>,
+}
+
+impl QrMatrix {
+    /// Encodes `text` with medium error correction (what authenticator apps expect).
+    pub fn encode(text: &str) -> Result<Self, CommandError> {
+        let code = qrcode::QrCode::with_error_correction_level(text.as_bytes(), qrcode::EcLevel::M)
+            .map_err(|err| CommandError::internal(format!("could not make a QR code: {err}")))?;
+        Ok(Self {
+            size: u32::try_from(code.width()).unwrap_or(u32::MAX),
+            modules: code
+                .to_colors()
+                .into_iter()
+                .map(|c| c == qrcode::Color::Dark)
+                .collect(),
+        })
+    }
 }
 
 impl std::fmt::Debug for TotpSetup {
@@ -374,8 +433,12 @@ impl From<clinic_core::store::patients::Patient> for Patient {
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Doctor {
     pub id: String,
+    /// The doctor's user account.
+    pub user_id: String,
     pub name: String,
     pub specialization: String,
+    /// Unique, upper case, e.g. `MP-1001`.
+    pub licence_number: String,
     pub phone: Option<String>,
     pub email: Option<String>,
     /// Consultation fee in minor units of the clinic's currency.
@@ -387,12 +450,78 @@ impl From<clinic_core::store::doctors::Doctor> for Doctor {
     fn from(d: clinic_core::store::doctors::Doctor) -> Self {
         Self {
             id: d.id.to_string(),
+            user_id: d.user_id.to_string(),
             name: d.name,
             specialization: d.specialization,
+            licence_number: d.licence_number,
             phone: d.phone,
             email: d.email,
             fee_minor: d.fee_minor,
             active: d.active,
+        }
+    }
+}
+
+/// A new doctor profile, for an existing user account with the doctor role.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct DoctorInput {
+    pub username: String,
+    pub specialization: String,
+    pub licence_number: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// Consultation fee in minor units of the clinic's currency.
+    pub fee_minor: i64,
+}
+
+impl From<DoctorInput> for clinic_core::doctors::DoctorInput {
+    fn from(d: DoctorInput) -> Self {
+        let optional = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        Self {
+            username: d.username.trim().to_owned(),
+            specialization: d.specialization,
+            licence_number: d.licence_number,
+            phone: optional(d.phone),
+            email: optional(d.email),
+            fee_minor: d.fee_minor,
+        }
+    }
+}
+
+/// One block of a doctor's weekly hours, in the clinic's time zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct WeeklyHours {
+    /// e.g. `BR01`.
+    pub branch_code: String,
+    /// 1 = Monday … 7 = Sunday.
+    pub weekday: u32,
+    /// `HH:MM`.
+    pub start: String,
+    /// `HH:MM` (`24:00` for midnight at the end of the day).
+    pub end: String,
+    /// Length of one appointment slot.
+    pub slot_minutes: u32,
+}
+
+/// A doctor's time off.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct TimeOff {
+    pub id: String,
+    pub starts_at: String,
+    pub ends_at: String,
+    pub reason: String,
+}
+
+impl From<clinic_core::store::doctors::TimeOff> for TimeOff {
+    fn from(t: clinic_core::store::doctors::TimeOff) -> Self {
+        Self {
+            id: t.id,
+            starts_at: t.starts_at,
+            ends_at: t.ends_at,
+            reason: t.reason,
         }
     }
 }
@@ -410,6 +539,64 @@ impl From<clinic_core::schedule::Slot> for Slot {
         Self {
             starts_at: to_db_time(s.starts_at),
             ends_at: to_db_time(s.ends_at),
+        }
+    }
+}
+
+/// Rows of one table that a merge moved from the duplicate to the survivor.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct MovedRows {
+    /// e.g. `appointments`.
+    pub table: String,
+    pub ids: Vec<String>,
+}
+
+/// A recorded patient merge: who survived, who was merged, what moved, and whether it
+/// has been undone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct PatientMerge {
+    pub id: String,
+    pub survivor_id: String,
+    pub merged_id: String,
+    /// Tables with rows that moved (empty tables left out), by table name.
+    pub moved: Vec<MovedRows>,
+    pub merged_at: String,
+    pub undone_at: Option<String>,
+}
+
+impl From<clinic_core::store::merges::Merge> for PatientMerge {
+    fn from(m: clinic_core::store::merges::Merge) -> Self {
+        let mut moved: Vec<MovedRows> = m
+            .moved
+            .as_object()
+            .map(|tables| {
+                tables
+                    .iter()
+                    .map(|(table, ids)| MovedRows {
+                        table: table.clone(),
+                        ids: ids
+                            .as_array()
+                            .map(|ids| {
+                                ids.iter()
+                                    .filter_map(|id| id.as_str().map(str::to_owned))
+                                    .collect()
+                            })
+                            .unwrap_or_default(),
+                    })
+                    .filter(|rows| !rows.ids.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        moved.sort_by(|a, b| a.table.cmp(&b.table));
+        Self {
+            id: m.id,
+            survivor_id: m.survivor_id.to_string(),
+            merged_id: m.merged_id.to_string(),
+            moved,
+            merged_at: m.merged_at,
+            undone_at: m.undone_at,
         }
     }
 }
@@ -523,6 +710,20 @@ pub struct DayAppointments {
     pub rows: Vec<AppointmentRow>,
 }
 
+/// Appointments over one or more clinic days, for the calendar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct CalendarAppointments {
+    /// The days shown, `YYYY-MM-DD` in the clinic's time zone, first to last.
+    pub days: Vec<String>,
+    /// The branch shown (code), or null for every branch.
+    pub branch_code: Option<String>,
+    /// The doctor shown, or null for every doctor.
+    pub doctor_id: Option<String>,
+    /// In time order.
+    pub rows: Vec<AppointmentRow>,
+}
+
 /// The header's sync indicator: whether this workstation has joined a sync server, and
 /// what is waiting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -568,6 +769,31 @@ impl From<clinic_core::sync::SyncStatus> for SyncStatus {
     }
 }
 
+/// A pulled change that could not be applied on this workstation, kept for a person.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SyncConflict {
+    pub change_id: String,
+    /// The table the change was for, e.g. `appointments`.
+    pub table: String,
+    pub row_id: String,
+    /// Why it could not be applied.
+    pub reason: String,
+    pub received_at: String,
+}
+
+impl From<clinic_core::store::sync_state::Conflict> for SyncConflict {
+    fn from(c: clinic_core::store::sync_state::Conflict) -> Self {
+        Self {
+            change_id: c.change_id,
+            table: c.table,
+            row_id: c.row_id,
+            reason: c.reason,
+            received_at: c.received_at,
+        }
+    }
+}
+
 /// What one sync round did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -586,6 +812,183 @@ impl From<clinic_core::sync::SyncReport> for SyncReport {
             rejected: count(r.rejected),
             pulled: count(r.pulled),
             cursor: r.cursor,
+        }
+    }
+}
+
+/// A branch of the clinic, for pickers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Branch {
+    pub id: String,
+    /// e.g. `BR01`.
+    pub code: String,
+    pub name: String,
+    pub active: bool,
+}
+
+impl From<clinic_core::store::organisation::Branch> for Branch {
+    fn from(b: clinic_core::store::organisation::Branch) -> Self {
+        Self {
+            id: b.id.to_string(),
+            code: b.code,
+            name: b.name,
+            active: b.active,
+        }
+    }
+}
+
+/// A user account, as the users screen lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct UserAccount {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub active: bool,
+    /// A break-glass account: disabled until someone opens emergency access.
+    pub emergency: bool,
+    /// While emergency access is open: when it closes.
+    pub emergency_until: Option<String>,
+    pub totp_enrolled: bool,
+    /// Codes of the branches the user may work at; empty means every branch.
+    pub branches: Vec<String>,
+}
+
+impl UserAccount {
+    /// `codes` names the branches by id (ids the workstation does not know are shown as
+    /// they are, so that nothing is hidden).
+    pub fn of(
+        u: clinic_core::User,
+        codes: &std::collections::HashMap<clinic_core::ids::BranchId, String>,
+    ) -> Self {
+        let mut branches: Vec<String> = u
+            .branches
+            .iter()
+            .map(|id| codes.get(id).cloned().unwrap_or_else(|| id.to_string()))
+            .collect();
+        branches.sort();
+        Self {
+            id: u.id.to_string(),
+            username: u.username,
+            display_name: u.display_name,
+            role: u.role.into(),
+            active: u.active,
+            emergency: u.emergency,
+            emergency_until: u.emergency_until,
+            totp_enrolled: u.totp_enrolled,
+            branches,
+        }
+    }
+}
+
+/// The clinic-wide sign-in settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SignInSettings {
+    /// Idle minutes before a session locks itself (1 to 240; from the next sign-in).
+    pub idle_lock_minutes: u32,
+    /// The roles that must use a second factor.
+    pub totp_required: Vec<Role>,
+}
+
+impl From<clinic_core::SignInSettings> for SignInSettings {
+    fn from(s: clinic_core::SignInSettings) -> Self {
+        Self {
+            idle_lock_minutes: s.idle_lock_minutes,
+            totp_required: s.totp_required.into_iter().map(Role::from).collect(),
+        }
+    }
+}
+
+/// What the audit log viewer asks for. Empty strings count as "any".
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct AuditQuery {
+    pub username: Option<String>,
+    /// An exact action (`user.create`) or a prefix ending in a dot (`user.`).
+    pub action: Option<String>,
+    /// First day, `YYYY-MM-DD` in the clinic's time zone.
+    pub from: Option<String>,
+    /// Last day (included), `YYYY-MM-DD` in the clinic's time zone.
+    pub to: Option<String>,
+    /// At most this many events (newest first); 0 means the core's default.
+    pub limit: u32,
+}
+
+/// One audit event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct AuditEntry {
+    pub id: String,
+    pub device_id: String,
+    /// Position in its device's hash chain (from 1).
+    pub device_seq: i64,
+    pub at: String,
+    pub username: Option<String>,
+    pub role: Option<String>,
+    /// e.g. `sign_in`, `user.create`, `patient.view`.
+    pub action: String,
+    pub entity: Option<String>,
+    pub entity_id: Option<String>,
+    pub patient_id: Option<String>,
+    /// `success`, `failure` or `denied`.
+    pub outcome: String,
+    /// JSON text.
+    pub details: String,
+}
+
+impl From<clinic_core::AuditEntry> for AuditEntry {
+    fn from(e: clinic_core::AuditEntry) -> Self {
+        Self {
+            id: e.id,
+            device_id: e.device_id,
+            device_seq: e.device_seq,
+            at: e.at,
+            username: e.username,
+            role: e.role,
+            action: e.action,
+            entity: e.entity,
+            entity_id: e.entity_id,
+            patient_id: e.patient_id,
+            outcome: e.outcome,
+            details: e.details,
+        }
+    }
+}
+
+/// The first broken link in a device's audit chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct AuditBreak {
+    pub device_id: String,
+    pub device_seq: i64,
+    pub event_id: String,
+    pub reason: String,
+}
+
+/// The result of walking every device's audit hash chain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct AuditVerification {
+    pub events: u64,
+    pub devices: u64,
+    /// Null when every chain is whole.
+    pub first_break: Option<AuditBreak>,
+}
+
+impl From<clinic_core::Verification> for AuditVerification {
+    fn from(v: clinic_core::Verification) -> Self {
+        Self {
+            events: v.events,
+            devices: v.devices,
+            first_break: v.first_break.map(|b| AuditBreak {
+                device_id: b.device_id,
+                device_seq: b.device_seq,
+                event_id: b.event_id,
+                reason: b.reason,
+            }),
         }
     }
 }
@@ -743,6 +1146,18 @@ pub(crate) mod typescript {
         SyncStatus::export_all(&cfg)?;
         SyncReport::export_all(&cfg)?;
         CommandError::export_all(&cfg)?;
+        Branch::export_all(&cfg)?;
+        UserAccount::export_all(&cfg)?;
+        SignInSettings::export_all(&cfg)?;
+        AuditQuery::export_all(&cfg)?;
+        AuditEntry::export_all(&cfg)?;
+        AuditVerification::export_all(&cfg)?;
+        DoctorInput::export_all(&cfg)?;
+        WeeklyHours::export_all(&cfg)?;
+        TimeOff::export_all(&cfg)?;
+        CalendarAppointments::export_all(&cfg)?;
+        PatientMerge::export_all(&cfg)?;
+        SyncConflict::export_all(&cfg)?;
         Ok(())
     }
 }

@@ -34,9 +34,11 @@ use zeroize::Zeroizing;
 
 use crate::demo;
 use crate::dto::{
-    AppState, Appointment, AppointmentRow, Availability, Capabilities, CommandError,
-    DayAppointments, Doctor, ErrorCode, Notification, Patient, PatientInput, PatientSummary,
-    SessionState, SetUpDone, ShownOnce, SignedIn, Slot, SyncReport, SyncStatus, TotpSetup,
+    AppState, Appointment, AppointmentRow, AuditEntry, AuditQuery, AuditVerification, Availability,
+    Branch, CalendarAppointments, Capabilities, CommandError, DayAppointments, Doctor, DoctorInput,
+    ErrorCode, Notification, Patient, PatientInput, PatientMerge, PatientSummary, QrMatrix, Role,
+    SessionState, SetUpDone, ShownOnce, SignInSettings, SignedIn, Slot, SyncConflict, SyncReport,
+    SyncStatus, TimeOff, TotpSetup, UserAccount, WeeklyHours,
 };
 
 pub type Result<T, E = CommandError> = std::result::Result<T, E>;
@@ -77,6 +79,12 @@ pub fn capabilities(actor: &clinic_core::Actor) -> Capabilities {
         reschedule_appointments: may(Action::AppointmentReschedule),
         check_in: may(Action::AppointmentCheckIn),
         manage_sync: may(Action::SettingsManage),
+        manage_users: may(Action::UserManage),
+        manage_emergency_accounts: may(Action::EmergencyAccountManage),
+        manage_settings: may(Action::SettingsManage),
+        read_audit: may(Action::AuditRead),
+        manage_doctors: may(Action::DoctorManage),
+        merge_patients: may(Action::PatientMerge),
     }
 }
 
@@ -275,7 +283,7 @@ impl Shell {
         match &*state {
             State::SignedOut => SessionState::SignedOut,
             State::Open(open) => SessionState::Open {
-                session: SignedIn::of(&open.session),
+                session: Box::new(SignedIn::of(&open.session)),
             },
             State::Locked {
                 username,
@@ -453,6 +461,39 @@ impl Shell {
         self.with_open(|open| Ok(open.session.archive_patient(id, reason)?.into()))
     }
 
+    /// Brings an archived (not merged) record back into searches.
+    pub fn restore_patient(&self, id: &str) -> Result<Patient> {
+        let id: PatientId = parse_id("patient", id)?;
+        self.with_open(|open| Ok(open.session.restore_patient(id)?.into()))
+    }
+
+    /// Merges `duplicate` into `survivor`: everything linked to the duplicate moves, the
+    /// duplicate is archived pointing at the survivor, and the merge is recorded.
+    pub fn merge_patients(&self, survivor: &str, duplicate: &str) -> Result<PatientMerge> {
+        let survivor: PatientId = parse_id("survivor", survivor)?;
+        let duplicate: PatientId = parse_id("duplicate", duplicate)?;
+        self.with_open(|open| {
+            let merge = open.session.merge_patients(survivor, duplicate)?;
+            // The survivor's name stays; the duplicate's rows now show it.
+            open.names.remove(&duplicate);
+            Ok(merge.into())
+        })
+    }
+
+    /// The merges a patient took part in, newest first.
+    pub fn patient_merges(&self, id: &str) -> Result<Vec<PatientMerge>> {
+        let id: PatientId = parse_id("patient", id)?;
+        self.with_open(|open| {
+            let list = open.session.patient_merges(id)?;
+            Ok(list.into_iter().map(PatientMerge::from).collect())
+        })
+    }
+
+    /// Puts back everything a merge moved and reactivates the duplicate.
+    pub fn undo_merge(&self, merge_id: &str) -> Result<PatientMerge> {
+        self.with_open(|open| Ok(open.session.undo_merge(merge_id.trim())?.into()))
+    }
+
     /// A patient's appointments, soonest first, with names.
     pub fn patient_appointments(&self, id: &str) -> Result<Vec<AppointmentRow>> {
         let id: PatientId = parse_id("patient", id)?;
@@ -476,6 +517,91 @@ impl Shell {
                 .filter(|d| d.active)
                 .map(Doctor::from)
                 .collect())
+        })
+    }
+
+    /// Every doctor, deactivated ones too, for the doctors screen.
+    pub fn all_doctors(&self) -> Result<Vec<Doctor>> {
+        self.with_open(|open| {
+            Ok(open
+                .session
+                .doctors(None)?
+                .into_iter()
+                .map(Doctor::from)
+                .collect())
+        })
+    }
+
+    /// Adds a doctor profile to an existing user account with the doctor role.
+    pub fn add_doctor(&self, input: DoctorInput) -> Result<Doctor> {
+        let input = input.into();
+        self.with_open(|open| Ok(open.session.add_doctor(&input)?.into()))
+    }
+
+    /// Changes a doctor's specialization, fee or active flag (`None` keeps it).
+    pub fn update_doctor(
+        &self,
+        id: &str,
+        specialization: Option<&str>,
+        fee_minor: Option<i64>,
+        active: Option<bool>,
+    ) -> Result<Doctor> {
+        let id: DoctorId = parse_id("doctor", id)?;
+        self.with_open(|open| {
+            Ok(open
+                .session
+                .update_doctor(id, specialization, fee_minor, active)?
+                .into())
+        })
+    }
+
+    /// A doctor's weekly hours, by weekday, branch and start.
+    pub fn doctor_hours(&self, id: &str) -> Result<Vec<WeeklyHours>> {
+        let id: DoctorId = parse_id("doctor", id)?;
+        self.with_open(|open| {
+            let blocks = open.session.doctor_hours(id)?;
+            weekly_hours(open, blocks)
+        })
+    }
+
+    /// Replaces a doctor's weekly hours; answers with them as stored.
+    pub fn set_doctor_hours(&self, id: &str, hours: Vec<WeeklyHours>) -> Result<Vec<WeeklyHours>> {
+        let id: DoctorId = parse_id("doctor", id)?;
+        let hours: Vec<clinic_core::doctors::HoursInput> = hours
+            .into_iter()
+            .map(|h| clinic_core::doctors::HoursInput {
+                branch_code: h.branch_code,
+                weekday: h.weekday,
+                start: h.start,
+                end: h.end,
+                slot_minutes: h.slot_minutes,
+            })
+            .collect();
+        self.with_open(|open| {
+            let blocks = open.session.set_doctor_hours(id, &hours)?;
+            weekly_hours(open, blocks)
+        })
+    }
+
+    /// A doctor's time off from today (clinic time) for a year.
+    pub fn doctor_time_off(&self, id: &str) -> Result<Vec<TimeOff>> {
+        let id: DoctorId = parse_id("doctor", id)?;
+        self.with_open(|open| upcoming_time_off(open, self.clock.as_ref(), id))
+    }
+
+    /// Adds time off between two clinic-local times (`YYYY-MM-DDTHH:MM`); answers with the
+    /// doctor's time off from today.
+    pub fn add_time_off(
+        &self,
+        id: &str,
+        from: &str,
+        to: &str,
+        reason: &str,
+    ) -> Result<Vec<TimeOff>> {
+        let id: DoctorId = parse_id("doctor", id)?;
+        self.with_open(|open| {
+            open.session.add_time_off(id, from, to, reason)?;
+            upcoming_time_off(open, self.clock.as_ref(), id)
         })
     }
 
@@ -595,14 +721,228 @@ impl Shell {
         })
     }
 
+    /// Appointments over `days` clinic days from `from` (1 to 31; a day or a week), for
+    /// one doctor or all, at one branch (code) or all; `branch` absent means this
+    /// workstation's branch, an empty string every branch.
+    pub fn calendar(
+        &self,
+        from: &str,
+        days: u32,
+        doctor_id: Option<&str>,
+        branch: Option<&str>,
+    ) -> Result<CalendarAppointments> {
+        let from = parse_day("from", from)?;
+        if !(1..=31).contains(&days) {
+            return Err(CommandError::invalid("days", "show between 1 and 31 days"));
+        }
+        let doctor: Option<DoctorId> = doctor_id
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(|d| parse_id("doctor", d))
+            .transpose()?;
+        let last = from + chrono::Duration::days(i64::from(days) - 1);
+        self.with_open(|open| {
+            let tz = time_zone(&open.session);
+            let (branch_id, branch_code) = match branch.map(str::trim) {
+                None => (
+                    Some(open.session.clinic().branch_id),
+                    Some(open.session.clinic().branch_code.clone()),
+                ),
+                Some("") => (None, None),
+                Some(code) => {
+                    let code = code.to_ascii_uppercase();
+                    let found = open
+                        .session
+                        .branches()?
+                        .into_iter()
+                        .find(|b| b.code == code)
+                        .ok_or_else(|| {
+                            CommandError::invalid("branch", format!("there is no branch {code}"))
+                        })?;
+                    (Some(found.id), Some(found.code))
+                }
+            };
+            let list = open.session.appointments(&Filter {
+                doctor,
+                branch: branch_id,
+                from: Some(to_db_time(local_midnight(tz, from))),
+                to: Some(to_db_time(local_midnight(
+                    tz,
+                    last.succ_opt().unwrap_or(last),
+                ))),
+                ..Filter::default()
+            })?;
+            Ok(CalendarAppointments {
+                days: from
+                    .iter_days()
+                    .take(days as usize)
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .collect(),
+                branch_code,
+                doctor_id: doctor.map(|d| d.to_string()),
+                rows: rows(open, list)?,
+            })
+        })
+    }
+
+    // ---- administration: users, settings, audit -------------------------------------
+
+    /// Every user account, by user name, with the codes of their branches.
+    pub fn users(&self) -> Result<Vec<UserAccount>> {
+        self.with_open(|open| {
+            let users = open.session.list_users()?;
+            let codes = branch_codes(&mut open.session)?;
+            let mut list: Vec<UserAccount> = users
+                .into_iter()
+                .map(|u| UserAccount::of(u, &codes))
+                .collect();
+            list.sort_by_key(|u| u.username.to_lowercase());
+            Ok(list)
+        })
+    }
+
+    pub fn branches(&self) -> Result<Vec<Branch>> {
+        self.with_open(|open| {
+            Ok(open
+                .session
+                .branches()?
+                .into_iter()
+                .map(Branch::from)
+                .collect())
+        })
+    }
+
+    /// Adds a user with their initial password. `display_name` defaults to the user name;
+    /// `branches` (codes) empty means every branch.
+    pub fn create_user(
+        &self,
+        username: &str,
+        display_name: Option<&str>,
+        role: Role,
+        password: &str,
+        branches: &[String],
+    ) -> Result<UserAccount> {
+        let mut new = clinic_core::NewUser::new(username.trim(), role.into(), password);
+        if let Some(name) = display_name.map(str::trim).filter(|n| !n.is_empty()) {
+            name.clone_into(&mut new.display_name);
+        }
+        new.branches = clean_codes(branches);
+        self.with_open(|open| {
+            let user = open.session.create_user(&new)?;
+            user_account(open, user)
+        })
+    }
+
+    /// Adds a disabled break-glass account (doctor-level reading, opened only with a
+    /// reason at the sign-in screen).
+    pub fn create_emergency_account(&self, username: &str, password: &str) -> Result<UserAccount> {
+        self.with_open(|open| {
+            let user = open
+                .session
+                .create_emergency_account(username.trim(), password)?;
+            user_account(open, user)
+        })
+    }
+
+    pub fn set_user_role(&self, username: &str, role: Role) -> Result<UserAccount> {
+        self.with_open(|open| {
+            let user = open.session.set_role(username, role.into())?;
+            user_account(open, user)
+        })
+    }
+
+    pub fn deactivate_user(&self, username: &str) -> Result<UserAccount> {
+        self.with_open(|open| {
+            let user = open.session.deactivate_user(username)?;
+            user_account(open, user)
+        })
+    }
+
+    pub fn reactivate_user(&self, username: &str) -> Result<UserAccount> {
+        self.with_open(|open| {
+            let user = open.session.reactivate_user(username)?;
+            user_account(open, user)
+        })
+    }
+
+    pub fn set_user_branches(&self, username: &str, codes: &[String]) -> Result<UserAccount> {
+        let codes = clean_codes(codes);
+        self.with_open(|open| {
+            let user = open.session.set_user_branches(username, &codes)?;
+            user_account(open, user)
+        })
+    }
+
+    pub fn sign_in_settings(&self) -> Result<SignInSettings> {
+        self.with_open(|open| Ok(open.session.sign_in_settings()?.into()))
+    }
+
+    /// Turns the second-factor requirement for `role` on or off; answers with the settings
+    /// as they now stand.
+    pub fn set_totp_required(&self, role: Role, required: bool) -> Result<SignInSettings> {
+        self.with_open(|open| {
+            open.session.set_totp_required(role.into(), required)?;
+            Ok(open.session.sign_in_settings()?.into())
+        })
+    }
+
+    pub fn set_idle_lock_minutes(&self, minutes: u32) -> Result<SignInSettings> {
+        self.with_open(|open| {
+            open.session.set_idle_lock_minutes(minutes)?;
+            Ok(open.session.sign_in_settings()?.into())
+        })
+    }
+
+    /// Audit events matching `query`, newest first. The days are clinic-local and the last
+    /// one is included.
+    pub fn audit_log(&self, query: AuditQuery) -> Result<Vec<AuditEntry>> {
+        let text = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+        let from = text(query.from)
+            .map(|d| parse_day("from", &d))
+            .transpose()?;
+        let to = text(query.to).map(|d| parse_day("to", &d)).transpose()?;
+        if let (Some(from), Some(to)) = (from, to)
+            && to < from
+        {
+            return Err(CommandError::invalid(
+                "to",
+                "the last day is before the first day; swap them",
+            ));
+        }
+        let username = text(query.username);
+        let action = text(query.action);
+        let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);
+        self.with_open(|open| {
+            let tz = time_zone(&open.session);
+            let filter = clinic_core::AuditFilter {
+                username,
+                patient: None,
+                action,
+                from: from.map(|d| local_midnight(tz, d)),
+                to: to.map(|d| local_midnight(tz, d.succ_opt().unwrap_or(d))),
+                limit,
+                newest_first: true,
+            };
+            let list = open.session.audit_list(&filter)?;
+            Ok(list.into_iter().map(AuditEntry::from).collect())
+        })
+    }
+
+    /// Walks every device's audit hash chain.
+    pub fn audit_verify(&self) -> Result<AuditVerification> {
+        self.with_open(|open| Ok(open.session.audit_verify()?.into()))
+    }
+
     // ---- second factor, sync -------------------------------------------------------
 
     pub fn begin_totp_enrolment(&self) -> Result<TotpSetup> {
         self.with_open(|open| {
             let e = open.session.begin_totp_enrolment()?;
+            let qr = QrMatrix::encode(&e.uri)?;
             Ok(TotpSetup {
                 secret: e.secret,
                 uri: e.uri,
+                qr,
             })
         })
     }
@@ -663,6 +1003,27 @@ impl Shell {
             open.session.sync_join(server.trim(), code, ca_cert_pem)?;
             let core = open.session.sync_status()?;
             Ok(lock_ignoring_poison(&self.sync).update(core))
+        })
+    }
+
+    /// Pulled changes this workstation could not apply (administrators; read-only: the
+    /// core keeps them until they are resolved).
+    pub fn sync_conflicts(&self) -> Result<Vec<SyncConflict>> {
+        self.with_open(|open| {
+            let list = open.session.sync_conflicts()?;
+            Ok(list.into_iter().map(SyncConflict::from).collect())
+        })
+    }
+
+    /// Bookings the sync server marked `conflict` (another branch booked the slot
+    /// first), soonest first, with names: the front desk rebooks or cancels them.
+    pub fn conflicted_appointments(&self) -> Result<Vec<AppointmentRow>> {
+        self.with_open(|open| {
+            let list = open.session.appointments(&Filter {
+                status: Some("conflict".into()),
+                ..Filter::default()
+            })?;
+            rows(open, list)
         })
     }
 
@@ -844,6 +1205,67 @@ fn rows(
     Ok(out)
 }
 
+/// Weekly hours with branch codes and `HH:MM` times, in week order.
+fn weekly_hours(
+    open: &mut Open,
+    blocks: Vec<clinic_core::store::doctors::HoursBlock>,
+) -> Result<Vec<WeeklyHours>> {
+    let codes = branch_codes(&mut open.session)?;
+    let hhmm = |minute: u32| format!("{:02}:{:02}", minute / 60, minute % 60);
+    let mut list: Vec<WeeklyHours> = blocks
+        .into_iter()
+        .map(|b| WeeklyHours {
+            branch_code: codes
+                .get(&b.branch_id)
+                .cloned()
+                .unwrap_or_else(|| b.branch_id.to_string()),
+            weekday: b.weekday,
+            start: hhmm(b.start_minute),
+            end: hhmm(b.end_minute),
+            slot_minutes: b.slot_minutes,
+        })
+        .collect();
+    list.sort_by(|a, b| {
+        (a.weekday, &a.start, &a.branch_code).cmp(&(b.weekday, &b.start, &b.branch_code))
+    });
+    Ok(list)
+}
+
+fn upcoming_time_off(open: &mut Open, clock: &dyn Clock, id: DoctorId) -> Result<Vec<TimeOff>> {
+    let tz = time_zone(&open.session);
+    let today = clinic_today(&open.session, clock);
+    let from = local_midnight(tz, today);
+    let to = from + chrono::Duration::days(366);
+    let list = open.session.doctor_time_off(id, from, to)?;
+    Ok(list.into_iter().map(TimeOff::from).collect())
+}
+
+/// Branch codes by id, to name a user's branches.
+fn branch_codes(session: &mut Session) -> Result<HashMap<clinic_core::ids::BranchId, String>> {
+    Ok(session
+        .branches()?
+        .into_iter()
+        .map(|b| (b.id, b.code))
+        .collect())
+}
+
+fn user_account(open: &mut Open, user: clinic_core::User) -> Result<UserAccount> {
+    let codes = branch_codes(&mut open.session)?;
+    Ok(UserAccount::of(user, &codes))
+}
+
+/// Branch codes as typed: trimmed, upper case, blanks dropped, each once.
+fn clean_codes(codes: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = codes
+        .iter()
+        .map(|c| c.trim().to_ascii_uppercase())
+        .filter(|c| !c.is_empty())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 fn time_zone(session: &Session) -> chrono_tz::Tz {
     session.clinic().time_zone.parse().unwrap_or(chrono_tz::UTC)
 }
@@ -950,8 +1372,11 @@ mod tests {
         matches!(shell.session_state(), SessionState::Open { .. })
     }
 
+    /// Polls `done` for up to 30 s. The threads answer in milliseconds; the margin is for
+    /// a machine busy with other builds (5 s was seen to run out).
     fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
-        for _ in 0..500 {
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while std::time::Instant::now() < deadline {
             if done() {
                 return;
             }
@@ -1486,5 +1911,727 @@ mod tests {
         );
         shell.unlock("a long password", None).unwrap();
         assert!(is_open(&shell));
+    }
+
+    #[test]
+    fn administrators_manage_users_with_errors_next_to_their_fields() {
+        let tmp = tempfile::tempdir().unwrap();
+        let shell = shell(tmp.path());
+        let admin = shell.set_up("Clinic", "admin", "a long password").unwrap();
+        let caps = admin.session.capabilities;
+        assert!(caps.manage_users && caps.manage_settings && caps.read_audit);
+        assert!(caps.manage_emergency_accounts);
+
+        let branches = shell.branches().unwrap();
+        assert_eq!(branches.len(), 1);
+        let code = branches[0].code.clone();
+        let short = shell
+            .create_user("amy", None, crate::dto::Role::Nurse, "short", &[])
+            .unwrap_err();
+        assert_eq!(
+            (short.code, short.field.as_deref()),
+            (ErrorCode::Validation, Some("password")),
+            "a weak initial password is refused next to the password field"
+        );
+        let bad_name = shell
+            .create_user(
+                "1 amy",
+                None,
+                crate::dto::Role::Nurse,
+                "nurse on ward 7",
+                &[],
+            )
+            .unwrap_err();
+        assert_eq!(bad_name.field.as_deref(), Some("username"));
+        let bad_branch = shell
+            .create_user(
+                "amy",
+                None,
+                crate::dto::Role::Nurse,
+                "nurse on ward 7",
+                &["BR99".into()],
+            )
+            .unwrap_err();
+        assert_eq!(bad_branch.field.as_deref(), Some("branches"));
+
+        let amy = shell
+            .create_user(
+                " amy ",
+                Some("Amy Achieng"),
+                crate::dto::Role::Nurse,
+                "nurse on ward 7",
+                &[code.to_lowercase(), String::new()],
+            )
+            .unwrap();
+        assert_eq!(
+            (amy.username.as_str(), amy.display_name.as_str()),
+            ("amy", "Amy Achieng")
+        );
+        assert_eq!(amy.branches, vec![code], "codes are named, not ids");
+        assert!(amy.active && !amy.emergency);
+        let taken = shell
+            .create_user("amy", None, crate::dto::Role::Nurse, "nurse on ward 7", &[])
+            .unwrap_err();
+        assert_eq!(taken.field.as_deref(), Some("username"));
+
+        let doctor = shell
+            .set_user_role("amy", crate::dto::Role::Doctor)
+            .unwrap();
+        assert_eq!(doctor.role, crate::dto::Role::Doctor);
+        assert!(!shell.deactivate_user("amy").unwrap().active);
+        assert!(shell.reactivate_user("amy").unwrap().active);
+        assert!(
+            shell
+                .set_user_branches("amy", &[])
+                .unwrap()
+                .branches
+                .is_empty()
+        );
+        let last = shell.deactivate_user("admin").unwrap_err();
+        assert_eq!(
+            last.field.as_deref(),
+            Some("username"),
+            "the last administrator cannot be deactivated"
+        );
+
+        let glass = shell
+            .create_emergency_account("glass", "emergency only 2026")
+            .unwrap();
+        assert!(glass.emergency && !glass.active, "created disabled");
+        let refused = shell.reactivate_user("glass").unwrap_err();
+        assert_eq!(refused.field.as_deref(), Some("username"));
+
+        let names: Vec<String> = shell
+            .users()
+            .unwrap()
+            .into_iter()
+            .map(|u| u.username)
+            .collect();
+        assert_eq!(names, ["admin", "amy", "glass"], "sorted by user name");
+    }
+
+    #[test]
+    fn only_administrators_reach_users_settings_and_the_audit_log() {
+        let tmp = tempfile::tempdir().unwrap();
+        let shell = shell(tmp.path());
+        shell.set_up("Clinic", "admin", "a long password").unwrap();
+        shell
+            .create_user(
+                "desk",
+                None,
+                crate::dto::Role::Receptionist,
+                "front office 2026",
+                &[],
+            )
+            .unwrap();
+        let desk = shell.sign_in("desk", "front office 2026", None).unwrap();
+        let caps = desk.capabilities;
+        assert!(
+            !caps.manage_users && !caps.manage_settings && !caps.read_audit,
+            "the admin screens stay hidden from the front desk"
+        );
+        let forbidden = |result: Result<()>| {
+            let err = result.unwrap_err();
+            assert_eq!(err.code, ErrorCode::Forbidden, "{err:?}");
+        };
+        forbidden(shell.users().map(drop));
+        forbidden(
+            shell
+                .create_user("eve", None, crate::dto::Role::Admin, "take over 2026!", &[])
+                .map(drop),
+        );
+        forbidden(
+            shell
+                .create_emergency_account("glass", "emergency only 2026")
+                .map(drop),
+        );
+        forbidden(
+            shell
+                .set_user_role("desk", crate::dto::Role::Admin)
+                .map(drop),
+        );
+        forbidden(shell.deactivate_user("admin").map(drop));
+        forbidden(shell.reactivate_user("admin").map(drop));
+        forbidden(shell.set_user_branches("desk", &[]).map(drop));
+        forbidden(shell.sign_in_settings().map(drop));
+        forbidden(
+            shell
+                .set_totp_required(crate::dto::Role::Admin, false)
+                .map(drop),
+        );
+        forbidden(shell.set_idle_lock_minutes(240).map(drop));
+        forbidden(shell.audit_log(AuditQuery::default()).map(drop));
+        forbidden(shell.audit_verify().map(drop));
+        assert_eq!(
+            shell.branches().unwrap().len(),
+            1,
+            "branch names are not secret"
+        );
+    }
+
+    #[test]
+    fn settings_are_read_back_and_the_audit_log_filters_and_verifies() {
+        let tmp = tempfile::tempdir().unwrap();
+        let shell = shell(tmp.path());
+        shell.set_up("Clinic", "admin", "a long password").unwrap();
+        let settings = shell.set_idle_lock_minutes(9).unwrap();
+        assert_eq!(settings.idle_lock_minutes, 9);
+        let out_of_range = shell.set_idle_lock_minutes(0).unwrap_err();
+        assert_eq!(out_of_range.field.as_deref(), Some("idle_lock_minutes"));
+        let settings = shell
+            .set_totp_required(crate::dto::Role::Nurse, true)
+            .unwrap();
+        assert_eq!(settings.totp_required, [crate::dto::Role::Nurse]);
+        assert_eq!(shell.sign_in_settings().unwrap(), settings);
+
+        shell
+            .create_user("amy", None, crate::dto::Role::Nurse, "nurse on ward 7", &[])
+            .unwrap();
+        let today = Utc::now()
+            .with_timezone(&"Africa/Nairobi".parse::<chrono_tz::Tz>().unwrap())
+            .date_naive();
+        let day = |d: NaiveDate| Some(d.format("%Y-%m-%d").to_string());
+        let settings_events = shell
+            .audit_log(AuditQuery {
+                action: Some("settings.".into()),
+                from: day(today - chrono::Duration::days(1)),
+                to: day(today + chrono::Duration::days(1)),
+                ..AuditQuery::default()
+            })
+            .unwrap();
+        let actions: Vec<&str> = settings_events.iter().map(|e| e.action.as_str()).collect();
+        assert_eq!(
+            actions,
+            ["settings.totp_required", "settings.idle_lock"],
+            "newest first; a prefix ending in a dot selects a family; the refused 0 minutes \
+             wrote nothing"
+        );
+        assert!(
+            settings_events
+                .iter()
+                .all(|e| e.username.as_deref() == Some("admin"))
+        );
+        let tomorrow = shell
+            .audit_log(AuditQuery {
+                from: day(today + chrono::Duration::days(1)),
+                ..AuditQuery::default()
+            })
+            .unwrap();
+        assert!(tomorrow.is_empty(), "nothing has happened tomorrow yet");
+        let by_user = shell
+            .audit_log(AuditQuery {
+                username: Some(" ADMIN ".into()),
+                action: Some("user.create".into()),
+                ..AuditQuery::default()
+            })
+            .unwrap();
+        assert_eq!(by_user.len(), 1, "user names match whatever their case");
+        let swapped = shell
+            .audit_log(AuditQuery {
+                from: day(today),
+                to: day(today - chrono::Duration::days(2)),
+                ..AuditQuery::default()
+            })
+            .unwrap_err();
+        assert_eq!(swapped.field.as_deref(), Some("to"));
+        let bad_day = shell
+            .audit_log(AuditQuery {
+                from: Some("yesterday".into()),
+                ..AuditQuery::default()
+            })
+            .unwrap_err();
+        assert_eq!(bad_day.field.as_deref(), Some("from"));
+
+        let verified = shell.audit_verify().unwrap();
+        assert!(verified.events > 5 && verified.devices == 1);
+        assert_eq!(verified.first_break, None, "an untouched log verifies");
+    }
+
+    /// Reads a QR matrix back the way a phone camera would: drawn with a quiet zone, then
+    /// detected and decoded by an independent decoder.
+    fn decode_qr(qr: &QrMatrix) -> String {
+        let size = usize::try_from(qr.size).unwrap();
+        assert_eq!(qr.modules.len(), size * size, "a square of modules");
+        let (scale, margin) = (4, 4);
+        let side = (size + 2 * margin) * scale;
+        let mut image = rqrr::PreparedImage::prepare_from_greyscale(side, side, |x, y| {
+            let (mx, my) = (
+                (x / scale).wrapping_sub(margin),
+                (y / scale).wrapping_sub(margin),
+            );
+            let dark = mx < size && my < size && qr.modules[my * size + mx];
+            if dark { 0 } else { 255 }
+        });
+        let grids = image.detect_grids();
+        assert_eq!(grids.len(), 1, "one code is found");
+        grids[0].decode().unwrap().1
+    }
+
+    #[test]
+    fn the_totp_link_is_offered_as_a_qr_code_that_decodes_to_the_same_link() {
+        let tmp = tempfile::tempdir().unwrap();
+        let shell = shell(tmp.path());
+        shell
+            .set_up("Riverside Clinic", "admin", "a long password")
+            .unwrap();
+        let setup = shell.begin_totp_enrolment().unwrap();
+        assert!(setup.uri.starts_with("otpauth://totp/"));
+        assert_eq!(
+            decode_qr(&setup.qr),
+            setup.uri,
+            "scanning gives the link back"
+        );
+        assert_eq!(
+            (setup.qr.size - 17) % 4,
+            0,
+            "a QR version's side is 17 + 4 * version modules"
+        );
+        let short = QrMatrix::encode("otpauth://x").unwrap();
+        assert_eq!(short.size, 21, "11 bytes fit version 1 (14 at level M)");
+    }
+
+    #[test]
+    fn administrators_add_doctors_with_weekly_hours_and_time_off() {
+        let tmp = tempfile::tempdir().unwrap();
+        let shell = shell(tmp.path());
+        let admin = shell.set_up("Clinic", "admin", "a long password").unwrap();
+        assert!(admin.session.capabilities.manage_doctors);
+        let code = admin.session.clinic.branch_code.clone();
+        shell
+            .create_user(
+                "dr.mo",
+                Some("Dr Mo Otieno"),
+                crate::dto::Role::Doctor,
+                "stethoscope 2026",
+                &[],
+            )
+            .unwrap();
+        let input = DoctorInput {
+            username: "dr.mo".into(),
+            specialization: "Paediatrics".into(),
+            licence_number: "pd-77".into(),
+            phone: Some(" ".into()),
+            email: None,
+            fee_minor: 250_000,
+        };
+        let no_licence = shell
+            .add_doctor(DoctorInput {
+                licence_number: " ".into(),
+                ..input.clone()
+            })
+            .unwrap_err();
+        assert_eq!(no_licence.field.as_deref(), Some("licence_number"));
+        let not_a_doctor = shell
+            .add_doctor(DoctorInput {
+                username: "admin".into(),
+                ..input.clone()
+            })
+            .unwrap_err();
+        assert_eq!(not_a_doctor.field.as_deref(), Some("username"));
+        let mo = shell.add_doctor(input).unwrap();
+        assert_eq!(
+            (mo.name.as_str(), mo.licence_number.as_str()),
+            ("Dr Mo Otieno", "PD-77"),
+            "named after the account; licence in upper case; a blank phone is no phone"
+        );
+        assert_eq!(mo.phone, None);
+
+        let block = |weekday, start: &str, end: &str| WeeklyHours {
+            branch_code: code.clone(),
+            weekday,
+            start: start.into(),
+            end: end.into(),
+            slot_minutes: 20,
+        };
+        let bad = shell
+            .set_doctor_hours(&mo.id, vec![block(1, "9am", "12:00")])
+            .unwrap_err();
+        assert_eq!(bad.field.as_deref(), Some("hours"), "{bad:?}");
+        let overlapping = shell
+            .set_doctor_hours(
+                &mo.id,
+                vec![block(1, "09:00", "12:00"), block(1, "11:00", "13:00")],
+            )
+            .unwrap_err();
+        assert_eq!(
+            overlapping.field.as_deref(),
+            Some("hours"),
+            "{overlapping:?}"
+        );
+        let saved = shell
+            .set_doctor_hours(
+                &mo.id,
+                vec![block(3, "14:00", "17:00"), block(1, "09:00", "12:00")],
+            )
+            .unwrap();
+        assert_eq!(
+            saved,
+            [block(1, "09:00", "12:00"), block(3, "14:00", "17:00")]
+        );
+        assert_eq!(
+            shell.doctor_hours(&mo.id).unwrap(),
+            saved,
+            "read back as saved"
+        );
+
+        let tomorrow = (Utc::now() + chrono::Duration::days(1))
+            .with_timezone(&"Africa/Nairobi".parse::<chrono_tz::Tz>().unwrap())
+            .format("%Y-%m-%d")
+            .to_string();
+        let backwards = shell
+            .add_time_off(
+                &mo.id,
+                &format!("{tomorrow}T12:00"),
+                &format!("{tomorrow}T08:00"),
+                "Leave",
+            )
+            .unwrap_err();
+        assert_eq!(backwards.field.as_deref(), Some("to"));
+        let off = shell
+            .add_time_off(
+                &mo.id,
+                &format!("{tomorrow}T08:00"),
+                &format!("{tomorrow}T18:00"),
+                "Conference",
+            )
+            .unwrap();
+        assert_eq!(off.len(), 1);
+        assert_eq!(shell.doctor_time_off(&mo.id).unwrap(), off);
+
+        let cheaper = shell
+            .update_doctor(&mo.id, None, Some(200_000), None)
+            .unwrap();
+        assert_eq!((cheaper.fee_minor, cheaper.active), (200_000, true));
+        let negative = shell
+            .update_doctor(&mo.id, None, Some(-1), None)
+            .unwrap_err();
+        assert_eq!(negative.field.as_deref(), Some("fee_minor"));
+        let gone = shell
+            .update_doctor(&mo.id, None, None, Some(false))
+            .unwrap();
+        assert!(!gone.active);
+        assert!(
+            shell.doctors(None).unwrap().is_empty(),
+            "booking lists active doctors"
+        );
+        assert_eq!(
+            shell.all_doctors().unwrap().len(),
+            1,
+            "the doctors screen lists all"
+        );
+
+        shell
+            .create_user(
+                "desk",
+                None,
+                crate::dto::Role::Receptionist,
+                "front office 2026",
+                &[],
+            )
+            .unwrap();
+        let desk = shell.sign_in("desk", "front office 2026", None).unwrap();
+        assert!(!desk.capabilities.manage_doctors);
+        let forbidden = |err: CommandError| assert_eq!(err.code, ErrorCode::Forbidden, "{err:?}");
+        forbidden(shell.add_doctor(DoctorInput::default()).unwrap_err());
+        forbidden(
+            shell
+                .update_doctor(&mo.id, None, None, Some(true))
+                .unwrap_err(),
+        );
+        forbidden(shell.set_doctor_hours(&mo.id, Vec::new()).unwrap_err());
+        forbidden(
+            shell
+                .add_time_off(&mo.id, "2030-01-01T08:00", "2030-01-01T09:00", "x")
+                .unwrap_err(),
+        );
+        assert_eq!(
+            shell.doctor_hours(&mo.id).unwrap(),
+            saved,
+            "the front desk may read the hours it books against"
+        );
+    }
+
+    #[test]
+    fn the_calendar_shows_a_day_or_a_week_per_doctor_and_per_branch() {
+        let tmp = tempfile::tempdir().unwrap();
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let kdf = KdfParams::FAST_INSECURE_FOR_TESTS;
+        demo::ensure_workstation(tmp.path(), clock.clone(), kdf).unwrap();
+        let shell = Shell::new(tmp.path().to_owned(), true, clock, kdf);
+        let accounts = demo::accounts();
+        let desk = accounts
+            .iter()
+            .find(|a| a.role == crate::dto::Role::Receptionist)
+            .unwrap();
+        shell.sign_in(&desk.username, &desk.password, None).unwrap();
+        let today = shell.day_appointments(None).unwrap();
+        assert!(!today.rows.is_empty(), "the demo books today");
+        let day = shell.calendar(&today.day, 1, None, None).unwrap();
+        assert_eq!(day.days, vec![today.day.clone()]);
+        assert_eq!(
+            day.branch_code.as_deref(),
+            Some("BR01"),
+            "this branch by default"
+        );
+        let ids = |rows: &[AppointmentRow]| -> Vec<String> {
+            rows.iter().map(|r| r.appointment.id.clone()).collect()
+        };
+        assert_eq!(
+            ids(&day.rows),
+            ids(&today.rows),
+            "one day at this branch is the check-in queue's day"
+        );
+
+        let doctor = today.rows[0].appointment.doctor_id.clone();
+        let theirs = shell
+            .calendar(&today.day, 1, Some(&doctor), Some(""))
+            .unwrap();
+        assert!(!theirs.rows.is_empty());
+        assert!(
+            theirs
+                .rows
+                .iter()
+                .all(|r| r.appointment.doctor_id == doctor),
+            "one doctor's column holds only their appointments"
+        );
+        assert_eq!(
+            theirs.branch_code, None,
+            "an empty branch means every branch"
+        );
+
+        let week_start = parse_day("d", &today.day).unwrap() - chrono::Duration::days(3);
+        let week = shell
+            .calendar(
+                &week_start.format("%Y-%m-%d").to_string(),
+                7,
+                None,
+                Some("br01"),
+            )
+            .unwrap();
+        assert_eq!(week.days.len(), 7);
+        assert_eq!(week.days[3], today.day);
+        assert!(
+            ids(&today.rows)
+                .iter()
+                .all(|id| ids(&week.rows).contains(id)),
+            "the week contains the day"
+        );
+
+        let field = |e: CommandError| e.field;
+        assert_eq!(
+            field(shell.calendar(&today.day, 0, None, None).unwrap_err()).as_deref(),
+            Some("days")
+        );
+        assert_eq!(
+            field(
+                shell
+                    .calendar(&today.day, 1, None, Some("XX9"))
+                    .unwrap_err()
+            )
+            .as_deref(),
+            Some("branch")
+        );
+        assert_eq!(
+            field(shell.calendar("monday", 1, None, None).unwrap_err()).as_deref(),
+            Some("from")
+        );
+    }
+
+    #[test]
+    fn roles_without_appointments_are_refused_the_calendar() {
+        let tmp = tempfile::tempdir().unwrap();
+        let shell = shell(tmp.path());
+        shell.set_up("Clinic", "admin", "a long password").unwrap();
+        shell
+            .create_user(
+                "acc",
+                None,
+                crate::dto::Role::Accountant,
+                "ledger lines 2026",
+                &[],
+            )
+            .unwrap();
+        let acc = shell.sign_in("acc", "ledger lines 2026", None).unwrap();
+        assert!(!acc.capabilities.view_appointments, "no calendar tab");
+        let err = shell.calendar("2026-01-05", 7, None, None).unwrap_err();
+        assert_eq!(err.code, ErrorCode::Forbidden, "{err:?}");
+    }
+
+    #[test]
+    fn administrators_merge_duplicates_see_what_moved_and_undo_or_restore() {
+        let tmp = tempfile::tempdir().unwrap();
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let kdf = KdfParams::FAST_INSECURE_FOR_TESTS;
+        demo::ensure_workstation(tmp.path(), clock.clone(), kdf).unwrap();
+        let shell = Shell::new(tmp.path().to_owned(), true, clock, kdf);
+        let accounts = demo::accounts();
+        let account = |role| accounts.iter().find(|a| a.role == role).unwrap();
+        let desk = account(crate::dto::Role::Receptionist);
+        shell.sign_in(&desk.username, &desk.password, None).unwrap();
+        let input = PatientInput {
+            given_name: "Baraka".into(),
+            family_name: "Kiprono".into(),
+            date_of_birth: "1979-06-30".into(),
+            sex: "male".into(),
+            ..PatientInput::default()
+        };
+        let keep = shell.register_patient(input.clone(), false).unwrap();
+        let dup = shell.register_patient(input, true).unwrap();
+        let doctor = shell.doctors(None).unwrap().remove(0);
+        let day = {
+            let tz: chrono_tz::Tz = "Africa/Nairobi".parse().unwrap();
+            (Utc::now().with_timezone(&tz).date_naive() + chrono::Duration::days(2))
+                .format("%Y-%m-%d")
+                .to_string()
+        };
+        let slot = shell.free_slots(&doctor.id, &day).unwrap().remove(0);
+        let held = shell
+            .hold_slot(&dup.id, &doctor.id, &slot.starts_at, None)
+            .unwrap();
+        let booked = shell.confirm_appointment(&held.id).unwrap();
+        let forbidden = |err: CommandError| assert_eq!(err.code, ErrorCode::Forbidden, "{err:?}");
+        forbidden(shell.merge_patients(&keep.id, &dup.id).unwrap_err());
+        forbidden(shell.patient_merges(&keep.id).unwrap_err());
+        forbidden(shell.undo_merge("anything").unwrap_err());
+        forbidden(shell.restore_patient(&dup.id).unwrap_err());
+
+        let admin = account(crate::dto::Role::Admin);
+        let signed_in = shell
+            .sign_in(&admin.username, &admin.password, None)
+            .unwrap();
+        assert!(signed_in.capabilities.merge_patients);
+        let itself = shell.merge_patients(&keep.id, &keep.id).unwrap_err();
+        assert_eq!(itself.field.as_deref(), Some("duplicate"));
+        let merge = shell.merge_patients(&keep.id, &dup.id).unwrap();
+        let appointments = merge
+            .moved
+            .iter()
+            .find(|m| m.table == "appointments")
+            .expect("the duplicate's booking moved");
+        assert_eq!(appointments.ids, vec![booked.id.clone()]);
+        assert!(
+            merge.moved.iter().all(|m| !m.ids.is_empty()),
+            "empty tables left out"
+        );
+        let merged = shell.patient(&dup.id).unwrap();
+        assert_eq!(merged.merged_into.as_deref(), Some(keep.id.as_str()));
+        let restore_merged = shell.restore_patient(&dup.id).unwrap_err();
+        assert_eq!(
+            restore_merged.field.as_deref(),
+            Some("patient"),
+            "a merged record comes back by undoing the merge"
+        );
+        assert_eq!(shell.patient_merges(&dup.id).unwrap(), vec![merge.clone()]);
+        assert_eq!(
+            shell.patient_appointments(&keep.id).unwrap()[0]
+                .appointment
+                .id,
+            booked.id,
+            "the survivor now holds the booking"
+        );
+
+        let undone = shell.undo_merge(&merge.id).unwrap();
+        assert!(undone.undone_at.is_some());
+        assert!(shell.patient(&dup.id).unwrap().active);
+        assert_eq!(
+            shell.patient_appointments(&dup.id).unwrap()[0]
+                .appointment
+                .id,
+            booked.id,
+            "the booking went back"
+        );
+        let twice = shell.undo_merge(&merge.id).unwrap_err();
+        assert_eq!(twice.field.as_deref(), Some("merge"));
+
+        let archived = shell.archive_patient(&dup.id, "Registered twice").unwrap();
+        assert!(!archived.active);
+        assert!(shell.restore_patient(&dup.id).unwrap().active);
+    }
+
+    #[test]
+    fn bookings_that_lost_a_double_booking_are_listed_for_rebooking() {
+        let tmp = tempfile::tempdir().unwrap();
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let kdf = KdfParams::FAST_INSECURE_FOR_TESTS;
+        demo::ensure_workstation(tmp.path(), clock.clone(), kdf).unwrap();
+        let shell = Shell::new(tmp.path().to_owned(), true, clock, kdf);
+        let accounts = demo::accounts();
+        let account = |role| accounts.iter().find(|a| a.role == role).unwrap();
+        let desk = account(crate::dto::Role::Receptionist);
+        shell.sign_in(&desk.username, &desk.password, None).unwrap();
+        assert!(
+            shell.conflicted_appointments().unwrap().is_empty(),
+            "a workstation that never synced has no lost bookings"
+        );
+        let patient = shell.search_patients("a", 1).unwrap().remove(0);
+        let doctor = shell.doctors(None).unwrap().remove(0);
+        let day = {
+            let tz: chrono_tz::Tz = "Africa/Nairobi".parse().unwrap();
+            (Utc::now().with_timezone(&tz).date_naive() + chrono::Duration::days(3))
+                .format("%Y-%m-%d")
+                .to_string()
+        };
+        let slots = shell.free_slots(&doctor.id, &day).unwrap();
+        let held = shell
+            .hold_slot(&patient.id, &doctor.id, &slots[0].starts_at, None)
+            .unwrap();
+        let lost = shell.confirm_appointment(&held.id).unwrap();
+        // The sync server's verdict arrives as a pulled change; play it directly.
+        shell
+            .with_open(|open| {
+                open.session
+                    .raw_connection()?
+                    .execute(
+                        "UPDATE appointments SET status = 'conflict' WHERE id = ?1",
+                        [&lost.id],
+                    )
+                    .map_err(|e| CommandError::internal(e.to_string()))?;
+                Ok(())
+            })
+            .unwrap();
+        let listed = shell.conflicted_appointments().unwrap();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].appointment.id, lost.id);
+        assert_eq!(
+            listed[0].appointment.status,
+            crate::dto::AppointmentStatus::Conflict
+        );
+        assert!(!listed[0].patient_name.is_empty() && !listed[0].doctor_name.is_empty());
+
+        // Rebooking is the booking flow's move: the lost booking becomes `rescheduled`.
+        let moved = shell
+            .reschedule_appointment(&lost.id, Some(&doctor.id), &slots[1].starts_at)
+            .unwrap();
+        assert_eq!(moved.rescheduled_from.as_deref(), Some(lost.id.as_str()));
+        assert!(
+            shell.conflicted_appointments().unwrap().is_empty(),
+            "resolved: no longer listed"
+        );
+
+        let refused = shell.sync_conflicts().unwrap_err();
+        assert_eq!(
+            refused.code,
+            ErrorCode::Forbidden,
+            "unapplied changes are the administrators' to read"
+        );
+        let admin = account(crate::dto::Role::Admin);
+        shell
+            .sign_in(&admin.username, &admin.password, None)
+            .unwrap();
+        assert!(shell.sync_conflicts().unwrap().is_empty());
+        let acc_refused = {
+            shell
+                .create_user(
+                    "acc",
+                    None,
+                    crate::dto::Role::Accountant,
+                    "ledger lines 2026",
+                    &[],
+                )
+                .unwrap();
+            shell.sign_in("acc", "ledger lines 2026", None).unwrap();
+            shell.conflicted_appointments().unwrap_err()
+        };
+        assert_eq!(acc_refused.code, ErrorCode::Forbidden);
     }
 }

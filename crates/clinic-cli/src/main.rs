@@ -542,6 +542,7 @@ fn audit_command(session: &mut Session, command: AuditCommand) -> anyhow::Result
                 from,
                 to,
                 limit,
+                newest_first: false,
             };
             for e in session.audit_list(&filter)? {
                 println!(

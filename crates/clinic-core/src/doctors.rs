@@ -239,6 +239,22 @@ impl Session {
         })
     }
 
+    /// A doctor's time off that overlaps `[from, to)`, earliest first.
+    pub fn doctor_time_off(
+        &mut self,
+        id: DoctorId,
+        from: DateTime<Utc>,
+        to: DateTime<Utc>,
+    ) -> Result<Vec<doctors::TimeOff>> {
+        self.authorize(Action::DoctorView, Target::Any)?;
+        doctors::time_off(
+            self.live()?.store.conn(),
+            id,
+            &to_db_time(from),
+            &to_db_time(to),
+        )
+    }
+
     pub(crate) fn local_to_utc(&self, field: &'static str, text: &str) -> Result<DateTime<Utc>> {
         let local = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M")
             .or_else(|_| NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M"))

@@ -43,6 +43,15 @@ impl NewUser {
     }
 }
 
+/// The clinic-wide sign-in settings as they stand, for the settings screen.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignInSettings {
+    /// Idle minutes before a session locks itself (applies from the next sign-in).
+    pub idle_lock_minutes: u32,
+    /// The roles that must use a second factor, in [`Role::ALL`] order.
+    pub totp_required: Vec<Role>,
+}
+
 /// A second factor being set up: show the secret (or the link as a QR code) to the
 /// user, then confirm with a code from their app.
 #[derive(Debug, Clone, Serialize)]
@@ -288,6 +297,30 @@ impl Session {
             )?;
             Ok(())
         })
+    }
+
+    /// The sign-in settings [`Session::set_idle_lock_minutes`] and
+    /// [`Session::set_totp_required`] change. Administrators only.
+    pub fn sign_in_settings(&mut self) -> Result<SignInSettings> {
+        self.authorize(Action::SettingsManage, Target::Any)?;
+        let conn = self.live()?.store.conn();
+        let idle_lock_minutes = settings::idle_lock_minutes(conn)?;
+        let mut totp_required = Vec::new();
+        for role in Role::ALL {
+            if settings::totp_required(conn, role)? {
+                totp_required.push(role);
+            }
+        }
+        Ok(SignInSettings {
+            idle_lock_minutes,
+            totp_required,
+        })
+    }
+
+    /// The clinic's branches, by code, for choosing where a user or doctor works. Any
+    /// signed-in user may read them (every screen's header names its branch already).
+    pub fn branches(&mut self) -> Result<Vec<organisation::Branch>> {
+        organisation::branches(self.live()?.store.conn())
     }
 
     /// A fresh secret for the signed-in user's authenticator app. Nothing is stored until

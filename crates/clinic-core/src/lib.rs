@@ -29,7 +29,7 @@ pub use actor::{Actor, Role};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use envelope::{KdfParams, RecoveryCode};
 pub use error::{Code, Error, Result};
-pub use identity::{NewUser, TotpEnrolment};
+pub use identity::{NewUser, SignInSettings, TotpEnrolment};
 pub use policy::{Action, Target};
 pub use session::Session;
 pub use store::audit::{Entry as AuditEntry, Filter as AuditFilter, Verification};

@@ -324,6 +324,13 @@ impl Session {
         })
     }
 
+    /// The merges a patient took part in (as survivor or duplicate), newest first, with
+    /// what moved (administrators: the same permission as merging).
+    pub fn patient_merges(&mut self, id: PatientId) -> Result<Vec<merges::Merge>> {
+        self.authorize(Action::PatientMerge, Target::Patient(id))?;
+        merges::for_patient(self.live()?.store.conn(), id)
+    }
+
     /// Undoes a merge: the moved rows go back, the duplicate is active again.
     pub fn undo_merge(&mut self, merge_id: &str) -> Result<merges::Merge> {
         self.authorize(Action::PatientMerge, Target::Any)?;

@@ -1,6 +1,19 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import { isAppError, onSessionLocked, searchPatients, setInvokeForTests, toAppError } from './api';
+import {
+  auditLog,
+  calendar,
+  createUser,
+  isAppError,
+  onAction,
+  onSessionLocked,
+  searchPatients,
+  setInvokeForTests,
+  setUserBranches,
+  toAppError,
+  undoMerge,
+  users,
+} from './api';
 
 describe('toAppError', () => {
   it('keeps the shell’s own error objects as they are', () => {
@@ -55,6 +68,34 @@ describe('calls', () => {
     const stop = onSessionLocked(listener);
     await expect(searchPatients('anna')).rejects.toMatchObject({ code: 'forbidden' });
     expect(listener).not.toHaveBeenCalled();
+    stop();
+  });
+
+  it('send the admin, calendar and merge commands the argument names their Rust side declares', async () => {
+    const fake = vi.fn(() => Promise.resolve(null));
+    setInvokeForTests(fake as never);
+    await createUser({ username: 'amy', display_name: null, role: 'nurse', password: 'pw', branches: ['BR01'] });
+    await setUserBranches('amy', []);
+    await auditLog({ username: null, action: 'user.', from: null, to: null, limit: 10 });
+    await calendar({ from: '2026-01-05', days: 7, doctor_id: null, branch: '' });
+    await undoMerge('m1');
+    expect(fake.mock.calls).toEqual([
+      ['create_user', { username: 'amy', display_name: null, role: 'nurse', password: 'pw', branches: ['BR01'] }],
+      ['set_user_branches', { username: 'amy', branches: [] }],
+      ['audit_log', { query: { username: null, action: 'user.', from: null, to: null, limit: 10 } }],
+      ['calendar', { from: '2026-01-05', days: 7, doctor_id: null, branch: '' }],
+      ['undo_merge', { merge_id: 'm1' }],
+    ]);
+  });
+
+  it('tell the sync indicator after changes, not after reads', async () => {
+    setInvokeForTests((() => Promise.resolve([])) as never);
+    const listener = vi.fn();
+    const stop = onAction(listener);
+    await users();
+    expect(listener).not.toHaveBeenCalled();
+    await setUserBranches('amy', []);
+    expect(listener).toHaveBeenCalledTimes(1);
     stop();
   });
 });

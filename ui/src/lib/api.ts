@@ -9,48 +9,75 @@ import { invoke } from '@tauri-apps/api/core';
 import type { AppState } from './generated/AppState';
 import type { Appointment } from './generated/Appointment';
 import type { AppointmentRow } from './generated/AppointmentRow';
+import type { AuditEntry } from './generated/AuditEntry';
+import type { AuditQuery } from './generated/AuditQuery';
+import type { AuditVerification } from './generated/AuditVerification';
 import type { Availability } from './generated/Availability';
+import type { Branch } from './generated/Branch';
+import type { CalendarAppointments } from './generated/CalendarAppointments';
 import type { CommandError } from './generated/CommandError';
 import type { DayAppointments } from './generated/DayAppointments';
 import type { Doctor } from './generated/Doctor';
+import type { DoctorInput } from './generated/DoctorInput';
 import type { ErrorCode } from './generated/ErrorCode';
 import type { Notification } from './generated/Notification';
 import type { Patient } from './generated/Patient';
 import type { PatientInput } from './generated/PatientInput';
+import type { PatientMerge } from './generated/PatientMerge';
 import type { PatientSummary } from './generated/PatientSummary';
 import type { SessionState } from './generated/SessionState';
 import type { SetUpDone } from './generated/SetUpDone';
 import type { SignedIn } from './generated/SignedIn';
+import type { SignInSettings } from './generated/SignInSettings';
 import type { Slot } from './generated/Slot';
+import type { SyncConflict } from './generated/SyncConflict';
 import type { SyncReport } from './generated/SyncReport';
 import type { SyncStatus } from './generated/SyncStatus';
+import type { TimeOff } from './generated/TimeOff';
 import type { TotpSetup } from './generated/TotpSetup';
+import type { UserAccount } from './generated/UserAccount';
+import type { WeeklyHours } from './generated/WeeklyHours';
+import type { Role } from './generated/Role';
 
 export type { Actor } from './generated/Actor';
+export type { AuditBreak } from './generated/AuditBreak';
+export type { QrMatrix } from './generated/QrMatrix';
 export type { AppointmentStatus } from './generated/AppointmentStatus';
 export type { Capabilities } from './generated/Capabilities';
 export type { Clinic } from './generated/Clinic';
 export type { DemoAccount } from './generated/DemoAccount';
-export type { Role } from './generated/Role';
 export type {
   AppState,
   Appointment,
   AppointmentRow,
+  AuditEntry,
+  AuditQuery,
+  AuditVerification,
   Availability,
+  Branch,
+  CalendarAppointments,
   DayAppointments,
   Doctor,
+  DoctorInput,
   ErrorCode,
   Notification,
   Patient,
   PatientInput,
+  PatientMerge,
   PatientSummary,
+  Role,
   SessionState,
   SetUpDone,
   SignedIn,
+  SignInSettings,
   Slot,
+  SyncConflict,
   SyncReport,
   SyncStatus,
+  TimeOff,
   TotpSetup,
+  UserAccount,
+  WeeklyHours,
 };
 
 /** Every command error reaches the UI in this shape; `field` is set for validation errors. */
@@ -151,6 +178,21 @@ const ACTIONS = new Set([
   'cancel_appointment',
   'reschedule_appointment',
   'check_in',
+  'create_user',
+  'create_emergency_account',
+  'set_user_role',
+  'deactivate_user',
+  'reactivate_user',
+  'set_user_branches',
+  'set_totp_required',
+  'set_idle_lock_minutes',
+  'add_doctor',
+  'update_doctor',
+  'set_doctor_hours',
+  'add_time_off',
+  'restore_patient',
+  'merge_patients',
+  'undo_merge',
 ]);
 const actionListeners = new Set<() => void>();
 
@@ -260,6 +302,16 @@ export function syncJoin(input: { server: string; code: string; ca_cert_pem: str
   return call<SyncStatus>('sync_join', input);
 }
 
+/** Pulled changes this workstation could not apply (administrators; read-only). */
+export function syncConflicts(): Promise<SyncConflict[]> {
+  return call<SyncConflict[]>('sync_conflicts');
+}
+
+/** Bookings the sync server marked `conflict`: another branch took the slot first. */
+export function conflictedAppointments(): Promise<AppointmentRow[]> {
+  return call<AppointmentRow[]>('conflicted_appointments');
+}
+
 // ---- patients ----------------------------------------------------------------------------
 
 export function searchPatients(text: string, limit = 25): Promise<PatientSummary[]> {
@@ -284,6 +336,25 @@ export function updatePatient(id: string, input: PatientInput): Promise<Patient>
 
 export function archivePatient(id: string, reason: string): Promise<Patient> {
   return call<Patient>('archive_patient', { id, reason });
+}
+
+/** Brings an archived (not merged) record back (administrators). */
+export function restorePatient(id: string): Promise<Patient> {
+  return call<Patient>('restore_patient', { id });
+}
+
+/** Merges `duplicate` into `survivor`; answers with the recorded merge and what moved. */
+export function mergePatients(survivor: string, duplicate: string): Promise<PatientMerge> {
+  return call<PatientMerge>('merge_patients', { survivor, duplicate });
+}
+
+/** The merges a record took part in, newest first (administrators). */
+export function patientMerges(id: string): Promise<PatientMerge[]> {
+  return call<PatientMerge[]>('patient_merges', { id });
+}
+
+export function undoMerge(mergeId: string): Promise<PatientMerge> {
+  return call<PatientMerge>('undo_merge', { merge_id: mergeId });
 }
 
 export function patientAppointments(id: string): Promise<AppointmentRow[]> {
@@ -341,6 +412,118 @@ export function checkIn(id: string): Promise<Appointment> {
 /** One clinic day's appointments at this branch; today when `day` is null. */
 export function dayAppointments(day: string | null = null): Promise<DayAppointments> {
   return call<DayAppointments>('day_appointments', { day });
+}
+
+// ---- administration --------------------------------------------------------------------
+
+export function users(): Promise<UserAccount[]> {
+  return call<UserAccount[]>('users');
+}
+
+/** The clinic's branches by code (anyone signed in). */
+export function branches(): Promise<Branch[]> {
+  return call<Branch[]>('branches');
+}
+
+/** `branches` are codes; empty means every branch. `display_name` null: the user name. */
+export function createUser(input: {
+  username: string;
+  display_name: string | null;
+  role: Role;
+  password: string;
+  branches: string[];
+}): Promise<UserAccount> {
+  return call<UserAccount>('create_user', input);
+}
+
+/** A disabled break-glass account, opened only with a reason at the sign-in screen. */
+export function createEmergencyAccount(input: { username: string; password: string }): Promise<UserAccount> {
+  return call<UserAccount>('create_emergency_account', input);
+}
+
+export function setUserRole(username: string, role: Role): Promise<UserAccount> {
+  return call<UserAccount>('set_user_role', { username, role });
+}
+
+export function deactivateUser(username: string): Promise<UserAccount> {
+  return call<UserAccount>('deactivate_user', { username });
+}
+
+export function reactivateUser(username: string): Promise<UserAccount> {
+  return call<UserAccount>('reactivate_user', { username });
+}
+
+export function setUserBranches(username: string, codes: string[]): Promise<UserAccount> {
+  return call<UserAccount>('set_user_branches', { username, branches: codes });
+}
+
+export function signInSettings(): Promise<SignInSettings> {
+  return call<SignInSettings>('sign_in_settings');
+}
+
+export function setTotpRequired(role: Role, required: boolean): Promise<SignInSettings> {
+  return call<SignInSettings>('set_totp_required', { role, required });
+}
+
+export function setIdleLockMinutes(minutes: number): Promise<SignInSettings> {
+  return call<SignInSettings>('set_idle_lock_minutes', { minutes });
+}
+
+export function auditLog(query: AuditQuery): Promise<AuditEntry[]> {
+  return call<AuditEntry[]>('audit_log', { query });
+}
+
+/** Walks every device's audit hash chain. */
+export function auditVerify(): Promise<AuditVerification> {
+  return call<AuditVerification>('audit_verify');
+}
+
+// ---- doctors and schedules ----------------------------------------------------------------
+
+/** Every doctor, deactivated ones too (the doctors screen). */
+export function allDoctors(): Promise<Doctor[]> {
+  return call<Doctor[]>('all_doctors');
+}
+
+export function addDoctor(input: DoctorInput): Promise<Doctor> {
+  return call<Doctor>('add_doctor', { input });
+}
+
+/** Null leaves a value as it is. */
+export function updateDoctor(input: {
+  id: string;
+  specialization: string | null;
+  fee_minor: number | null;
+  active: boolean | null;
+}): Promise<Doctor> {
+  return call<Doctor>('update_doctor', input);
+}
+
+export function doctorHours(id: string): Promise<WeeklyHours[]> {
+  return call<WeeklyHours[]>('doctor_hours', { id });
+}
+
+/** Replaces the doctor's weekly hours; answers with them as stored. */
+export function setDoctorHours(id: string, hours: WeeklyHours[]): Promise<WeeklyHours[]> {
+  return call<WeeklyHours[]>('set_doctor_hours', { id, hours });
+}
+
+/** Time off from today, for a year. */
+export function doctorTimeOff(id: string): Promise<TimeOff[]> {
+  return call<TimeOff[]>('doctor_time_off', { id });
+}
+
+/** `from`/`to` are clinic-local `YYYY-MM-DDTHH:MM`; answers with the time off from today. */
+export function addTimeOff(input: { id: string; from: string; to: string; reason: string }): Promise<TimeOff[]> {
+  return call<TimeOff[]>('add_time_off', input);
+}
+
+/**
+ * Appointments over `days` clinic days from `from`, for one doctor (or all when null), at
+ * one branch by code (this workstation's when null, every branch when '').
+ */
+export function calendar(input: { from: string; days: number; doctor_id: string | null; branch: string | null }): Promise<CalendarAppointments> {
+  return call<CalendarAppointments>('calendar', input);
 }
 
 /** Tells the shell a screen has been painted (the screenshot scripts wait for this). */

@@ -3,7 +3,9 @@ import { describe, expect, it } from 'vitest';
 import {
   addDays,
   ageInYears,
+  currencyDigits,
   dayInZone,
+  decimalToMinor,
   formatBirthDate,
   formatCountdown,
   formatDateTime,
@@ -61,6 +63,25 @@ describe('calendar days', () => {
 });
 
 describe('money', () => {
+  it('reads typed amounts into minor units without floating point', () => {
+    expect(decimalToMinor('2,500', 2)).toBe(250000);
+    expect(decimalToMinor(' 2500.5 ', 2)).toBe(250050);
+    expect(decimalToMinor('0.07', 2)).toBe(7);
+    expect(decimalToMinor('19.', 2)).toBe(1900);
+    expect(decimalToMinor('1500', 0)).toBe(1500);
+    expect(decimalToMinor('1.234', 2)).toBeNull();
+    expect(decimalToMinor('-5', 2)).toBeNull();
+    expect(decimalToMinor('abc', 2)).toBeNull();
+    expect(decimalToMinor('', 2)).toBeNull();
+    expect(decimalToMinor('99999999999999999999', 2)).toBeNull();
+  });
+
+  it('knows how many decimals a currency has', () => {
+    expect(currencyDigits('KES')).toBe(2);
+    expect(currencyDigits('UGX')).toBe(0);
+    expect(currencyDigits('not a currency')).toBe(2);
+  });
+
   it('turns minor units into exact decimal text', () => {
     expect(minorToDecimal(150000, 2)).toBe('1500.00');
     expect(minorToDecimal(5, 2)).toBe('0.05');

@@ -121,3 +121,28 @@ export function secondsUntil(iso: string, nowMs: number): number {
   if (Number.isNaN(at)) return 0;
   return Math.max(0, Math.ceil((at - nowMs) / 1000));
 }
+
+/** How many minor digits a currency has (2 for KES, 0 for UGX). */
+export function currencyDigits(currency: string): number {
+  try {
+    return new Intl.NumberFormat(UI_LOCALE, { style: 'currency', currency }).resolvedOptions().maximumFractionDigits ?? 2;
+  } catch {
+    return 2;
+  }
+}
+
+/**
+ * Minor units from an amount as typed (`2,500.50` with 2 digits → 250050), without
+ * floating point; null when it is not a plain non-negative amount with at most `digits`
+ * decimals.
+ */
+export function decimalToMinor(text: string, digits: number): number | null {
+  const plain = text.trim().replace(/[,\s]/g, '');
+  const match = /^(\d+)(?:\.(\d*))?$/.exec(plain);
+  if (!match) return null;
+  const whole = match[1] ?? '0';
+  const fraction = match[2] ?? '';
+  if (fraction.length > digits) return null;
+  const minor = Number(whole + fraction.padEnd(digits, '0'));
+  return Number.isSafeInteger(minor) ? minor : null;
+}

@@ -208,6 +208,8 @@ pub struct Filter {
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
     pub limit: usize,
+    /// Newest first (a viewer shows the latest events; the limit then cuts the oldest).
+    pub newest_first: bool,
 }
 
 pub(crate) fn list(conn: &rusqlite::Connection, filter: &Filter) -> Result<Vec<Entry>> {
@@ -222,8 +224,13 @@ pub(crate) fn list(conn: &rusqlite::Connection, filter: &Filter) -> Result<Vec<E
     } else {
         filter.limit
     };
+    let order = if filter.newest_first {
+        "at DESC, device_id DESC, device_seq DESC"
+    } else {
+        "at, device_id, device_seq"
+    };
     let mut stmt = conn
-        .prepare_cached(
+        .prepare_cached(&format!(
             "SELECT id, device_id, device_seq, at, user_id, username, role, session_id, action,
                     entity, entity_id, patient_id, outcome, details, prev_hash, hash
              FROM audit_log
@@ -233,9 +240,9 @@ pub(crate) fn list(conn: &rusqlite::Connection, filter: &Filter) -> Result<Vec<E
                AND (?4 IS NULL OR action LIKE ?4)
                AND (?5 IS NULL OR at >= ?5)
                AND (?6 IS NULL OR at < ?6)
-             ORDER BY at, device_id, device_seq
-             LIMIT ?7",
-        )
+             ORDER BY {order}
+             LIMIT ?7"
+        ))
         .map_err(Error::from_sqlite)?;
     let rows = stmt
         .query_map(

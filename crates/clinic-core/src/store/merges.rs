@@ -82,6 +82,31 @@ pub(crate) fn get(conn: &rusqlite::Connection, id: &str) -> Result<Option<Merge>
     .map_err(Error::from_sqlite)
 }
 
+/// Every merge a patient took part in, as survivor or as the merged duplicate, newest first.
+pub(crate) fn for_patient(conn: &rusqlite::Connection, patient: PatientId) -> Result<Vec<Merge>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT id, survivor_id, merged_id, moved, merged_at, undone_at FROM patient_merges
+             WHERE survivor_id = ?1 OR merged_id = ?1 ORDER BY merged_at DESC, id DESC",
+        )
+        .map_err(Error::from_sqlite)?;
+    let rows = stmt
+        .query_map([patient], |r| {
+            let moved: String = r.get(3)?;
+            Ok(Merge {
+                id: r.get(0)?,
+                survivor_id: r.get(1)?,
+                merged_id: r.get(2)?,
+                moved: serde_json::from_str(&moved).unwrap_or_default(),
+                merged_at: r.get(4)?,
+                undone_at: r.get(5)?,
+            })
+        })
+        .map_err(Error::from_sqlite)?;
+    rows.collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(Error::from_sqlite)
+}
+
 pub(crate) fn mark_undone(
     tx: &Transaction<'_>,
     ctx: &WriteContext,

@@ -140,3 +140,32 @@ pub(crate) fn branch_by_code(conn: &rusqlite::Connection, code: &str) -> Result<
     .optional()
     .map_err(Error::from_sqlite)
 }
+
+/// A branch of the clinic, as pickers show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Branch {
+    pub id: BranchId,
+    pub code: String,
+    pub name: String,
+    pub active: bool,
+}
+
+/// Every branch this workstation knows (its own, and any pulled from the sync server),
+/// by code.
+pub(crate) fn branches(conn: &rusqlite::Connection) -> Result<Vec<Branch>> {
+    let mut stmt = conn
+        .prepare_cached("SELECT id, code, name, active FROM branches ORDER BY code")
+        .map_err(Error::from_sqlite)?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(Branch {
+                id: r.get(0)?,
+                code: r.get(1)?,
+                name: r.get(2)?,
+                active: r.get(3)?,
+            })
+        })
+        .map_err(Error::from_sqlite)?;
+    rows.collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(Error::from_sqlite)
+}

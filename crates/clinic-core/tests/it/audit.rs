@@ -104,4 +104,28 @@ fn audit_list_filters_by_user_action_and_time() {
         })
         .unwrap();
     assert!(late.is_empty());
+
+    let oldest = clinic
+        .admin
+        .audit_list(&AuditFilter {
+            limit: 1,
+            ..AuditFilter::default()
+        })
+        .unwrap();
+    let newest = clinic
+        .admin
+        .audit_list(&AuditFilter {
+            limit: 1,
+            newest_first: true,
+            ..AuditFilter::default()
+        })
+        .unwrap();
+    assert_eq!(
+        oldest[0].action, "workstation.init",
+        "the log begins with the set-up"
+    );
+    assert_eq!(
+        newest[0].action, "audit.list",
+        "newest first, the limit keeps the latest event: the previous look-up itself"
+    );
 }

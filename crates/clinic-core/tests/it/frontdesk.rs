@@ -569,6 +569,25 @@ fn find_doctors_by_specialization_with_a_free_slot_and_respect_time_off() {
         })
         .unwrap_err();
     assert_eq!(err.field(), Some("licence_number"), "{err}");
+
+    let at = |text: &str| {
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
+    };
+    let listed = fd
+        .desk
+        .doctor_time_off(skin, at("2026-01-06T00:00:00Z"), at("2026-02-01T00:00:00Z"))
+        .unwrap();
+    assert_eq!(listed.len(), 1, "time off overlapping the window is listed");
+    assert_eq!(listed[0].reason, "conference");
+    assert!(
+        fd.desk
+            .doctor_time_off(skin, at("2026-01-08T00:00:00Z"), at("2026-02-01T00:00:00Z"))
+            .unwrap()
+            .is_empty(),
+        "time off that ended before the window is not"
+    );
 }
 
 #[test]
@@ -635,6 +654,21 @@ fn archive_merge_and_undo_keep_every_related_row() {
     assert_eq!(
         fd.clinic.admin.undo_merge(&merge.id).unwrap_err().field(),
         Some("merge")
+    );
+    for side in [keep, dup] {
+        let listed = fd.clinic.admin.patient_merges(side).unwrap();
+        assert_eq!(
+            listed.len(),
+            1,
+            "both records list the merge they took part in"
+        );
+        assert_eq!(listed[0].id, merge.id);
+        assert!(listed[0].undone_at.is_some(), "marked undone");
+    }
+    assert_eq!(
+        fd.desk.patient_merges(keep).unwrap_err().code(),
+        Code::Forbidden,
+        "the merge record is the administrators'"
     );
 
     fd.clinic

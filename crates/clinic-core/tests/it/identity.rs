@@ -415,3 +415,42 @@ fn the_password_policy_names_the_rule_that_was_broken() {
         ))
         .expect("a phrase of several words is fine");
 }
+
+#[test]
+fn administrators_read_the_sign_in_settings_they_change_and_others_may_not() {
+    let mut clinic = Clinic::new();
+    let before = clinic.admin.sign_in_settings().unwrap();
+    assert!(
+        (1..=240).contains(&before.idle_lock_minutes),
+        "a fresh clinic has a usable idle limit: {before:?}"
+    );
+    clinic.admin.set_idle_lock_minutes(7).unwrap();
+    clinic.admin.set_totp_required(Role::Nurse, true).unwrap();
+    clinic.admin.set_totp_required(Role::Admin, true).unwrap();
+    clinic.admin.set_totp_required(Role::Admin, false).unwrap();
+    let after = clinic.admin.sign_in_settings().unwrap();
+    assert_eq!(
+        after.idle_lock_minutes, 7,
+        "the value just set is read back"
+    );
+    assert_eq!(
+        after.totp_required,
+        [Role::Nurse],
+        "only roles whose requirement is on are listed; turning one off removes it"
+    );
+
+    clinic.add_user("desk", Role::Receptionist);
+    let mut desk = clinic.sign_in("desk");
+    assert_eq!(
+        desk.sign_in_settings().unwrap_err().code(),
+        Code::Forbidden,
+        "settings are the administrators' business"
+    );
+    let branches = desk.branches().unwrap();
+    assert_eq!(
+        branches.iter().map(|b| b.code.as_str()).collect::<Vec<_>>(),
+        ["BR01"],
+        "anyone signed in may read the branch list; a new clinic has one branch"
+    );
+    assert!(branches[0].active);
+}

@@ -9,4 +9,28 @@ export type Capabilities = { search_patients: boolean, register_patients: boolea
 /**
  * Joining this workstation to a sync server (administrators).
  */
-manage_sync: boolean, };
+manage_sync: boolean, 
+/**
+ * Adding users, changing their roles and branches, deactivating them.
+ */
+manage_users: boolean, 
+/**
+ * Creating break-glass emergency accounts.
+ */
+manage_emergency_accounts: boolean, 
+/**
+ * Clinic-wide sign-in settings (second factor per role, idle lock).
+ */
+manage_settings: boolean, 
+/**
+ * Reading and verifying the audit log.
+ */
+read_audit: boolean, 
+/**
+ * Adding doctors, their weekly hours and time off.
+ */
+manage_doctors: boolean, 
+/**
+ * Merging duplicate patient records, undoing merges, restoring archived records.
+ */
+merge_patients: boolean, };

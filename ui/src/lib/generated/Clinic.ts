@@ -11,4 +11,8 @@ currency: string,
 /**
  * IANA time zone, e.g. `Africa/Nairobi`; every day and time is shown in it.
  */
-time_zone: string, branch_id: string, branch_code: string, branch_name: string, };
+time_zone: string, branch_id: string, branch_code: string, branch_name: string, 
+/**
+ * This workstation's device id, as the sync server knows it.
+ */
+device_id: string, };

@@ -34,5 +34,9 @@ describe('section', () => {
     expect(section({ name: 'patient', id: 'x' })).toBe('patients');
     expect(section({ name: 'edit', id: 'x' })).toBe('patients');
     expect(section({ name: 'book', patient: null, reschedule: null })).toBe('book');
+    expect(section({ name: 'admin', tab: 'audit' })).toBe('admin');
+    expect(section({ name: 'doctors', id: 'd1' })).toBe('doctors');
+    expect(section({ name: 'calendar', view: 'week', day: null, doctor: null, branch: null })).toBe('calendar');
+    expect(section({ name: 'conflicts' })).toBe('conflicts');
   });
 });

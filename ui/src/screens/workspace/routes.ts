@@ -2,6 +2,8 @@
 // `navigate` and the header knows what is showing.
 
 import type { AppointmentRow } from '../../lib/api';
+import type { AdminTab } from '../admin/admin';
+import type { CalendarView } from '../calendar/calendar';
 
 /** Enough of a patient to book for: shown above the booking steps. */
 export interface PatientRef {
@@ -17,12 +19,16 @@ export type Route =
   | { name: 'patient'; id: string }
   | { name: 'edit'; id: string }
   | { name: 'book'; patient: PatientRef | null; reschedule: AppointmentRow | null }
-  | { name: 'queue'; day: string | null };
+  | { name: 'queue'; day: string | null }
+  | { name: 'admin'; tab: AdminTab | null }
+  | { name: 'doctors'; id: string | null }
+  | { name: 'calendar'; view: CalendarView; day: string | null; doctor: string | null; branch: string | null }
+  | { name: 'conflicts' };
 
 export type Navigate = (route: Route) => void;
 
 /** The header tab a route belongs to. */
-export function section(route: Route): 'home' | 'patients' | 'register' | 'book' | 'queue' {
+export function section(route: Route): 'home' | 'patients' | 'register' | 'book' | 'queue' | 'admin' | 'doctors' | 'calendar' | 'conflicts' {
   switch (route.name) {
     case 'home':
       return 'home';
@@ -36,6 +42,14 @@ export function section(route: Route): 'home' | 'patients' | 'register' | 'book'
       return 'book';
     case 'queue':
       return 'queue';
+    case 'admin':
+      return 'admin';
+    case 'doctors':
+      return 'doctors';
+    case 'calendar':
+      return 'calendar';
+    case 'conflicts':
+      return 'conflicts';
   }
 }
 

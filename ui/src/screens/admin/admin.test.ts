@@ -1,0 +1,191 @@
+import { describe, expect, it } from 'vitest';
+
+import type { Capabilities, UserAccount } from '../../lib/api';
+import { strings } from '../../lib/strings';
+import {
+  adminTabs,
+  auditQuery,
+  detailsText,
+  emptyAuditFilter,
+  emptyNewUser,
+  isLimited,
+  outcomeLabel,
+  parseMinutes,
+  replaceUser,
+  showAdmin,
+  tabForKey,
+  toggleCode,
+  totpChanges,
+  userState,
+  validateNewUser,
+  verificationMessage,
+} from './admin';
+
+const none: Capabilities = {
+  search_patients: false,
+  register_patients: false,
+  edit_patients: false,
+  archive_patients: false,
+  view_doctors: false,
+  view_appointments: false,
+  book_appointments: false,
+  cancel_appointments: false,
+  reschedule_appointments: false,
+  check_in: false,
+  manage_sync: false,
+  manage_users: false,
+  manage_emergency_accounts: false,
+  manage_settings: false,
+  read_audit: false,
+  manage_doctors: false,
+  merge_patients: false,
+};
+
+const user = (over: Partial<UserAccount> = {}): UserAccount => ({
+  id: 'u1',
+  username: 'amy',
+  display_name: 'Amy',
+  role: 'nurse',
+  active: true,
+  emergency: false,
+  emergency_until: null,
+  totp_enrolled: false,
+  branches: [],
+  ...over,
+});
+
+describe('admin sections', () => {
+  it('shows only what the policy allows, in a fixed order', () => {
+    expect(adminTabs(none)).toEqual([]);
+    expect(showAdmin(none)).toBe(false);
+    const admin = { ...none, manage_users: true, manage_settings: true, read_audit: true, manage_sync: true };
+    expect(adminTabs(admin)).toEqual(['users', 'settings', 'audit', 'devices']);
+    expect(adminTabs({ ...none, read_audit: true })).toEqual(['audit']);
+    expect(showAdmin({ ...none, read_audit: true })).toBe(true);
+  });
+
+  it('moves between section tabs with the arrow keys, wrapping, and Home/End', () => {
+    const tabs = ['users', 'settings', 'audit'] as const;
+    expect(tabForKey(tabs, 'users', 'ArrowRight')).toBe('settings');
+    expect(tabForKey(tabs, 'audit', 'ArrowRight')).toBe('users');
+    expect(tabForKey(tabs, 'users', 'ArrowLeft')).toBe('audit');
+    expect(tabForKey(tabs, 'settings', 'Home')).toBe('users');
+    expect(tabForKey(tabs, 'settings', 'End')).toBe('audit');
+    expect(tabForKey(tabs, 'settings', 'Enter')).toBeNull();
+    expect(tabForKey([], 'users', 'ArrowRight')).toBeNull();
+  });
+});
+
+describe('add-user form', () => {
+  it('asks for the required fields and two equal passwords before calling the core', () => {
+    const t = strings.admin.users;
+    expect(validateNewUser(emptyNewUser())).toEqual({
+      username: t.required,
+      role: t.required,
+      password: t.required,
+      confirm: t.required,
+    });
+    const filled = { ...emptyNewUser(), username: 'amy', role: 'nurse' as const, password: 'a long one 1', confirm: 'a long one 2' };
+    expect(validateNewUser(filled)).toEqual({ confirm: t.passwordsDiffer });
+    expect(validateNewUser({ ...filled, confirm: filled.password })).toEqual({});
+  });
+
+  it('does not ask for a role on the emergency form (the core fixes it)', () => {
+    const v = { ...emptyNewUser(), username: 'glass', password: 'x', confirm: 'x' };
+    expect(validateNewUser(v, false)).toEqual({});
+  });
+
+  it('keeps ticked branch codes sorted and unique', () => {
+    expect(toggleCode(['BR02'], 'BR01', true)).toEqual(['BR01', 'BR02']);
+    expect(toggleCode(['BR01', 'BR02'], 'BR01', true)).toEqual(['BR01', 'BR02']);
+    expect(toggleCode(['BR01', 'BR02'], 'BR01', false)).toEqual(['BR02']);
+  });
+});
+
+describe('user list', () => {
+  it('tells active, deactivated and emergency accounts apart', () => {
+    expect(userState(user())).toBe('active');
+    expect(userState(user({ active: false }))).toBe('inactive');
+    expect(userState(user({ emergency: true, active: false }))).toBe('emergency_closed');
+    expect(userState(user({ emergency: true, active: true, emergency_until: '2026-01-05T12:00:00.000Z' }))).toBe(
+      'emergency_open',
+    );
+  });
+
+  it('replaces a changed user in place and adds a new one in name order', () => {
+    const list = [user({ id: 'a', username: 'amy' }), user({ id: 'c', username: 'cy' })];
+    const changed = replaceUser(list, user({ id: 'c', username: 'cy', role: 'doctor' }));
+    expect(changed.map((u) => [u.username, u.role])).toEqual([
+      ['amy', 'nurse'],
+      ['cy', 'doctor'],
+    ]);
+    expect(replaceUser(list, user({ id: 'b', username: 'bo' })).map((u) => u.username)).toEqual(['amy', 'bo', 'cy']);
+  });
+});
+
+describe('sign-in settings', () => {
+  it('reads whole minutes and leaves the range to the core', () => {
+    expect(parseMinutes(' 15 ')).toEqual({ minutes: 15 });
+    expect(parseMinutes('0')).toEqual({ minutes: 0 });
+    expect(parseMinutes('1.5')).toEqual({ error: strings.admin.settings.idleWhole });
+    expect(parseMinutes('')).toEqual({ error: strings.admin.settings.idleWhole });
+  });
+
+  it('sends only the roles whose second-factor rule changed', () => {
+    const settings = { idle_lock_minutes: 10, totp_required: ['admin', 'doctor'] as const };
+    expect(totpChanges({ ...settings, totp_required: [...settings.totp_required] }, new Set(['admin', 'nurse']))).toEqual([
+      { role: 'doctor', required: false },
+      { role: 'nurse', required: true },
+    ]);
+    expect(totpChanges({ ...settings, totp_required: ['admin'] }, new Set(['admin']))).toEqual([]);
+  });
+});
+
+describe('audit log', () => {
+  it('sends blanks as null and a sensible limit', () => {
+    expect(auditQuery(emptyAuditFilter())).toEqual({ username: null, action: null, from: null, to: null, limit: 200 });
+    expect(auditQuery({ username: ' amy ', action: 'user.', from: '2026-01-01', to: '', limit: 'lots' })).toEqual({
+      username: 'amy',
+      action: 'user.',
+      from: '2026-01-01',
+      to: null,
+      limit: 200,
+    });
+    expect(auditQuery({ ...emptyAuditFilter(), limit: '999999' }).limit).toBe(5000);
+  });
+
+  it('shows details as short pairs, skipping nulls, and odd text as it is', () => {
+    expect(detailsText('{"username":"amy","role":"nurse","active":null,"branches":["BR01"]}')).toBe(
+      'username: amy, role: nurse, branches: ["BR01"]',
+    );
+    expect(detailsText('{}')).toBe('');
+    expect(detailsText('null')).toBe('');
+    expect(detailsText('not json')).toBe('not json');
+  });
+
+  it('names outcomes, falling back to the core’s word', () => {
+    expect(outcomeLabel('denied')).toBe(strings.admin.audit.outcomes['denied']);
+    expect(outcomeLabel('something_new')).toBe('something_new');
+  });
+
+  it('says whether the chain is whole and, if not, where it breaks', () => {
+    expect(verificationMessage({ events: 12, devices: 1, first_break: null })).toEqual({
+      ok: true,
+      text: strings.admin.audit.verifiedOk(12, 1),
+    });
+    const broken = verificationMessage({
+      events: 12,
+      devices: 2,
+      first_break: { device_id: 'dev-1', device_seq: 7, event_id: 'e7', reason: 'hash mismatch' },
+    });
+    expect(broken.ok).toBe(false);
+    expect(broken.text).toContain('event 7 of device dev-1');
+    expect(broken.text).toContain('hash mismatch');
+  });
+
+  it('warns when the list may have been cut at the limit', () => {
+    const q = auditQuery({ ...emptyAuditFilter(), limit: '2' });
+    expect(isLimited([{} as never, {} as never], q)).toBe(true);
+    expect(isLimited([{} as never], q)).toBe(false);
+  });
+});
