@@ -108,7 +108,7 @@ struct Open {
     /// Tells this session's background sync thread (if any) which session it serves.
     generation: u64,
     /// Dropping it (when the session locks, signs out or is replaced) stops the thread.
-    _background: Option<Background>,
+    background: Option<Background>,
 }
 
 impl Open {
@@ -123,44 +123,104 @@ impl Open {
 /// How often the background thread syncs (at most; see [`Shell::spawn_background`]).
 pub const SYNC_INTERVAL: Duration = Duration::from_secs(60);
 
-/// The stop signal of one background sync thread; set when its [`Background`] is dropped.
+/// How long "Sync now" waits for the background round it asked for.
+const SYNC_NOW_WAIT: Duration = Duration::from_secs(150);
+
+/// What the UI side and one background sync thread say to each other.
 #[derive(Default)]
-struct Stop {
-    stopped: Mutex<bool>,
+struct Control {
+    state: Mutex<ControlState>,
     wake: Condvar,
 }
 
-impl Stop {
-    fn set(&self) {
-        *self.stopped.lock().unwrap_or_else(PoisonError::into_inner) = true;
+#[derive(Default)]
+struct ControlState {
+    /// Set when the thread must end (its [`Background`] was dropped).
+    stopped: bool,
+    /// "Sync now" asked for a round.
+    requested: bool,
+    /// Rounds begun and finished, so a caller waits for a round that began after it asked.
+    started: u64,
+    finished: u64,
+    last: Option<Result<SyncReport>>,
+}
+
+impl Control {
+    fn lock(&self) -> MutexGuard<'_, ControlState> {
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn stop(&self) {
+        self.lock().stopped = true;
         self.wake.notify_all();
     }
 
-    fn is_set(&self) -> bool {
-        *self.stopped.lock().unwrap_or_else(PoisonError::into_inner)
+    fn is_stopped(&self) -> bool {
+        self.lock().stopped
     }
 
-    /// Sleeps for `pause` or until stopped; true when stopped.
+    /// Called by the thread as a round begins.
+    fn begin_round(&self) {
+        let mut state = self.lock();
+        state.requested = false;
+        state.started += 1;
+    }
+
+    /// Called by the thread when a round is over.
+    fn end_round(&self, result: Result<SyncReport>) {
+        let mut state = self.lock();
+        state.finished += 1;
+        state.last = Some(result);
+        self.wake.notify_all();
+    }
+
+    /// Sleeps for `pause`, or until stopped or asked for a round; true when stopped.
     fn wait(&self, pause: Duration) -> bool {
-        let guard = self.stopped.lock().unwrap_or_else(PoisonError::into_inner);
+        let guard = self.lock();
         let (guard, _) = self
             .wake
-            .wait_timeout_while(guard, pause, |stopped| !*stopped)
+            .wait_timeout_while(guard, pause, |s| !s.stopped && !s.requested)
             .unwrap_or_else(PoisonError::into_inner);
-        *guard
+        guard.stopped
+    }
+
+    /// Asks for a round now and waits for its result (a round that began after the ask).
+    fn run_now(&self, limit: Duration) -> Result<SyncReport> {
+        let mut state = self.lock();
+        let wanted = state.started + 1;
+        state.requested = true;
+        self.wake.notify_all();
+        let (state, timeout) = self
+            .wake
+            .wait_timeout_while(state, limit, |s| !s.stopped && s.finished < wanted)
+            .unwrap_or_else(PoisonError::into_inner);
+        if state.finished >= wanted
+            && let Some(last) = &state.last
+        {
+            return last.clone();
+        }
+        Err(if timeout.timed_out() {
+            CommandError {
+                code: ErrorCode::Offline,
+                message: "the sync server is slow to answer; sync goes on in the background".into(),
+                field: None,
+            }
+        } else {
+            CommandError::no_session("the session ended before the sync finished")
+        })
     }
 }
 
 /// The UI session's handle on its background sync thread.
 struct Background {
-    stop: Arc<Stop>,
+    control: Arc<Control>,
 }
 
 impl Drop for Background {
     fn drop(&mut self) {
         // Not joined: the thread may be in the middle of a request; it drops its session
         // as soon as that returns.
-        self.stop.set();
+        self.control.stop();
     }
 }
 
@@ -323,12 +383,12 @@ impl Shell {
         let mut session = workstation.sign_in(username, password, totp_code)?;
         let signed_in = SignedIn::of(&session);
         // A workstation that has joined a sync server syncs in the background, on a second
-        // session opened now: the password is not kept for later.
+        // connection of this sign-in (which takes over its sign-in on the server).
         let enrolled = session
             .sync_status()
             .is_ok_and(|status| status.configured.is_some());
         let background = if enrolled {
-            workstation.sign_in(username, password, totp_code).ok()
+            session.sync_companion().ok()
         } else {
             None
         };
@@ -976,6 +1036,13 @@ impl Shell {
 
     /// Syncs now on the UI's session (retrying a few times when offline).
     pub fn sync_now(&self) -> Result<SyncReport> {
+        // With a background thread, it runs the round: the UI's session is not held while
+        // the server is asked, so every other screen stays usable.
+        let control =
+            self.with_open(|open| Ok(open.background.as_ref().map(|b| Arc::clone(&b.control))))?;
+        if let Some(control) = control {
+            return control.run_now(SYNC_NOW_WAIT);
+        }
         self.with_open(|open| {
             let result = open.session.sync_now();
             let mut cache = lock_ignoring_poison(&self.sync);
@@ -991,7 +1058,7 @@ impl Shell {
     }
 
     /// Joins this workstation to a sync server with a one-time code. Administrators only
-    /// (the core checks). Background sync starts at the next sign-in or unlock.
+    /// (the core checks). Background sync starts at once.
     pub fn sync_join(
         &self,
         server: &str,
@@ -1001,6 +1068,11 @@ impl Shell {
         let ca_cert_pem = ca_cert_pem.map(str::trim).filter(|pem| !pem.is_empty());
         self.with_open(|open| {
             open.session.sync_join(server.trim(), code, ca_cert_pem)?;
+            if open.background.is_none()
+                && let Ok(companion) = open.session.sync_companion()
+            {
+                open.background = Some(self.spawn_background(open.generation, companion));
+            }
             let core = open.session.sync_status()?;
             Ok(lock_ignoring_poison(&self.sync).update(core))
         })
@@ -1086,7 +1158,7 @@ impl Shell {
             session,
             names: HashMap::new(),
             generation,
-            _background: background,
+            background,
         })));
     }
 
@@ -1094,7 +1166,7 @@ impl Shell {
     /// open and active. It syncs right away, then every [`SYNC_INTERVAL`] (or half the
     /// idle limit, if shorter, so its own session does not idle-lock between rounds).
     fn spawn_background(&self, generation: u64, mut session: Session) -> Background {
-        let stop = Arc::new(Stop::default());
+        let control = Arc::new(Control::default());
         let state = Arc::clone(&self.state);
         let cache = Arc::clone(&self.sync);
         let running = Arc::clone(&self.background_running);
@@ -1104,22 +1176,23 @@ impl Shell {
             .map_or(self.sync_interval, |limit| limit / 2);
         let interval = self.sync_interval.min(half_idle);
         running.fetch_add(1, Ordering::SeqCst);
-        let thread_stop = Arc::clone(&stop);
+        let thread_control = Arc::clone(&control);
         let spawned = std::thread::Builder::new()
             .name("clinic-sync".into())
             .spawn(move || {
                 loop {
-                    if thread_stop.is_set() || !ui_session_active(&state, generation) {
+                    if thread_control.is_stopped() || !ui_session_active(&state, generation) {
                         break;
                     }
+                    thread_control.begin_round();
                     let result = session.sync_with_retries(Retries::NONE);
-                    if thread_stop.is_set() || session.is_locked() {
+                    if thread_control.is_stopped() || session.is_locked() {
                         break;
                     }
                     let status = session.sync_status();
                     {
                         let mut cache = lock_ignoring_poison(&cache);
-                        cache.last = Some(match result {
+                        cache.last = Some(match &result {
                             Ok(_) => Outcome::Synced,
                             Err(err) => Outcome::Failed(err.to_string()),
                         });
@@ -1127,7 +1200,8 @@ impl Shell {
                             cache.update(core);
                         }
                     }
-                    if thread_stop.wait(interval) {
+                    thread_control.end_round(result.map(Into::into).map_err(Into::into));
+                    if thread_control.wait(interval) {
                         break;
                     }
                 }
@@ -1139,7 +1213,7 @@ impl Shell {
             // The session moved into the closure was dropped with it.
             self.background_running.fetch_sub(1, Ordering::SeqCst);
         }
-        Background { stop }
+        Background { control }
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
@@ -1390,9 +1464,76 @@ mod tests {
     fn open_with_background(shell: &Shell, clock: Arc<dyn Clock>) {
         let workstation =
             Workstation::open(shell.data_dir(), clock, KdfParams::FAST_INSECURE_FOR_TESTS).unwrap();
-        let ui = workstation.unlock("admin", "a long password").unwrap();
-        let background = workstation.unlock("admin", "a long password").unwrap();
+        let mut ui = workstation.unlock("admin", "a long password").unwrap();
+        let background = ui.sync_companion().unwrap();
         shell.open(ui, Some(background));
+    }
+
+    #[test]
+    fn sync_now_runs_on_the_background_thread_and_never_holds_the_ui_session() {
+        let tmp = tempfile::tempdir().unwrap();
+        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let shell = Arc::new(shell(tmp.path()));
+        shell.set_up("Clinic", "admin", "a long password").unwrap();
+        // A "server" that takes connections and never answers.
+        let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://127.0.0.1:{}", silent.local_addr().unwrap().port());
+        {
+            let workstation = Workstation::open(
+                shell.data_dir(),
+                clock.clone(),
+                KdfParams::FAST_INSECURE_FOR_TESTS,
+            )
+            .unwrap();
+            let mut admin = workstation.unlock("admin", "a long password").unwrap();
+            admin
+                .raw_connection()
+                .unwrap()
+                .execute(
+                    "INSERT INTO sync_state (singleton, server_url, device_token, branch_code)
+                     VALUES (1, ?1, 'token', 'BR01')",
+                    [&url],
+                )
+                .unwrap();
+        }
+        let sign_ins = |shell: &Shell| -> i64 {
+            shell
+                .with_open(|open| {
+                    Ok(open
+                        .session
+                        .raw_connection()
+                        .unwrap()
+                        .query_row(
+                            "SELECT count(*) FROM audit_log WHERE action = 'sign_in'",
+                            [],
+                            |r| r.get(0),
+                        )
+                        .unwrap())
+                })
+                .unwrap()
+        };
+        let sign_ins_before = sign_ins(&shell);
+        shell.sign_in("admin", "a long password", None).unwrap();
+        assert_eq!(
+            shell.background_threads(),
+            1,
+            "an enrolled workstation syncs in the background"
+        );
+        assert_eq!(
+            sign_ins(&shell),
+            sign_ins_before + 1,
+            "one sign-in, one event: the background uses a companion of the same session"
+        );
+        let waiting = Arc::clone(&shell);
+        let sync = std::thread::spawn(move || waiting.sync_now());
+        std::thread::sleep(Duration::from_millis(300));
+        // While the round waits for the server, the UI's session answers at once.
+        assert!(shell.search_patients("anna", 5).is_ok());
+        assert!(!sync.is_finished(), "sync now waits for its round");
+        drop(silent);
+        shell.lock();
+        let answer = sync.join().unwrap();
+        assert!(answer.is_err(), "{answer:?}");
     }
 
     #[test]
