@@ -18,6 +18,12 @@
 # Needs the Debian packages webkit2gtk-driver (WebKitWebDriver), xvfb, curl and jq.
 # Screenshots are taken by scripts/e2e-screens.sh instead: WebKitWebDriver's screenshot
 # command never answered under Xvfb here.
+#
+# Timing mode (scripts/bench-app.sh uses it): with E2E_BENCH_OUT=FILE it opens the
+# workstation in E2E_DATA_DIR instead of a fresh demo, signs in as E2E_USER with
+# E2E_PASSWORD, and times the app's own commands from inside its window (search for each
+# of the JSON array E2E_QUERIES_JSON, and today's appointments; E2E_ROUNDS rounds after a
+# warm-up round), writing the milliseconds to FILE as JSON.
 set -euo pipefail
 
 die() {
@@ -104,8 +110,14 @@ inside_xvfb() {
   css() { wait_for 'css selector' "$@"; }
   xpath() { wait_for xpath "$@"; }
 
-  # The app inherits tauri-driver's environment: a fresh demo workstation.
-  CLINIC_DATA_DIR="$work/data" CLINIC_DEMO=1 GDK_BACKEND=x11 \
+  # The app inherits tauri-driver's environment: a fresh demo workstation (or, timing,
+  # the given one).
+  local data_dir=$work/data demo=1
+  if [ -n "${E2E_BENCH_OUT:-}" ]; then
+    data_dir=${E2E_DATA_DIR:?E2E_DATA_DIR: the workstation to time}
+    demo=0
+  fi
+  CLINIC_DATA_DIR="$data_dir" CLINIC_DEMO=$demo GDK_BACKEND=x11 \
     WEBKIT_DISABLE_COMPOSITING_MODE=1 WEBKIT_DISABLE_DMABUF_RENDERER=1 \
     LIBGL_ALWAYS_SOFTWARE=1 NO_AT_BRIDGE=1 \
     setsid "$driver" --port "$port" --native-port "$((port + 1))" >"$work/driver.log" 2>&1 &
@@ -120,6 +132,11 @@ inside_xvfb() {
   step "starting the app"
   sid=$(request POST /session "$(jq -nc --arg app "$app" '{capabilities: {alwaysMatch: {"tauri:options": {application: $app}}}}')" |
     jq -r '.sessionId') || fail "could not start a session"
+
+  if [ -n "${E2E_BENCH_OUT:-}" ]; then
+    time_commands
+    return 0
+  fi
 
   step "signing in as the demo receptionist"
   type_into "$(css '#login-username')" frontdesk
@@ -310,6 +327,44 @@ inside_xvfb() {
   css 'h1' 'Calendar' >/dev/null
 
   step "passed"
+}
+
+# Timing mode: run inside inside_xvfb's session (see the header).
+time_commands() {
+  local started signed_in result
+  step "signing in as $E2E_USER"
+  type_into "$(css '#login-username')" "$E2E_USER"
+  started=$(date +%s%N)
+  type_into "$(css '#login-password')" "$E2E_PASSWORD" enter
+  css h1 'Today' >/dev/null
+  signed_in=$((($(date +%s%N) - started) / 1000000))
+  request POST "/session/$sid/timeouts" '{"script": 900000}' >/dev/null || fail "setting the script time limit"
+  step "timing the app's commands"
+  # Through the same IPC the screens use: the shell, the core and the encrypted store.
+  local script='
+    const [queries, rounds] = arguments;
+    const done = arguments[arguments.length - 1];
+    const invoke = window.__TAURI_INTERNALS__.invoke;
+    (async () => {
+      const search = [], day = [], found = [];
+      for (let r = 0; r <= rounds; r++) {
+        for (const q of queries) {
+          const t = performance.now();
+          const hits = await invoke("search_patients", { text: q, limit: 25 });
+          if (r > 0) { search.push(performance.now() - t); found.push(hits.length); }
+        }
+        const t = performance.now();
+        await invoke("day_appointments", { day: null });
+        if (r > 0) day.push(performance.now() - t);
+      }
+      done({ search, day, found });
+    })().catch((e) => done({ error: String((e && e.message) || JSON.stringify(e)) }));'
+  result=$(request POST "/session/$sid/execute/async" \
+    "$(jq -nc --arg s "$script" --argjson q "${E2E_QUERIES_JSON:-[\"kamau\"]}" --argjson r "${E2E_ROUNDS:-5}" '{script: $s, args: [$q, $r]}')") ||
+    fail "the timing script did not finish"
+  [ "$(jq -r '.error? // empty' <<<"$result")" = "" ] || fail "a command failed: $result"
+  jq -n --argjson r "$result" --argjson signin "$signed_in" '$r + {sign_in_ms: $signin}' >"$E2E_BENCH_OUT"
+  step "timed"
 }
 
 if [ "${1:-}" = "--inside-xvfb" ]; then
