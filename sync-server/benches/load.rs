@@ -162,6 +162,7 @@ fn main() {
                 user_id: uuid(0x6000_0000 + ws as u128),
                 username: format!("admin{ws}"),
                 password: "bench passphrase for the load test".into(),
+                existing_only: false,
             })
             .send()
             .unwrap()

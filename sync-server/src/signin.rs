@@ -100,7 +100,7 @@ pub async fn login(
                 return Err(wrong_password());
             }
         }
-        None if by_name => {
+        None if by_name || request.existing_only => {
             return Err(Error::Unauthorized(
                 "this user has not signed in to the sync server yet: sign in and sync once on a workstation that already has the user, then try again".into(),
             ));

@@ -893,6 +893,48 @@ fn a_second_workstation_joins_an_existing_branch_from_the_server() {
     );
     assert_eq!(audit_devices(&mut second), 2);
     assert!(second.audit_verify().unwrap().first_break.is_none());
+
+    // The receptionist was made on the first workstation: the second lets them in once
+    // they type their own password, which only the server can confirm, so they must
+    // have synced under their own name first.
+    let err = second
+        .admit_user_here("desk.br01", "morning tea phrase")
+        .unwrap_err();
+    assert_eq!(
+        err.code(),
+        Code::SyncRefused,
+        "not yet known to the server: {err}"
+    );
+    let mut desk_first = first
+        .workstation
+        .unlock("desk.br01", "morning tea phrase")
+        .unwrap();
+    desk_first.sync_now().unwrap();
+    drop(desk_first);
+    let err = second
+        .admit_user_here("desk.br01", "not their password")
+        .unwrap_err();
+    assert_eq!(err.code(), Code::SyncRefused, "{err}");
+    second
+        .admit_user_here("desk.br01", "morning tea phrase")
+        .unwrap();
+    let mut desk_second = workstation
+        .unlock("desk.br01", "morning tea phrase")
+        .unwrap();
+    assert_eq!(desk_second.clinic().branch_code, "BR01");
+    assert_eq!(
+        desk_second.search_patients("achieng", 5).unwrap().len(),
+        1,
+        "the receptionist works on the second workstation"
+    );
+    // A nurse may not admit anyone.
+    let mut nurse = workstation
+        .unlock("nurse.br01", "evening walk phrase")
+        .unwrap();
+    let err = nurse
+        .admit_user_here("desk.br01", "morning tea phrase")
+        .unwrap_err();
+    assert_eq!(err.code(), Code::Forbidden);
 }
 
 #[test]

@@ -167,6 +167,12 @@ enum UserCommand {
         #[arg(long)]
         username: String,
     },
+    /// Let a user made on another workstation of the group sign in here, with their own
+    /// password (CLINIC_USER_PASSWORD or a prompt; the sync server confirms it).
+    Admit {
+        #[arg(long)]
+        username: String,
+    },
     /// Change a user's role.
     Role {
         #[arg(long)]
@@ -497,6 +503,14 @@ fn user_command(session: &mut Session, command: UserCommand) -> anyhow::Result<(
         UserCommand::Reactivate { username } => {
             session.reactivate_user(&username)?;
             println!("Reactivated {username}.");
+        }
+        UserCommand::Admit { username } => {
+            let password = secret(
+                "CLINIC_USER_PASSWORD",
+                &format!("{username}, type your password"),
+            )?;
+            session.admit_user_here(&username, &password)?;
+            println!("{username} can now sign in on this workstation.");
         }
         UserCommand::Role { username, role } => {
             session.set_role(&username, role)?;

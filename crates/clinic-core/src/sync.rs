@@ -215,6 +215,18 @@ impl Http {
         username: &str,
         password: &str,
     ) -> Result<TokenPair> {
+        self.login_as(device_token, user_id, username, password, false)
+    }
+
+    /// As [`Http::login`]; `existing_only`: refuse a user the server has no password for.
+    pub(crate) fn login_as(
+        &self,
+        device_token: &str,
+        user_id: &str,
+        username: &str,
+        password: &str,
+        existing_only: bool,
+    ) -> Result<TokenPair> {
         self.send(
             self.client
                 .post(format!("{}/v1/auth/login", self.base))
@@ -224,6 +236,7 @@ impl Http {
                     user_id: user_id.to_owned(),
                     username: username.trim().to_owned(),
                     password: password.to_owned(),
+                    existing_only,
                 }),
         )
     }
@@ -488,6 +501,52 @@ impl Session {
         )?;
         self.server = ServerLogin::with_password(new);
         self.write_event(Event::new("sync.password_change", Outcome::Success))?;
+        Ok(())
+    }
+
+    /// Lets a user of the group who was made on another workstation sign in here: they
+    /// type their own password, the sync server confirms it is theirs, and the database
+    /// key is sealed for them with it. Administrators, on an enrolled workstation.
+    pub fn admit_user_here(&mut self, username: &str, password: &str) -> Result<()> {
+        self.authorize(Action::UserManage, Target::Any)?;
+        let conn = self.live()?.store.conn();
+        let user = crate::store::users::find_by_username(conn, username.trim())?
+            .filter(|u| u.active && !u.emergency)
+            .ok_or_else(|| {
+                Error::validation(
+                    "username",
+                    "no active user of the group has this name here yet; sync, or check the spelling",
+                )
+            })?;
+        let enrolled = sync_state::get(conn)?;
+        if self.workstation.has_envelope(&user.username) {
+            return Err(Error::validation(
+                "username",
+                format!("{} can already sign in on this workstation", user.username),
+            ));
+        }
+        let (state, device_token, ca_cert) = enrolled.ok_or_else(|| {
+            Error::validation(
+                "server",
+                "only the sync server can confirm another workstation's user: enroll this one first",
+            )
+        })?;
+        let http = Http::new(&state.server_url, ca_cert.as_deref())?;
+        http.login_as(
+            &device_token,
+            &user.id.to_string(),
+            &user.username,
+            password,
+            true,
+        )?;
+        let workstation = self.workstation.clone();
+        let unlocked = self.live()?;
+        workstation.reseal_user(&unlocked.key, user.id, &user.username, password)?;
+        self.write_event(
+            Event::new("user.admit_here", Outcome::Success)
+                .entity("user", user.id)
+                .details(serde_json::json!({ "username": user.username })),
+        )?;
         Ok(())
     }
 

@@ -87,6 +87,10 @@ pub struct LoginRequest {
     pub user_id: String,
     pub username: String,
     pub password: String,
+    /// Only a user whose verifier the server already holds (set when a workstation
+    /// vouches for someone else's password, or joins by name).
+    #[serde(default)]
+    pub existing_only: bool,
 }
 
 /// `POST /v1/auth/refresh` and `POST /v1/auth/logout`.

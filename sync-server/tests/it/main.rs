@@ -202,6 +202,7 @@ fn the_openapi_document_matches_the_routes_and_the_wire_types() {
                 user_id: String::new(),
                 username: String::new(),
                 password: String::new(),
+                existing_only: false,
             })
             .unwrap(),
         ),
