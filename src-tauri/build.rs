@@ -43,6 +43,7 @@ const COMMANDS: &[&str] = &[
     "branches",
     "create_user",
     "create_emergency_account",
+    "admit_user_here",
     "set_user_role",
     "deactivate_user",
     "reactivate_user",

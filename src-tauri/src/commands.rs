@@ -316,6 +316,12 @@ pub async fn create_user(
 }
 
 #[tauri::command(rename_all = "snake_case")]
+pub async fn admit_user_here(shell: Shared<'_>, username: String, password: String) -> Reply<()> {
+    let (shell, password) = (Arc::clone(&shell), Zeroizing::new(password));
+    blocking(move || shell.admit_user_here(&username, &password)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
 pub async fn create_emergency_account(
     shell: Shared<'_>,
     username: String,

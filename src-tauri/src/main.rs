@@ -89,6 +89,7 @@ fn main() -> ExitCode {
             commands::branches,
             commands::create_user,
             commands::create_emergency_account,
+            commands::admit_user_here,
             commands::set_user_role,
             commands::deactivate_user,
             commands::reactivate_user,

@@ -904,6 +904,12 @@ impl Shell {
         })
     }
 
+    /// Lets a user made on another workstation of the group sign in here with their own
+    /// password, which the sync server confirms. Administrators, enrolled workstations.
+    pub fn admit_user_here(&self, username: &str, password: &str) -> Result<()> {
+        self.with_open(|open| Ok(open.session.admit_user_here(username.trim(), password)?))
+    }
+
     pub fn set_user_role(&self, username: &str, role: Role) -> Result<UserAccount> {
         self.with_open(|open| {
             let user = open.session.set_role(username, role.into())?;
@@ -2052,6 +2058,30 @@ mod tests {
         );
         shell.unlock("a long password", None).unwrap();
         assert!(is_open(&shell));
+    }
+
+    #[test]
+    fn admitting_a_colleague_needs_an_administrator_and_a_sync_server() {
+        let tmp = tempfile::tempdir().unwrap();
+        let shell = shell(tmp.path());
+        shell.set_up("Clinic", "admin", "a long password").unwrap();
+        shell
+            .create_user("amy", None, crate::dto::Role::Nurse, "nurse on ward 7", &[])
+            .unwrap();
+        let here = shell.admit_user_here("amy", "nurse on ward 7").unwrap_err();
+        assert_eq!(
+            (here.code, here.field.as_deref()),
+            (ErrorCode::Validation, Some("username")),
+            "amy already signs in here"
+        );
+        let unknown = shell.admit_user_here("zed", "whatever it is").unwrap_err();
+        assert_eq!(unknown.field.as_deref(), Some("username"));
+        shell.sign_out();
+        shell.sign_in("amy", "nurse on ward 7", None).unwrap();
+        let refused = shell
+            .admit_user_here("admin", "a long password")
+            .unwrap_err();
+        assert_eq!(refused.code, ErrorCode::Forbidden, "a nurse admits nobody");
     }
 
     #[test]

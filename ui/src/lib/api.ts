@@ -180,6 +180,7 @@ const ACTIONS = new Set([
   'check_in',
   'create_user',
   'create_emergency_account',
+  'admit_user_here',
   'set_user_role',
   'deactivate_user',
   'reactivate_user',
@@ -437,6 +438,11 @@ export function createUser(input: {
 }
 
 /** A disabled break-glass account, opened only with a reason at the sign-in screen. */
+/** Lets a user made on another workstation sign in here; the sync server checks the password. */
+export function admitUserHere(input: { username: string; password: string }): Promise<null> {
+  return call<null>('admit_user_here', input);
+}
+
 export function createEmergencyAccount(input: { username: string; password: string }): Promise<UserAccount> {
   return call<UserAccount>('create_emergency_account', input);
 }

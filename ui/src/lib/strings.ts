@@ -381,6 +381,12 @@ export const strings = {
       emergencyIntro:
         'A pre-created account for emergencies, when no regular doctor can sign in. It stays closed until someone opens it at the sign-in screen with a reason; every use is logged and every administrator is told.',
       emergencyAdd: 'Add emergency account',
+      admitTitle: 'Let a colleague from another workstation sign in here',
+      admitIntro:
+        'For someone whose account was made on another workstation of the clinic group. They type their own password; the sync server confirms it is theirs, so they must have synced under their own name before.',
+      admitPassword: 'Their password',
+      admit: 'Let them sign in here',
+      admitted: (username: string) => `${username} can now sign in on this workstation.`,
       required: 'Please fill this in.',
       passwordsDiffer: 'The two passwords are not the same.',
       noBranches: 'This workstation knows no branches yet.',
