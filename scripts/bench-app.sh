@@ -3,7 +3,7 @@
 # build through WebDriver (scripts/e2e-webdriver.sh in timing mode) on two workstations,
 # the 2,000-patient one as the baseline and the 1,000,000-patient one, and times from
 # inside the app's window the commands its screens call (search as you type, today's
-# appointments) and signing in. Prints a Markdown table with the ratios for
+# appointments, the sync line, unread notifications) and signing in. Prints a Markdown table with the ratios for
 # BENCHMARKS.md. Not part of the test run: it needs the seeded workstations that
 # `BENCH_PATIENTS=1000000 cargo bench -p clinic-core --bench frontdesk` (and
 # `BENCH_PATIENTS=2000 …`) leave in ~/.cache/clinic-bench; signing in adds a few audit
@@ -53,6 +53,10 @@ read -r s_med s_p95 < <(stat "$work/small.json" search)
 read -r l_med l_p95 < <(stat "$work/large.json" search)
 read -r sd_med sd_p95 < <(stat "$work/small.json" day)
 read -r ld_med ld_p95 < <(stat "$work/large.json" day)
+read -r ss_med _ < <(stat "$work/small.json" sync)
+read -r ls_med _ < <(stat "$work/large.json" sync)
+read -r sn_med _ < <(stat "$work/small.json" notes)
+read -r ln_med _ < <(stat "$work/large.json" notes)
 s_in=$(jq .sign_in_ms "$work/small.json")
 l_in=$(jq .sign_in_ms "$work/large.json")
 echo "| in the app's window | 2,000 patients (baseline) | 1,000,000 patients | ratio |"
@@ -60,6 +64,8 @@ echo "|---|---|---|---|"
 echo "| search as you type, median | $s_med ms | $l_med ms | $(ratio "$l_med" "$s_med") |"
 echo "| search as you type, p95 | $s_p95 ms | $l_p95 ms | $(ratio "$l_p95" "$s_p95") |"
 echo "| today's appointments, median | $sd_med ms | $ld_med ms | $(ratio "$ld_med" "$sd_med") |"
+echo "| the sync line (pending, refused, conflicts), median | $ss_med ms | $ls_med ms | $(ratio "$ls_med" "$ss_med") |"
+echo "| unread notifications, median | $sn_med ms | $ln_med ms | $(ratio "$ln_med" "$sn_med") |"
 echo "| sign in to home page painted (±0.2 s polling) | $s_in ms | $l_in ms | $(ratio "$l_in" "$s_in") |"
 echo
 echo "results per search (large): $(jq -c '.found | add' "$work/large.json") over $(jq -c '.found | length' "$work/large.json") searches"

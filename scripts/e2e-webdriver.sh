@@ -346,18 +346,24 @@ time_commands() {
     const done = arguments[arguments.length - 1];
     const invoke = window.__TAURI_INTERNALS__.invoke;
     (async () => {
-      const search = [], day = [], found = [];
+      const search = [], day = [], found = [], sync = [], notes = [];
       for (let r = 0; r <= rounds; r++) {
         for (const q of queries) {
           const t = performance.now();
           const hits = await invoke("search_patients", { text: q, limit: 25 });
           if (r > 0) { search.push(performance.now() - t); found.push(hits.length); }
         }
-        const t = performance.now();
+        let t = performance.now();
         await invoke("day_appointments", { day: null });
         if (r > 0) day.push(performance.now() - t);
+        t = performance.now();
+        await invoke("sync_status", {});
+        if (r > 0) sync.push(performance.now() - t);
+        t = performance.now();
+        await invoke("notifications", { unread_only: true });
+        if (r > 0) notes.push(performance.now() - t);
       }
-      done({ search, day, found });
+      done({ search, day, found, sync, notes });
     })().catch((e) => done({ error: String((e && e.message) || JSON.stringify(e)) }));'
   result=$(request POST "/session/$sid/execute/async" \
     "$(jq -nc --arg s "$script" --argjson q "${E2E_QUERIES_JSON:-[\"kamau\"]}" --argjson r "${E2E_ROUNDS:-5}" '{script: $s, args: [$q, $r]}')") ||

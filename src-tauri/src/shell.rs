@@ -384,9 +384,7 @@ impl Shell {
         let signed_in = SignedIn::of(&session);
         // A workstation that has joined a sync server syncs in the background, on a second
         // connection of this sign-in (which takes over its sign-in on the server).
-        let enrolled = session
-            .sync_status()
-            .is_ok_and(|status| status.configured.is_some());
+        let enrolled = session.sync_configured().unwrap_or(false);
         let background = if enrolled {
             session.sync_companion().ok()
         } else {

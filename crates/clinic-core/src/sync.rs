@@ -550,6 +550,11 @@ impl Session {
         Ok(())
     }
 
+    /// Whether this workstation has joined a sync server (cheap: no counting).
+    pub fn sync_configured(&mut self) -> Result<bool> {
+        Ok(sync_state::get(self.live()?.store.conn())?.is_some())
+    }
+
     pub fn sync_status(&mut self) -> Result<SyncStatus> {
         let conn = self.live()?.store.conn();
         let configured = sync_state::get(conn)?.map(|(state, _token, _ca)| state);
