@@ -44,6 +44,7 @@ const COMMANDS: &[&str] = &[
     "create_user",
     "create_emergency_account",
     "admit_user_here",
+    "join_workstation",
     "set_user_role",
     "deactivate_user",
     "reactivate_user",

@@ -43,6 +43,19 @@ pub async fn set_up_workstation(
 }
 
 #[tauri::command(rename_all = "snake_case")]
+pub async fn join_workstation(
+    shell: Shared<'_>,
+    server: String,
+    code: String,
+    ca_cert_pem: Option<String>,
+    username: String,
+    password: String,
+) -> Reply<SetUpDone> {
+    let (shell, password) = (Arc::clone(&shell), Zeroizing::new(password));
+    blocking(move || shell.join(&server, &code, ca_cert_pem.as_deref(), &username, &password)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
 pub async fn sign_in(
     shell: Shared<'_>,
     username: String,

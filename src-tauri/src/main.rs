@@ -90,6 +90,7 @@ fn main() -> ExitCode {
             commands::create_user,
             commands::create_emergency_account,
             commands::admit_user_here,
+            commands::join_workstation,
             commands::set_user_role,
             commands::deactivate_user,
             commands::reactivate_user,

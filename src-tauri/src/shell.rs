@@ -372,6 +372,37 @@ impl Shell {
         Ok(done)
     }
 
+    /// Sets this workstation up for a branch that already syncs: enrolls with the code,
+    /// signs the user in on the server, pulls the branch's data, and opens the session
+    /// (syncing in the background from now on).
+    pub fn join(
+        &self,
+        server: &str,
+        code: &str,
+        ca_cert_pem: Option<&str>,
+        username: &str,
+        password: &str,
+    ) -> Result<SetUpDone> {
+        let join = clinic_core::Join {
+            server: server.trim().to_owned(),
+            code: code.trim().to_owned(),
+            ca_cert: ca_cert_pem
+                .map(str::trim)
+                .filter(|pem| !pem.is_empty())
+                .map(str::to_owned),
+            username: username.trim().to_owned(),
+            password: Zeroizing::new(password.to_owned()),
+        };
+        let mut joined = Workstation::join(&self.data_dir, &join, self.clock.clone(), self.kdf)?;
+        let done = SetUpDone {
+            recovery_code: ShownOnce(Zeroizing::new(joined.recovery_code.as_str().to_owned())),
+            session: SignedIn::of(&joined.session),
+        };
+        let background = joined.session.sync_companion().ok();
+        self.open(joined.session, background);
+        Ok(done)
+    }
+
     /// Signs in; `totp_code` is needed when the core answers `totp_required`.
     pub fn sign_in(
         &self,
@@ -2056,6 +2087,25 @@ mod tests {
         );
         shell.unlock("a long password", None).unwrap();
         assert!(is_open(&shell));
+    }
+
+    #[test]
+    fn joining_a_group_that_cannot_be_reached_leaves_the_workstation_unset() {
+        let tmp = tempfile::tempdir().unwrap();
+        let shell = shell(tmp.path());
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://127.0.0.1:{}", closed.local_addr().unwrap().port());
+        drop(closed);
+        let err = shell
+            .join(&url, "code", None, "admin", "a long password")
+            .unwrap_err();
+        assert_eq!(err.code, ErrorCode::Offline, "{err:?}");
+        assert!(!shell.app_state().initialized, "nothing half set up");
+        let bad = shell
+            .join("ftp://sync", "code", None, "admin", "a long password")
+            .unwrap_err();
+        assert_eq!(bad.field.as_deref(), Some("server"));
+        assert_eq!(shell.session_state(), SessionState::SignedOut);
     }
 
     #[test]

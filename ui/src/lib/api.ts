@@ -229,6 +229,17 @@ export function sessionState(): Promise<SessionState> {
   return call<SessionState>('session_state');
 }
 
+/** Sets this workstation up for a branch that already syncs (see `Workstation::join`). */
+export function joinWorkstation(input: {
+  server: string;
+  code: string;
+  ca_cert_pem: string | null;
+  username: string;
+  password: string;
+}): Promise<SetUpDone> {
+  return call<SetUpDone>('join_workstation', input);
+}
+
 export function setUpWorkstation(input: {
   clinic_name: string;
   admin_username: string;

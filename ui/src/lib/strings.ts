@@ -36,6 +36,16 @@ export const strings = {
     busy: 'Setting up…',
     required: 'Please fill this in.',
     passwordsDiffer: 'The two passwords are not the same.',
+    modeLabel: 'How to set up',
+    modeNew: 'A new clinic',
+    modeJoin: 'Join a clinic group that already syncs',
+    joinIntro:
+      'For another computer of a branch that already uses the sync server. Enter the server address and the one-time code from IT, then your own user name and password: the server checks them and this computer receives the branch’s records.',
+    joinUsername: 'Your user name',
+    joinPassword: 'Your password',
+    joinServerFormat: 'Type the whole address, starting with https://',
+    joinSubmit: 'Join and download the records',
+    joinBusy: 'Joining and downloading…',
   },
 
   recovery: {
@@ -121,7 +131,7 @@ export const strings = {
     syncDone: (pushed: number, pulled: number) => `Sent ${pushed}, received ${pulled}.`,
     join: {
       title: 'Connect to a sync server',
-      intro: 'Enter the server address and the one-time code from IT. Other staff start syncing the next time they sign in.',
+      intro: 'Enter the server address and the one-time code from IT. Sync starts at once; other staff sync from their next sign-in.',
       server: 'Server address',
       serverHint: 'For example https://sync.example.org',
       code: 'One-time code',
@@ -129,7 +139,7 @@ export const strings = {
       caCertHint: 'Paste the PEM certificate only if IT gave you one (for a self-signed server).',
       submit: 'Connect',
       connecting: 'Connecting…',
-      done: (server: string) => `Connected to ${server}. Sync starts at the next sign-in.`,
+      done: (server: string) => `Connected to ${server}. Syncing in the background.`,
       required: 'Enter the server address and the code.',
     },
   },
