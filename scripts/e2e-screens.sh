@@ -88,7 +88,25 @@ inside_xvfb() {
   # Clicks a point of the window (CSS pixels; the window is 1100x720 and not scaled).
   click() { xdotool mousemove --window "$window" "$1" "$2" click 1; }
   # Scrolls the page back to the top with the mouse wheel (the header tabs are clicked).
-  scroll_to_top() { xdotool mousemove --window "$window" 550 400 click --repeat 25 --delay 20 4; }
+  # Wheel up to the top, then let the page settle: a click during the scroll can be lost.
+  scroll_to_top() {
+    xdotool mousemove --window "$window" 550 400 click --repeat 25 --delay 20 4
+    sleep 0.5
+  }
+  # Clicks (x, y) until the app reports the $1 screen (again, if a busy machine lost it).
+  click_to() {
+    local screen=$1 before deadline
+    before=$(shown_count "$screen")
+    for _ in 1 2 3; do
+      click "$2" "$3"
+      deadline=$(($(date +%s) + 10))
+      while [ "$(shown_count "$screen")" -le "$before" ] && [ "$(date +%s)" -le "$deadline" ]; do
+        sleep 0.1
+      done
+      [ "$(shown_count "$screen")" -le "$before" ] || return 0
+    done
+    fail "clicking at ($2, $3) never showed the $screen screen"
+  }
 
   local data_dir="$work/data"
   mkdir -p "$data_dir"
@@ -224,16 +242,14 @@ inside_xvfb() {
   wait_screen totp-rules-saved
   capture admin-settings
   scroll_to_top
-  click 655 74
-  wait_screen doctors
+  click_to doctors 655 74
   # "Open" on the second doctor (Dr Peter Kamau).
   click 1016 374
   wait_screen doctor
   key Page_Down
   capture doctor-schedule
   scroll_to_top
-  click 433 74
-  wait_screen calendar-week
+  click_to calendar-week 433 74
   capture calendar-week
 
   # The receptionist must now set up a second factor: the set-up link as a QR code.

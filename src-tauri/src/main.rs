@@ -18,14 +18,26 @@ use tauri::{Manager, RunEvent};
 use crate::shell::Shell;
 
 fn main() -> ExitCode {
-    let Some(data_dir) = shell::resolve_data_dir(|name| std::env::var_os(name)) else {
+    let args = match shell::parse_args(std::env::args_os().skip(1)) {
+        Ok(args) => args,
+        Err(message) => {
+            eprintln!("clinic-desktop: {message}");
+            return ExitCode::from(2);
+        }
+    };
+    let Some(data_dir) = args
+        .data_dir
+        .or_else(|| shell::resolve_data_dir(|name| std::env::var_os(name)))
+    else {
         eprintln!(
             "clinic-desktop: cannot tell where to keep the clinic data: set CLINIC_DATA_DIR \
              (or HOME) and start again"
         );
         return ExitCode::from(2);
     };
-    let demo_mode = shell::demo_enabled(std::env::var_os("CLINIC_DEMO"));
+    let demo_mode = args
+        .demo
+        .unwrap_or_else(|| shell::demo_enabled(std::env::var_os("CLINIC_DEMO")));
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
     let kdf = KdfParams::DEFAULT;
 

@@ -57,6 +57,37 @@ pub fn resolve_data_dir(var: impl Fn(&str) -> Option<OsString>) -> Option<PathBu
     set("HOME").map(|home| home.join(".local").join("share").join("clinic"))
 }
 
+/// What the command line may say: `--data-dir DIR` (beats CLINIC_DATA_DIR) and
+/// `--demo` / `--no-demo` (beat CLINIC_DEMO). Anything else is an error to show.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Args {
+    pub data_dir: Option<PathBuf>,
+    pub demo: Option<bool>,
+}
+
+pub fn parse_args(args: impl IntoIterator<Item = OsString>) -> std::result::Result<Args, String> {
+    let mut out = Args::default();
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let text = arg.to_string_lossy();
+        if text == "--data-dir" {
+            let dir = args.next().ok_or("--data-dir needs a directory after it")?;
+            out.data_dir = Some(PathBuf::from(dir));
+        } else if let Some(dir) = text.strip_prefix("--data-dir=") {
+            out.data_dir = Some(PathBuf::from(dir));
+        } else if text == "--demo" {
+            out.demo = Some(true);
+        } else if text == "--no-demo" {
+            out.demo = Some(false);
+        } else {
+            return Err(format!(
+                "unknown argument {text:?}; the app takes --data-dir DIR, --demo and --no-demo"
+            ));
+        }
+    }
+    Ok(out)
+}
+
 /// Demo mode is on when `CLINIC_DEMO` is `1` (or `true`/`yes`).
 pub fn demo_enabled(value: Option<OsString>) -> bool {
     value.is_some_and(|v| matches!(v.to_str(), Some("1" | "true" | "yes")))
@@ -1467,6 +1498,36 @@ mod tests {
             "empty and relative values are ignored"
         );
         assert_eq!(resolve_data_dir(env(&[])), None);
+    }
+
+    #[test]
+    fn the_command_line_names_the_data_directory_and_the_demo_mode() {
+        let parse = |args: &[&str]| parse_args(args.iter().map(OsString::from));
+        assert_eq!(parse(&[]).unwrap(), Args::default());
+        assert_eq!(
+            parse(&["--data-dir", "/srv/clinic", "--no-demo"]).unwrap(),
+            Args {
+                data_dir: Some(PathBuf::from("/srv/clinic")),
+                demo: Some(false)
+            }
+        );
+        assert_eq!(
+            parse(&["--data-dir=/tmp/x", "--demo"]).unwrap(),
+            Args {
+                data_dir: Some(PathBuf::from("/tmp/x")),
+                demo: Some(true)
+            }
+        );
+        assert!(
+            parse(&["--data-dir"])
+                .unwrap_err()
+                .contains("needs a directory")
+        );
+        assert!(
+            parse(&["--verbose"])
+                .unwrap_err()
+                .contains("--data-dir DIR")
+        );
     }
 
     #[test]
