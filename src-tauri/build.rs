@@ -45,6 +45,8 @@ const COMMANDS: &[&str] = &[
     "create_emergency_account",
     "admit_user_here",
     "join_workstation",
+    "group_devices",
+    "revoke_device",
     "set_user_role",
     "deactivate_user",
     "reactivate_user",

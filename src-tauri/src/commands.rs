@@ -11,10 +11,10 @@ use zeroize::Zeroizing;
 
 use crate::dto::{
     AppState, Appointment, AppointmentRow, AuditEntry, AuditQuery, AuditVerification, Availability,
-    Branch, CalendarAppointments, CommandError, DayAppointments, Doctor, DoctorInput, Notification,
-    Patient, PatientInput, PatientMerge, PatientSummary, Role, SessionState, SetUpDone,
-    SignInSettings, SignedIn, Slot, SyncConflict, SyncReport, SyncStatus, TimeOff, TotpSetup,
-    UserAccount, WeeklyHours,
+    Branch, CalendarAppointments, CommandError, DayAppointments, Doctor, DoctorInput, GroupDevice,
+    Notification, Patient, PatientInput, PatientMerge, PatientSummary, Role, SessionState,
+    SetUpDone, SignInSettings, SignedIn, Slot, SyncConflict, SyncReport, SyncStatus, TimeOff,
+    TotpSetup, UserAccount, WeeklyHours,
 };
 use crate::shell::Shell;
 
@@ -326,6 +326,18 @@ pub async fn create_user(
         )
     })
     .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn group_devices(shell: Shared<'_>) -> Reply<Vec<GroupDevice>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.group_devices()).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn revoke_device(shell: Shared<'_>, device_id: String) -> Reply<()> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.revoke_device(&device_id)).await
 }
 
 #[tauri::command(rename_all = "snake_case")]

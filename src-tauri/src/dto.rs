@@ -769,6 +769,21 @@ impl From<clinic_core::sync::SyncStatus> for SyncStatus {
     }
 }
 
+/// A workstation of the clinic group, as the sync server knows it (administrators).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct GroupDevice {
+    pub device_id: String,
+    pub name: String,
+    pub branch_code: String,
+    pub enrolled_at: String,
+    pub revoked_at: Option<String>,
+    /// When the server last received a change from it.
+    pub last_push_at: Option<String>,
+    /// The workstation this app runs on.
+    pub this_workstation: bool,
+}
+
 /// A pulled change that could not be applied on this workstation, kept for a person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -1158,6 +1173,7 @@ pub(crate) mod typescript {
         CalendarAppointments::export_all(&cfg)?;
         PatientMerge::export_all(&cfg)?;
         SyncConflict::export_all(&cfg)?;
+        GroupDevice::export_all(&cfg)?;
         Ok(())
     }
 }

@@ -103,6 +103,8 @@ fn main() -> ExitCode {
             commands::create_emergency_account,
             commands::admit_user_here,
             commands::join_workstation,
+            commands::group_devices,
+            commands::revoke_device,
             commands::set_user_role,
             commands::deactivate_user,
             commands::reactivate_user,

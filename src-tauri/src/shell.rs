@@ -36,9 +36,9 @@ use crate::demo;
 use crate::dto::{
     AppState, Appointment, AppointmentRow, AuditEntry, AuditQuery, AuditVerification, Availability,
     Branch, CalendarAppointments, Capabilities, CommandError, DayAppointments, Doctor, DoctorInput,
-    ErrorCode, Notification, Patient, PatientInput, PatientMerge, PatientSummary, QrMatrix, Role,
-    SessionState, SetUpDone, ShownOnce, SignInSettings, SignedIn, Slot, SyncConflict, SyncReport,
-    SyncStatus, TimeOff, TotpSetup, UserAccount, WeeklyHours,
+    ErrorCode, GroupDevice, Notification, Patient, PatientInput, PatientMerge, PatientSummary,
+    QrMatrix, Role, SessionState, SetUpDone, ShownOnce, SignInSettings, SignedIn, Slot,
+    SyncConflict, SyncReport, SyncStatus, TimeOff, TotpSetup, UserAccount, WeeklyHours,
 };
 
 pub type Result<T, E = CommandError> = std::result::Result<T, E>;
@@ -1123,6 +1123,32 @@ impl Shell {
         })
     }
 
+    /// Every workstation of the group, from the sync server (administrators). Asks the
+    /// server while holding the session: an administrator's occasional look.
+    pub fn group_devices(&self) -> Result<Vec<GroupDevice>> {
+        self.with_open(|open| {
+            let own = open.session.actor().device.to_string();
+            let list = open.session.sync_devices()?;
+            Ok(list
+                .into_iter()
+                .map(|d| GroupDevice {
+                    this_workstation: d.device_id == own,
+                    device_id: d.device_id,
+                    name: d.name,
+                    branch_code: d.branch_code,
+                    enrolled_at: d.enrolled_at,
+                    revoked_at: d.revoked_at,
+                    last_push_at: d.last_push_at,
+                })
+                .collect())
+        })
+    }
+
+    /// Revokes another workstation of the group at once (administrators).
+    pub fn revoke_device(&self, device_id: &str) -> Result<()> {
+        self.with_open(|open| Ok(open.session.sync_revoke_device(device_id)?))
+    }
+
     /// Joins this workstation to a sync server with a one-time code. Administrators only
     /// (the core checks). Background sync starts at once.
     pub fn sync_join(
@@ -1630,6 +1656,11 @@ mod tests {
         shell.lock();
         let answer = sync.join().unwrap();
         assert!(answer.is_err(), "{answer:?}");
+        // The thread ends once its request fails; a test process exiting under a thread
+        // still inside SQLCipher or TLS code can crash in their exit handlers.
+        wait_until("the background thread ends", || {
+            shell.background_threads() == 0
+        });
     }
 
     #[test]
@@ -2167,6 +2198,32 @@ mod tests {
             .unwrap_err();
         assert_eq!(bad.field.as_deref(), Some("server"));
         assert_eq!(shell.session_state(), SessionState::SignedOut);
+    }
+
+    #[test]
+    fn the_groups_workstations_need_an_administrator_and_a_sync_server() {
+        let tmp = tempfile::tempdir().unwrap();
+        let shell = shell(tmp.path());
+        shell.set_up("Clinic", "admin", "a long password").unwrap();
+        let err = shell.group_devices().unwrap_err();
+        assert_eq!(
+            (err.code, err.field.as_deref()),
+            (ErrorCode::Validation, Some("server")),
+            "not enrolled: {err:?}"
+        );
+        shell
+            .create_user("amy", None, crate::dto::Role::Nurse, "nurse on ward 7", &[])
+            .unwrap();
+        shell.sign_out();
+        shell.sign_in("amy", "nurse on ward 7", None).unwrap();
+        assert_eq!(
+            shell.group_devices().unwrap_err().code,
+            ErrorCode::Forbidden
+        );
+        assert_eq!(
+            shell.revoke_device("0190").unwrap_err().code,
+            ErrorCode::Forbidden
+        );
     }
 
     #[test]

@@ -99,6 +99,28 @@ pub async fn user(
     })
 }
 
+/// As [`user`], for an active administrator only (by the role the server holds).
+pub async fn admin(
+    client: &deadpool_postgres::Client,
+    headers: &HeaderMap,
+    key: &[u8],
+) -> Result<SignedIn> {
+    let signed_in = user(client, headers, key).await?;
+    let role: Option<String> = client
+        .query_opt(
+            "SELECT fields->>'role' FROM row_state WHERE table_name = 'users' AND row_id = $1",
+            &[&signed_in.user_id],
+        )
+        .await?
+        .and_then(|r| r.get(0));
+    if role.as_deref() != Some("admin") {
+        return Err(Error::Forbidden(
+            "only an administrator may see or revoke the group's workstations".into(),
+        ));
+    }
+    Ok(signed_in)
+}
+
 fn revoked() -> Error {
     Error::Forbidden(
         "this workstation has been revoked by the administrator; ask IT to enroll it again".into(),

@@ -20,8 +20,9 @@ use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::routing::{get, post};
 use clinic_protocol::{
-    EnrollRequest, EnrollResponse, Health, LoginRequest, PROTOCOL_VERSION, PasswordChange,
-    PullPage, PushRequest, PushResponse, RefreshRequest, Status, TokenPair,
+    DeviceInfo, EnrollRequest, EnrollResponse, Health, LoginRequest, PROTOCOL_VERSION,
+    PasswordChange, PullPage, PushRequest, PushResponse, RefreshRequest, RevokeDevice, Status,
+    TokenPair,
 };
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use serde::Deserialize;
@@ -117,6 +118,8 @@ pub fn router_with(pool: Pool, limits: limits::Limits) -> Router {
         .route("/v1/auth/refresh", post(refresh))
         .route("/v1/auth/logout", post(logout))
         .route("/v1/auth/password", post(change_password))
+        .route("/v1/devices", get(devices))
+        .route("/v1/devices/revoke", post(revoke))
         .route("/v1/push", post(push))
         .route("/v1/pull", get(pull))
         .route("/metrics", get(metrics_text))
@@ -340,6 +343,63 @@ async fn change_password(
     let tx = client.transaction().await?;
     signin::change_password(&tx, &user, &request).await?;
     tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn devices(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<axum::Json<Vec<DeviceInfo>>> {
+    let client = state.pool.get().await?;
+    let key = state.key(&client).await?.to_vec();
+    auth::admin(&client, &headers, &key).await?;
+    let time = "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'";
+    let rows = client
+        .query(
+            &format!(
+                "SELECT d.id::text, d.name, d.branch_code,
+                        to_char(d.enrolled_at AT TIME ZONE 'UTC', {time}),
+                        to_char(d.revoked_at AT TIME ZONE 'UTC', {time}),
+                        to_char((SELECT max(received_at) FROM change_log c WHERE c.device_id = d.id)
+                                AT TIME ZONE 'UTC', {time})
+                 FROM devices d ORDER BY d.branch_code, d.enrolled_at"
+            ),
+            &[],
+        )
+        .await?;
+    Ok(axum::Json(
+        rows.iter()
+            .map(|r| DeviceInfo {
+                device_id: r.get(0),
+                name: r.get(1),
+                branch_code: r.get(2),
+                enrolled_at: r.get(3),
+                revoked_at: r.get(4),
+                last_push_at: r.get(5),
+            })
+            .collect(),
+    ))
+}
+
+async fn revoke(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: std::result::Result<Bytes, BytesRejection>,
+) -> Result<StatusCode> {
+    let client = state.pool.get().await?;
+    let key = state.key(&client).await?.to_vec();
+    let admin = auth::admin(&client, &headers, &key).await?;
+    let request: RevokeDevice = json_body(body)?;
+    if request.device_id == admin.device.id {
+        return Err(Error::BadRequest(
+            "this is the workstation you are using; revoke it from another one, or with `sync-server device revoke`".into(),
+        ));
+    }
+    if !revoke_device(&state.pool, &request.device_id).await? {
+        return Err(Error::BadRequest(
+            "no enrolled, not yet revoked workstation has this id".into(),
+        ));
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -279,3 +279,82 @@ fn a_token_from_one_server_process_is_accepted_by_another_on_the_same_database()
     let (status, _, body) = post(&other.url, "/v1/auth/refresh", None, &body);
     assert_eq!(status, 200, "{body}");
 }
+
+#[test]
+fn an_administrator_lists_the_groups_workstations_and_revokes_one_from_the_app() {
+    let server = Server::start();
+    let mut a = Station::new("BR01", &server);
+    let mut b = Station::new("BR02", &server);
+    a.admin().sync_now().unwrap();
+    b.admin().sync_now().unwrap();
+    a.admin().sync_now().unwrap();
+
+    let devices = a.admin().sync_devices().unwrap();
+    let branches: Vec<&str> = devices.iter().map(|d| d.branch_code.as_str()).collect();
+    assert_eq!(branches, ["BR01", "BR02"]);
+    assert!(
+        devices
+            .iter()
+            .all(|d| d.revoked_at.is_none() && d.last_push_at.is_some())
+    );
+
+    // A receptionist may not, in the app or at the server.
+    a.admin()
+        .create_user(&clinic_core::NewUser::new(
+            "desk.br01",
+            clinic_core::Role::Receptionist,
+            "morning tea phrase",
+        ))
+        .unwrap();
+    let mut desk = a
+        .workstation
+        .unlock("desk.br01", "morning tea phrase")
+        .unwrap();
+    assert_eq!(
+        desk.sync_devices().unwrap_err().code(),
+        clinic_core::Code::Forbidden
+    );
+    desk.sync_now().unwrap();
+    let user = desk.actor().user.to_string();
+    let login = serde_json::json!({
+        "protocol_version": clinic_protocol::PROTOCOL_VERSION,
+        "user_id": user, "username": "desk.br01", "password": "morning tea phrase",
+    })
+    .to_string();
+    let device_token = a.device_token();
+    let (_, _, body) = post(&server.url, "/v1/auth/login", Some(&device_token), &login);
+    let desk_tokens: TokenPair = serde_json::from_str(&body).unwrap();
+    let (status, _, body) = crate::harness::raw_http(
+        &server.url,
+        &format!(
+            "GET /v1/devices HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
+            desk_tokens.access_token
+        ),
+    );
+    assert_eq!(status, 403, "{body}");
+
+    let own = a.admin().actor().device.to_string();
+    let err = a.admin().sync_revoke_device(&own).unwrap_err();
+    assert!(err.to_string().contains("you are using"), "{err}");
+    let other = b.admin().actor().device.to_string();
+    a.admin().sync_revoke_device(&other).unwrap();
+    let err = b.admin().sync_now().unwrap_err();
+    assert!(err.to_string().contains("revoked"), "{err}");
+    let listed = a.admin().sync_devices().unwrap();
+    assert!(
+        listed
+            .iter()
+            .any(|d| d.device_id == other && d.revoked_at.is_some())
+    );
+    let revocations: i64 = a
+        .admin()
+        .raw_connection()
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM audit_log WHERE action = 'sync.device_revoke'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(revocations, 1, "the revocation is in the audit log");
+}

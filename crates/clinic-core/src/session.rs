@@ -36,7 +36,7 @@ pub struct Session {
     pub(crate) last_activity: DateTime<Utc>,
     pub(crate) idle_limit: Duration,
     /// The sign-in on the sync server, if the workstation has joined one.
-    pub(crate) server: crate::sync::ServerLogin,
+    pub(crate) server: std::sync::Arc<std::sync::Mutex<crate::sync::ServerLogin>>,
 }
 
 impl std::fmt::Debug for Session {
@@ -108,7 +108,7 @@ impl Session {
 
     /// A second session of the same sign-in, on its own database connection, for work
     /// that must not hold this one (the desktop app syncs on it in the background). It
-    /// takes over the sign-in on the sync server. No second sign-in is recorded: it acts
+    /// shares the sign-in on the sync server. No second sign-in is recorded: it acts
     /// as this session, and is closed (its key wiped) when dropped.
     pub fn sync_companion(&mut self) -> Result<Session> {
         let key = self.live()?.key.duplicate();
@@ -120,7 +120,7 @@ impl Session {
             workstation: self.workstation.clone(),
             last_activity: self.now(),
             idle_limit: self.idle_limit,
-            server: std::mem::take(&mut self.server),
+            server: std::sync::Arc::clone(&self.server),
         })
     }
 

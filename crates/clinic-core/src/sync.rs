@@ -93,6 +93,51 @@ impl ServerLogin {
         }
     }
 
+    fn access_token(
+        &mut self,
+        http: &Http,
+        device_token: &str,
+        user_id: &str,
+        username: &str,
+    ) -> Result<Zeroizing<String>> {
+        loop {
+            if let Some((token, until)) = &self.access
+                && Instant::now() < *until
+            {
+                return Ok(token.clone());
+            }
+            if let Some(refresh) = self.refresh.take() {
+                let answer: Result<TokenPair> = http.send(
+                    http.client
+                        .post(format!("{}/v1/auth/refresh", http.base))
+                        .json(&RefreshRequest {
+                            refresh_token: refresh.to_string(),
+                        }),
+                );
+                match answer {
+                    Ok(pair) => {
+                        self.keep(pair);
+                        continue;
+                    }
+                    Err(e) if e.code() == crate::Code::Offline => {
+                        self.refresh = Some(refresh);
+                        return Err(e);
+                    }
+                    // Expired, signed out, or revoked as reused: log in again if we can.
+                    Err(_) => self.access = None,
+                }
+            }
+            let Some(password) = self.password.clone() else {
+                return Err(Error::SyncRefused(
+                    "the sign-in on the sync server has ended; sign out and in again to sync"
+                        .into(),
+                ));
+            };
+            let pair = http.login(device_token, user_id, username, &password)?;
+            self.keep(pair);
+        }
+    }
+
     pub(crate) fn keep(&mut self, pair: TokenPair) {
         // Renew a little early, so a token never expires in the middle of a round.
         let life = Duration::from_secs(pair.expires_in);
@@ -361,7 +406,7 @@ impl Session {
         if result.is_err() && http.token_expired.replace(false) {
             // Our clock and the server's disagree on the token's life: get a fresh one
             // and go on from where the round stopped (every step is safe to repeat).
-            self.server.access = None;
+            self.server_login().access = None;
             let cursor = sync_state::get(self.live()?.store.conn())?.map_or(0, |s| s.0.cursor);
             result = self
                 .server_access(&http, &token)
@@ -374,47 +419,18 @@ impl Session {
     }
 
     /// An access token for this session's user: the one in hand, else a refreshed one,
-    /// else a login with the password the session was opened with.
+    /// else a login with the password the session was opened with. Shared with the
+    /// session's sync companion, so the two never race each other's refresh tokens.
     fn server_access(&mut self, http: &Http, device_token: &str) -> Result<Zeroizing<String>> {
-        if let Some((token, until)) = &self.server.access
-            && Instant::now() < *until
-        {
-            return Ok(token.clone());
-        }
-        if let Some(refresh) = self.server.refresh.take() {
-            let answer: Result<TokenPair> = http.send(
-                http.client
-                    .post(format!("{}/v1/auth/refresh", http.base))
-                    .json(&RefreshRequest {
-                        refresh_token: refresh.to_string(),
-                    }),
-            );
-            match answer {
-                Ok(pair) => {
-                    self.server.keep(pair);
-                    return self.server_access(http, device_token);
-                }
-                Err(e) if e.code() == crate::Code::Offline => {
-                    self.server.refresh = Some(refresh);
-                    return Err(e);
-                }
-                // Expired, signed out, or revoked as reused: log in again if we can.
-                Err(_) => self.server.access = None,
-            }
-        }
-        let Some(password) = self.server.password.clone() else {
-            return Err(Error::SyncRefused(
-                "the sign-in on the sync server has ended; sign out and in again to sync".into(),
-            ));
-        };
-        let pair = http.login(
-            device_token,
-            &self.actor.user.to_string(),
-            &self.actor.username,
-            &password,
-        )?;
-        self.server.keep(pair);
-        self.server_access(http, device_token)
+        let user_id = self.actor.user.to_string();
+        let mut login = self.server_login();
+        login.access_token(http, device_token, &user_id, &self.actor.username)
+    }
+
+    pub(crate) fn server_login(&self) -> std::sync::MutexGuard<'_, ServerLogin> {
+        self.server
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     fn sync_round(&mut self, http: &Http, access: &str, cursor: i64) -> Result<SyncReport> {
@@ -499,7 +515,7 @@ impl Session {
                     new_password: new.to_owned(),
                 }),
         )?;
-        self.server = ServerLogin::with_password(new);
+        *self.server_login() = ServerLogin::with_password(new);
         self.write_event(Event::new("sync.password_change", Outcome::Success))?;
         Ok(())
     }
@@ -548,6 +564,62 @@ impl Session {
                 .details(serde_json::json!({ "username": user.username })),
         )?;
         Ok(())
+    }
+
+    /// Runs `call` with an access token for this session's user, once more with a fresh
+    /// token if the server says the one in hand has expired.
+    fn with_server<T>(&mut self, call: impl Fn(&Http, &str) -> Result<T>) -> Result<T> {
+        let (state, device_token, ca_cert) = sync_state::get(self.live()?.store.conn())?
+            .ok_or_else(|| {
+                Error::validation(
+                    "server",
+                    "this workstation is not enrolled with a sync server yet",
+                )
+            })?;
+        let http = Http::new(&state.server_url, ca_cert.as_deref())?;
+        let access = self.server_access(&http, &device_token)?;
+        match call(&http, &access) {
+            Err(_) if http.token_expired.replace(false) => {
+                self.server_login().access = None;
+                let access = self.server_access(&http, &device_token)?;
+                call(&http, &access)
+            }
+            other => other,
+        }
+    }
+
+    /// Every workstation enrolled in the group, as the sync server knows them
+    /// (administrators; needs the server).
+    pub fn sync_devices(&mut self) -> Result<Vec<clinic_protocol::DeviceInfo>> {
+        self.authorize(Action::SettingsManage, Target::Any)?;
+        self.with_server(|http, access| {
+            http.send(
+                http.client
+                    .get(format!("{}/v1/devices", http.base))
+                    .bearer_auth(access),
+            )
+        })
+    }
+
+    /// Revokes another workstation of the group at once: its next request is refused.
+    /// Administrators; the server checks the role too.
+    pub fn sync_revoke_device(&mut self, device_id: &str) -> Result<()> {
+        self.authorize(Action::SettingsManage, Target::Any)?;
+        let device_id = device_id.trim().to_owned();
+        self.with_server(|http, access| {
+            http.send_empty(
+                http.client
+                    .post(format!("{}/v1/devices/revoke", http.base))
+                    .bearer_auth(access)
+                    .json(&clinic_protocol::RevokeDevice {
+                        device_id: device_id.clone(),
+                    }),
+            )
+        })?;
+        self.write_event(
+            Event::new("sync.device_revoke", Outcome::Success)
+                .details(serde_json::json!({ "device_id": device_id })),
+        )
     }
 
     /// Whether this workstation has joined a sync server (cheap: no counting).

@@ -275,8 +275,8 @@ impl Workstation {
         }));
         let (store, clinic) = workstation.open_store(&key)?;
         let user = users::get(store.conn(), admin)?.ok_or(Error::BadCredentials)?;
-        let mut session = workstation.start_session(store, clinic, key, user, Opening::Init)?;
-        session.server = crate::sync::ServerLogin::with_password(&setup.admin_password);
+        let session = workstation.start_session(store, clinic, key, user, Opening::Init)?;
+        *session.server_login() = crate::sync::ServerLogin::with_password(&setup.admin_password);
         Ok(Initialized {
             workstation,
             session,
@@ -384,7 +384,7 @@ impl Workstation {
         }));
         let (store, clinic) = workstation.open_store(&key)?;
         let user = users::get(store.conn(), user_id)?.ok_or(Error::BadCredentials)?;
-        let mut session = workstation.start_session(
+        let session = workstation.start_session(
             store,
             clinic,
             key,
@@ -395,7 +395,7 @@ impl Workstation {
                 pulled,
             },
         )?;
-        session.server.keep(tokens);
+        session.server_login().keep(tokens);
         Ok(Initialized {
             workstation,
             session,
@@ -477,9 +477,9 @@ impl Workstation {
             return Err(err);
         }
         let must_enrol = !user.totp_enrolled && settings::totp_required(store.conn(), user.role)?;
-        let mut session =
+        let session =
             self.start_session(store, clinic, key, user, Opening::SignIn { must_enrol })?;
-        session.server = crate::sync::ServerLogin::with_password(password);
+        *session.server_login() = crate::sync::ServerLogin::with_password(password);
         Ok(session)
     }
 
@@ -743,7 +743,7 @@ impl Workstation {
             workstation: self.clone(),
             last_activity: now,
             idle_limit: chrono::Duration::minutes(i64::from(idle_minutes)),
-            server: crate::sync::ServerLogin::default(),
+            server: std::sync::Arc::default(),
         })
     }
 

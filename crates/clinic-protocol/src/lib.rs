@@ -120,6 +120,24 @@ pub struct TokenPair {
     pub refresh_token: String,
 }
 
+/// `GET /v1/devices` (administrators): one enrolled workstation of the group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceInfo {
+    pub device_id: String,
+    pub name: String,
+    pub branch_code: String,
+    pub enrolled_at: String,
+    pub revoked_at: Option<String>,
+    /// When the server last received a change from it.
+    pub last_push_at: Option<String>,
+}
+
+/// `POST /v1/devices/revoke` (administrators).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevokeDevice {
+    pub device_id: String,
+}
+
 /// `POST /v1/push`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PushRequest {

@@ -233,6 +233,25 @@ fn the_openapi_document_matches_the_routes_and_the_wire_types() {
             .unwrap(),
         ),
         (
+            "DeviceInfo",
+            serde_json::to_value(clinic_protocol::DeviceInfo {
+                device_id: String::new(),
+                name: String::new(),
+                branch_code: String::new(),
+                enrolled_at: String::new(),
+                revoked_at: None,
+                last_push_at: None,
+            })
+            .unwrap(),
+        ),
+        (
+            "RevokeDevice",
+            serde_json::to_value(clinic_protocol::RevokeDevice {
+                device_id: String::new(),
+            })
+            .unwrap(),
+        ),
+        (
             "Problem",
             serde_json::to_value(clinic_protocol::Problem {
                 kind: String::new(),

@@ -14,6 +14,7 @@ import type { AuditQuery } from './generated/AuditQuery';
 import type { AuditVerification } from './generated/AuditVerification';
 import type { Availability } from './generated/Availability';
 import type { Branch } from './generated/Branch';
+import type { GroupDevice } from './generated/GroupDevice';
 import type { CalendarAppointments } from './generated/CalendarAppointments';
 import type { CommandError } from './generated/CommandError';
 import type { DayAppointments } from './generated/DayAppointments';
@@ -47,6 +48,7 @@ export type { Capabilities } from './generated/Capabilities';
 export type { Clinic } from './generated/Clinic';
 export type { DemoAccount } from './generated/DemoAccount';
 export type {
+  GroupDevice,
   AppState,
   Appointment,
   AppointmentRow,
@@ -181,6 +183,7 @@ const ACTIONS = new Set([
   'create_user',
   'create_emergency_account',
   'admit_user_here',
+  'revoke_device',
   'set_user_role',
   'deactivate_user',
   'reactivate_user',
@@ -312,6 +315,16 @@ export function syncNow(): Promise<SyncReport> {
 /** Joins this workstation to a sync server (administrators). */
 export function syncJoin(input: { server: string; code: string; ca_cert_pem: string | null }): Promise<SyncStatus> {
   return call<SyncStatus>('sync_join', input);
+}
+
+/** Every workstation of the clinic group, from the sync server (administrators). */
+export function groupDevices(): Promise<GroupDevice[]> {
+  return call<GroupDevice[]>('group_devices');
+}
+
+/** Revokes another workstation at once: its next request to the server is refused. */
+export function revokeDevice(input: { device_id: string }): Promise<null> {
+  return call<null>('revoke_device', input);
 }
 
 /** Pulled changes this workstation could not apply (administrators; read-only). */
