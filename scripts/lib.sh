@@ -73,3 +73,8 @@ build_ui() {
 # Builds go to one target directory outside the clone, so repeated runs (and CI on the
 # same machine) reuse earlier work.
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/clinic-target}"
+# CI builds a fresh clone each time: incremental caches would only fill the disk (they
+# reached 12 GB here) without ever being reused.
+if [ "${CI:-}" = true ]; then
+  export CARGO_INCREMENTAL=0
+fi
