@@ -46,6 +46,7 @@ const COMMANDS: &[&str] = &[
     "admit_user_here",
     "join_workstation",
     "group_devices",
+    "dismiss_sync_conflict",
     "revoke_device",
     "set_user_role",
     "deactivate_user",

@@ -329,6 +329,12 @@ pub async fn create_user(
 }
 
 #[tauri::command(rename_all = "snake_case")]
+pub async fn dismiss_sync_conflict(shell: Shared<'_>, change_id: String, why: String) -> Reply<()> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.dismiss_sync_conflict(&change_id, &why)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
 pub async fn group_devices(shell: Shared<'_>) -> Reply<Vec<GroupDevice>> {
     let shell = Arc::clone(&shell);
     blocking(move || shell.group_devices()).await

@@ -104,6 +104,7 @@ fn main() -> ExitCode {
             commands::admit_user_here,
             commands::join_workstation,
             commands::group_devices,
+            commands::dismiss_sync_conflict,
             commands::revoke_device,
             commands::set_user_role,
             commands::deactivate_user,

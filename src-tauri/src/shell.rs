@@ -1123,6 +1123,11 @@ impl Shell {
         })
     }
 
+    /// Sets a kept pulled change aside with a reason (administrators); never deleted.
+    pub fn dismiss_sync_conflict(&self, change_id: &str, why: &str) -> Result<()> {
+        self.with_open(|open| Ok(open.session.sync_dismiss_conflict(change_id, why)?))
+    }
+
     /// Every workstation of the group, from the sync server (administrators). Asks the
     /// server while holding the session: an administrator's occasional look.
     pub fn group_devices(&self) -> Result<Vec<GroupDevice>> {
@@ -2198,6 +2203,31 @@ mod tests {
             .unwrap_err();
         assert_eq!(bad.field.as_deref(), Some("server"));
         assert_eq!(shell.session_state(), SessionState::SignedOut);
+    }
+
+    #[test]
+    fn setting_a_kept_change_aside_needs_a_reason_and_an_administrator() {
+        let tmp = tempfile::tempdir().unwrap();
+        let shell = shell(tmp.path());
+        shell.set_up("Clinic", "admin", "a long password").unwrap();
+        let missing = shell
+            .dismiss_sync_conflict("nope", "not for this branch")
+            .unwrap_err();
+        assert_eq!(missing.field.as_deref(), Some("change_id"));
+        let short = shell.dismiss_sync_conflict("nope", "no").unwrap_err();
+        assert_eq!(short.field.as_deref(), Some("why"));
+        shell
+            .create_user("amy", None, crate::dto::Role::Nurse, "nurse on ward 7", &[])
+            .unwrap();
+        shell.sign_out();
+        shell.sign_in("amy", "nurse on ward 7", None).unwrap();
+        assert_eq!(
+            shell
+                .dismiss_sync_conflict("nope", "not for this branch")
+                .unwrap_err()
+                .code,
+            ErrorCode::Forbidden
+        );
     }
 
     #[test]

@@ -644,6 +644,38 @@ impl Session {
         self.authorize(Action::SettingsManage, Target::Any)?;
         sync_state::conflicts(self.live()?.store.conn())
     }
+
+    /// Sets aside a pulled change a person has looked at and decided not to apply here
+    /// (say, an edit to a record the branch never had). It stays in the database with
+    /// who set it aside and why; the audit log records it. Administrators.
+    pub fn sync_dismiss_conflict(&mut self, change_id: &str, why: &str) -> Result<()> {
+        self.authorize(Action::SettingsManage, Target::Any)?;
+        let why = why.trim();
+        if why.chars().count() < 5 {
+            return Err(Error::validation(
+                "why",
+                "say why this change is set aside (a few words); other administrators will read it",
+            ));
+        }
+        let username = self.actor.username.clone();
+        let now = crate::clock::to_db_time(self.now());
+        let found = sync_state::dismiss_conflict(
+            self.live()?.store.conn(),
+            change_id.trim(),
+            &format!("set aside by {username}: {why}"),
+            &now,
+        )?;
+        if !found {
+            return Err(Error::validation(
+                "change_id",
+                "no unresolved pulled change has this id; refresh the list",
+            ));
+        }
+        self.write_event(
+            Event::new("sync.conflict_dismiss", Outcome::Success)
+                .details(serde_json::json!({ "change_id": change_id.trim(), "why": why })),
+        )
+    }
 }
 
 /// An error with its causes, which is where reqwest puts the useful part (refused,

@@ -184,6 +184,7 @@ const ACTIONS = new Set([
   'create_emergency_account',
   'admit_user_here',
   'revoke_device',
+  'dismiss_sync_conflict',
   'set_user_role',
   'deactivate_user',
   'reactivate_user',
@@ -330,6 +331,11 @@ export function revokeDevice(input: { device_id: string }): Promise<null> {
 /** Pulled changes this workstation could not apply (administrators; read-only). */
 export function syncConflicts(): Promise<SyncConflict[]> {
   return call<SyncConflict[]>('sync_conflicts');
+}
+
+/** Sets a kept change aside with a reason (administrators); it stays recorded. */
+export function dismissSyncConflict(input: { change_id: string; why: string }): Promise<null> {
+  return call<null>('dismiss_sync_conflict', input);
 }
 
 /** Bookings the sync server marked `conflict`: another branch took the slot first. */

@@ -546,7 +546,8 @@ export const strings = {
     lostNone: 'No lost bookings.',
     rebook: 'Rebook…',
     changesTitle: 'Changes that could not be applied here',
-    changesIntro: 'Pulled from the server but refused by this workstation’s rules. They are kept; tell whoever looks after the clinic’s IT if they stay.',
+    changesIntro:
+      'Pulled from the server but refused by this workstation’s rules. They are kept and tried again after every sync; one that should not apply here can be set aside with a reason.',
     changesNone: 'None.',
     received: 'Received',
     table: 'Kind',
@@ -554,6 +555,11 @@ export const strings = {
     reason: 'Why',
     tables: { appointments: 'Appointment', patients: 'Patient', doctors: 'Doctor', users: 'User' } as Record<string, string>,
     count: (n: number) => (n === 1 ? '1 item' : `${n} items`),
+    setAside: 'Set aside…',
+    setAsideWhy: 'Why it does not apply here',
+    setAsideConfirm: 'Set aside',
+    setAsideCancel: 'Keep it',
+    setAsideDone: 'Set aside. It stays recorded with your reason.',
   },
 
   merge: {

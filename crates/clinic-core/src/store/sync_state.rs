@@ -142,6 +142,23 @@ pub(crate) fn counts(conn: &rusqlite::Connection) -> Result<(i64, i64, i64)> {
     .map_err(Error::from_sqlite)
 }
 
+/// Marks an unresolved kept change resolved, with a note; false if there is none.
+pub(crate) fn dismiss_conflict(
+    conn: &rusqlite::Connection,
+    change_id: &str,
+    note: &str,
+    now: &str,
+) -> Result<bool> {
+    let n = conn
+        .execute(
+            "UPDATE sync_conflicts SET resolved_at = ?3, reason = reason || ' (' || ?2 || ')'
+             WHERE change_id = ?1 AND resolved_at IS NULL",
+            params![change_id, note, now],
+        )
+        .map_err(Error::from_sqlite)?;
+    Ok(n == 1)
+}
+
 /// A pulled change that could not be applied, kept for a person.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Conflict {

@@ -6,3 +6,4 @@ mod identity;
 mod policy;
 mod store;
 mod support;
+mod sync_conflicts;
