@@ -47,6 +47,7 @@ const COMMANDS: &[&str] = &[
     "join_workstation",
     "group_devices",
     "dismiss_sync_conflict",
+    "cancel_time_off",
     "revoke_device",
     "set_user_role",
     "deactivate_user",

@@ -483,6 +483,16 @@ pub async fn add_time_off(
 }
 
 #[tauri::command(rename_all = "snake_case")]
+pub async fn cancel_time_off(
+    shell: Shared<'_>,
+    id: String,
+    time_off: String,
+) -> Reply<Vec<TimeOff>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.cancel_time_off(&id, &time_off)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
 pub async fn calendar(
     shell: Shared<'_>,
     from: String,

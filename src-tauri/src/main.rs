@@ -105,6 +105,7 @@ fn main() -> ExitCode {
             commands::join_workstation,
             commands::group_devices,
             commands::dismiss_sync_conflict,
+            commands::cancel_time_off,
             commands::revoke_device,
             commands::set_user_role,
             commands::deactivate_user,

@@ -709,6 +709,15 @@ impl Shell {
         self.with_open(|open| upcoming_time_off(open, self.clock.as_ref(), id))
     }
 
+    /// Cancels time off (kept, marked); answers with the doctor's time off from today.
+    pub fn cancel_time_off(&self, id: &str, time_off: &str) -> Result<Vec<TimeOff>> {
+        let id: DoctorId = parse_id("doctor", id)?;
+        self.with_open(|open| {
+            open.session.cancel_time_off(id, time_off)?;
+            upcoming_time_off(open, self.clock.as_ref(), id)
+        })
+    }
+
     /// Adds time off between two clinic-local times (`YYYY-MM-DDTHH:MM`); answers with the
     /// doctor's time off from today.
     pub fn add_time_off(
@@ -2664,6 +2673,15 @@ mod tests {
             .unwrap();
         assert_eq!(off.len(), 1);
         assert_eq!(shell.doctor_time_off(&mo.id).unwrap(), off);
+        let unknown = shell.cancel_time_off(&mo.id, "no-such").unwrap_err();
+        assert_eq!(unknown.field.as_deref(), Some("time_off"));
+        assert!(
+            shell
+                .cancel_time_off(&mo.id, &off[0].id)
+                .unwrap()
+                .is_empty(),
+            "cancelled time off is no longer listed"
+        );
 
         let cheaper = shell
             .update_doctor(&mo.id, None, Some(200_000), None)

@@ -239,6 +239,31 @@ impl Session {
         })
     }
 
+    /// Cancels time off that was entered by mistake or no longer holds; the row stays,
+    /// marked, and the doctor's slots in it are free again.
+    pub fn cancel_time_off(&mut self, id: DoctorId, time_off: &str) -> Result<()> {
+        self.authorize(Action::DoctorManage, Target::Any)?;
+        let time_off = time_off.trim().to_owned();
+        self.transact(|tx, ctx, actor| {
+            if !doctors::cancel_time_off(tx, ctx, id, &time_off)? {
+                return Err(Error::validation(
+                    "time_off",
+                    "this doctor has no such time off in force; refresh the page",
+                ));
+            }
+            audit::append(
+                tx,
+                ctx,
+                Some(actor),
+                ctx.now,
+                &Event::new("doctor.time_off_cancel", Outcome::Success)
+                    .entity("doctor", id)
+                    .details(serde_json::json!({ "time_off": time_off })),
+            )?;
+            Ok(())
+        })
+    }
+
     /// A doctor's time off that overlaps `[from, to)`, earliest first.
     pub fn doctor_time_off(
         &mut self,

@@ -195,6 +195,7 @@ const ACTIONS = new Set([
   'update_doctor',
   'set_doctor_hours',
   'add_time_off',
+  'cancel_time_off',
   'restore_patient',
   'merge_patients',
   'undo_merge',
@@ -552,6 +553,11 @@ export function doctorTimeOff(id: string): Promise<TimeOff[]> {
 /** `from`/`to` are clinic-local `YYYY-MM-DDTHH:MM`; answers with the time off from today. */
 export function addTimeOff(input: { id: string; from: string; to: string; reason: string }): Promise<TimeOff[]> {
   return call<TimeOff[]>('add_time_off', input);
+}
+
+/** Cancels time off (it stays recorded); answers with the doctor's time off from today. */
+export function cancelTimeOff(input: { id: string; time_off: string }): Promise<TimeOff[]> {
+  return call<TimeOff[]>('cancel_time_off', input);
 }
 
 /**

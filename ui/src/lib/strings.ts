@@ -534,6 +534,9 @@ export const strings = {
     timeOffReason: 'Reason',
     addTimeOff: 'Add time off',
     timeOffAdded: 'Time off added. No slots are offered in it.',
+    cancelTimeOff: 'Cancel',
+    cancelTimeOffFor: (when: string) => `Cancel the time off from ${when}`,
+    timeOffCancelled: 'Time off cancelled. Its slots are offered again.',
     weekdays: ['Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday'] as readonly string[],
   },
 

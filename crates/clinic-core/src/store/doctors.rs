@@ -289,7 +289,36 @@ pub(crate) fn add_time_off(
     Ok(id)
 }
 
-/// Time off overlapping [from, to).
+/// Cancels a doctor's time off (kept, marked); false when there is no such time off
+/// still in force.
+pub(crate) fn cancel_time_off(
+    tx: &Transaction<'_>,
+    ctx: &WriteContext,
+    doctor: DoctorId,
+    id: &str,
+) -> Result<bool> {
+    let now = crate::clock::to_db_time(ctx.now);
+    let n = tx
+        .execute(
+            "UPDATE doctor_time_off SET cancelled_at = ?3
+             WHERE id = ?1 AND doctor_id = ?2 AND cancelled_at IS NULL",
+            params![id, doctor, now],
+        )
+        .map_err(Error::from_sqlite)?;
+    if n == 1 {
+        changes::record(
+            tx,
+            ctx,
+            SyncedTable::DoctorTimeOff,
+            id,
+            ChangeKind::Upsert,
+            &serde_json::json!({ "cancelled_at": now }),
+        )?;
+    }
+    Ok(n == 1)
+}
+
+/// Time off overlapping [from, to), not cancelled.
 pub(crate) fn time_off(
     conn: &rusqlite::Connection,
     doctor: DoctorId,
@@ -299,7 +328,8 @@ pub(crate) fn time_off(
     let mut stmt = conn
         .prepare_cached(
             "SELECT id, starts_at, ends_at, reason FROM doctor_time_off
-             WHERE doctor_id = ?1 AND starts_at < ?3 AND ?2 < ends_at ORDER BY starts_at",
+             WHERE doctor_id = ?1 AND starts_at < ?3 AND ?2 < ends_at AND cancelled_at IS NULL
+             ORDER BY starts_at",
         )
         .map_err(Error::from_sqlite)?;
     let rows = stmt

@@ -588,6 +588,55 @@ fn find_doctors_by_specialization_with_a_free_slot_and_respect_time_off() {
             .is_empty(),
         "time off that ended before the window is not"
     );
+
+    // Cancelled time off frees the slots again; the row stays.
+    let err = fd.desk.cancel_time_off(skin, &listed[0].id).unwrap_err();
+    assert_eq!(
+        err.code(),
+        Code::Forbidden,
+        "the front desk cannot cancel it"
+    );
+    fd.clinic
+        .admin
+        .cancel_time_off(skin, &listed[0].id)
+        .unwrap();
+    let found = fd
+        .desk
+        .find_available_doctors("dermatology", monday())
+        .unwrap();
+    assert_eq!(
+        found[0].first_free.starts_at.to_rfc3339(),
+        "2026-01-05T09:00:00+00:00",
+        "Monday is free again"
+    );
+    assert!(
+        fd.desk
+            .doctor_time_off(skin, at("2026-01-01T00:00:00Z"), at("2026-02-01T00:00:00Z"))
+            .unwrap()
+            .is_empty()
+    );
+    let again = fd
+        .clinic
+        .admin
+        .cancel_time_off(skin, &listed[0].id)
+        .unwrap_err();
+    assert_eq!(again.field(), Some("time_off"));
+    let kept: i64 = fd
+        .clinic
+        .admin
+        .raw_connection()
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM doctor_time_off WHERE cancelled_at IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(kept, 1, "cancelled, not deleted");
+    assert_eq!(
+        fd.clinic.count_audit("action = 'doctor.time_off_cancel'"),
+        1
+    );
 }
 
 #[test]
