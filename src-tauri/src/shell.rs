@@ -2214,6 +2214,15 @@ mod tests {
         assert_eq!(shell.session_state(), SessionState::SignedOut);
     }
 
+    /// Adds the nurse `amy` (as the signed-in administrator) and signs her in instead.
+    fn sign_in_a_nurse(shell: &Shell) {
+        shell
+            .create_user("amy", None, crate::dto::Role::Nurse, "nurse on ward 7", &[])
+            .unwrap();
+        shell.sign_out();
+        shell.sign_in("amy", "nurse on ward 7", None).unwrap();
+    }
+
     #[test]
     fn setting_a_kept_change_aside_needs_a_reason_and_an_administrator() {
         let tmp = tempfile::tempdir().unwrap();
@@ -2225,11 +2234,7 @@ mod tests {
         assert_eq!(missing.field.as_deref(), Some("change_id"));
         let short = shell.dismiss_sync_conflict("nope", "no").unwrap_err();
         assert_eq!(short.field.as_deref(), Some("why"));
-        shell
-            .create_user("amy", None, crate::dto::Role::Nurse, "nurse on ward 7", &[])
-            .unwrap();
-        shell.sign_out();
-        shell.sign_in("amy", "nurse on ward 7", None).unwrap();
+        sign_in_a_nurse(&shell);
         assert_eq!(
             shell
                 .dismiss_sync_conflict("nope", "not for this branch")
@@ -2250,11 +2255,7 @@ mod tests {
             (ErrorCode::Validation, Some("server")),
             "not enrolled: {err:?}"
         );
-        shell
-            .create_user("amy", None, crate::dto::Role::Nurse, "nurse on ward 7", &[])
-            .unwrap();
-        shell.sign_out();
-        shell.sign_in("amy", "nurse on ward 7", None).unwrap();
+        sign_in_a_nurse(&shell);
         assert_eq!(
             shell.group_devices().unwrap_err().code,
             ErrorCode::Forbidden
