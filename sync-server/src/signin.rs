@@ -3,9 +3,11 @@
 //! Who may log in, from an enrolled workstation only (the device token comes with the
 //! login): a user the server knows from synced `users` rows, active, whose name matches;
 //! or a user id the server has not seen yet (made on the workstation since its last
-//! push; the push brings the row, checked against the rights of the admin who made it). The first login of a user records the
-//! password's Argon2id verifier (the workstation has just opened the user's key envelope
-//! with that password); from then on the password must match, and only
+//! push; the push brings the row, checked against the rights of the admin who made it).
+//!
+//! The first login of a user records the password's Argon2id verifier (the workstation
+//! has just opened the user's key envelope with that password), and only from the
+//! workstation that made the user. From then on the password must match, and only
 //! `/v1/auth/password`, with the current password, changes it.
 
 use clinic_protocol::{LoginRequest, PasswordChange, TokenPair};
@@ -106,6 +108,22 @@ pub async fn login(
             ));
         }
         None => {
+            // Only the workstation that made the user (where their key envelope is) may
+            // record their first password; otherwise any enrolled device could claim an
+            // account whose owner has not signed in to the server yet.
+            let maker: Option<String> = tx
+                .query_opt(
+                    "SELECT device_id::text FROM change_log
+                     WHERE table_name = 'users' AND row_id = $1 ORDER BY seq LIMIT 1",
+                    &[&user_id],
+                )
+                .await?
+                .map(|r| r.get(0));
+            if maker.is_some_and(|maker| maker != device.id) {
+                return Err(Error::Unauthorized(
+                    "this user has not signed in to the sync server yet: they sign in once on the workstation where their account was made, while it is online".into(),
+                ));
+            }
             let verifier = argon(move || tokens::make_verifier(&password)).await??;
             let inserted = tx
                 .execute(

@@ -358,3 +358,51 @@ fn an_administrator_lists_the_groups_workstations_and_revokes_one_from_the_app()
         .unwrap();
     assert_eq!(revocations, 1, "the revocation is in the audit log");
 }
+
+#[test]
+fn only_the_workstation_that_made_a_user_records_their_first_password() {
+    let server = Server::start();
+    let mut a = Station::new("BR01", &server);
+    let mut b = Station::new("BR02", &server);
+    a.admin()
+        .create_user(&clinic_core::NewUser::new(
+            "desk.br01",
+            clinic_core::Role::Receptionist,
+            "morning tea phrase",
+        ))
+        .unwrap();
+    a.admin().sync_now().unwrap();
+    b.admin().sync_now().unwrap();
+    let desk_id = a
+        .admin()
+        .list_users()
+        .unwrap()
+        .into_iter()
+        .find(|u| u.username == "desk.br01")
+        .unwrap()
+        .id
+        .to_string();
+    let login = |station: &mut Station, password: &str| {
+        let token = station.device_token();
+        let body = serde_json::json!({
+            "protocol_version": clinic_protocol::PROTOCOL_VERSION,
+            "user_id": desk_id, "username": "desk.br01", "password": password,
+        })
+        .to_string();
+        let (status, _, body) = post(&server.url, "/v1/auth/login", Some(&token), &body);
+        (status, body)
+    };
+    // Another branch's workstation knows the user's id but cannot claim the account.
+    let (status, body) = login(&mut b, "an attackers phrase");
+    assert_eq!(status, 401, "{body}");
+    assert!(
+        problem(&body)
+            .detail
+            .contains("where their account was made"),
+        "{body}"
+    );
+    // Their own workstation can, and then the password is what counts everywhere.
+    assert_eq!(login(&mut a, "morning tea phrase").0, 200);
+    assert_eq!(login(&mut b, "morning tea phrase").0, 200);
+    assert_eq!(login(&mut b, "an attackers phrase").0, 401);
+}
