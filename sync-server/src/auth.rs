@@ -17,11 +17,16 @@ pub fn hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
-/// A new random secret: 32 bytes, hex.
-pub fn new_secret(bytes: usize) -> Result<String> {
+/// `bytes` random bytes from the operating system.
+pub fn random_bytes(bytes: usize) -> Result<Vec<u8>> {
     let mut buf = vec![0u8; bytes];
     getrandom::getrandom(&mut buf).map_err(|e| Error::BadRequest(format!("no randomness: {e}")))?;
-    Ok(hex::encode(buf))
+    Ok(buf)
+}
+
+/// A new random secret of `bytes` bytes, hex.
+pub fn new_secret(bytes: usize) -> Result<String> {
+    random_bytes(bytes).map(hex::encode)
 }
 
 pub async fn device(client: &deadpool_postgres::Client, headers: &HeaderMap) -> Result<Device> {
@@ -121,7 +126,7 @@ pub async fn admin(
     Ok(signed_in)
 }
 
-fn revoked() -> Error {
+pub(crate) fn revoked() -> Error {
     Error::Forbidden(
         "this workstation has been revoked by the administrator; ask IT to enroll it again".into(),
     )

@@ -272,8 +272,8 @@ async fn push(
     body: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<axum::Json<PushResponse>> {
     let mut client = state.pool.get().await?;
-    let key = state.key(&client).await?.to_vec();
-    let user = auth::user(&client, &headers, &key).await?;
+    let key = state.key(&client).await?;
+    let user = auth::user(&client, &headers, key).await?;
     let request: PushRequest = json_body(body)?;
     check_versions(request.protocol_version, Some(request.schema_version))?;
     let tx = client.transaction().await?;
@@ -294,9 +294,9 @@ async fn login(
     let device = auth::device(&client, &headers).await?;
     let request: LoginRequest = json_body(body)?;
     check_versions(request.protocol_version, None)?;
-    let key = state.key(&client).await?.to_vec();
+    let key = state.key(&client).await?;
     let tx = client.transaction().await?;
-    let pair = signin::login(&tx, &device, &request, &key, &state.limits).await?;
+    let pair = signin::login(&tx, &device, &request, key, &state.limits).await?;
     tx.commit().await?;
     Ok(axum::Json(pair))
 }
@@ -307,9 +307,9 @@ async fn refresh(
 ) -> Result<axum::Json<TokenPair>> {
     let request: RefreshRequest = json_body(body)?;
     let mut client = state.pool.get().await?;
-    let key = state.key(&client).await?.to_vec();
+    let key = state.key(&client).await?;
     let tx = client.transaction().await?;
-    let outcome = signin::refresh(&tx, &request.refresh_token, &key, &state.limits).await?;
+    let outcome = signin::refresh(&tx, &request.refresh_token, key, &state.limits).await?;
     tx.commit().await?;
     match outcome {
         signin::Refreshed::Pair(pair) => Ok(axum::Json(pair)),
@@ -337,8 +337,8 @@ async fn change_password(
     body: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<StatusCode> {
     let mut client = state.pool.get().await?;
-    let key = state.key(&client).await?.to_vec();
-    let user = auth::user(&client, &headers, &key).await?;
+    let key = state.key(&client).await?;
+    let user = auth::user(&client, &headers, key).await?;
     let request: PasswordChange = json_body(body)?;
     let tx = client.transaction().await?;
     signin::change_password(&tx, &user, &request).await?;
@@ -351,8 +351,8 @@ async fn devices(
     headers: HeaderMap,
 ) -> Result<axum::Json<Vec<DeviceInfo>>> {
     let client = state.pool.get().await?;
-    let key = state.key(&client).await?.to_vec();
-    auth::admin(&client, &headers, &key).await?;
+    let key = state.key(&client).await?;
+    auth::admin(&client, &headers, key).await?;
     let time = "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'";
     let rows = client
         .query(
@@ -387,8 +387,8 @@ async fn revoke(
     body: std::result::Result<Bytes, BytesRejection>,
 ) -> Result<StatusCode> {
     let client = state.pool.get().await?;
-    let key = state.key(&client).await?.to_vec();
-    let admin = auth::admin(&client, &headers, &key).await?;
+    let key = state.key(&client).await?;
+    let admin = auth::admin(&client, &headers, key).await?;
     let request: RevokeDevice = json_body(body)?;
     if request.device_id == admin.device.id {
         return Err(Error::BadRequest(
@@ -421,8 +421,8 @@ async fn pull(
     query: std::result::Result<Query<PullQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<axum::Json<PullPage>> {
     let client = state.pool.get().await?;
-    let key = state.key(&client).await?.to_vec();
-    let user = auth::user(&client, &headers, &key).await?;
+    let key = state.key(&client).await?;
+    let user = auth::user(&client, &headers, key).await?;
     let Query(query) = query
         .map_err(|e| Error::BadRequest(format!("pull needs ?cursor=N&protocol_version=V: {e}")))?;
     check_versions(query.protocol_version, None)?;

@@ -58,7 +58,7 @@ pub async fn login(
                 ));
             }
         }
-    } else if uuid_text(&request.user_id).is_some() {
+    } else if crate::sync::looks_like_uuid(&request.user_id) {
         request.user_id.clone()
     } else {
         return Err(Error::BadRequest("user_id must be the user's UUID".into()));
@@ -236,10 +236,7 @@ pub async fn refresh(
         )
         .await?;
     if device.get::<_, bool>(0) {
-        return Err(Error::Forbidden(
-            "this workstation has been revoked by the administrator; ask IT to enroll it again"
-                .into(),
-        ));
+        return Err(auth::revoked());
     }
     tx.execute(
         "UPDATE refresh_tokens SET replaced_at = now() WHERE token_hash = $1",
@@ -295,12 +292,4 @@ pub async fn change_password(
     )
     .await?;
     Ok(())
-}
-
-fn uuid_text(text: &str) -> Option<&str> {
-    let ok = text.len() == 36
-        && text.chars().enumerate().all(|(i, c)| {
-            matches!(i, 8 | 13 | 18 | 23) == (c == '-') && (c == '-' || c.is_ascii_hexdigit())
-        });
-    ok.then_some(text)
 }

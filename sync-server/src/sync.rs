@@ -194,7 +194,7 @@ pub async fn push(
     Ok(response)
 }
 
-fn looks_like_uuid(text: &str) -> bool {
+pub(crate) fn looks_like_uuid(text: &str) -> bool {
     text.len() == 36
         && text.char_indices().all(|(i, c)| {
             if matches!(i, 8 | 13 | 18 | 23) {

@@ -101,8 +101,7 @@ pub fn verify(key: &[u8], token: &str) -> Result<Claims> {
 
 /// The signing key shared by every process on this database, made on first use.
 pub async fn signing_key(client: &deadpool_postgres::Client) -> Result<Vec<u8>> {
-    let fresh = crate::auth::new_secret(32)?;
-    let fresh = hex::decode(fresh).map_err(|e| Error::BadRequest(e.to_string()))?;
+    let fresh = crate::auth::random_bytes(32)?;
     client
         .execute(
             "INSERT INTO server_secrets (name, secret) VALUES ('access-token-key', $1)
@@ -134,8 +133,7 @@ fn argon(m_cost: u32, t_cost: u32) -> Result<Argon2<'static>> {
 
 /// `argon2id$m=..,t=..$salt-hex$hash-hex` for `password`.
 pub fn make_verifier(password: &str) -> Result<String> {
-    let salt =
-        hex::decode(crate::auth::new_secret(16)?).map_err(|e| Error::BadRequest(e.to_string()))?;
+    let salt = crate::auth::random_bytes(16)?;
     let mut hash = [0u8; 32];
     argon(M_COST, T_COST)?
         .hash_password_into(password.as_bytes(), &salt, &mut hash)

@@ -390,16 +390,19 @@ impl Session {
         }
     }
 
-    fn sync_once(&mut self) -> Result<SyncReport> {
-        self.live()?;
-        let (state, token, ca_cert) =
-            sync_state::get(self.live()?.store.conn())?.ok_or_else(|| {
-                Error::validation(
-                    "server",
-                    "this workstation is not enrolled with a sync server yet (clinic sync join)",
-                )
-            })?;
+    /// A client for the sync server this workstation joined, its device token and the
+    /// sync state; `not_enrolled` says what to do when it has joined none.
+    fn enrolled_server(&mut self, not_enrolled: &str) -> Result<(Http, String, SyncState)> {
+        let (state, token, ca_cert) = sync_state::get(self.live()?.store.conn())?
+            .ok_or_else(|| Error::validation("server", not_enrolled.to_owned()))?;
         let http = Http::new(&state.server_url, ca_cert.as_deref())?;
+        Ok((http, token, state))
+    }
+
+    fn sync_once(&mut self) -> Result<SyncReport> {
+        let (http, token, state) = self.enrolled_server(
+            "this workstation is not enrolled with a sync server yet (clinic sync join)",
+        )?;
         let mut result = self
             .server_access(&http, &token)
             .and_then(|access| self.sync_round(&http, &access, state.cursor));
@@ -492,14 +495,9 @@ impl Session {
     /// `current` (the one the server knows) to `new` (normally the one just set here).
     /// Needs the server; the workstation's own password is not touched.
     pub fn sync_change_password(&mut self, current: &str, new: &str) -> Result<()> {
-        let (state, device_token, ca_cert) = sync_state::get(self.live()?.store.conn())?
-            .ok_or_else(|| {
-                Error::validation(
-                    "server",
-                    "this workstation is not enrolled with a sync server (clinic sync join)",
-                )
-            })?;
-        let http = Http::new(&state.server_url, ca_cert.as_deref())?;
+        let (http, device_token, _) = self.enrolled_server(
+            "this workstation is not enrolled with a sync server (clinic sync join)",
+        )?;
         let pair = http.login(
             &device_token,
             &self.actor.user.to_string(),
@@ -534,20 +532,15 @@ impl Session {
                     "no active user of the group has this name here yet; sync, or check the spelling",
                 )
             })?;
-        let enrolled = sync_state::get(conn)?;
         if self.workstation.has_envelope(&user.username) {
             return Err(Error::validation(
                 "username",
                 format!("{} can already sign in on this workstation", user.username),
             ));
         }
-        let (state, device_token, ca_cert) = enrolled.ok_or_else(|| {
-            Error::validation(
-                "server",
-                "only the sync server can confirm another workstation's user: enroll this one first",
-            )
-        })?;
-        let http = Http::new(&state.server_url, ca_cert.as_deref())?;
+        let (http, device_token, _) = self.enrolled_server(
+            "only the sync server can confirm another workstation's user: enroll this one first",
+        )?;
         http.login_as(
             &device_token,
             &user.id.to_string(),
@@ -569,14 +562,8 @@ impl Session {
     /// Runs `call` with an access token for this session's user, once more with a fresh
     /// token if the server says the one in hand has expired.
     fn with_server<T>(&mut self, call: impl Fn(&Http, &str) -> Result<T>) -> Result<T> {
-        let (state, device_token, ca_cert) = sync_state::get(self.live()?.store.conn())?
-            .ok_or_else(|| {
-                Error::validation(
-                    "server",
-                    "this workstation is not enrolled with a sync server yet",
-                )
-            })?;
-        let http = Http::new(&state.server_url, ca_cert.as_deref())?;
+        let (http, device_token, _) =
+            self.enrolled_server("this workstation is not enrolled with a sync server yet")?;
         let access = self.server_access(&http, &device_token)?;
         match call(&http, &access) {
             Err(_) if http.token_expired.replace(false) => {
