@@ -2214,13 +2214,21 @@ mod tests {
         assert_eq!(shell.session_state(), SessionState::SignedOut);
     }
 
-    /// Adds the nurse `amy` (as the signed-in administrator) and signs her in instead.
-    fn sign_in_a_nurse(shell: &Shell) {
+    /// Adds a user (as the signed-in administrator) and signs them in instead.
+    fn sign_in_new_user(
+        shell: &Shell,
+        username: &str,
+        role: crate::dto::Role,
+        password: &str,
+    ) -> SignedIn {
         shell
-            .create_user("amy", None, crate::dto::Role::Nurse, "nurse on ward 7", &[])
+            .create_user(username, None, role, password, &[])
             .unwrap();
-        shell.sign_out();
-        shell.sign_in("amy", "nurse on ward 7", None).unwrap();
+        shell.sign_in(username, password, None).unwrap()
+    }
+
+    fn sign_in_a_nurse(shell: &Shell) {
+        sign_in_new_user(shell, "amy", crate::dto::Role::Nurse, "nurse on ward 7");
     }
 
     #[test]
@@ -2392,16 +2400,12 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let shell = shell(tmp.path());
         shell.set_up("Clinic", "admin", "a long password").unwrap();
-        shell
-            .create_user(
-                "desk",
-                None,
-                crate::dto::Role::Receptionist,
-                "front office 2026",
-                &[],
-            )
-            .unwrap();
-        let desk = shell.sign_in("desk", "front office 2026", None).unwrap();
+        let desk = sign_in_new_user(
+            &shell,
+            "desk",
+            crate::dto::Role::Receptionist,
+            "front office 2026",
+        );
         let caps = desk.capabilities;
         assert!(
             !caps.manage_users && !caps.manage_settings && !caps.read_audit,
@@ -2706,16 +2710,12 @@ mod tests {
             "the doctors screen lists all"
         );
 
-        shell
-            .create_user(
-                "desk",
-                None,
-                crate::dto::Role::Receptionist,
-                "front office 2026",
-                &[],
-            )
-            .unwrap();
-        let desk = shell.sign_in("desk", "front office 2026", None).unwrap();
+        let desk = sign_in_new_user(
+            &shell,
+            "desk",
+            crate::dto::Role::Receptionist,
+            "front office 2026",
+        );
         assert!(!desk.capabilities.manage_doctors);
         let forbidden = |err: CommandError| assert_eq!(err.code, ErrorCode::Forbidden, "{err:?}");
         forbidden(shell.add_doctor(DoctorInput::default()).unwrap_err());
@@ -2828,16 +2828,12 @@ mod tests {
         let tmp = tempfile::tempdir().unwrap();
         let shell = shell(tmp.path());
         shell.set_up("Clinic", "admin", "a long password").unwrap();
-        shell
-            .create_user(
-                "acc",
-                None,
-                crate::dto::Role::Accountant,
-                "ledger lines 2026",
-                &[],
-            )
-            .unwrap();
-        let acc = shell.sign_in("acc", "ledger lines 2026", None).unwrap();
+        let acc = sign_in_new_user(
+            &shell,
+            "acc",
+            crate::dto::Role::Accountant,
+            "ledger lines 2026",
+        );
         assert!(!acc.capabilities.view_appointments, "no calendar tab");
         let err = shell.calendar("2026-01-05", 7, None, None).unwrap_err();
         assert_eq!(err.code, ErrorCode::Forbidden, "{err:?}");
@@ -3006,16 +3002,12 @@ mod tests {
             .unwrap();
         assert!(shell.sync_conflicts().unwrap().is_empty());
         let acc_refused = {
-            shell
-                .create_user(
-                    "acc",
-                    None,
-                    crate::dto::Role::Accountant,
-                    "ledger lines 2026",
-                    &[],
-                )
-                .unwrap();
-            shell.sign_in("acc", "ledger lines 2026", None).unwrap();
+            sign_in_new_user(
+                &shell,
+                "acc",
+                crate::dto::Role::Accountant,
+                "ledger lines 2026",
+            );
             shell.conflicted_appointments().unwrap_err()
         };
         assert_eq!(acc_refused.code, ErrorCode::Forbidden);
