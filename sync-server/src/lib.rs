@@ -277,7 +277,7 @@ async fn push(
     let request: PushRequest = json_body(body)?;
     check_versions(request.protocol_version, Some(request.schema_version))?;
     let tx = client.transaction().await?;
-    let response = sync::push(&tx, &user.device, &request.changes).await?;
+    let response = sync::push(&tx, &user, &request.changes).await?;
     tx.commit().await?;
     state
         .metrics

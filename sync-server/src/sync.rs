@@ -12,11 +12,12 @@ use std::collections::{HashMap, HashSet};
 
 use clinic_protocol::merge::{self, Rule};
 use clinic_protocol::policy::{self, Role};
+use clinic_protocol::tables::{self, Access, Need, Scope, TableSpec, Transition};
 use clinic_protocol::{Change, ChangeKind, PullPage, PushResponse, Rejection, SequencedChange};
 use serde_json::{Map, Value, json};
 use tokio_postgres::Transaction;
 
-use crate::auth::Device;
+use crate::auth::SignedIn;
 use crate::error::{Error, Result};
 
 /// Pushes serialise on this lock (per database).
@@ -52,9 +53,10 @@ struct Entry {
 
 pub async fn push(
     tx: &Transaction<'_>,
-    device: &Device,
+    user: &SignedIn,
     changes: &[Change],
 ) -> Result<PushResponse> {
+    let device = &user.device;
     if changes.len() > MAX_BATCH {
         return Err(Error::BadRequest(format!(
             "a push may carry at most {MAX_BATCH} changes; send the rest in the next push"
@@ -89,12 +91,9 @@ pub async fn push(
         .iter()
         .map(|r| r.get(0))
         .collect();
-    let mut keys: Vec<Key> = Vec::new();
+    let mut keys: Vec<Key> = vec![("users".into(), user.user_id.clone())];
     for c in changes {
         keys.push((c.table.clone(), c.row_id.clone()));
-        if let Some(user) = &c.user_id {
-            keys.push(("users".into(), user.clone()));
-        }
     }
     let (tables, row_ids): (Vec<String>, Vec<String>) = keys.into_iter().unzip();
     let mut rows: HashMap<Key, Row> = HashMap::new();
@@ -127,8 +126,8 @@ pub async fn push(
     let mut now_text: Option<String> = None;
     let mut claims = claim_numbers(tx, changes).await?;
     for change in changes {
-        let verdict =
-            check(device, change).and_then(|()| authorize(&rows, change, changes, first_push));
+        let verdict = check(user, change)
+            .and_then(|spec| authorize(&rows, user, spec, change, changes, first_push));
         if let Err(reason) = verdict {
             response.rejected.push(Rejection {
                 change_id: change.change_id.clone(),
@@ -162,7 +161,8 @@ pub async fn push(
             schema_version: i32::try_from(change.schema_version).unwrap_or(i32::MAX),
             origin: "device",
         });
-        if (change.table == "appointments" || merge::unique_number_field(&change.table).is_some())
+        if (change.table == "appointments"
+            || tables::spec(&change.table).is_some_and(|t| t.unique_number.is_some()))
             && now_text.is_none()
         {
             now_text = Some(
@@ -228,7 +228,11 @@ async fn write(
         let origins = col(&|e| e.origin.to_owned());
         let scopes: Vec<Option<&str>> = entries
             .iter()
-            .map(|e| clinic_protocol::merge::branch_scoped(&e.table).then_some(branch))
+            .map(|e| {
+                tables::spec(&e.table)
+                    .is_some_and(|t| t.scope == Scope::Branch)
+                    .then_some(branch)
+            })
             .collect();
         tx.execute(
             "INSERT INTO change_log (batch, change_id, table_name, row_id, kind, fields, hlc, device_id,
@@ -274,28 +278,50 @@ async fn write(
     Ok(())
 }
 
-/// What the server refuses before touching the database.
-fn check(device: &Device, change: &Change) -> std::result::Result<(), String> {
-    if change.device_id != device.id {
+/// What the server refuses before looking at any row: a change to a table that is not
+/// declared, of a kind the table does not take, carrying a secret, made by someone other
+/// than the signed-in user, or malformed.
+fn check(user: &SignedIn, change: &Change) -> std::result::Result<&'static TableSpec, String> {
+    let spec = tables::spec(&change.table).ok_or_else(|| {
+        format!(
+            "table {} is not synced: nothing may be pushed to it",
+            change.table
+        )
+    })?;
+    if change.device_id != user.device.id {
         return Err("a device may only push its own changes".into());
     }
-    let rule = merge::rule_for(&change.table)
-        .ok_or_else(|| format!("table {} is not synced", change.table))?;
-    if !merge::kind_allowed(rule, change.kind) {
+    if let Some(reason) = spec.kind_refusal(change.kind) {
+        return Err(reason);
+    }
+    if spec
+        .secret_fields
+        .iter()
+        .any(|f| change.fields.contains_key(*f))
+    {
         return Err(format!(
-            "{:?} changes are not allowed for {}",
-            change.kind, change.table
+            "{} carries a secret that never leaves its workstation ({})",
+            spec.name,
+            spec.secret_fields.join(", ")
         ));
+    }
+    match (&change.user_id, spec.access) {
+        (Some(author), _) if *author == user.user_id => {}
+        // The audit chain is the device's: its events (whoever they name) travel in order
+        // with any user's sync, and grant nothing.
+        (_, Access::DeviceOwn { .. }) => {}
+        (Some(_), _) => {
+            return Err(
+                "a change must be made by the signed-in user: it names another user as its author"
+                    .into(),
+            );
+        }
+        (None, Access::ByTransition(_)) => {
+            return Err("a change must name the user who made it".into());
+        }
     }
     if !looks_like_uuid(&change.change_id) || !looks_like_uuid(&change.device_id) {
         return Err("the change id or device id is not a UUID".into());
-    }
-    if change
-        .user_id
-        .as_deref()
-        .is_some_and(|u| !looks_like_uuid(u))
-    {
-        return Err("the user id is not a UUID".into());
     }
     if change.row_id.is_empty() || change.row_id.len() > 200 {
         return Err("the row id is missing or too long".into());
@@ -303,26 +329,23 @@ fn check(device: &Device, change: &Change) -> std::result::Result<(), String> {
     if change.hlc.len() < 22 || !change.hlc.ends_with(&change.device_id) {
         return Err("the clock stamp is malformed or not this device's".into());
     }
-    Ok(())
+    Ok(spec)
 }
 
-/// The server's own permission check: the role the server knows for the change's user
-/// (never the workstation's word for it) must hold the action the change needs.
+/// The server's own permission check. The author is the signed-in user; what the change
+/// needs comes from the table's declared access rule and the row's transition (as the
+/// server holds the row), checked against the role the server holds for the author.
 fn authorize(
     rows: &HashMap<Key, Row>,
+    user: &SignedIn,
+    spec: &TableSpec,
     change: &Change,
     batch: &[Change],
     first_push: bool,
 ) -> std::result::Result<(), String> {
-    let Some(user) = &change.user_id else {
-        return if change.table == "audit_log" {
-            Ok(())
-        } else {
-            Err("a change must name the user who made it".into())
-        };
-    };
+    let author = user.user_id.as_str();
     let known = rows
-        .get(&("users".to_owned(), user.clone()))
+        .get(&("users".to_owned(), author.to_owned()))
         .filter(|r| !r.deleted)
         .map(|r| r.fields.clone());
     // A freshly enrolled workstation's first push may bring the administrator it was set
@@ -331,10 +354,10 @@ fn authorize(
         Some(fields) => fields,
         None if first_push => batch
             .iter()
-            .find(|c| c.table == "users" && &c.row_id == user && c.kind == ChangeKind::Upsert)
+            .find(|c| c.table == "users" && c.row_id == author && c.kind == ChangeKind::Upsert)
             .map(|c| c.fields.clone())
-            .ok_or("the user who made this change is not known to the server")?,
-        None => return Err("the user who made this change is not known to the server".into()),
+            .ok_or("the signed-in user is not known to the server")?,
+        None => return Err("the signed-in user is not known to the server".into()),
     };
     let role = fields
         .get("role")
@@ -348,27 +371,44 @@ fn authorize(
         .get("emergency")
         .and_then(Value::as_bool)
         .unwrap_or(false);
+    let need = match spec.access {
+        Access::DeviceOwn { device_field } => {
+            if change.fields.get(device_field).and_then(Value::as_str) != Some(&user.device.id) {
+                return Err(format!(
+                    "{} rows belong to the device that writes them; this one names another device",
+                    spec.name
+                ));
+            }
+            Need::AnySignedIn
+        }
+        Access::ByTransition(need) => {
+            let old = rows
+                .get(&(change.table.clone(), change.row_id.clone()))
+                .filter(|r| !r.deleted && !r.fields.is_empty())
+                .map(|r| &r.fields);
+            let same_push = |table: &str, row: &str| {
+                batch.iter().any(|c| {
+                    c.table == table && c.row_id == row && c.user_id.as_deref() == Some(author)
+                })
+            };
+            need(&Transition {
+                author,
+                row_id: &change.row_id,
+                old,
+                fields: &change.fields,
+                same_push: &same_push,
+            })
+        }
+    };
+    let action = match need {
+        Need::Refused(reason) => return Err(reason),
+        Need::AnySignedIn if active || emergency => return Ok(()),
+        Need::AnySignedIn => return Err("the signed-in user is deactivated".into()),
+        Need::Action(action) => action,
+    };
     let Some(role) = role else {
-        return Err("the user who made this change has no role on the server".into());
+        return Err("the signed-in user has no role on the server".into());
     };
-    let row_exists = rows.contains_key(&(change.table.clone(), change.row_id.clone()));
-    let Some(action) = policy::action_for_change(&change.table, &change.fields, row_exists) else {
-        // Side effects of any signed-in work: audit events, notifications, history.
-        return if active || emergency {
-            Ok(())
-        } else {
-            Err("the user who made this change is deactivated".into())
-        };
-    };
-    let self_service = change.table == "users"
-        && &change.row_id == user
-        && change
-            .fields
-            .keys()
-            .all(|k| k == "totp_secret" || k == "emergency_until");
-    if self_service {
-        return Ok(());
-    }
     if !active || emergency {
         return Err(format!(
             "{} accounts may not {}",
@@ -408,7 +448,7 @@ fn fold(
     hlc: &str,
 ) {
     let key = (table.to_owned(), row_id.to_owned());
-    let rule = merge::rule_for(table);
+    let rule = tables::spec(table).map(|t| t.rule);
     let row = rows.entry(key).or_insert_with(|| Row {
         fields: Map::new(),
         clocks: Map::new(),
@@ -585,7 +625,7 @@ async fn enforce_unique_number(
     claims: &mut HashMap<(String, String), String>,
     now: &str,
 ) -> Result<Vec<Entry>> {
-    let Some(field) = merge::unique_number_field(&change.table) else {
+    let Some(field) = tables::spec(&change.table).and_then(|t| t.unique_number) else {
         return Ok(Vec::new());
     };
     if !change.fields.contains_key(field) {
@@ -675,7 +715,7 @@ async fn enforce_unique_number(
 
 /// A row's human-readable number in the in-memory state, if its table has one.
 fn current_number(rows: &HashMap<Key, Row>, table: &str, row_id: &str) -> Option<String> {
-    let field = merge::unique_number_field(table)?;
+    let field = tables::spec(table)?.unique_number?;
     rows.get(&(table.to_owned(), row_id.to_owned()))
         .and_then(|r| r.fields.get(field))
         .and_then(Value::as_str)
@@ -690,7 +730,7 @@ fn sent_numbers(
 ) -> (Vec<String>, Vec<String>, Vec<String>) {
     let mut columns = (Vec::new(), Vec::new(), Vec::new());
     for c in changes {
-        let Some(field) = merge::unique_number_field(&c.table) else {
+        let Some(field) = tables::spec(&c.table).and_then(|t| t.unique_number) else {
             continue;
         };
         let Some(number) = c.fields.get(field).and_then(Value::as_str) else {
@@ -813,18 +853,25 @@ pub async fn pull(
             "tombstone" => ChangeKind::Tombstone,
             _ => ChangeKind::Upsert,
         };
+        let table: String = r.get(3);
+        let mut fields = r
+            .get::<_, Value>(6)
+            .as_object()
+            .cloned()
+            .unwrap_or_default();
+        // Secrets were never meant to travel; a log written before that rule keeps none
+        // out of a pull.
+        if let Some(spec) = tables::spec(&table) {
+            spec.strip_secrets(&mut fields);
+        }
         changes.push(SequencedChange {
             seq: r.get(0),
             change: Change {
                 change_id: r.get(2),
-                table: r.get(3),
+                table,
                 row_id: r.get(4),
                 kind,
-                fields: r
-                    .get::<_, Value>(6)
-                    .as_object()
-                    .cloned()
-                    .unwrap_or_default(),
+                fields,
                 hlc: r.get(7),
                 device_id: r.get(8),
                 user_id: r.get(9),

@@ -18,22 +18,9 @@ use crate::validate;
 /// How long a held slot stays reserved while the desk finishes the booking.
 pub const HOLD_MINUTES: i64 = 5;
 
-/// The transitions the front desk and doctors may make.
-pub fn transition_allowed(from: &str, to: &str) -> bool {
-    matches!(
-        (from, to),
-        ("held", "confirmed")
-            | ("held", "cancelled")
-            | ("confirmed", "checked_in")
-            | ("confirmed", "cancelled")
-            | ("confirmed", "no_show")
-            | ("confirmed", "rescheduled")
-            | ("held", "rescheduled")
-            | ("checked_in", "completed")
-            | ("conflict", "cancelled")
-            | ("conflict", "rescheduled")
-    )
-}
+/// The transitions the front desk and doctors may make (declared with the appointments
+/// table, so the sync server checks the same ones).
+pub use clinic_protocol::tables::appointment_transition_allowed as transition_allowed;
 
 impl Session {
     /// Holds a free slot for a patient for [`HOLD_MINUTES`]; confirm it to book. The slot

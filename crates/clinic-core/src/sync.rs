@@ -439,13 +439,12 @@ impl Session {
     fn sync_round(&mut self, http: &Http, access: &str, cursor: i64) -> Result<SyncReport> {
         let mut report = SyncReport::default();
         // Push: oldest first, in batches; refused changes stay visible and are not resent
-        // until something changes.
+        // until something changes. Only this user's changes (and the device's own audit
+        // events): the server takes a change only from its author, so a colleague's
+        // changes wait for their next sync on this workstation.
         loop {
-            let pending: Vec<changes::Change> =
-                changes::pending(self.live()?.store.conn(), PUSH_BATCH)?
-                    .into_iter()
-                    .filter(|c| c.push_error.is_none())
-                    .collect();
+            let user = self.actor.user;
+            let pending = changes::pushable(self.live()?.store.conn(), user, PUSH_BATCH)?;
             if pending.is_empty() {
                 break;
             }
@@ -688,7 +687,14 @@ fn to_wire(change: &changes::Change) -> Change {
             "tombstone" => ChangeKind::Tombstone,
             _ => ChangeKind::Upsert,
         },
-        fields: change.fields.as_object().cloned().unwrap_or_default(),
+        fields: {
+            let mut fields = change.fields.as_object().cloned().unwrap_or_default();
+            // Changes recorded before secrets stopped being recorded still hold them.
+            if let Some(spec) = clinic_protocol::tables::spec(&change.table) {
+                spec.strip_secrets(&mut fields);
+            }
+            fields
+        },
         hlc: change.hlc.encode(),
         device_id: change.device.to_string(),
         user_id: change.user.map(|u| u.to_string()),

@@ -5,6 +5,7 @@
 
 pub mod merge;
 pub mod policy;
+pub mod tables;
 
 use serde::{Deserialize, Serialize};
 

@@ -4,11 +4,10 @@
 //! stamp, whose text order breaks ties by device); clinical notes, audit events,
 //! payments and stock movements are append-only and simply united; hard rules (one
 //! appointment per doctor slot, unique numbers, stock never negative) are decided by the
-//! server, and the loser becomes a conflict for a person to resolve.
+//! server, and the loser becomes a conflict for a person to resolve. Which rule a table
+//! follows is declared once, in [`crate::tables`].
 
 use serde_json::{Map, Value};
-
-use crate::ChangeKind;
 
 /// How a table's rows merge.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -17,36 +16,6 @@ pub enum Rule {
     FieldLww,
     /// Rows are only ever added; every copy is kept.
     AppendOnly,
-}
-
-/// The rule for a synced table, or `None` for a table that is not synced.
-pub fn rule_for(table: &str) -> Option<Rule> {
-    Some(match table {
-        "organisation" | "branches" | "users" | "user_branches" | "role_settings"
-        | "notifications" | "patients" | "patient_merges" | "doctors" | "doctor_hours"
-        | "doctor_time_off" | "appointments" => Rule::FieldLww,
-        "audit_log" | "appointment_events" => Rule::AppendOnly,
-        _ => return None,
-    })
-}
-
-/// Whether a table's rows stay in the branch whose workstation wrote them: the server
-/// sends them only to that branch's workstations ("a branch pulls what it needs").
-/// Audit events are by far the largest table and each device's chain is verified where
-/// it was written and on the server; everything else (patients, who may visit any
-/// branch; doctors and bookings, checked across branches) goes to the whole group.
-pub fn branch_scoped(table: &str) -> bool {
-    table == "audit_log"
-}
-
-/// The field holding a table's human-readable number, which must be unique across the
-/// group (a hard rule the server decides): record numbers and appointment numbers.
-pub fn unique_number_field(table: &str) -> Option<&'static str> {
-    match table {
-        "patients" => Some("mrn"),
-        "appointments" => Some("number"),
-        _ => None,
-    }
 }
 
 /// The HLC stamp of each field of a row, as kept beside the row.
@@ -74,14 +43,6 @@ pub fn apply_upsert(
         }
     }
     won
-}
-
-/// Whether a change of `kind` is acceptable for a table with `rule`.
-pub fn kind_allowed(rule: Rule, kind: ChangeKind) -> bool {
-    match rule {
-        Rule::FieldLww => matches!(kind, ChangeKind::Upsert | ChangeKind::Tombstone),
-        Rule::AppendOnly => kind == ChangeKind::Append,
-    }
 }
 
 #[cfg(test)]
@@ -139,23 +100,5 @@ mod tests {
             "0000000000001000-00000-ffff",
         );
         assert_eq!(row["x"], 2);
-    }
-
-    #[test]
-    fn every_table_has_one_rule_and_kinds_follow_it() {
-        assert_eq!(rule_for("audit_log"), Some(Rule::AppendOnly));
-        assert!(branch_scoped("audit_log"));
-        assert!(!branch_scoped("patients") && !branch_scoped("appointments"));
-        assert_eq!(rule_for("patients"), Some(Rule::FieldLww));
-        assert_eq!(
-            rule_for("refinery_schema_history"),
-            None,
-            "local bookkeeping never syncs"
-        );
-        assert!(
-            !kind_allowed(Rule::AppendOnly, ChangeKind::Upsert),
-            "an audit event is never rewritten"
-        );
-        assert!(!kind_allowed(Rule::FieldLww, ChangeKind::Append));
     }
 }

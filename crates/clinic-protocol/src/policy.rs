@@ -339,36 +339,6 @@ pub fn grant(role: Role, action: Action) -> Option<Scope> {
         .map(|(_, scope)| *scope)
 }
 
-/// The action a pushed change needs, judged by the server from what the change writes.
-/// `None`: the table is written as a side effect of any signed-in work (audit events,
-/// notifications, appointment history), so only a known, active user is required.
-pub fn action_for_change(
-    table: &str,
-    fields: &serde_json::Map<String, serde_json::Value>,
-    row_exists: bool,
-) -> Option<Action> {
-    let has = |f: &str| fields.contains_key(f);
-    Some(match table {
-        "users" | "user_branches" => Action::UserManage,
-        "organisation" | "branches" | "role_settings" => Action::SettingsManage,
-        "patients" if !row_exists => Action::PatientCreate,
-        "patients" if has("merged_into") => Action::PatientMerge,
-        "patients" if has("active") => Action::PatientArchive,
-        "patients" => Action::PatientUpdate,
-        "patient_merges" => Action::PatientMerge,
-        "doctors" | "doctor_hours" | "doctor_time_off" => Action::DoctorManage,
-        "appointments" => match fields.get("status").and_then(|s| s.as_str()) {
-            Some("checked_in") | Some("no_show") => Action::AppointmentCheckIn,
-            Some("completed") => Action::AppointmentComplete,
-            Some("cancelled") => Action::AppointmentCancel,
-            Some("rescheduled") => Action::AppointmentReschedule,
-            _ if has("patient_id") && row_exists => Action::PatientMerge,
-            _ => Action::AppointmentBook,
-        },
-        _ => return None,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -409,60 +379,6 @@ mod tests {
         assert!(
             err.to_string().contains("lab_technician"),
             "the message lists the roles"
-        );
-    }
-
-    #[test]
-    fn pushed_changes_map_to_the_action_they_need() {
-        let f = |v: serde_json::Value| v.as_object().unwrap().clone();
-        assert_eq!(
-            action_for_change("patients", &f(serde_json::json!({"phone": "1"})), true),
-            Some(Action::PatientUpdate)
-        );
-        assert_eq!(
-            action_for_change(
-                "patients",
-                &f(serde_json::json!({"given_name": "A"})),
-                false
-            ),
-            Some(Action::PatientCreate)
-        );
-        assert_eq!(
-            action_for_change(
-                "patients",
-                &f(serde_json::json!({"given_name": "A", "merged_into": null, "active": true})),
-                false
-            ),
-            Some(Action::PatientCreate),
-            "a new record carries every field, which is not a merge"
-        );
-        assert_eq!(
-            action_for_change(
-                "patients",
-                &f(serde_json::json!({"merged_into": "x"})),
-                true
-            ),
-            Some(Action::PatientMerge)
-        );
-        assert_eq!(
-            action_for_change("patients", &f(serde_json::json!({"active": false})), true),
-            Some(Action::PatientArchive)
-        );
-        assert_eq!(
-            action_for_change("users", &f(serde_json::json!({"role": "admin"})), true),
-            Some(Action::UserManage)
-        );
-        assert_eq!(
-            action_for_change(
-                "appointments",
-                &f(serde_json::json!({"status": "completed"})),
-                true
-            ),
-            Some(Action::AppointmentComplete)
-        );
-        assert_eq!(
-            action_for_change("audit_log", &serde_json::Map::new(), false),
-            None
         );
     }
 

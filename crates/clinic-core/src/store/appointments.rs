@@ -1,13 +1,14 @@
 //! Appointments and their status history. Overlaps are refused by triggers (see the
 //! migration); this module maps those refusals to [`Error::SlotTaken`].
 
+use clinic_protocol::tables;
 use rusqlite::{OptionalExtension as _, Transaction, params};
 use serde::Serialize;
 
 use crate::clock::to_db_time;
 use crate::error::{Error, Result};
 use crate::ids::{AppointmentId, BranchId, DoctorId, PatientId, UserId, new_v7_at};
-use crate::store::changes::{self, ChangeKind, SyncedTable, WriteContext};
+use crate::store::changes::{self, ChangeKind, WriteContext};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Appointment {
@@ -78,7 +79,7 @@ pub(crate) fn insert(
     changes::record(
         tx,
         ctx,
-        SyncedTable::Appointments,
+        &tables::APPOINTMENTS,
         &a.id.to_string(),
         ChangeKind::Upsert,
         &fields(a),
@@ -110,7 +111,7 @@ pub(crate) fn set_status(
     changes::record(
         tx,
         ctx,
-        SyncedTable::Appointments,
+        &tables::APPOINTMENTS,
         &a.id.to_string(),
         ChangeKind::Upsert,
         &changed,
@@ -139,7 +140,7 @@ fn add_event(
     changes::record(
         tx,
         ctx,
-        SyncedTable::AppointmentEvents,
+        &tables::APPOINTMENT_EVENTS,
         &id,
         ChangeKind::Append,
         &serde_json::json!({

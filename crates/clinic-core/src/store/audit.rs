@@ -5,6 +5,7 @@
 //! the server like any other append-only data.
 
 use chrono::{DateTime, Utc};
+use clinic_protocol::tables;
 use rusqlite::{OptionalExtension as _, Transaction, params};
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
@@ -13,7 +14,7 @@ use crate::actor::Actor;
 use crate::clock::to_db_time;
 use crate::error::{Error, Result};
 use crate::ids::{AuditEventId, PatientId};
-use crate::store::changes::{self, ChangeKind, SyncedTable, WriteContext};
+use crate::store::changes::{self, ChangeKind, WriteContext};
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -190,7 +191,7 @@ pub(crate) fn append(
     changes::record(
         tx,
         ctx,
-        SyncedTable::AuditLog,
+        &tables::AUDIT_LOG,
         &entry.id,
         ChangeKind::Append,
         &fields,

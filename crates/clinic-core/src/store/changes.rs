@@ -7,69 +7,13 @@ use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension as _, Transaction, params};
 use serde::{Deserialize, Serialize};
 
+use clinic_protocol::tables::TableSpec;
+
 use crate::clock::to_db_time;
 use crate::error::{Error, Result};
 use crate::hlc::{HlcStamp, HybridClock};
 use crate::ids::{ChangeId, DeviceId, UserId};
 use crate::store::schema_version;
-
-/// Tables whose rows travel between workstations and the server.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SyncedTable {
-    Organisation,
-    Branches,
-    Users,
-    UserBranches,
-    RoleSettings,
-    Notifications,
-    AuditLog,
-    Patients,
-    PatientMerges,
-    Doctors,
-    DoctorHours,
-    DoctorTimeOff,
-    Appointments,
-    AppointmentEvents,
-}
-
-impl SyncedTable {
-    pub const ALL: [SyncedTable; 14] = [
-        SyncedTable::Organisation,
-        SyncedTable::Branches,
-        SyncedTable::Users,
-        SyncedTable::UserBranches,
-        SyncedTable::RoleSettings,
-        SyncedTable::Notifications,
-        SyncedTable::AuditLog,
-        SyncedTable::Patients,
-        SyncedTable::PatientMerges,
-        SyncedTable::Doctors,
-        SyncedTable::DoctorHours,
-        SyncedTable::DoctorTimeOff,
-        SyncedTable::Appointments,
-        SyncedTable::AppointmentEvents,
-    ];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            SyncedTable::Organisation => "organisation",
-            SyncedTable::Branches => "branches",
-            SyncedTable::Users => "users",
-            SyncedTable::UserBranches => "user_branches",
-            SyncedTable::RoleSettings => "role_settings",
-            SyncedTable::Notifications => "notifications",
-            SyncedTable::AuditLog => "audit_log",
-            SyncedTable::Patients => "patients",
-            SyncedTable::PatientMerges => "patient_merges",
-            SyncedTable::Doctors => "doctors",
-            SyncedTable::DoctorHours => "doctor_hours",
-            SyncedTable::DoctorTimeOff => "doctor_time_off",
-            SyncedTable::Appointments => "appointments",
-            SyncedTable::AppointmentEvents => "appointment_events",
-        }
-    }
-}
 
 /// How a change merges: per-field last-writer-wins, append-only union, or archive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,11 +52,17 @@ impl WriteContext {
 pub(crate) fn record(
     tx: &Transaction<'_>,
     ctx: &WriteContext,
-    table: SyncedTable,
+    table: &TableSpec,
     row_id: &str,
     kind: ChangeKind,
     fields: &serde_json::Value,
 ) -> Result<ChangeId> {
+    // Secrets (TOTP seeds) stay in this workstation's encrypted database: they are never
+    // part of a change, so they never reach the server or another workstation.
+    let mut fields = fields.clone();
+    if let Some(map) = fields.as_object_mut() {
+        table.strip_secrets(map);
+    }
     let stamp = next_stamp(tx, ctx)?;
     let id = ChangeId(uuid::Uuid::new_v7(uuid::Timestamp::from_unix(
         uuid::NoContext,
@@ -125,7 +75,7 @@ pub(crate) fn record(
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
         params![
             id,
-            table.name(),
+            table.name,
             row_id,
             kind.as_str(),
             fields.to_string(),
@@ -146,7 +96,7 @@ pub(crate) fn record(
         ChangeKind::Tombstone => vec!["_deleted"],
         ChangeKind::Append => Vec::new(),
     };
-    stamp_fields(tx, table.name(), row_id, &stamped, &stamp.encode())?;
+    stamp_fields(tx, table.name, row_id, &stamped, &stamp.encode())?;
     Ok(id)
 }
 
@@ -268,14 +218,61 @@ pub struct Change {
 
 /// Changes not yet pushed, oldest first.
 pub(crate) fn pending(conn: &rusqlite::Connection, limit: usize) -> Result<Vec<Change>> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT seq, change_id, table_name, row_id, kind, fields, hlc, device_id, user_id, push_error
-             FROM change_log WHERE pushed_at IS NULL ORDER BY seq LIMIT ?1",
-        )
-        .map_err(Error::from_sqlite)?;
+    select(
+        conn,
+        "SELECT seq, change_id, table_name, row_id, kind, fields, hlc, device_id, user_id, push_error
+         FROM change_log WHERE pushed_at IS NULL ORDER BY seq LIMIT ?1",
+        params![i64::try_from(limit).unwrap_or(i64::MAX)],
+    )
+}
+
+/// The changes `user` may push now, oldest first: their own and the device's (its audit
+/// chain, or no author), not refused. The sync server takes a change only from its
+/// author, so another user's changes wait for that user's next sync here, and a row with
+/// such a waiting change holds its later changes back too: the server sees each row's
+/// transitions in the order they were made.
+pub(crate) fn pushable(
+    conn: &rusqlite::Connection,
+    user: UserId,
+    limit: usize,
+) -> Result<Vec<Change>> {
+    select(
+        conn,
+        "SELECT seq, change_id, table_name, row_id, kind, fields, hlc, device_id, user_id, push_error
+         FROM change_log c
+         WHERE c.pushed_at IS NULL AND c.push_error IS NULL
+           AND (c.user_id IS NULL OR c.user_id = ?1 OR c.table_name IN (SELECT value FROM json_each(?3)))
+           AND NOT EXISTS (
+               SELECT 1 FROM change_log o
+               WHERE o.pushed_at IS NULL AND o.table_name = c.table_name AND o.row_id = c.row_id
+                 AND o.seq < c.seq AND o.user_id IS NOT NULL AND o.user_id <> ?1)
+         ORDER BY seq LIMIT ?2",
+        params![
+            user,
+            i64::try_from(limit).unwrap_or(i64::MAX),
+            device_owned_tables()
+        ],
+    )
+}
+
+/// The tables whose rows belong to the device (its audit chain), as a JSON array.
+fn device_owned_tables() -> String {
+    let names: Vec<&str> = clinic_protocol::tables::TABLES
+        .iter()
+        .filter(|t| matches!(t.access, clinic_protocol::tables::Access::DeviceOwn { .. }))
+        .map(|t| t.name)
+        .collect();
+    serde_json::to_string(&names).unwrap_or_else(|_| "[]".into())
+}
+
+fn select(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+) -> Result<Vec<Change>> {
+    let mut stmt = conn.prepare_cached(sql).map_err(Error::from_sqlite)?;
     let rows = stmt
-        .query_map([i64::try_from(limit).unwrap_or(i64::MAX)], |r| {
+        .query_map(params, |r| {
             let fields: String = r.get(5)?;
             let hlc: String = r.get(6)?;
             Ok(Change {

@@ -1,13 +1,14 @@
 //! Doctors, their weekly hours per branch and their time off. Doctors are never deleted
 //! (a trigger refuses it); they are deactivated.
 
+use clinic_protocol::tables;
 use rusqlite::{OptionalExtension as _, Transaction, params};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::to_db_time;
 use crate::error::{Error, Result};
 use crate::ids::{BranchId, DoctorId, UserId, new_v7_at};
-use crate::store::changes::{self, ChangeKind, SyncedTable, WriteContext};
+use crate::store::changes::{self, ChangeKind, WriteContext};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Doctor {
@@ -80,7 +81,7 @@ pub(crate) fn insert(tx: &Transaction<'_>, ctx: &WriteContext, d: &Doctor) -> Re
     changes::record(
         tx,
         ctx,
-        SyncedTable::Doctors,
+        &tables::DOCTORS,
         &d.id.to_string(),
         ChangeKind::Upsert,
         &fields(d),
@@ -130,7 +131,7 @@ pub(crate) fn update(
         changes::record(
             tx,
             ctx,
-            SyncedTable::Doctors,
+            &tables::DOCTORS,
             &new.id.to_string(),
             ChangeKind::Upsert,
             &serde_json::Value::Object(changed),
@@ -234,7 +235,7 @@ pub(crate) fn set_hours(
         changes::record(
             tx,
             ctx,
-            SyncedTable::DoctorHours,
+            &tables::DOCTOR_HOURS,
             id,
             ChangeKind::Tombstone,
             &serde_json::json!({ "doctor_id": doctor }),
@@ -252,7 +253,7 @@ pub(crate) fn set_hours(
         changes::record(
             tx,
             ctx,
-            SyncedTable::DoctorHours,
+            &tables::DOCTOR_HOURS,
             &id,
             ChangeKind::Upsert,
             &serde_json::json!({
@@ -281,7 +282,7 @@ pub(crate) fn add_time_off(
     changes::record(
         tx,
         ctx,
-        SyncedTable::DoctorTimeOff,
+        &tables::DOCTOR_TIME_OFF,
         &id,
         ChangeKind::Upsert,
         &serde_json::json!({ "doctor_id": doctor, "starts_at": starts_at, "ends_at": ends_at, "reason": reason }),
@@ -309,7 +310,7 @@ pub(crate) fn cancel_time_off(
         changes::record(
             tx,
             ctx,
-            SyncedTable::DoctorTimeOff,
+            &tables::DOCTOR_TIME_OFF,
             id,
             ChangeKind::Upsert,
             &serde_json::json!({ "cancelled_at": now }),

@@ -1,12 +1,13 @@
 //! Patient merges: what moved where, so a merge can be undone.
 
+use clinic_protocol::tables;
 use rusqlite::{OptionalExtension as _, Transaction, params};
 use serde::Serialize;
 
 use crate::clock::to_db_time;
 use crate::error::{Error, Result};
 use crate::ids::{PatientId, UserId, new_v7_at};
-use crate::store::changes::{self, ChangeKind, SyncedTable, WriteContext};
+use crate::store::changes::{self, ChangeKind, WriteContext};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Merge {
@@ -51,7 +52,7 @@ pub(crate) fn insert(
     changes::record(
         tx,
         ctx,
-        SyncedTable::PatientMerges,
+        &tables::PATIENT_MERGES,
         &merge.id,
         ChangeKind::Upsert,
         &serde_json::json!({
@@ -122,7 +123,7 @@ pub(crate) fn mark_undone(
     changes::record(
         tx,
         ctx,
-        SyncedTable::PatientMerges,
+        &tables::PATIENT_MERGES,
         id,
         ChangeKind::Upsert,
         &serde_json::json!({ "undone_at": at, "undone_by": by }),

@@ -1,12 +1,13 @@
 //! In-app notifications, per user, read or unread.
 
+use clinic_protocol::tables;
 use rusqlite::{Transaction, params};
 use serde::Serialize;
 
 use crate::clock::to_db_time;
 use crate::error::{Error, Result};
 use crate::ids::{NotificationId, UserId};
-use crate::store::changes::{self, ChangeKind, SyncedTable, WriteContext};
+use crate::store::changes::{self, ChangeKind, WriteContext};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Notification {
@@ -54,7 +55,7 @@ pub(crate) fn insert(
     changes::record(
         tx,
         ctx,
-        SyncedTable::Notifications,
+        &tables::NOTIFICATIONS,
         &id.to_string(),
         ChangeKind::Upsert,
         &serde_json::json!({
@@ -113,7 +114,7 @@ pub(crate) fn mark_read(
         changes::record(
             tx,
             ctx,
-            SyncedTable::Notifications,
+            &tables::NOTIFICATIONS,
             &id.to_string(),
             ChangeKind::Upsert,
             &serde_json::json!({ "read_at": at }),

@@ -1,5 +1,6 @@
 //! The organisation, its branches, and this workstation's identity row.
 
+use clinic_protocol::tables;
 use rusqlite::{Transaction, params};
 use serde::Serialize;
 
@@ -7,7 +8,7 @@ use crate::clock::to_db_time;
 use crate::error::{Error, Result};
 use crate::ids::{BranchId, DatabaseId, DeviceId, OrganisationId};
 use crate::money::Currency;
-use crate::store::changes::{self, ChangeKind, SyncedTable, WriteContext};
+use crate::store::changes::{self, ChangeKind, WriteContext};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ClinicInfo {
@@ -47,7 +48,7 @@ pub(crate) fn insert(
     changes::record(
         tx,
         ctx,
-        SyncedTable::Organisation,
+        &tables::ORGANISATION,
         &clinic.organisation_id.to_string(),
         ChangeKind::Upsert,
         &serde_json::json!({
@@ -71,7 +72,7 @@ pub(crate) fn insert(
     changes::record(
         tx,
         ctx,
-        SyncedTable::Branches,
+        &tables::BRANCHES,
         &clinic.branch_id.to_string(),
         ChangeKind::Upsert,
         &serde_json::json!({

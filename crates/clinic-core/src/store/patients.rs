@@ -1,13 +1,14 @@
 //! Patients and the patient search index. Patients are never deleted (a trigger refuses
 //! it): they are archived, or merged into a survivor (recorded, and undoable).
 
+use clinic_protocol::tables;
 use rusqlite::{OptionalExtension as _, Transaction, params};
 use serde::{Deserialize, Serialize};
 
 use crate::clock::to_db_time;
 use crate::error::{Error, Result};
 use crate::ids::{BranchId, PatientId};
-use crate::store::changes::{self, ChangeKind, SyncedTable, WriteContext};
+use crate::store::changes::{self, ChangeKind, WriteContext};
 use crate::validate::{edit_distance, fold};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -108,7 +109,7 @@ pub(crate) fn insert(tx: &Transaction<'_>, ctx: &WriteContext, p: &Patient) -> R
     changes::record(
         tx,
         ctx,
-        SyncedTable::Patients,
+        &tables::PATIENTS,
         &p.id.to_string(),
         ChangeKind::Upsert,
         &p.fields(),
@@ -169,7 +170,7 @@ pub(crate) fn update(
     changes::record(
         tx,
         ctx,
-        SyncedTable::Patients,
+        &tables::PATIENTS,
         &new.id.to_string(),
         ChangeKind::Upsert,
         &serde_json::Value::Object(changed),
@@ -453,7 +454,7 @@ pub(crate) fn move_rows(
             .cloned()
             .unwrap_or_default();
         let synced = match *table {
-            "appointments" => SyncedTable::Appointments,
+            "appointments" => &tables::APPOINTMENTS,
             other => return Err(Error::Internal(format!("no sync table for {other}"))),
         };
         for id in ids.iter().filter_map(|v| v.as_str()) {

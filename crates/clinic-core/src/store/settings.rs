@@ -1,13 +1,14 @@
 //! Clinic-wide settings an administrator controls: the idle lock and which roles must use
 //! a second factor.
 
+use clinic_protocol::tables;
 use rusqlite::{OptionalExtension as _, Transaction, params};
 
 use crate::actor::Role;
 use crate::clock::to_db_time;
 use crate::error::{Error, Result};
 use crate::ids::OrganisationId;
-use crate::store::changes::{self, ChangeKind, SyncedTable, WriteContext};
+use crate::store::changes::{self, ChangeKind, WriteContext};
 
 pub(crate) fn idle_lock_minutes(conn: &rusqlite::Connection) -> Result<u32> {
     conn.query_row(
@@ -38,7 +39,7 @@ pub(crate) fn set_idle_lock_minutes(
     changes::record(
         tx,
         ctx,
-        SyncedTable::Organisation,
+        &tables::ORGANISATION,
         &organisation.to_string(),
         ChangeKind::Upsert,
         &serde_json::json!({ "idle_lock_minutes": minutes }),
@@ -74,7 +75,7 @@ pub(crate) fn set_totp_required(
     changes::record(
         tx,
         ctx,
-        SyncedTable::RoleSettings,
+        &tables::ROLE_SETTINGS,
         role.as_str(),
         ChangeKind::Upsert,
         &serde_json::json!({ "totp_required": required }),

@@ -4,7 +4,8 @@
 
 use std::collections::HashMap;
 
-use clinic_protocol::merge::{self, Rule};
+use clinic_protocol::merge::Rule;
+use clinic_protocol::tables;
 use clinic_protocol::{Change, ChangeKind};
 use rusqlite::types::Value as SqlValue;
 use rusqlite::{OptionalExtension as _, Transaction, params, params_from_iter};
@@ -217,7 +218,7 @@ pub(crate) fn apply_page(
         if change.device_id == own_device {
             continue;
         }
-        let Some(rule) = merge::rule_for(&change.table) else {
+        let Some(rule) = tables::spec(&change.table).map(|t| t.rule) else {
             keep_conflict(tx, change, "this table is not known to this version", now)?;
             continue;
         };
@@ -312,7 +313,7 @@ fn retry_conflicts(
             let Ok(change) = serde_json::from_str::<Change>(&text) else {
                 continue;
             };
-            let Some(rule) = merge::rule_for(&change.table) else {
+            let Some(rule) = tables::spec(&change.table).map(|t| t.rule) else {
                 continue;
             };
             if !columns_of.contains_key(&change.table) {
@@ -362,7 +363,7 @@ fn apply_with_verdicts(
     if !folded {
         return Ok(false);
     }
-    let Some(rule) = merge::rule_for(&change.table) else {
+    let Some(rule) = tables::spec(&change.table).map(|t| t.rule) else {
         return Ok(false);
     };
     Ok(apply_one(tx, &merged, rule, columns)?.is_ok())

@@ -3,6 +3,7 @@
 //! workstations merge field by field.
 
 use chrono::{DateTime, Utc};
+use clinic_protocol::tables;
 use rusqlite::{OptionalExtension as _, Transaction, params};
 use serde::Serialize;
 
@@ -10,7 +11,7 @@ use crate::actor::Role;
 use crate::clock::to_db_time;
 use crate::error::{Error, Result};
 use crate::ids::{BranchId, PatientId, UserId};
-use crate::store::changes::{self, ChangeKind, SyncedTable, WriteContext};
+use crate::store::changes::{self, ChangeKind, WriteContext};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct User {
@@ -83,7 +84,7 @@ pub(crate) fn insert(tx: &Transaction<'_>, ctx: &WriteContext, user: &User) -> R
     changes::record(
         tx,
         ctx,
-        SyncedTable::Users,
+        &tables::USERS,
         &user.id.to_string(),
         ChangeKind::Upsert,
         &serde_json::json!({
@@ -154,7 +155,7 @@ pub(crate) fn update(
             params![id, secret, now],
         )
         .map_err(map_err)?;
-        fields.insert("totp_secret".into(), secret.clone().into());
+        // Not a synced field: the seed stays on this workstation (see `tables::USERS`).
     }
     if let Some(until) = &update.emergency_until {
         let until = until.map(to_db_time);
@@ -169,7 +170,7 @@ pub(crate) fn update(
         changes::record(
             tx,
             ctx,
-            SyncedTable::Users,
+            &tables::USERS,
             &id.to_string(),
             ChangeKind::Upsert,
             &serde_json::Value::Object(fields),
@@ -194,7 +195,7 @@ pub(crate) fn set_branches(
         changes::record(
             tx,
             ctx,
-            SyncedTable::UserBranches,
+            &tables::USER_BRANCHES,
             &format!("{id}/{branch}"),
             ChangeKind::Tombstone,
             &serde_json::json!({ "user_id": id, "branch_id": branch }),
@@ -214,7 +215,7 @@ pub(crate) fn set_branches(
         changes::record(
             tx,
             ctx,
-            SyncedTable::UserBranches,
+            &tables::USER_BRANCHES,
             &format!("{id}/{branch}"),
             ChangeKind::Upsert,
             &serde_json::json!({ "user_id": id, "branch_id": branch }),

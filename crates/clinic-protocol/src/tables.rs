@@ -1,0 +1,624 @@
+//! Every synced table, declared once: its name, how its rows merge, who receives them,
+//! which field holds a group-unique number, whether rows may ever be removed, which
+//! fields are secrets that never leave the workstation, and who may write it.
+//!
+//! Invariants:
+//! - A table without a [`TableSpec`] here is not synced: the server refuses every change
+//!   to it, and a workstation keeps a pulled one as a conflict. Nothing is writable by
+//!   default; open access ([`Need::AnySignedIn`]) is written out per table.
+//! - The action a change needs is decided from the row's transition (no row yet, or
+//!   which fields change from what to what), never from which fields a change happens
+//!   to carry: a field sent with the value it already has changes nothing.
+//! - Rows of tables with `tombstones: false` (patients, users, doctors, appointments,
+//!   clinical records, history) are never removed: they are archived by a field.
+//! - Fields named in `secret_fields` are never recorded in a change, never accepted by
+//!   the server and never returned by a pull.
+
+use serde_json::{Map, Value};
+
+use crate::ChangeKind;
+use crate::merge::Rule;
+use crate::policy::Action;
+
+/// Which workstations receive a table's rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Every workstation of the group (patients visit any branch; bookings are checked
+    /// across branches).
+    Group,
+    /// Only the workstations of the branch whose workstation wrote the row.
+    Branch,
+}
+
+/// What a change to a row needs from its author, decided from its transition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Need {
+    /// The author's role (as the server holds it) must be granted this action.
+    Action(Action),
+    /// Any known, signed-in user may make it (it grants nothing and is attributed).
+    AnySignedIn,
+    /// Nobody may make it from a workstation; the reason says why.
+    Refused(String),
+}
+
+/// Who may write a table.
+#[derive(Debug, Clone, Copy)]
+pub enum Access {
+    /// Rows belong to the device that writes them (the audit chain): `device_field` must
+    /// name the pushing device, and the change may be pushed by any user signed in on it.
+    DeviceOwn { device_field: &'static str },
+    /// The need follows from the row's transition.
+    ByTransition(fn(&Transition<'_>) -> Need),
+}
+
+/// One synced table.
+#[derive(Debug, Clone, Copy)]
+pub struct TableSpec {
+    pub name: &'static str,
+    pub rule: Rule,
+    pub scope: Scope,
+    /// The field holding a human-readable number that must be unique across the group
+    /// (a hard rule the server decides).
+    pub unique_number: Option<&'static str>,
+    /// Whether a row may be removed (configuration rows only).
+    pub tombstones: bool,
+    /// Fields that stay on the workstation that wrote them.
+    pub secret_fields: &'static [&'static str],
+    pub access: Access,
+}
+
+impl TableSpec {
+    /// Whether a change of `kind` fits this table.
+    pub fn kind_allowed(&self, kind: ChangeKind) -> bool {
+        match (self.rule, kind) {
+            (Rule::FieldLww, ChangeKind::Upsert) | (Rule::AppendOnly, ChangeKind::Append) => true,
+            (Rule::FieldLww, ChangeKind::Tombstone) => self.tombstones,
+            _ => false,
+        }
+    }
+
+    /// The reason a change of `kind` does not fit, for a per-change refusal.
+    pub fn kind_refusal(&self, kind: ChangeKind) -> Option<String> {
+        if self.kind_allowed(kind) {
+            return None;
+        }
+        Some(match (self.rule, kind) {
+            (Rule::FieldLww, ChangeKind::Tombstone) => format!(
+                "rows of {} are never deleted; archive or deactivate them instead",
+                self.name
+            ),
+            (Rule::AppendOnly, _) => {
+                format!("{} is append-only: its rows are never changed", self.name)
+            }
+            _ => format!("{kind:?} changes are not allowed for {}", self.name),
+        })
+    }
+
+    /// Removes the fields that never leave the workstation; true if any was there.
+    pub fn strip_secrets(&self, fields: &mut Map<String, Value>) -> bool {
+        let before = fields.len();
+        fields.retain(|k, _| !self.secret_fields.contains(&k.as_str()));
+        fields.len() != before
+    }
+}
+
+/// A change seen against the row it applies to.
+pub struct Transition<'a> {
+    /// The signed-in user making the change.
+    pub author: &'a str,
+    pub row_id: &'a str,
+    /// The row as it stands, `None` when the change makes a new row.
+    pub old: Option<&'a Map<String, Value>>,
+    /// The fields the change sends.
+    pub fields: &'a Map<String, Value>,
+    /// Whether the same push also changes this (table, row): a notification about an
+    /// appointment travels with the booking it is about.
+    pub same_push: &'a dyn Fn(&str, &str) -> bool,
+}
+
+impl Transition<'_> {
+    pub fn is_new(&self) -> bool {
+        self.old.is_none()
+    }
+
+    /// Whether the change gives `field` a value other than the one on record.
+    pub fn changes(&self, field: &str) -> bool {
+        match (self.fields.get(field), self.old) {
+            (None, _) => false,
+            (Some(_), None) => true,
+            (Some(new), Some(old)) => old.get(field).unwrap_or(&Value::Null) != new,
+        }
+    }
+
+    /// The fields whose value changes.
+    pub fn changed_fields(&self) -> impl Iterator<Item = &str> {
+        self.fields
+            .keys()
+            .map(String::as_str)
+            .filter(|f| self.changes(f))
+    }
+
+    /// The value of `field` before the change.
+    pub fn before(&self, field: &str) -> Option<&str> {
+        self.old.and_then(|o| o.get(field)).and_then(Value::as_str)
+    }
+
+    /// The value of `field` after the change.
+    pub fn after(&self, field: &str) -> Option<&str> {
+        self.fields
+            .get(field)
+            .or_else(|| self.old.and_then(|o| o.get(field)))
+            .and_then(Value::as_str)
+    }
+}
+
+const fn lww(name: &'static str, access: Access) -> TableSpec {
+    TableSpec {
+        name,
+        rule: Rule::FieldLww,
+        scope: Scope::Group,
+        unique_number: None,
+        tombstones: false,
+        secret_fields: &[],
+        access,
+    }
+}
+
+const fn append(name: &'static str, access: Access) -> TableSpec {
+    TableSpec {
+        rule: Rule::AppendOnly,
+        ..lww(name, access)
+    }
+}
+
+fn settings(_: &Transition<'_>) -> Need {
+    Need::Action(Action::SettingsManage)
+}
+
+fn user_manage(_: &Transition<'_>) -> Need {
+    Need::Action(Action::UserManage)
+}
+
+fn doctor_manage(_: &Transition<'_>) -> Need {
+    Need::Action(Action::DoctorManage)
+}
+
+fn patient_merge(_: &Transition<'_>) -> Need {
+    Need::Action(Action::PatientMerge)
+}
+
+pub const ORGANISATION: TableSpec = lww("organisation", Access::ByTransition(settings));
+pub const BRANCHES: TableSpec = lww("branches", Access::ByTransition(settings));
+pub const USERS: TableSpec = TableSpec {
+    // TOTP seeds stay on the workstation where the user enrolled them.
+    secret_fields: &["totp_secret"],
+    ..lww("users", Access::ByTransition(users_need))
+};
+pub const USER_BRANCHES: TableSpec = TableSpec {
+    tombstones: true,
+    ..lww("user_branches", Access::ByTransition(user_manage))
+};
+pub const ROLE_SETTINGS: TableSpec = lww("role_settings", Access::ByTransition(settings));
+pub const NOTIFICATIONS: TableSpec = lww("notifications", Access::ByTransition(notifications_need));
+pub const AUDIT_LOG: TableSpec = TableSpec {
+    // The largest table; each device's chain is checked where it was written.
+    scope: Scope::Branch,
+    ..append(
+        "audit_log",
+        Access::DeviceOwn {
+            device_field: "device_id",
+        },
+    )
+};
+pub const PATIENTS: TableSpec = TableSpec {
+    unique_number: Some("mrn"),
+    ..lww("patients", Access::ByTransition(patients_need))
+};
+pub const PATIENT_MERGES: TableSpec = lww("patient_merges", Access::ByTransition(patient_merge));
+pub const DOCTORS: TableSpec = lww("doctors", Access::ByTransition(doctor_manage));
+pub const DOCTOR_HOURS: TableSpec = TableSpec {
+    tombstones: true,
+    ..lww("doctor_hours", Access::ByTransition(doctor_manage))
+};
+pub const DOCTOR_TIME_OFF: TableSpec = lww("doctor_time_off", Access::ByTransition(doctor_manage));
+pub const APPOINTMENTS: TableSpec = TableSpec {
+    unique_number: Some("number"),
+    ..lww("appointments", Access::ByTransition(appointments_need))
+};
+pub const APPOINTMENT_EVENTS: TableSpec = append(
+    "appointment_events",
+    Access::ByTransition(appointment_events_need),
+);
+
+/// Every synced table.
+pub const TABLES: &[&TableSpec] = &[
+    &ORGANISATION,
+    &BRANCHES,
+    &USERS,
+    &USER_BRANCHES,
+    &ROLE_SETTINGS,
+    &NOTIFICATIONS,
+    &AUDIT_LOG,
+    &PATIENTS,
+    &PATIENT_MERGES,
+    &DOCTORS,
+    &DOCTOR_HOURS,
+    &DOCTOR_TIME_OFF,
+    &APPOINTMENTS,
+    &APPOINTMENT_EVENTS,
+];
+
+/// Workstation tables that never sync, each with why: the schema test checks that every
+/// table is either here or in [`TABLES`].
+pub const LOCAL_TABLES: &[(&str, &str)] = &[
+    ("refinery_schema_history", "migration bookkeeping"),
+    ("workstation", "this workstation's own identity"),
+    ("hlc_state", "this device's clock"),
+    ("change_log", "the outbox itself"),
+    ("number_sequences", "per-device number series"),
+    ("patient_search", "a search index rebuilt from patients"),
+    ("sync_applying", "a flag while a pulled page is applied"),
+    ("sync_state", "this workstation's enrollment and cursor"),
+    ("field_clocks", "merge bookkeeping beside each row"),
+    ("sync_conflicts", "pulled changes kept for a person"),
+];
+
+/// The declaration of a synced table, or `None` for a table that does not sync.
+pub fn spec(table: &str) -> Option<&'static TableSpec> {
+    TABLES.iter().copied().find(|t| t.name == table)
+}
+
+/// The transitions of an appointment's status that people make. `conflict` is only ever
+/// set by the server's verdict.
+pub fn appointment_transition_allowed(from: &str, to: &str) -> bool {
+    matches!(
+        (from, to),
+        ("held", "confirmed")
+            | ("held", "cancelled")
+            | ("confirmed", "checked_in")
+            | ("confirmed", "cancelled")
+            | ("confirmed", "no_show")
+            | ("confirmed", "rescheduled")
+            | ("held", "rescheduled")
+            | ("checked_in", "completed")
+            | ("conflict", "cancelled")
+            | ("conflict", "rescheduled")
+    )
+}
+
+fn users_need(t: &Transition<'_>) -> Need {
+    // Opening break-glass access stamps the emergency account's own row; nothing else
+    // about a user is theirs to change.
+    let own_emergency_stamp =
+        !t.is_new() && t.row_id == t.author && t.changed_fields().all(|f| f == "emergency_until");
+    if own_emergency_stamp {
+        Need::AnySignedIn
+    } else {
+        Need::Action(Action::UserManage)
+    }
+}
+
+fn notifications_need(t: &Transition<'_>) -> Need {
+    if t.is_new() {
+        if t.after("user_id") == Some(t.author) {
+            return Need::AnySignedIn;
+        }
+        // Telling a colleague about something: only together with the change it is
+        // about (a booking tells its doctor; break-glass tells the administrators).
+        let about = match (t.after("entity"), t.after("entity_id")) {
+            (Some("appointment"), Some(id)) => (t.same_push)("appointments", id),
+            (Some("user"), Some(id)) => (t.same_push)("users", id),
+            _ => false,
+        };
+        return if about {
+            Need::AnySignedIn
+        } else {
+            Need::Refused(
+                "a notification for another user must travel with the change it is about".into(),
+            )
+        };
+    }
+    let addressee = t.before("user_id") == Some(t.author);
+    if addressee && t.changed_fields().all(|f| f == "read_at") {
+        Need::AnySignedIn
+    } else {
+        Need::Refused("only its addressee may mark a notification read; nothing else of a notification changes".into())
+    }
+}
+
+fn patients_need(t: &Transition<'_>) -> Need {
+    if t.is_new() {
+        return Need::Action(Action::PatientCreate);
+    }
+    if t.changes("mrn") {
+        return Need::Refused(
+            "a record number is given once; only the sync server renumbers".into(),
+        );
+    }
+    if t.changes("merged_into") {
+        Need::Action(Action::PatientMerge)
+    } else if t.changes("active") {
+        Need::Action(Action::PatientArchive)
+    } else {
+        Need::Action(Action::PatientUpdate)
+    }
+}
+
+fn appointments_need(t: &Transition<'_>) -> Need {
+    if t.is_new() {
+        // A new appointment is a booking whatever its status says.
+        return match t.after("status") {
+            Some("conflict") => {
+                Need::Refused("only the sync server marks a booking as a conflict".into())
+            }
+            _ if t.after("rescheduled_from").is_some() => {
+                Need::Action(Action::AppointmentReschedule)
+            }
+            _ => Need::Action(Action::AppointmentBook),
+        };
+    }
+    if t.changes("number") {
+        return Need::Refused(
+            "an appointment number is given once; only the sync server renumbers".into(),
+        );
+    }
+    if t.changes("status") {
+        let from = t.before("status").unwrap_or_default();
+        let to = t.after("status").unwrap_or_default();
+        // A booking the server marked as a conflict may still receive the moves its
+        // workstation made before the verdict reached it (confirming, checking in): they
+        // are judged by where they go, and the server's verdict is applied again after.
+        if from != "conflict" && !appointment_transition_allowed(from, to) {
+            return Need::Refused(format!("an appointment cannot go from {from} to {to}"));
+        }
+        return match to {
+            "confirmed" => Need::Action(Action::AppointmentBook),
+            "checked_in" | "no_show" => Need::Action(Action::AppointmentCheckIn),
+            "completed" => Need::Action(Action::AppointmentComplete),
+            "cancelled" => Need::Action(Action::AppointmentCancel),
+            "rescheduled" => Need::Action(Action::AppointmentReschedule),
+            _ => Need::Refused(format!("an appointment cannot go from {from} to {to}")),
+        };
+    }
+    if t.changes("patient_id") {
+        // Merging two records moves the duplicate's bookings to the survivor.
+        return Need::Action(Action::PatientMerge);
+    }
+    if ["doctor_id", "branch_id", "starts_at", "ends_at"]
+        .iter()
+        .any(|f| t.changes(f))
+    {
+        return Need::Action(Action::AppointmentReschedule);
+    }
+    Need::Action(Action::AppointmentBook)
+}
+
+fn appointment_events_need(t: &Transition<'_>) -> Need {
+    if t.after("by_user") == Some(t.author) {
+        Need::AnySignedIn
+    } else {
+        Need::Refused("an appointment's history names the user who pushes it".into())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn obj(v: Value) -> Map<String, Value> {
+        v.as_object().unwrap().clone()
+    }
+
+    fn need(spec: &TableSpec, old: Option<Value>, fields: Value) -> Need {
+        let old = old.map(obj);
+        let fields = obj(fields);
+        let t = Transition {
+            author: "u1",
+            row_id: "r1",
+            old: old.as_ref(),
+            fields: &fields,
+            same_push: &|_, _| false,
+        };
+        match spec.access {
+            Access::ByTransition(f) => f(&t),
+            Access::DeviceOwn { .. } => panic!("{} is device-owned", spec.name),
+        }
+    }
+
+    #[test]
+    fn table_names_are_unique_and_never_also_local() {
+        for (i, t) in TABLES.iter().enumerate() {
+            assert!(
+                !TABLES[i + 1..].iter().any(|o| o.name == t.name),
+                "{} is declared twice",
+                t.name
+            );
+            assert!(
+                !LOCAL_TABLES.iter().any(|(l, _)| *l == t.name),
+                "{} is both synced and local",
+                t.name
+            );
+        }
+        assert!(
+            spec("unique_numbers").is_none(),
+            "server bookkeeping never syncs"
+        );
+    }
+
+    #[test]
+    fn people_and_bookings_are_never_tombstoned_but_configuration_rows_may_be() {
+        for name in ["patients", "users", "doctors", "appointments", "audit_log"] {
+            let s = spec(name).unwrap();
+            assert!(!s.kind_allowed(ChangeKind::Tombstone), "{name}");
+            assert!(s.kind_refusal(ChangeKind::Tombstone).is_some());
+        }
+        assert!(DOCTOR_HOURS.kind_allowed(ChangeKind::Tombstone));
+        assert!(
+            !AUDIT_LOG.kind_allowed(ChangeKind::Upsert),
+            "audit is append-only"
+        );
+    }
+
+    #[test]
+    fn a_field_sent_with_its_current_value_is_not_a_change() {
+        let old = json!({"mrn": "BR01-1", "active": true, "phone": "1", "merged_into": null});
+        assert_eq!(
+            need(
+                &PATIENTS,
+                Some(old.clone()),
+                json!({"active": true, "merged_into": null, "phone": "2"})
+            ),
+            Need::Action(Action::PatientUpdate),
+            "carrying active and merged_into unchanged is an ordinary update"
+        );
+        assert_eq!(
+            need(&PATIENTS, Some(old.clone()), json!({"active": false})),
+            Need::Action(Action::PatientArchive)
+        );
+        assert_eq!(
+            need(
+                &PATIENTS,
+                Some(old.clone()),
+                json!({"merged_into": "p2", "active": false})
+            ),
+            Need::Action(Action::PatientMerge)
+        );
+        assert!(matches!(
+            need(&PATIENTS, Some(old), json!({"mrn": "BR01-9"})),
+            Need::Refused(_)
+        ));
+        assert_eq!(
+            need(
+                &PATIENTS,
+                None,
+                json!({"mrn": "BR01-1", "merged_into": "x"})
+            ),
+            Need::Action(Action::PatientCreate),
+            "a new row is a registration, whatever it carries"
+        );
+    }
+
+    #[test]
+    fn an_appointments_need_follows_its_status_transition() {
+        let confirmed = json!({"status": "confirmed", "number": "A1", "patient_id": "p"});
+        assert_eq!(
+            need(&APPOINTMENTS, None, json!({"status": "completed"})),
+            Need::Action(Action::AppointmentBook),
+            "a new appointment is a booking whatever its status says"
+        );
+        assert_eq!(
+            need(
+                &APPOINTMENTS,
+                Some(confirmed.clone()),
+                json!({"status": "checked_in"})
+            ),
+            Need::Action(Action::AppointmentCheckIn)
+        );
+        assert!(
+            matches!(
+                need(
+                    &APPOINTMENTS,
+                    Some(confirmed.clone()),
+                    json!({"status": "completed"})
+                ),
+                Need::Refused(_)
+            ),
+            "a confirmed booking is checked in before it is completed"
+        );
+        assert!(matches!(
+            need(
+                &APPOINTMENTS,
+                Some(confirmed.clone()),
+                json!({"status": "conflict"})
+            ),
+            Need::Refused(_)
+        ));
+        assert_eq!(
+            need(
+                &APPOINTMENTS,
+                Some(json!({"status": "conflict"})),
+                json!({"status": "confirmed"})
+            ),
+            Need::Action(Action::AppointmentBook),
+            "a confirmation made offline before the verdict arrived still travels"
+        );
+        assert!(matches!(
+            need(
+                &APPOINTMENTS,
+                Some(json!({"status": "conflict"})),
+                json!({"status": "held"})
+            ),
+            Need::Refused(_)
+        ));
+        assert_eq!(
+            need(
+                &APPOINTMENTS,
+                Some(confirmed.clone()),
+                json!({"patient_id": "p2"})
+            ),
+            Need::Action(Action::PatientMerge)
+        );
+        assert_eq!(
+            need(
+                &APPOINTMENTS,
+                Some(confirmed),
+                json!({"status": "confirmed", "reason": "x"})
+            ),
+            Need::Action(Action::AppointmentBook)
+        );
+    }
+
+    #[test]
+    fn users_and_notifications_have_narrow_self_service() {
+        let own = json!({"role": "doctor", "emergency_until": null});
+        let t_fields = obj(json!({"emergency_until": "2026-01-01T00:00:00Z"}));
+        let old = obj(own);
+        let as_self = Transition {
+            author: "r1",
+            row_id: "r1",
+            old: Some(&old),
+            fields: &t_fields,
+            same_push: &|_, _| false,
+        };
+        assert_eq!(users_need(&as_self), Need::AnySignedIn);
+        let role = obj(json!({"role": "admin"}));
+        let escalate = Transition {
+            fields: &role,
+            ..as_self
+        };
+        assert_eq!(
+            users_need(&escalate),
+            Need::Action(Action::UserManage),
+            "a user never changes their own role"
+        );
+        assert!(matches!(
+            need(
+                &NOTIFICATIONS,
+                None,
+                json!({"user_id": "someone-else", "entity": "appointment", "entity_id": "a"})
+            ),
+            Need::Refused(_)
+        ));
+        assert_eq!(
+            need(&NOTIFICATIONS, None, json!({"user_id": "u1"})),
+            Need::AnySignedIn
+        );
+        assert!(matches!(
+            need(
+                &NOTIFICATIONS,
+                Some(json!({"user_id": "other"})),
+                json!({"read_at": "now"})
+            ),
+            Need::Refused(_)
+        ));
+    }
+
+    #[test]
+    fn secrets_are_stripped() {
+        let mut fields = obj(json!({"username": "a", "totp_secret": "SEED"}));
+        assert!(USERS.strip_secrets(&mut fields));
+        assert!(!fields.contains_key("totp_secret"));
+        assert!(!USERS.strip_secrets(&mut fields));
+    }
+}
