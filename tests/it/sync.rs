@@ -38,6 +38,9 @@ fn desk(station: &mut Station, branch: &str) -> Session {
             "morning tea phrase",
         ))
         .unwrap();
+    // The server takes a user's changes only once it knows the user, from the
+    // administrator who made them.
+    station.admin().sync_now().unwrap();
     station
         .workstation
         .unlock(&name, "morning tea phrase")
@@ -129,14 +132,16 @@ fn three_workstations_editing_offline_converge_to_the_servers_state_for_many_see
                 }
             }
             // Sync in a random order, some workstations twice, some not at all this round.
+            // Each desk pushes its own work (the server takes a change only from its author).
             for _ in 0..3 {
                 let i = rng.below(stations.len());
-                stations[i].admin().sync_now().unwrap();
+                desks[i].sync_now().unwrap();
             }
         }
         // Everyone comes online at the end.
         for _ in 0..2 {
-            for s in &mut stations {
+            for (s, desk) in stations.iter_mut().zip(desks.iter_mut()) {
+                desk.sync_now().unwrap();
                 s.admin().sync_now().unwrap();
             }
         }
@@ -222,6 +227,7 @@ fn a_lost_answer_and_a_replayed_pull_apply_nothing_twice() {
             false,
         )
         .unwrap();
+    desk_a.sync_now().unwrap();
     a.admin().sync_now().unwrap();
     let on_server: i64 = server.query("SELECT count(*) FROM change_log")[0].get(0);
 
@@ -231,8 +237,9 @@ fn a_lost_answer_and_a_replayed_pull_apply_nothing_twice() {
         .unwrap()
         .execute("UPDATE change_log SET pushed_at = NULL", [])
         .unwrap();
-    let again = a.admin().sync_now().unwrap();
-    assert!(again.pushed > 0, "the client re-sent everything");
+    let again = desk_a.sync_now().unwrap();
+    assert!(again.pushed > 0, "the client re-sent the registration");
+    a.admin().sync_now().unwrap();
     assert_eq!(
         server.query("SELECT count(*) FROM change_log")[0].get::<_, i64>(0),
         on_server,
@@ -430,9 +437,9 @@ fn two_branches_booking_one_doctor_slot_offline_end_with_one_booking_and_one_con
         "offline bookings are provisional"
     );
 
-    a.admin().sync_now().unwrap();
-    b.admin().sync_now().unwrap();
-    a.admin().sync_now().unwrap();
+    desk_a.sync_now().unwrap();
+    desk_b.sync_now().unwrap();
+    desk_a.sync_now().unwrap();
 
     for (name, desk) in [("BR01", &mut desk_a), ("BR02", &mut desk_b)] {
         let first = desk.appointment(booked_a.id).unwrap();
@@ -474,7 +481,7 @@ fn two_server_processes_on_one_database_serve_clients_at_once_and_stay_consisten
     let desk_a = desk(&mut a, "BR01");
     let desk_b = desk(&mut b, "BR02");
 
-    let work = |mut station: Station, mut desk: Session, tag: &'static str| {
+    let work = |station: Station, mut desk: Session, tag: &'static str| {
         std::thread::spawn(move || {
             for i in 0..8 {
                 desk.register_patient(
@@ -488,7 +495,7 @@ fn two_server_processes_on_one_database_serve_clients_at_once_and_stay_consisten
                     true,
                 )
                 .unwrap();
-                station.admin().sync_now().unwrap();
+                desk.sync_now().unwrap();
             }
             drop(desk);
             station
@@ -528,13 +535,12 @@ fn the_server_rechecks_each_change_against_the_role_it_knows_and_refuses_escalat
         .create_user(&NewUser::new("nurse.kim", Role::Nurse, "quiet ward phrase"))
         .unwrap();
     a.admin().sync_now().unwrap();
-    let nurse = a
+    let mut nurse = a
         .workstation
         .unlock("nurse.kim", "quiet ward phrase")
         .unwrap();
     let nurse_id = nurse.actor().user.to_string();
     let device = nurse.actor().device.to_string();
-    drop(nurse);
     // A tampered workstation writes a change the core would never make: the nurse
     // promoting herself to administrator.
     a.admin()
@@ -548,7 +554,7 @@ fn the_server_rechecks_each_change_against_the_role_it_knows_and_refuses_escalat
             rusqlite::params![nurse_id, device],
         )
         .unwrap();
-    let report = a.admin().sync_now().unwrap();
+    let report = nurse.sync_now().unwrap();
     assert_eq!(report.rejected, 1, "{report:?}");
     let reason: String = a
         .admin()
@@ -754,6 +760,7 @@ fn a_branch_pulls_its_own_audit_events_and_everything_group_wide() {
             true,
         )
         .unwrap();
+    desk_a.sync_now().unwrap();
     for _ in 0..2 {
         for s in [&mut first, &mut other] {
             s.admin().sync_now().unwrap();
@@ -805,6 +812,7 @@ fn a_second_workstation_joins_an_existing_branch_from_the_server() {
             true,
         )
         .unwrap();
+    desk_a.sync_now().unwrap();
     drop(desk_a);
     first.admin().sync_now().unwrap();
 
@@ -894,11 +902,21 @@ fn a_second_workstation_joins_an_existing_branch_from_the_server() {
     assert_eq!(audit_devices(&mut second), 2);
     assert!(second.audit_verify().unwrap().first_break.is_none());
 
-    // The receptionist was made on the first workstation: the second lets them in once
-    // they type their own password, which only the server can confirm, so they must
-    // have synced under their own name first.
+    // A receptionist made on the first workstation: the second lets them in once they
+    // type their own password, which only the server can confirm, so they must have
+    // synced under their own name first.
+    first
+        .admin()
+        .create_user(&NewUser::new(
+            "desk2.br01",
+            Role::Receptionist,
+            "morning tea phrase",
+        ))
+        .unwrap();
+    first.admin().sync_now().unwrap();
+    second.sync_now().unwrap();
     let err = second
-        .admit_user_here("desk.br01", "morning tea phrase")
+        .admit_user_here("desk2.br01", "morning tea phrase")
         .unwrap_err();
     assert_eq!(
         err.code(),
@@ -907,19 +925,19 @@ fn a_second_workstation_joins_an_existing_branch_from_the_server() {
     );
     let mut desk_first = first
         .workstation
-        .unlock("desk.br01", "morning tea phrase")
+        .unlock("desk2.br01", "morning tea phrase")
         .unwrap();
     desk_first.sync_now().unwrap();
     drop(desk_first);
     let err = second
-        .admit_user_here("desk.br01", "not their password")
+        .admit_user_here("desk2.br01", "not their password")
         .unwrap_err();
     assert_eq!(err.code(), Code::SyncRefused, "{err}");
     second
-        .admit_user_here("desk.br01", "morning tea phrase")
+        .admit_user_here("desk2.br01", "morning tea phrase")
         .unwrap();
     let mut desk_second = workstation
-        .unlock("desk.br01", "morning tea phrase")
+        .unlock("desk2.br01", "morning tea phrase")
         .unwrap();
     assert_eq!(desk_second.clinic().branch_code, "BR01");
     assert_eq!(
@@ -932,7 +950,7 @@ fn a_second_workstation_joins_an_existing_branch_from_the_server() {
         .unlock("nurse.br01", "evening walk phrase")
         .unwrap();
     let err = nurse
-        .admit_user_here("desk.br01", "morning tea phrase")
+        .admit_user_here("desk2.br01", "morning tea phrase")
         .unwrap_err();
     assert_eq!(err.code(), Code::Forbidden);
 }
@@ -969,11 +987,13 @@ fn a_record_number_taken_elsewhere_is_renumbered_by_the_server_and_nothing_is_lo
         [&first.mrn, &second.id.to_string()],
     )
     .unwrap();
-    drop((desk_a, desk_b));
     for _ in 0..2 {
+        desk_a.sync_now().unwrap();
+        desk_b.sync_now().unwrap();
         a.admin().sync_now().unwrap();
         b.admin().sync_now().unwrap();
     }
+    drop((desk_a, desk_b));
     let renumbered = format!("{}-2", first.mrn);
     for s in [&mut a, &mut b] {
         let rows: Vec<(String, String)> = s

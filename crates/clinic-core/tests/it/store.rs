@@ -427,6 +427,85 @@ fn every_write_to_a_synced_table_records_a_change_in_the_same_transaction() {
     );
 }
 
+/// A table the migrations add must say whether and how it syncs, in one place: a synced
+/// table without a declaration would be refused by the server (or, before, writable by
+/// every role), and a local one must be named so nobody wonders.
+#[test]
+fn every_workstation_table_is_declared_exactly_once_as_synced_or_local() {
+    use clinic_protocol::tables::{LOCAL_TABLES, TABLES};
+    let dir = tempfile::tempdir().unwrap();
+    let Initialized { mut session, .. } = init_in(dir.path(), "Clinic");
+    let conn = session.raw_connection().unwrap();
+    let virtual_tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%'")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let schema: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        // A full-text index's own storage tables come and go with it.
+        .filter(|name: &String| !virtual_tables.iter().any(|v| name.starts_with(&format!("{v}_"))))
+        .collect();
+    for table in &schema {
+        let synced = TABLES.iter().filter(|t| t.name == table).count();
+        let local = LOCAL_TABLES.iter().filter(|(l, _)| l == table).count();
+        assert_eq!(
+            synced + local,
+            1,
+            "{table} must be declared exactly once, in clinic_protocol::tables (TABLES or LOCAL_TABLES)"
+        );
+    }
+    for declared in TABLES
+        .iter()
+        .map(|t| t.name)
+        .chain(LOCAL_TABLES.iter().map(|(l, _)| *l))
+    {
+        assert!(
+            schema.iter().any(|t| t == declared),
+            "{declared} is declared but no migration makes it"
+        );
+    }
+}
+
+#[test]
+fn a_totp_seed_is_never_recorded_in_a_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let Initialized { mut session, .. } = init_in(dir.path(), "Clinic");
+    let user = session.actor().user;
+    use clinic_core::Clock as _;
+    let enrolment = session.begin_totp_enrolment().unwrap();
+    let key = clinic_core::totp::base32_decode(&enrolment.secret).unwrap();
+    let now = u64::try_from(ManualClock::monday_morning().now().timestamp()).unwrap();
+    let code = format!("{:06}", clinic_core::totp::code_at(&key, now, 6));
+    session.enrol_totp(&enrolment.secret, &code).unwrap();
+    let conn = session.raw_connection().unwrap();
+    let seed: Option<String> = conn
+        .query_row(
+            "SELECT totp_secret FROM users WHERE id = ?1",
+            [user.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let seed = seed.expect("enrolment keeps the seed on this workstation");
+    let leaked: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM change_log WHERE fields LIKE '%totp_secret%' OR instr(fields, ?1) > 0",
+            [&seed],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        leaked, 0,
+        "the seed stays out of the outbox, so it never reaches the server"
+    );
+}
+
 #[test]
 fn only_administrators_create_users() {
     let dir = tempfile::tempdir().unwrap();

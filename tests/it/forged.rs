@@ -1,0 +1,796 @@
+//! Forged pushes: a workstation's user crafts changes by hand and sends them straight to
+//! the sync server with their own access token. What the server accepts must follow the
+//! grant table exactly, whoever the change claims to be from. The expectations here are
+//! written out independently of the code under test (`clinic_protocol::tables`).
+
+use std::collections::HashMap;
+
+use clinic_core::Clock as _;
+use clinic_core::patients::PatientInput;
+use clinic_core::{NewUser, Role};
+use clinic_protocol::{PushResponse, TokenPair};
+use serde_json::{Value, json};
+
+use crate::harness::{Server, Station, post};
+
+const ROLE_PASSWORD: &str = "forged push phrase";
+
+/// One signed-in user per role, all on one enrolled workstation.
+struct Group {
+    server: Server,
+    station: Station,
+    device: String,
+    users: HashMap<Role, (String, String)>,
+    counter: u64,
+}
+
+impl Group {
+    fn new() -> Group {
+        let server = Server::start();
+        let mut station = Station::new("BR01", &server);
+        station.admin().sync_now().unwrap();
+        let device = station.admin().actor().device.to_string();
+        let mut ids: HashMap<Role, (String, String)> = HashMap::new();
+        ids.insert(
+            Role::Admin,
+            (
+                station.admin().actor().user.to_string(),
+                station.admin_name.clone(),
+            ),
+        );
+        for role in Role::ALL {
+            if role == Role::Admin || role == Role::Patient {
+                continue;
+            }
+            let name = format!("forger.{}", role.as_str());
+            let user = station
+                .admin()
+                .create_user(&NewUser::new(&name, role, ROLE_PASSWORD))
+                .unwrap();
+            ids.insert(role, (user.id.to_string(), name));
+        }
+        station.admin().sync_now().unwrap();
+        // A patient user is linked to a record the front desk made.
+        let mut desk = station
+            .workstation
+            .unlock("forger.receptionist", ROLE_PASSWORD)
+            .unwrap();
+        let record = desk
+            .register_patient(
+                &PatientInput {
+                    given_name: "Pat".into(),
+                    family_name: "Ient".into(),
+                    date_of_birth: "1980-02-03".into(),
+                    sex: "female".into(),
+                    ..PatientInput::default()
+                },
+                true,
+            )
+            .unwrap()
+            .id;
+        desk.sync_now().unwrap();
+        drop(desk);
+        let patient = station
+            .admin()
+            .create_user(&NewUser {
+                patient: Some(record),
+                ..NewUser::new("forger.patient", Role::Patient, ROLE_PASSWORD)
+            })
+            .unwrap();
+        ids.insert(
+            Role::Patient,
+            (patient.id.to_string(), "forger.patient".into()),
+        );
+        station.admin().sync_now().unwrap();
+        let device_token = station.device_token();
+        let mut users = HashMap::new();
+        for (role, (id, name)) in ids {
+            let password = if role == Role::Admin {
+                crate::harness::PASSWORD
+            } else {
+                ROLE_PASSWORD
+            };
+            let body = json!({
+                "protocol_version": clinic_protocol::PROTOCOL_VERSION,
+                "user_id": id, "username": name, "password": password,
+            });
+            let (status, _, body) = post(
+                &server.url,
+                "/v1/auth/login",
+                Some(&device_token),
+                &body.to_string(),
+            );
+            assert_eq!(status, 200, "{role} signs in: {body}");
+            let pair: TokenPair = serde_json::from_str(&body).unwrap();
+            users.insert(role, (id, pair.access_token));
+        }
+        Group {
+            server,
+            station,
+            device,
+            users,
+            counter: 0,
+        }
+    }
+
+    fn id(&self, role: Role) -> String {
+        self.users[&role].0.clone()
+    }
+
+    fn next(&mut self) -> u64 {
+        self.counter += 1;
+        self.counter
+    }
+
+    /// A fresh UUID-shaped id.
+    fn uuid(&mut self) -> String {
+        let n = self.next();
+        format!("01900000-0000-7000-8000-{n:012x}")
+    }
+
+    /// A change by `author` (whose id it names) from this workstation.
+    fn change(
+        &mut self,
+        author: &str,
+        table: &str,
+        row_id: &str,
+        kind: &str,
+        fields: Value,
+    ) -> Value {
+        let n = self.next();
+        let change_id = self.uuid();
+        json!({
+            "change_id": change_id,
+            "table": table, "row_id": row_id, "kind": kind, "fields": fields,
+            // Stamps in the past (2026-01-05), strictly increasing.
+            "hlc": format!("{:016}-{:05}-{}", 1_767_600_000_000u64 + n, 0, self.device),
+            "device_id": self.device,
+            "user_id": author,
+            "schema_version": clinic_core::store::schema_version(),
+        })
+    }
+
+    fn push(&self, role: Role, changes: &[Value]) -> PushResponse {
+        let body = json!({
+            "protocol_version": clinic_protocol::PROTOCOL_VERSION,
+            "schema_version": clinic_core::store::schema_version(),
+            "changes": changes,
+        });
+        let (status, _, body) = post(
+            &self.server.url,
+            "/v1/push",
+            Some(&self.users[&role].1),
+            &body.to_string(),
+        );
+        assert_eq!(status, 200, "{body}");
+        serde_json::from_str(&body).unwrap()
+    }
+
+    /// Pushes `change` as `role` and says whether it was accepted; a refusal must leave
+    /// no trace in the log or in the row.
+    fn accepted(&self, role: Role, change: &Value) -> (bool, String) {
+        let row = |g: &Group| -> Option<Value> {
+            g.server
+                .query(&format!(
+                    "SELECT fields FROM row_state WHERE table_name = '{}' AND row_id = '{}'",
+                    change["table"].as_str().unwrap(),
+                    change["row_id"].as_str().unwrap()
+                ))
+                .first()
+                .map(|r| r.get(0))
+        };
+        let before = row(self);
+        let response = self.push(role, std::slice::from_ref(change));
+        let id = change["change_id"].as_str().unwrap();
+        if response.accepted.iter().any(|a| a == id) {
+            return (true, String::new());
+        }
+        let reason = response
+            .rejected
+            .iter()
+            .find(|r| r.change_id == id)
+            .map(|r| r.reason.clone())
+            .expect("every change is answered");
+        let logged: i64 = self.server.query(&format!(
+            "SELECT count(*) FROM change_log WHERE change_id = '{id}'"
+        ))[0]
+            .get(0);
+        assert_eq!(logged, 0, "a refused change is not logged: {change}");
+        assert_eq!(
+            row(self),
+            before,
+            "a refused change leaves the row alone: {change}"
+        );
+        (false, reason)
+    }
+
+    /// Makes a row as `role`, which must be allowed to.
+    fn seed(&mut self, role: Role, table: &str, fields: Value) -> String {
+        let row = self.uuid();
+        let author = self.id(role);
+        let change = self.change(&author, table, &row, "upsert", fields);
+        let (ok, why) = self.accepted(role, &change);
+        assert!(ok, "seeding {table} as {role}: {why}");
+        row
+    }
+
+    fn patient(&mut self) -> String {
+        let mrn = format!("BR01-F{}", self.next());
+        self.seed(
+            Role::Receptionist,
+            "patients",
+            json!({"mrn": mrn, "given_name": "A", "family_name": "B", "date_of_birth": "1990-01-01",
+                   "sex": "male", "active": true, "merged_into": null, "branch_id": "x"}),
+        )
+    }
+
+    fn appointment(&mut self, status: &str) -> String {
+        let number = format!("A-F{}", self.next());
+        let doctor = self.uuid();
+        let row = self.seed(
+            Role::Receptionist,
+            "appointments",
+            json!({"number": number, "patient_id": "p", "doctor_id": doctor, "branch_id": "b",
+                   "starts_at": "2026-01-05T09:00:00.000Z", "ends_at": "2026-01-05T09:15:00.000Z",
+                   "status": "confirmed"}),
+        );
+        if status == "checked_in" {
+            let nurse = self.id(Role::Nurse);
+            let change = self.change(
+                &nurse,
+                "appointments",
+                &row,
+                "upsert",
+                json!({"status": "checked_in"}),
+            );
+            assert!(self.accepted(Role::Nurse, &change).0);
+        }
+        row
+    }
+}
+
+/// What one forged change is, as a function of the group and the role sending it.
+type Forge = fn(&mut Group, Role) -> Value;
+
+/// Every case: the roles the clinic's grant table lets make it (written out by hand).
+fn cases() -> Vec<(&'static str, Forge, &'static [Role])> {
+    use Role::*;
+    const NOBODY: &[Role] = &[];
+    const EVERYONE: &[Role] = &Role::ALL;
+    vec![
+        (
+            "register a patient",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                g.change(&a, "patients", &id, "upsert",
+                    json!({"mrn": format!("BR01-N{id}"), "given_name": "N", "family_name": "P",
+                           "date_of_birth": "1990-01-01", "sex": "male", "active": true, "branch_id": "x"}))
+            },
+            &[Receptionist],
+        ),
+        (
+            "update a patient's phone (sending active and merged_into unchanged)",
+            |g, r| {
+                let (p, a) = (g.patient(), g.id(r));
+                g.change(
+                    &a,
+                    "patients",
+                    &p,
+                    "upsert",
+                    json!({"phone": "0700 000 111", "active": true, "merged_into": null}),
+                )
+            },
+            &[Doctor, Nurse, Receptionist],
+        ),
+        (
+            "archive a patient",
+            |g, r| {
+                let (p, a) = (g.patient(), g.id(r));
+                g.change(&a, "patients", &p, "upsert", json!({"active": false}))
+            },
+            &[Admin],
+        ),
+        (
+            "merge a patient into another",
+            |g, r| {
+                let (p, q, a) = (g.patient(), g.patient(), g.id(r));
+                g.change(
+                    &a,
+                    "patients",
+                    &p,
+                    "upsert",
+                    json!({"merged_into": q, "active": false}),
+                )
+            },
+            &[Admin],
+        ),
+        (
+            "change a record number",
+            |g, r| {
+                let (p, a) = (g.patient(), g.id(r));
+                g.change(&a, "patients", &p, "upsert", json!({"mrn": "BR01-STOLEN"}))
+            },
+            NOBODY,
+        ),
+        (
+            "delete a patient",
+            |g, r| {
+                let (p, a) = (g.patient(), g.id(r));
+                g.change(&a, "patients", &p, "tombstone", json!({}))
+            },
+            NOBODY,
+        ),
+        (
+            "create a user",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                g.change(
+                    &a,
+                    "users",
+                    &id,
+                    "upsert",
+                    json!({"username": format!("new.{id}"), "role": "admin", "active": true}),
+                )
+            },
+            &[Admin],
+        ),
+        (
+            "make oneself administrator",
+            |g, r| {
+                let a = g.id(r);
+                g.change(&a, "users", &a, "upsert", json!({"role": "admin"}))
+            },
+            &[Admin],
+        ),
+        (
+            "delete a user",
+            |g, r| {
+                let (v, a) = (g.id(Role::Accountant), g.id(r));
+                g.change(&a, "users", &v, "tombstone", json!({}))
+            },
+            NOBODY,
+        ),
+        (
+            "rename the organisation",
+            |g, r| {
+                let a = g.id(r);
+                let org: String = g.server.query(
+                    "SELECT row_id FROM row_state WHERE table_name = 'organisation' LIMIT 1",
+                )[0]
+                .get(0);
+                g.change(
+                    &a,
+                    "organisation",
+                    &org,
+                    "upsert",
+                    json!({"name": format!("Org {}", g.counter)}),
+                )
+            },
+            &[Admin],
+        ),
+        (
+            "add a branch",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                g.change(
+                    &a,
+                    "branches",
+                    &id,
+                    "upsert",
+                    json!({"code": "BR99", "name": "New"}),
+                )
+            },
+            &[Admin],
+        ),
+        (
+            "require a second factor for a role",
+            |g, r| {
+                let a = g.id(r);
+                g.change(
+                    &a,
+                    "role_settings",
+                    "nurse",
+                    "upsert",
+                    json!({"totp_required": g.counter % 2 == 0}),
+                )
+            },
+            &[Admin],
+        ),
+        (
+            "add a doctor",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                g.change(
+                    &a,
+                    "doctors",
+                    &id,
+                    "upsert",
+                    json!({"user_id": a, "licence_number": format!("L-{id}"), "fee_minor": 0}),
+                )
+            },
+            &[Admin],
+        ),
+        (
+            "set a doctor's hours",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                g.change(
+                    &a,
+                    "doctor_hours",
+                    &id,
+                    "upsert",
+                    json!({"doctor_id": "d", "weekday": 1}),
+                )
+            },
+            &[Admin],
+        ),
+        (
+            "give a doctor time off",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                g.change(
+                    &a,
+                    "doctor_time_off",
+                    &id,
+                    "upsert",
+                    json!({"doctor_id": "d", "reason": "x"}),
+                )
+            },
+            &[Admin],
+        ),
+        (
+            "book an appointment",
+            |g, r| {
+                let (id, d, a) = (g.uuid(), g.uuid(), g.id(r));
+                g.change(&a, "appointments", &id, "upsert",
+                    json!({"number": format!("A-N{id}"), "doctor_id": d, "patient_id": "p",
+                           "starts_at": "2026-01-06T09:00:00.000Z", "ends_at": "2026-01-06T09:15:00.000Z",
+                           "status": "confirmed"}))
+            },
+            &[Receptionist],
+        ),
+        (
+            "make an appointment that claims to be completed already",
+            |g, r| {
+                let (id, d, a) = (g.uuid(), g.uuid(), g.id(r));
+                g.change(&a, "appointments", &id, "upsert",
+                    json!({"number": format!("A-C{id}"), "doctor_id": d, "patient_id": "p",
+                           "starts_at": "2026-01-06T10:00:00.000Z", "ends_at": "2026-01-06T10:15:00.000Z",
+                           "status": "completed"}))
+            },
+            &[Receptionist],
+        ),
+        (
+            "check a patient in",
+            |g, r| {
+                let (x, a) = (g.appointment("confirmed"), g.id(r));
+                g.change(
+                    &a,
+                    "appointments",
+                    &x,
+                    "upsert",
+                    json!({"status": "checked_in"}),
+                )
+            },
+            &[Nurse, Receptionist],
+        ),
+        (
+            "complete a visit",
+            |g, r| {
+                let (x, a) = (g.appointment("checked_in"), g.id(r));
+                g.change(
+                    &a,
+                    "appointments",
+                    &x,
+                    "upsert",
+                    json!({"status": "completed"}),
+                )
+            },
+            &[Doctor],
+        ),
+        (
+            "complete a visit that never checked in",
+            |g, r| {
+                let (x, a) = (g.appointment("confirmed"), g.id(r));
+                g.change(
+                    &a,
+                    "appointments",
+                    &x,
+                    "upsert",
+                    json!({"status": "completed"}),
+                )
+            },
+            NOBODY,
+        ),
+        (
+            "cancel a booking",
+            |g, r| {
+                let (x, a) = (g.appointment("confirmed"), g.id(r));
+                g.change(
+                    &a,
+                    "appointments",
+                    &x,
+                    "upsert",
+                    json!({"status": "cancelled", "cancel_reason": "x"}),
+                )
+            },
+            &[Receptionist],
+        ),
+        (
+            "mark a booking as a conflict (the server's verdict)",
+            |g, r| {
+                let (x, a) = (g.appointment("confirmed"), g.id(r));
+                g.change(
+                    &a,
+                    "appointments",
+                    &x,
+                    "upsert",
+                    json!({"status": "conflict"}),
+                )
+            },
+            NOBODY,
+        ),
+        (
+            "delete an appointment",
+            |g, r| {
+                let (x, a) = (g.appointment("confirmed"), g.id(r));
+                g.change(&a, "appointments", &x, "tombstone", json!({}))
+            },
+            NOBODY,
+        ),
+        (
+            "record a patient merge",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                g.change(
+                    &a,
+                    "patient_merges",
+                    &id,
+                    "upsert",
+                    json!({"survivor_id": "s", "merged_id": "m"}),
+                )
+            },
+            &[Admin],
+        ),
+        (
+            "append an audit event of this device",
+            |g, r| {
+                let (id, a, d) = (g.uuid(), g.id(r), g.device.clone());
+                g.change(&a, "audit_log", &id, "append",
+                    json!({"device_id": d, "device_seq": 1000 + g.counter, "action": "x", "outcome": "success"}))
+            },
+            EVERYONE,
+        ),
+        (
+            "append an audit event of this device naming another of its users",
+            |g, r| {
+                // The chain is the device's: a colleague's events travel with anyone's sync.
+                let (id, a, d) = (g.uuid(), g.id(r), g.device.clone());
+                let other = g.id(if r == Role::Nurse {
+                    Role::Doctor
+                } else {
+                    Role::Nurse
+                });
+                let mut change = g.change(&a, "audit_log", &id, "append",
+                    json!({"device_id": d, "device_seq": 5000 + g.counter, "action": "x", "outcome": "success", "user_id": other}));
+                change["user_id"] = json!(other);
+                change
+            },
+            EVERYONE,
+        ),
+        (
+            "append an audit event of another device",
+            |g, r| {
+                let (id, a, other) = (g.uuid(), g.id(r), g.uuid());
+                g.change(&a, "audit_log", &id, "append",
+                    json!({"device_id": other, "device_seq": 1, "action": "x", "outcome": "success"}))
+            },
+            NOBODY,
+        ),
+        (
+            "notify oneself",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                g.change(
+                    &a,
+                    "notifications",
+                    &id,
+                    "upsert",
+                    json!({"user_id": a, "title": "t"}),
+                )
+            },
+            EVERYONE,
+        ),
+        (
+            "notify another user out of nowhere",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                let victim = g.id(if r == Role::Doctor {
+                    Role::Nurse
+                } else {
+                    Role::Doctor
+                });
+                g.change(&a, "notifications", &id, "upsert",
+                    json!({"user_id": victim, "title": "Reset your password here", "entity": "appointment", "entity_id": "nothing"}))
+            },
+            NOBODY,
+        ),
+        (
+            "write an appointment's history as oneself",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                g.change(
+                    &a,
+                    "appointment_events",
+                    &id,
+                    "append",
+                    json!({"appointment_id": "x", "to_status": "confirmed", "by_user": a}),
+                )
+            },
+            EVERYONE,
+        ),
+        (
+            "write an appointment's history as someone else",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                let other = g.id(if r == Role::Admin {
+                    Role::Doctor
+                } else {
+                    Role::Admin
+                });
+                g.change(
+                    &a,
+                    "appointment_events",
+                    &id,
+                    "append",
+                    json!({"appointment_id": "x", "to_status": "confirmed", "by_user": other}),
+                )
+            },
+            NOBODY,
+        ),
+        (
+            "record a TOTP seed on the server",
+            |g, r| {
+                let a = g.id(r);
+                g.change(
+                    &a,
+                    "users",
+                    &a,
+                    "upsert",
+                    json!({"totp_secret": "JBSWY3DPEHPK3PXP"}),
+                )
+            },
+            NOBODY,
+        ),
+        (
+            "claim a number through the server's own table",
+            |g, r| {
+                let a = g.id(r);
+                g.change(
+                    &a,
+                    "unique_numbers",
+                    "patients/BR01-1",
+                    "upsert",
+                    json!({"row_id": "x"}),
+                )
+            },
+            NOBODY,
+        ),
+        (
+            "write a password verifier",
+            |g, r| {
+                let a = g.id(r);
+                g.change(
+                    &a,
+                    "user_credentials",
+                    &a,
+                    "upsert",
+                    json!({"verifier": "argon2id$x"}),
+                )
+            },
+            NOBODY,
+        ),
+        (
+            "push a workstation-local table",
+            |g, r| {
+                let a = g.id(r);
+                g.change(&a, "sync_conflicts", "c", "upsert", json!({"reason": "x"}))
+            },
+            NOBODY,
+        ),
+        (
+            "push a change in another user's name",
+            |g, r| {
+                // The author claimed is an administrator (or, for the administrator, the
+                // front desk); the token says otherwise.
+                let claimed = g.id(if r == Role::Admin {
+                    Role::Receptionist
+                } else {
+                    Role::Admin
+                });
+                let (p, _) = (g.patient(), ());
+                g.change(&claimed, "patients", &p, "upsert", json!({"phone": "1"}))
+            },
+            NOBODY,
+        ),
+    ]
+}
+
+#[test]
+fn every_forged_change_by_every_role_is_accepted_or_refused_as_the_grant_table_says() {
+    let mut g = Group::new();
+    let mut wrong = Vec::new();
+    for (what, forge, allowed) in cases() {
+        for role in Role::ALL {
+            let change = forge(&mut g, role);
+            let (accepted, reason) = g.accepted(role, &change);
+            let expected = allowed.contains(&role);
+            if accepted != expected {
+                wrong.push(format!(
+                    "{role} may {}{what}, but the server {} it {reason}",
+                    if expected { "" } else { "not " },
+                    if accepted { "accepted" } else { "refused" },
+                ));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// The review's attack: a receptionist pushes her own promotion, naming the
+/// administrator as its author.
+#[test]
+fn a_receptionist_cannot_make_herself_administrator_in_the_administrators_name() {
+    let mut g = Group::new();
+    let (me, admin) = (g.id(Role::Receptionist), g.id(Role::Admin));
+    let change = g.change(&admin, "users", &me, "upsert", json!({"role": "admin"}));
+    let (accepted, reason) = g.accepted(Role::Receptionist, &change);
+    assert!(!accepted);
+    assert!(reason.contains("another user"), "{reason}");
+    let role: String = g.server.query(&format!(
+        "SELECT fields->>'role' FROM row_state WHERE table_name = 'users' AND row_id = '{me}'"
+    ))[0]
+        .get(0);
+    assert_eq!(role, "receptionist");
+}
+
+/// TOTP seeds stay on the workstation where they were enrolled: none is recorded, and a
+/// pull never returns one, even from a log written before the rule.
+#[test]
+fn the_server_never_hands_out_a_totp_seed() {
+    let mut g = Group::new();
+    let enrolment = g.station.admin().begin_totp_enrolment().unwrap();
+    let key = clinic_core::totp::base32_decode(&enrolment.secret).unwrap();
+    let now = u64::try_from(g.station.clock.now().timestamp()).unwrap();
+    let code = format!("{:06}", clinic_core::totp::code_at(&key, now, 6));
+    g.station
+        .admin()
+        .enrol_totp(&enrolment.secret, &code)
+        .unwrap();
+    g.station.admin().sync_now().unwrap();
+    let seeds: i64 = g.server.query(
+        "SELECT count(*) FROM change_log WHERE fields ? 'totp_secret' OR fields::text LIKE '%totp_secret%'",
+    )[0]
+        .get(0);
+    assert_eq!(seeds, 0, "no workstation sent one");
+    // An old server's log that still holds one.
+    let admin = g.id(Role::Admin);
+    g.server.query(&format!(
+        "INSERT INTO change_log (batch, change_id, table_name, row_id, kind, fields, hlc, device_id, user_id, schema_version, origin)
+         VALUES (nextval('change_batches'), gen_random_uuid(), 'users', '{admin}', 'upsert',
+                 '{{\"totp_secret\": \"JBSWY3DPEHPK3PXP\", \"display_name\": \"Old\"}}',
+                 '1767600000000-00000-{dev}', '{dev}', '{admin}', 1, 'device')",
+        dev = g.device
+    ));
+    let (status, _, body) = crate::harness::raw_http(
+        &g.server.url,
+        &format!(
+            "GET /v1/pull?cursor=0&limit=1000&protocol_version={} HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
+            clinic_protocol::PROTOCOL_VERSION,
+            g.users[&Role::Admin].1
+        ),
+    );
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"Old\""), "the old change is pulled: {body}");
+    assert!(!body.contains("totp_secret") && !body.contains("JBSWY3DPEHPK3PXP"));
+}
