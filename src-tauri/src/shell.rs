@@ -1256,13 +1256,24 @@ impl Shell {
     fn open(&self, session: Session, background: Option<Session>) {
         let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
         *lock_ignoring_poison(&self.sync) = SyncCache::default();
-        let background = background.map(|bg| self.spawn_background(generation, bg));
-        self.replace(State::Open(Box::new(Open {
-            session,
-            names: HashMap::new(),
-            generation,
-            background,
-        })));
+        let previous = {
+            let mut state = self.state();
+            // Started while the state is held, the thread's first look finds this session
+            // open; started before, it could find the previous one and stop at once.
+            let background = background.map(|bg| self.spawn_background(generation, bg));
+            std::mem::replace(
+                &mut *state,
+                State::Open(Box::new(Open {
+                    session,
+                    names: HashMap::new(),
+                    generation,
+                    background,
+                })),
+            )
+        };
+        if let State::Open(open) = previous {
+            open.session.lock();
+        }
     }
 
     /// Starts the thread that syncs `session` while the UI session `generation` stays
