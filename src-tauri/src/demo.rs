@@ -3,18 +3,23 @@
 //! screen has something to show. Everything goes through the core's ordinary calls
 //! (users, doctors, patients, bookings), audited like real use. The accounts share one
 //! password, shown on the sign-in screen.
+//!
+//! Today's queue is booked around now on the injected clock, in the clinic's own time
+//! zone, so that the demo has a queue to show at any hour, including the day's last.
 
 use std::path::Path;
 use std::sync::Arc;
 
+use chrono::{DateTime, Utc};
 use clinic_core::doctors::{DoctorInput, HoursInput};
 use clinic_core::patients::PatientInput;
-use clinic_core::{Clock, KdfParams, NewUser, Role, Setup, Workstation};
+use clinic_core::{ClinicTime, Clock, KdfParams, NewUser, Role, Setup, Workstation};
 
 use crate::dto::DemoAccount;
 
 pub const CLINIC: &str = "Demo Clinic";
 pub const PASSWORD: &str = "demo-clinic-2026";
+pub const TIME_ZONE: &str = "Africa/Nairobi";
 const ADMIN: &str = "admin";
 const FRONT_DESK: &str = "frontdesk";
 const NURSE: &str = "nurse.akinyi";
@@ -22,6 +27,9 @@ const NURSE: &str = "nurse.akinyi";
 /// search has a register to search.
 const GENERATED_PATIENTS: usize = 200;
 const DEMO_SEED: u64 = 2026;
+/// The latest a demo is seeded before its day ends: room for three 20-minute slots
+/// after the seconds that seeding itself takes.
+const QUEUE_ROOM: chrono::Duration = chrono::Duration::minutes(90);
 
 struct DemoDoctor {
     username: &'static str,
@@ -81,8 +89,19 @@ pub fn ensure_workstation(
     if Workstation::exists(dir) {
         return Ok(false);
     }
+    // The core books only slots that have not begun, so late in the day the clinic is
+    // seeded on the injected clock set back to `QUEUE_ROOM` before the day ends: today
+    // still has slots to book, the first of them just past. Everything is seeded on that
+    // one clock, so the demo's history reads in order.
+    let clinic_time = ClinicTime::parse(TIME_ZONE)?;
+    let now = clock.now();
+    let latest = clinic_time.days(clinic_time.date_of(now), 1).1 - QUEUE_ROOM;
+    let clock: Arc<dyn Clock> = Arc::new(SetBack {
+        by: (now - latest).max(chrono::Duration::zero()),
+        clock,
+    });
     let mut setup = Setup::new(CLINIC, ADMIN, PASSWORD);
-    setup.time_zone = "Africa/Nairobi".into();
+    setup.time_zone = TIME_ZONE.into();
     setup.currency = "KES".into();
     setup.branch_name = "Riverside".into();
     setup.admin_display_name = "Clinic administrator".into();
@@ -131,9 +150,8 @@ pub fn ensure_workstation(
     register.extend(clinic_core::demo::patients(DEMO_SEED, GENERATED_PATIENTS));
     let patients = desk.import_patients(&register)?;
     // Today's queue: three bookings on each of two doctors' next free slots, the first
-    // one already checked in. In the last minutes of the day there may be none left.
-    let tz: chrono_tz::Tz = desk.clinic().time_zone.parse().unwrap_or(chrono_tz::UTC);
-    let today = clock.now().with_timezone(&tz).date_naive();
+    // one already checked in.
+    let today = desk.today()?;
     for (i, doctor) in doctor_ids.iter().take(2).enumerate() {
         let slots = desk.free_slots(*doctor, today)?;
         for (j, slot) in slots.iter().take(3).enumerate() {
@@ -153,6 +171,18 @@ pub fn ensure_workstation(
     }
     desk.lock();
     Ok(true)
+}
+
+/// The injected clock set back by a fixed amount.
+struct SetBack {
+    clock: Arc<dyn Clock>,
+    by: chrono::Duration,
+}
+
+impl Clock for SetBack {
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now() - self.by
+    }
 }
 
 /// A small hand-written register of patients.
@@ -217,14 +247,21 @@ fn patients() -> Vec<PatientInput> {
 
 #[cfg(test)]
 mod tests {
-    use clinic_core::SystemClock;
+    use clinic_core::ManualClock;
+    use clinic_core::clock::to_db_time;
+    use clinic_core::store::appointments::Filter;
 
     use super::*;
+
+    fn clock_at(rfc3339: &str) -> Arc<dyn Clock> {
+        let at = DateTime::parse_from_rfc3339(rfc3339).unwrap();
+        Arc::new(ManualClock::new(at.with_timezone(&Utc)))
+    }
 
     #[test]
     fn demo_workstation_is_made_once_and_every_listed_account_signs_in() {
         let tmp = tempfile::tempdir().unwrap();
-        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let clock = clock_at("2026-01-05T06:00:00Z");
         let kdf = KdfParams::FAST_INSECURE_FOR_TESTS;
         assert!(ensure_workstation(tmp.path(), clock.clone(), kdf).unwrap());
         assert!(
@@ -243,6 +280,46 @@ mod tests {
                 assert!(found.len() >= 3, "Anna, Anne and Annette: {found:?}");
             }
             session.lock();
+        }
+    }
+
+    #[test]
+    fn the_demo_books_a_queue_for_today_at_any_hour_of_the_clinic_day() {
+        let kdf = KdfParams::FAST_INSECURE_FOR_TESTS;
+        // Nairobi is UTC+3: 09:00, the first second of the day, its last ten minutes
+        // (when the core has no slot left to book for today) and its last second.
+        for now in [
+            "2026-01-05T06:00:00Z",
+            "2026-01-04T21:00:00Z",
+            "2026-01-05T20:50:00Z",
+            "2026-01-05T20:59:59Z",
+        ] {
+            let tmp = tempfile::tempdir().unwrap();
+            let clock = clock_at(now);
+            assert!(ensure_workstation(tmp.path(), clock.clone(), kdf).unwrap());
+            let workstation = Workstation::open(tmp.path(), clock.clone(), kdf).unwrap();
+            let mut desk = workstation.sign_in(FRONT_DESK, PASSWORD, None).unwrap();
+            let clinic_time = desk.clinic_time().unwrap();
+            let today = clinic_time.today(clock.as_ref());
+            let (from, to) = clinic_time.days(today, 1);
+            let queue = desk
+                .appointments(&Filter {
+                    from: Some(to_db_time(from)),
+                    to: Some(to_db_time(to)),
+                    ..Filter::default()
+                })
+                .unwrap();
+            assert_eq!(
+                queue.len(),
+                6,
+                "at {now}: three bookings for each of two doctors, all today ({today})"
+            );
+            assert_eq!(
+                queue.iter().filter(|a| a.status == "checked_in").count(),
+                2,
+                "at {now}: each doctor's first patient has arrived"
+            );
+            desk.lock();
         }
     }
 }

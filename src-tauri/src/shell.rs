@@ -23,7 +23,7 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
-use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use clinic_core::clock::to_db_time;
 use clinic_core::ids::{AppointmentId, DoctorId, NotificationId, PatientId};
 use clinic_core::policy::{Decision, decide};
@@ -759,7 +759,10 @@ impl Shell {
     ) -> Result<Vec<Availability>> {
         let from = from.map(|d| parse_day("from", d)).transpose()?;
         self.with_open(|open| {
-            let from = from.unwrap_or_else(|| clinic_today(&open.session, self.clock.as_ref()));
+            let from = match from {
+                Some(from) => from,
+                None => open.session.clinic_time()?.today(self.clock.as_ref()),
+            };
             let found = open.session.find_available_doctors(specialization, from)?;
             Ok(found.into_iter().map(Availability::from).collect())
         })
@@ -832,15 +835,13 @@ impl Shell {
     pub fn day_appointments(&self, day: Option<&str>) -> Result<DayAppointments> {
         let day = day.map(|d| parse_day("day", d)).transpose()?;
         self.with_open(|open| {
-            let day = day.unwrap_or_else(|| clinic_today(&open.session, self.clock.as_ref()));
-            let tz = time_zone(&open.session);
+            let clinic = open.session.clinic_time()?;
+            let day = day.unwrap_or_else(|| clinic.today(self.clock.as_ref()));
+            let (from, to) = clinic.days(day, 1);
             let list = open.session.appointments(&Filter {
                 branch: Some(open.session.clinic().branch_id),
-                from: Some(to_db_time(local_midnight(tz, day))),
-                to: Some(to_db_time(local_midnight(
-                    tz,
-                    day.succ_opt().unwrap_or(day),
-                ))),
+                from: Some(to_db_time(from)),
+                to: Some(to_db_time(to)),
                 ..Filter::default()
             })?;
             Ok(DayAppointments {
@@ -869,9 +870,8 @@ impl Shell {
             .filter(|d| !d.is_empty())
             .map(|d| parse_id("doctor", d))
             .transpose()?;
-        let last = from + chrono::Duration::days(i64::from(days) - 1);
         self.with_open(|open| {
-            let tz = time_zone(&open.session);
+            let (start, end) = open.session.clinic_time()?.days(from, days);
             let (branch_id, branch_code) = match branch.map(str::trim) {
                 None => (
                     Some(open.session.clinic().branch_id),
@@ -894,11 +894,8 @@ impl Shell {
             let list = open.session.appointments(&Filter {
                 doctor,
                 branch: branch_id,
-                from: Some(to_db_time(local_midnight(tz, from))),
-                to: Some(to_db_time(local_midnight(
-                    tz,
-                    last.succ_opt().unwrap_or(last),
-                ))),
+                from: Some(to_db_time(start)),
+                to: Some(to_db_time(end)),
                 ..Filter::default()
             })?;
             Ok(CalendarAppointments {
@@ -1048,13 +1045,13 @@ impl Shell {
         let action = text(query.action);
         let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);
         self.with_open(|open| {
-            let tz = time_zone(&open.session);
+            let clinic = open.session.clinic_time()?;
             let filter = clinic_core::AuditFilter {
                 username,
                 patient: None,
                 action,
-                from: from.map(|d| local_midnight(tz, d)),
-                to: to.map(|d| local_midnight(tz, d.succ_opt().unwrap_or(d))),
+                from: from.map(|d| clinic.day_start(d)),
+                to: to.map(|d| clinic.days(d, 1).1),
                 limit,
                 newest_first: true,
             };
@@ -1259,13 +1256,24 @@ impl Shell {
     fn open(&self, session: Session, background: Option<Session>) {
         let generation = self.generation.fetch_add(1, Ordering::SeqCst) + 1;
         *lock_ignoring_poison(&self.sync) = SyncCache::default();
-        let background = background.map(|bg| self.spawn_background(generation, bg));
-        self.replace(State::Open(Box::new(Open {
-            session,
-            names: HashMap::new(),
-            generation,
-            background,
-        })));
+        let previous = {
+            let mut state = self.state();
+            // Started while the state is held, the thread's first look finds this session
+            // open; started before, it could find the previous one and stop at once.
+            let background = background.map(|bg| self.spawn_background(generation, bg));
+            std::mem::replace(
+                &mut *state,
+                State::Open(Box::new(Open {
+                    session,
+                    names: HashMap::new(),
+                    generation,
+                    background,
+                })),
+            )
+        };
+        if let State::Open(open) = previous {
+            open.session.lock();
+        }
     }
 
     /// Starts the thread that syncs `session` while the UI session `generation` stays
@@ -1412,9 +1420,8 @@ fn weekly_hours(
 }
 
 fn upcoming_time_off(open: &mut Open, clock: &dyn Clock, id: DoctorId) -> Result<Vec<TimeOff>> {
-    let tz = time_zone(&open.session);
-    let today = clinic_today(&open.session, clock);
-    let from = local_midnight(tz, today);
+    let clinic = open.session.clinic_time()?;
+    let from = clinic.day_start(clinic.today(clock));
     let to = from + chrono::Duration::days(366);
     let list = open.session.doctor_time_off(id, from, to)?;
     Ok(list.into_iter().map(TimeOff::from).collect())
@@ -1446,37 +1453,14 @@ fn clean_codes(codes: &[String]) -> Vec<String> {
     out
 }
 
-fn time_zone(session: &Session) -> chrono_tz::Tz {
-    session.clinic().time_zone.parse().unwrap_or(chrono_tz::UTC)
-}
-
-/// Today in the clinic's time zone.
-fn clinic_today(session: &Session, clock: &dyn Clock) -> NaiveDate {
-    clock.now().with_timezone(&time_zone(session)).date_naive()
-}
-
-/// The UTC instant a clinic-local day begins. Where a clock change skips midnight, the
-/// day begins at the first local time that exists.
-fn local_midnight(tz: chrono_tz::Tz, day: NaiveDate) -> DateTime<Utc> {
-    (0..4)
-        .filter_map(|hour| day.and_hms_opt(hour, 0, 0))
-        .find_map(|local| tz.from_local_datetime(&local).earliest())
-        .map_or_else(
-            || Utc.from_utc_datetime(&day.and_time(chrono::NaiveTime::MIN)),
-            |t| t.with_timezone(&Utc),
-        )
-}
-
 fn parse_id<T: FromStr>(field: &str, text: &str) -> Result<T> {
     text.trim()
         .parse()
         .map_err(|_| CommandError::invalid(field, format!("\"{text}\" is not a valid {field} id")))
 }
 
-fn parse_day(field: &str, text: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d").map_err(|_| {
-        CommandError::invalid(field, format!("\"{text}\" is not a day; use YYYY-MM-DD"))
-    })
+fn parse_day(field: &'static str, text: &str) -> Result<NaiveDate> {
+    Ok(clinic_core::clinic_time::parse_date(field, text)?)
 }
 
 fn parse_time(field: &str, text: &str) -> Result<DateTime<Utc>> {
@@ -1489,17 +1473,37 @@ fn parse_time(field: &str, text: &str) -> Result<DateTime<Utc>> {
 mod tests {
     use std::collections::HashMap;
 
-    use clinic_core::{NewUser, Role, SystemClock};
+    use clinic_core::{ManualClock, NewUser, Role};
 
     use clinic_core::Code;
 
     use super::*;
 
+    /// No test reads the wall clock. Monday 2026-01-05 at 09:00 in the demo clinic
+    /// (Africa/Nairobi, UTC+3) ...
+    const NAIROBI_MORNING: &str = "2026-01-05T06:00:00Z";
+    /// ... and ten minutes before its day ends, when no slot of the day is left to book.
+    const NAIROBI_LATE: &str = "2026-01-05T20:50:00Z";
+
+    fn clock_at(rfc3339: &str) -> Arc<ManualClock> {
+        let at = DateTime::parse_from_rfc3339(rfc3339).unwrap();
+        Arc::new(ManualClock::new(at.with_timezone(&Utc)))
+    }
+
+    /// The demo clinic's date at `clock`'s now, plus `days`, as the UI sends days.
+    fn nairobi_day(clock: &dyn Clock, days: i64) -> String {
+        let clinic_time = clinic_core::ClinicTime::parse(demo::TIME_ZONE).unwrap();
+        (clinic_time.today(clock) + chrono::Duration::days(days))
+            .format("%Y-%m-%d")
+            .to_string()
+    }
+
+    /// A shell on a clock stopped at [`ManualClock::monday_morning`].
     fn shell(dir: &Path) -> Shell {
         Shell::new(
             dir.to_owned(),
             false,
-            Arc::new(SystemClock),
+            Arc::new(ManualClock::monday_morning()),
             KdfParams::FAST_INSECURE_FOR_TESTS,
         )
     }
@@ -1608,7 +1612,7 @@ mod tests {
     #[test]
     fn sync_now_runs_on_the_background_thread_and_never_holds_the_ui_session() {
         let tmp = tempfile::tempdir().unwrap();
-        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let clock: Arc<dyn Clock> = Arc::new(ManualClock::monday_morning());
         let shell = Arc::new(shell(tmp.path()));
         shell.set_up("Clinic", "admin", "a long password").unwrap();
         // A "server" that takes connections and never answers.
@@ -1680,7 +1684,7 @@ mod tests {
     #[test]
     fn background_sync_records_its_result_and_stops_when_the_session_locks_or_signs_out() {
         let tmp = tempfile::tempdir().unwrap();
-        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let clock: Arc<dyn Clock> = Arc::new(ManualClock::monday_morning());
         let shell = shell(tmp.path()).with_sync_interval(Duration::from_millis(20));
         shell.set_up("Clinic", "admin", "a long password").unwrap();
         assert_eq!(shell.background_threads(), 0, "not enrolled: no background");
@@ -1872,24 +1876,6 @@ mod tests {
     }
 
     #[test]
-    fn a_clinic_day_is_bounded_by_local_midnights() {
-        let nairobi: chrono_tz::Tz = "Africa/Nairobi".parse().unwrap();
-        let day = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
-        assert_eq!(
-            to_db_time(local_midnight(nairobi, day)),
-            "2026-01-04T21:00:00.000Z"
-        );
-        // Santiago skips from 00:00 to 01:00 when summer time starts (2026-09-06).
-        let santiago: chrono_tz::Tz = "America/Santiago".parse().unwrap();
-        let skipped = NaiveDate::from_ymd_opt(2026, 9, 6).unwrap();
-        assert_eq!(
-            to_db_time(local_midnight(santiago, skipped)),
-            "2026-09-06T04:00:00.000Z",
-            "the day starts at 01:00 local, which exists"
-        );
-    }
-
-    #[test]
     fn capabilities_follow_the_core_policy_per_role() {
         let tmp = tempfile::tempdir().unwrap();
         let shell = shell(tmp.path());
@@ -1917,10 +1903,10 @@ mod tests {
     #[test]
     fn front_desk_registers_searches_books_and_checks_in() {
         let tmp = tempfile::tempdir().unwrap();
-        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let clock = clock_at(NAIROBI_MORNING);
         let kdf = KdfParams::FAST_INSECURE_FOR_TESTS;
         assert!(demo::ensure_workstation(tmp.path(), clock.clone(), kdf).unwrap());
-        let shell = Shell::new(tmp.path().to_owned(), true, clock, kdf);
+        let shell = Shell::new(tmp.path().to_owned(), true, clock.clone(), kdf);
         let desk = demo::accounts()
             .into_iter()
             .find(|a| a.role == crate::dto::Role::Receptionist)
@@ -1974,11 +1960,9 @@ mod tests {
             .unwrap();
         let first = available.first().expect("demo doctors have free slots");
         let day = {
-            let tz: chrono_tz::Tz = "Africa/Nairobi".parse().unwrap();
-            parse_time("t", &first.first_free.starts_at)
-                .unwrap()
-                .with_timezone(&tz)
-                .date_naive()
+            let clinic_time = clinic_core::ClinicTime::parse(demo::TIME_ZONE).unwrap();
+            clinic_time
+                .date_of(parse_time("t", &first.first_free.starts_at).unwrap())
                 .format("%Y-%m-%d")
                 .to_string()
         };
@@ -2035,10 +2019,10 @@ mod tests {
     #[test]
     fn reschedule_moves_the_booking_and_cancel_frees_it() {
         let tmp = tempfile::tempdir().unwrap();
-        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let clock = clock_at(NAIROBI_MORNING);
         let kdf = KdfParams::FAST_INSECURE_FOR_TESTS;
         demo::ensure_workstation(tmp.path(), clock.clone(), kdf).unwrap();
-        let shell = Shell::new(tmp.path().to_owned(), true, clock, kdf);
+        let shell = Shell::new(tmp.path().to_owned(), true, clock.clone(), kdf);
         let desk = demo::accounts()
             .into_iter()
             .find(|a| a.role == crate::dto::Role::Receptionist)
@@ -2047,12 +2031,7 @@ mod tests {
         let patient = shell.search_patients("a", 1).unwrap().remove(0);
         let doctor = shell.doctors(None).unwrap().remove(0);
         // Tomorrow, well clear of the demo bookings made for today.
-        let day = {
-            let tz: chrono_tz::Tz = "Africa/Nairobi".parse().unwrap();
-            (Utc::now().with_timezone(&tz).date_naive() + chrono::Duration::days(1))
-                .format("%Y-%m-%d")
-                .to_string()
-        };
+        let day = nairobi_day(clock.as_ref(), 1);
         let slots = shell.free_slots(&doctor.id, &day).unwrap();
         assert!(slots.len() > 2, "the demo doctors work every day");
         let held = shell
@@ -2083,10 +2062,10 @@ mod tests {
     #[test]
     fn notifications_reach_the_doctor_and_can_be_marked_read() {
         let tmp = tempfile::tempdir().unwrap();
-        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let clock = clock_at(NAIROBI_MORNING);
         let kdf = KdfParams::FAST_INSECURE_FOR_TESTS;
         demo::ensure_workstation(tmp.path(), clock.clone(), kdf).unwrap();
-        let shell = Shell::new(tmp.path().to_owned(), true, clock, kdf);
+        let shell = Shell::new(tmp.path().to_owned(), true, clock.clone(), kdf);
         let accounts = demo::accounts();
         let account = |role| accounts.iter().find(|a| a.role == role).unwrap();
 
@@ -2100,12 +2079,7 @@ mod tests {
             .into_iter()
             .find(|d| d.name == "Dr Amina Wanjiru")
             .unwrap();
-        let day = {
-            let tz: chrono_tz::Tz = "Africa/Nairobi".parse().unwrap();
-            (Utc::now().with_timezone(&tz).date_naive() + chrono::Duration::days(1))
-                .format("%Y-%m-%d")
-                .to_string()
-        };
+        let day = nairobi_day(clock.as_ref(), 1);
         let slot = shell.free_slots(&doctor.id, &day).unwrap().remove(0);
         let patient = shell.search_patients("Wanjiku", 1).unwrap().remove(0);
         let held = shell
@@ -2468,9 +2442,8 @@ mod tests {
         shell
             .create_user("amy", None, crate::dto::Role::Nurse, "nurse on ward 7", &[])
             .unwrap();
-        let today = Utc::now()
-            .with_timezone(&"Africa/Nairobi".parse::<chrono_tz::Tz>().unwrap())
-            .date_naive();
+        // The shell's clock stands at ManualClock::monday_morning; the clinic is on UTC.
+        let today = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
         let day = |d: NaiveDate| Some(d.format("%Y-%m-%d").to_string());
         let settings_events = shell
             .audit_log(AuditQuery {
@@ -2655,10 +2628,8 @@ mod tests {
             "read back as saved"
         );
 
-        let tomorrow = (Utc::now() + chrono::Duration::days(1))
-            .with_timezone(&"Africa/Nairobi".parse::<chrono_tz::Tz>().unwrap())
-            .format("%Y-%m-%d")
-            .to_string();
+        // The shell's clock stands at ManualClock::monday_morning.
+        let tomorrow = "2026-01-06";
         let backwards = shell
             .add_time_off(
                 &mo.id,
@@ -2739,11 +2710,19 @@ mod tests {
 
     #[test]
     fn the_calendar_shows_a_day_or_a_week_per_doctor_and_per_branch() {
+        // Late in the clinic's day too: the demo's queue once went missing in its last
+        // minutes.
+        for now in [NAIROBI_MORNING, NAIROBI_LATE] {
+            the_calendar_at(now);
+        }
+    }
+
+    fn the_calendar_at(now: &str) {
         let tmp = tempfile::tempdir().unwrap();
-        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let clock = clock_at(now);
         let kdf = KdfParams::FAST_INSECURE_FOR_TESTS;
         demo::ensure_workstation(tmp.path(), clock.clone(), kdf).unwrap();
-        let shell = Shell::new(tmp.path().to_owned(), true, clock, kdf);
+        let shell = Shell::new(tmp.path().to_owned(), true, clock.clone(), kdf);
         let accounts = demo::accounts();
         let desk = accounts
             .iter()
@@ -2751,7 +2730,12 @@ mod tests {
             .unwrap();
         shell.sign_in(&desk.username, &desk.password, None).unwrap();
         let today = shell.day_appointments(None).unwrap();
-        assert!(!today.rows.is_empty(), "the demo books today");
+        assert_eq!(
+            today.day,
+            nairobi_day(clock.as_ref(), 0),
+            "the clinic's today"
+        );
+        assert!(!today.rows.is_empty(), "at {now} the demo has booked today");
         let day = shell.calendar(&today.day, 1, None, None).unwrap();
         assert_eq!(day.days, vec![today.day.clone()]);
         assert_eq!(
@@ -2842,10 +2826,10 @@ mod tests {
     #[test]
     fn administrators_merge_duplicates_see_what_moved_and_undo_or_restore() {
         let tmp = tempfile::tempdir().unwrap();
-        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let clock = clock_at(NAIROBI_MORNING);
         let kdf = KdfParams::FAST_INSECURE_FOR_TESTS;
         demo::ensure_workstation(tmp.path(), clock.clone(), kdf).unwrap();
-        let shell = Shell::new(tmp.path().to_owned(), true, clock, kdf);
+        let shell = Shell::new(tmp.path().to_owned(), true, clock.clone(), kdf);
         let accounts = demo::accounts();
         let account = |role| accounts.iter().find(|a| a.role == role).unwrap();
         let desk = account(crate::dto::Role::Receptionist);
@@ -2860,12 +2844,7 @@ mod tests {
         let keep = shell.register_patient(input.clone(), false).unwrap();
         let dup = shell.register_patient(input, true).unwrap();
         let doctor = shell.doctors(None).unwrap().remove(0);
-        let day = {
-            let tz: chrono_tz::Tz = "Africa/Nairobi".parse().unwrap();
-            (Utc::now().with_timezone(&tz).date_naive() + chrono::Duration::days(2))
-                .format("%Y-%m-%d")
-                .to_string()
-        };
+        let day = nairobi_day(clock.as_ref(), 2);
         let slot = shell.free_slots(&doctor.id, &day).unwrap().remove(0);
         let held = shell
             .hold_slot(&dup.id, &doctor.id, &slot.starts_at, None)
@@ -2933,10 +2912,10 @@ mod tests {
     #[test]
     fn bookings_that_lost_a_double_booking_are_listed_for_rebooking() {
         let tmp = tempfile::tempdir().unwrap();
-        let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+        let clock = clock_at(NAIROBI_MORNING);
         let kdf = KdfParams::FAST_INSECURE_FOR_TESTS;
         demo::ensure_workstation(tmp.path(), clock.clone(), kdf).unwrap();
-        let shell = Shell::new(tmp.path().to_owned(), true, clock, kdf);
+        let shell = Shell::new(tmp.path().to_owned(), true, clock.clone(), kdf);
         let accounts = demo::accounts();
         let account = |role| accounts.iter().find(|a| a.role == role).unwrap();
         let desk = account(crate::dto::Role::Receptionist);
@@ -2947,12 +2926,7 @@ mod tests {
         );
         let patient = shell.search_patients("a", 1).unwrap().remove(0);
         let doctor = shell.doctors(None).unwrap().remove(0);
-        let day = {
-            let tz: chrono_tz::Tz = "Africa/Nairobi".parse().unwrap();
-            (Utc::now().with_timezone(&tz).date_naive() + chrono::Duration::days(3))
-                .format("%Y-%m-%d")
-                .to_string()
-        };
+        let day = nairobi_day(clock.as_ref(), 3);
         let slots = shell.free_slots(&doctor.id, &day).unwrap();
         let held = shell
             .hold_slot(&patient.id, &doctor.id, &slots[0].starts_at, None)

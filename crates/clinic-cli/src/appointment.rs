@@ -7,9 +7,10 @@ use std::collections::hash_map::Entry;
 
 use anyhow::Context as _;
 use clap::Subcommand;
-use clinic_core::Session;
+use clinic_core::clock::to_db_time;
 use clinic_core::ids::{DoctorId, PatientId, UserId};
 use clinic_core::store::appointments::{Appointment, Filter};
+use clinic_core::{ClinicTime, Session};
 
 use crate::doctor::by_licence;
 use crate::local_time;
@@ -92,12 +93,13 @@ pub enum AppointmentCommand {
 }
 
 pub fn run(session: &mut Session, command: AppointmentCommand) -> anyhow::Result<()> {
+    let clinic = session.clinic_time()?;
     match command {
         AppointmentCommand::Slots { licence, date } => {
             let doctor = by_licence(session, &licence)?;
             let day = match date {
                 Some(d) => local_time::parse_date(&d)?,
-                None => local_time::today(session),
+                None => session.today()?,
             };
             let slots = session.free_slots(doctor.id, day)?;
             if slots.is_empty() {
@@ -106,8 +108,9 @@ pub fn run(session: &mut Session, command: AppointmentCommand) -> anyhow::Result
             for slot in slots {
                 out!(
                     "{}  to {}",
-                    local_time::show_utc(session, slot.starts_at),
-                    local_time::show_utc(session, slot.ends_at)
+                    clinic.show(slot.starts_at),
+                    clinic
+                        .show(slot.ends_at)
                         .split(' ')
                         .nth(1)
                         .unwrap_or_default()
@@ -123,7 +126,7 @@ pub fn run(session: &mut Session, command: AppointmentCommand) -> anyhow::Result
         } => {
             let patient = session.patient_by_mrn(&mrn)?;
             let doctor = by_licence(session, &licence)?;
-            let starts_at = local_time::parse(session, &at)?;
+            let starts_at = local_time::parse(&clinic, &at)?;
             let a = if hold {
                 session.hold_slot(patient.id, doctor.id, starts_at, reason.as_deref())?
             } else {
@@ -136,19 +139,19 @@ pub fn run(session: &mut Session, command: AppointmentCommand) -> anyhow::Result
                 patient.family_name,
                 patient.mrn,
                 doctor.name,
-                local_time::show(session, &a.starts_at),
+                clinic.show_stored(&a.starts_at),
                 status_text(&a)
             );
         }
         AppointmentCommand::Confirm { number } => {
             let a = by_number(session, &number)?;
             let a = session.confirm_appointment(a.id)?;
-            report(session, &a)?;
+            report(&clinic, &a)?;
         }
         AppointmentCommand::Cancel { number, reason } => {
             let a = by_number(session, &number)?;
             let a = session.cancel_appointment(a.id, &reason)?;
-            report(session, &a)?;
+            report(&clinic, &a)?;
         }
         AppointmentCommand::Reschedule {
             number,
@@ -159,30 +162,30 @@ pub fn run(session: &mut Session, command: AppointmentCommand) -> anyhow::Result
             let doctor = licence
                 .map(|l| by_licence(session, &l).map(|d| d.id))
                 .transpose()?;
-            let starts_at = local_time::parse(session, &at)?;
+            let starts_at = local_time::parse(&clinic, &at)?;
             let new = session.reschedule_appointment(a.id, doctor, starts_at)?;
             out!(
                 "Rescheduled {} to {}: {} ({})",
                 a.number,
                 new.number,
-                local_time::show(session, &new.starts_at),
+                clinic.show_stored(&new.starts_at),
                 status_text(&new)
             );
         }
         AppointmentCommand::Checkin { number } => {
             let a = by_number(session, &number)?;
             let a = session.check_in(a.id)?;
-            report(session, &a)?;
+            report(&clinic, &a)?;
         }
         AppointmentCommand::Complete { number } => {
             let a = by_number(session, &number)?;
             let a = session.complete_appointment(a.id)?;
-            report(session, &a)?;
+            report(&clinic, &a)?;
         }
         AppointmentCommand::NoShow { number } => {
             let a = by_number(session, &number)?;
             let a = session.mark_no_show(a.id)?;
-            report(session, &a)?;
+            report(&clinic, &a)?;
         }
         AppointmentCommand::List {
             date,
@@ -203,7 +206,7 @@ pub fn run(session: &mut Session, command: AppointmentCommand) -> anyhow::Result
                     .unwrap_or(change.by_user);
                 out!(
                     "{}  {:<12} -> {:<12} by {}{}",
-                    local_time::show(session, &change.at),
+                    clinic.show_stored(&change.at),
                     change.from_status.as_deref().unwrap_or("(new)"),
                     change.to_status,
                     who,
@@ -227,11 +230,11 @@ fn status_text(a: &Appointment) -> String {
     }
 }
 
-fn report(session: &Session, a: &Appointment) -> anyhow::Result<()> {
+fn report(clinic: &ClinicTime, a: &Appointment) -> anyhow::Result<()> {
     out!(
         "{} at {} is now {}.",
         a.number,
-        local_time::show(session, &a.starts_at),
+        clinic.show_stored(&a.starts_at),
         status_text(a)
     );
     Ok(())
@@ -264,13 +267,14 @@ fn list(
     }
     let day = match date {
         Some(d) => Some(local_time::parse_date(&d)?),
-        None if filter.patient.is_none() => Some(local_time::today(session)),
+        None if filter.patient.is_none() => Some(session.today()?),
         None => None,
     };
+    let clinic = session.clinic_time()?;
     if let Some(day) = day {
-        let (from, to) = local_time::day_bounds(session, day, days);
-        filter.from = Some(from);
-        filter.to = Some(to);
+        let (from, to) = clinic.days(day, days);
+        filter.from = Some(to_db_time(from));
+        filter.to = Some(to_db_time(to));
     }
     let doctors: HashMap<DoctorId, String> = session
         .doctors(None)?
@@ -289,7 +293,7 @@ fn list(
         out!(
             "{:<20} {}  {:<24} {:<44} {:<11}{}",
             a.number,
-            local_time::show(session, &a.starts_at),
+            clinic.show_stored(&a.starts_at),
             doctors.get(&a.doctor_id).map_or("?", String::as_str),
             patients.get(&a.patient_id).map_or("?", String::as_str),
             a.status,

@@ -16,8 +16,6 @@ use clinic_core::store::doctors::Doctor;
 use clinic_core::{Code, NewUser, Role, Session, Workstation};
 use zeroize::Zeroizing;
 
-use crate::local_time;
-
 #[derive(Args)]
 pub struct DemoSeedArgs {
     /// How many patients to register (imported in batches, one transaction each).
@@ -358,7 +356,7 @@ fn book_appointments(
     args: &DemoSeedArgs,
 ) -> anyhow::Result<Booked> {
     let started = Instant::now();
-    let today = local_time::today(desk);
+    let today = desk.today()?;
     let mut free = Vec::new();
     for offset in 0..args.days {
         let day = today + chrono::Duration::days(i64::from(offset));
@@ -411,7 +409,7 @@ fn book_appointments(
         total: booked.len(),
         ..Booked::default()
     };
-    let now = Utc::now();
+    let now = desk.now();
     for (id, starts_at) in &booked {
         let roll = rng.below(100);
         if *starts_at <= now + chrono::Duration::minutes(30) {
@@ -443,8 +441,7 @@ fn reschedule_later(
     rng: &mut Rng,
 ) -> anyhow::Result<bool> {
     let a = desk.appointment(id)?;
-    let tz = local_time::zone(desk);
-    let day = starts_at.with_timezone(&tz).date_naive()
+    let day = desk.clinic_time()?.date_of(starts_at)
         + chrono::Duration::days(i64::from(rng.between(2, 7)));
     for later in 0..7 {
         let day = day + chrono::Duration::days(later);

@@ -181,9 +181,10 @@ pub fn summary_line(p: &PatientSummary) -> String {
 
 fn print_patient(session: &Session, p: &Patient) -> anyhow::Result<()> {
     let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".to_owned());
+    let today = session.today()?;
     let age = chrono::NaiveDate::parse_from_str(&p.date_of_birth, "%Y-%m-%d")
         .ok()
-        .and_then(|dob| crate::local_time::today(session).years_since(dob))
+        .and_then(|dob| today.years_since(dob))
         .map(|years| format!(" (age {years})"))
         .unwrap_or_default();
     let status = match (p.active, p.merged_into) {

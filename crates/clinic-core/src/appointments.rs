@@ -36,7 +36,7 @@ impl Session {
         self.authorize(Action::AppointmentBook, Target::Patient(patient))?;
         let reason = validate::optional_text("reason", reason, 300)?;
         let (tz, code, device) = (
-            self.time_zone(),
+            self.clinic_time()?,
             self.clinic.branch_code.clone(),
             self.actor.device,
         );
@@ -58,7 +58,7 @@ impl Session {
                     "this doctor is not taking appointments",
                 ));
             }
-            let day: NaiveDate = starts_at.with_timezone(&tz).date_naive();
+            let day: NaiveDate = tz.date_of(starts_at);
             let slot = free_slots_on(tx, doctor, day, tz, None, ctx.now)?
                 .into_iter()
                 .find(|s| s.starts_at == starts_at)
@@ -150,14 +150,14 @@ impl Session {
         }
         let doctor = doctor.unwrap_or(old.doctor_id);
         let (tz, code, device) = (
-            self.time_zone(),
+            self.clinic_time()?,
             self.clinic.branch_code.clone(),
             self.actor.device,
         );
         let new = self.transact(|tx, ctx, actor| {
             appointments::expire_holds(tx, ctx)?;
             let old = appointments::set_status(tx, ctx, &old, "rescheduled", None, actor.user)?;
-            let day = starts_at.with_timezone(&tz).date_naive();
+            let day = tz.date_of(starts_at);
             let slot = free_slots_on(tx, doctor, day, tz, None, ctx.now)?
                 .into_iter()
                 .find(|s| s.starts_at == starts_at)

@@ -1,9 +1,10 @@
 //! Doctor profiles, weekly schedules, time off and free slots.
 
-use chrono::{DateTime, Duration, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::actor::Role;
+use crate::clinic_time::ClinicTime;
 use crate::clock::to_db_time;
 use crate::error::{Error, Result};
 use crate::ids::{DoctorId, new_v7_at};
@@ -50,10 +51,6 @@ pub struct Availability {
 pub const SEARCH_DAYS: i64 = 31;
 
 impl Session {
-    pub(crate) fn time_zone(&self) -> chrono_tz::Tz {
-        self.clinic.time_zone.parse().unwrap_or(chrono_tz::UTC)
-    }
-
     /// Adds a doctor profile for an existing doctor user (administrators).
     pub fn add_doctor(&mut self, input: &DoctorInput) -> Result<Doctor> {
         self.authorize(Action::DoctorManage, Target::Any)?;
@@ -215,8 +212,9 @@ impl Session {
         reason: &str,
     ) -> Result<String> {
         self.authorize(Action::DoctorManage, Target::Any)?;
-        let from = self.local_to_utc("from", from)?;
-        let to = self.local_to_utc("to", to)?;
+        let clinic_time = self.clinic_time()?;
+        let from = clinic_time.parse_local("from", from)?;
+        let to = clinic_time.parse_local("to", to)?;
         if from >= to {
             return Err(Error::validation(
                 "to",
@@ -280,30 +278,12 @@ impl Session {
         )
     }
 
-    pub(crate) fn local_to_utc(&self, field: &'static str, text: &str) -> Result<DateTime<Utc>> {
-        let local = NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%d %H:%M")
-            .or_else(|_| NaiveDateTime::parse_from_str(text.trim(), "%Y-%m-%dT%H:%M"))
-            .map_err(|_| {
-                Error::validation(
-                    field,
-                    format!("\"{text}\" is not a time; use YYYY-MM-DD HH:MM"),
-                )
-            })?;
-        self.time_zone()
-            .from_local_datetime(&local)
-            .earliest()
-            .map(|t| t.with_timezone(&Utc))
-            .ok_or_else(|| {
-                Error::validation(field, "that local time does not exist (clock change)")
-            })
-    }
-
     /// Free slots of a doctor on one clinic-local day at this workstation's branch.
     /// (Booking may also take a slot the doctor works at another branch, for a desk that
     /// books on that branch's behalf: see [`Session::hold_slot`].)
     pub fn free_slots(&mut self, id: DoctorId, day: NaiveDate) -> Result<Vec<Slot>> {
         self.authorize(Action::AppointmentView, Target::Any)?;
-        let tz = self.time_zone();
+        let tz = self.clinic_time()?;
         let branch = self.clinic.branch_id;
         let now = self.now();
         let conn = self.live()?.store.conn();
@@ -322,7 +302,7 @@ impl Session {
         from: NaiveDate,
     ) -> Result<Vec<Availability>> {
         self.authorize(Action::AppointmentView, Target::Any)?;
-        let tz = self.time_zone();
+        let tz = self.clinic_time()?;
         let branch = self.clinic.branch_id;
         let now = self.now();
         let conn = self.live()?.store.conn();
@@ -352,7 +332,7 @@ pub(crate) fn free_slots_on(
     conn: &rusqlite::Connection,
     doctor: DoctorId,
     day: NaiveDate,
-    tz: chrono_tz::Tz,
+    tz: ClinicTime,
     branch: Option<crate::ids::BranchId>,
     now: DateTime<Utc>,
 ) -> Result<Vec<Slot>> {

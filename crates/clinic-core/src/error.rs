@@ -112,6 +112,11 @@ pub enum Error {
     #[error("sync failed: {0}; nothing was lost, it will be retried")]
     Sync(String),
 
+    #[error(
+        "time_zone: \"{0}\" is not a time zone this app knows; use UTC or a name such as Africa/Nairobi (if the clinic already has this zone, update the app: its list of zones is older)"
+    )]
+    UnknownTimeZone(String),
+
     #[error("{field}: {message}")]
     Validation {
         field: &'static str,
@@ -231,7 +236,7 @@ impl Error {
             Error::UpdateRequired(_) => Code::UpdateRequired,
             Error::SyncRefused(_) => Code::SyncRefused,
             Error::Sync(_) => Code::Sync,
-            Error::Validation { .. } => Code::Validation,
+            Error::Validation { .. } | Error::UnknownTimeZone(_) => Code::Validation,
             Error::Migration(_) | Error::Io { .. } | Error::Storage(_) | Error::Internal(_) => {
                 Code::Internal
             }
@@ -242,6 +247,7 @@ impl Error {
     pub fn field(&self) -> Option<&'static str> {
         match self {
             Error::Validation { field, .. } => Some(field),
+            Error::UnknownTimeZone(_) => Some("time_zone"),
             _ => None,
         }
     }

@@ -4,6 +4,7 @@
 
 pub mod actor;
 pub mod appointments;
+pub mod clinic_time;
 pub mod clock;
 pub mod demo;
 pub mod doctors;
@@ -26,6 +27,7 @@ mod validate;
 pub mod workstation;
 
 pub use actor::{Actor, Role};
+pub use clinic_time::ClinicTime;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use envelope::{KdfParams, RecoveryCode};
 pub use error::{Code, Error, Result};

@@ -1,6 +1,5 @@
 //! Registering, finding, editing, archiving and merging patients: the front desk's day.
 
-use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -40,12 +39,6 @@ pub struct Registration {
 }
 
 impl Session {
-    /// The clinic's local date now, for birth-date checks.
-    pub(crate) fn today(&self) -> NaiveDate {
-        let tz: chrono_tz::Tz = self.clinic.time_zone.parse().unwrap_or(chrono_tz::UTC);
-        self.now().with_timezone(&tz).date_naive()
-    }
-
     /// Patients already on file who look like this one (same name and birth date, or
     /// same phone). The registration form shows these before saving.
     pub fn possible_duplicates(&mut self, input: &PatientInput) -> Result<Vec<PatientSummary>> {
@@ -385,7 +378,7 @@ impl Session {
                 allergies.push(validate::text("allergies", allergy, 100)?);
             }
         }
-        let dob = validate::date_of_birth(&input.date_of_birth, self.today())?;
+        let dob = validate::date_of_birth(&input.date_of_birth, self.today()?)?;
         Ok(Patient {
             id: PatientId(uuid::Uuid::nil()),
             mrn: String::new(),

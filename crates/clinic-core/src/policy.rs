@@ -82,6 +82,7 @@ pub fn decide(actor: &Actor, action: Action, target: Target) -> Decision {
 mod tests {
     use super::*;
     use crate::actor::Role;
+    use crate::clock::{Clock as _, ManualClock};
     use crate::ids::{DeviceId, SessionId};
 
     fn actor(role: Role) -> Actor {
@@ -111,7 +112,7 @@ mod tests {
             Decision::Deny(DenyReason::TotpEnrolmentRequired)
         );
         let mut glass = actor(Role::Doctor);
-        glass.emergency_until = Some(chrono::Utc::now());
+        glass.emergency_until = Some(ManualClock::monday_morning().now());
         assert_eq!(
             decide(&glass, Action::RecordRead, Target::Any),
             Decision::Allow

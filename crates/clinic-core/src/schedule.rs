@@ -2,10 +2,10 @@
 //! minus time off, bookings and the past. Pure functions over plain data, so the rules
 //! are tested without a database.
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, TimeZone, Utc};
-use chrono_tz::Tz;
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::Serialize;
 
+use crate::clinic_time::ClinicTime;
 use crate::ids::BranchId;
 use crate::store::doctors::HoursBlock;
 
@@ -23,7 +23,7 @@ pub(crate) type Busy = (DateTime<Utc>, DateTime<Utc>);
 pub(crate) fn slots_on(
     hours: &[HoursBlock],
     day: NaiveDate,
-    tz: Tz,
+    tz: ClinicTime,
     branch: Option<BranchId>,
 ) -> Vec<Slot> {
     let weekday = day.weekday().number_from_monday();
@@ -38,14 +38,11 @@ pub(crate) fn slots_on(
             let local_start = midnight + Duration::minutes(i64::from(minute));
             let local_end = local_start + Duration::minutes(i64::from(block.slot_minutes));
             // A local time skipped by a daylight-saving change has no slot.
-            if let (Some(start), Some(end)) = (
-                tz.from_local_datetime(&local_start).earliest(),
-                tz.from_local_datetime(&local_end).earliest(),
-            ) {
+            if let (Some(start), Some(end)) = (tz.resolve(local_start), tz.resolve(local_end)) {
                 slots.push(Slot {
                     branch_id: block.branch_id,
-                    starts_at: start.with_timezone(&Utc),
-                    ends_at: end.with_timezone(&Utc),
+                    starts_at: start,
+                    ends_at: end,
                 });
             }
             minute += block.slot_minutes;
@@ -60,7 +57,7 @@ pub(crate) fn free_on(
     hours: &[HoursBlock],
     busy: &[Busy],
     day: NaiveDate,
-    tz: Tz,
+    tz: ClinicTime,
     branch: Option<BranchId>,
     now: DateTime<Utc>,
 ) -> Vec<Slot> {
@@ -163,6 +160,10 @@ mod tests {
             .with_timezone(&Utc)
     }
 
+    fn utc() -> ClinicTime {
+        ClinicTime::parse("UTC").unwrap()
+    }
+
     #[test]
     fn a_morning_and_an_afternoon_block_leave_the_lunch_break_free_of_slots() {
         let b = branch();
@@ -171,7 +172,7 @@ mod tests {
             block(b, 1, "13:00", "14:00", 20),
         ];
         let monday = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
-        let slots = slots_on(&hours, monday, chrono_tz::UTC, None);
+        let slots = slots_on(&hours, monday, utc(), None);
         let starts: Vec<_> = slots
             .iter()
             .map(|s| s.starts_at.format("%H:%M").to_string())
@@ -183,7 +184,7 @@ mod tests {
             ]
         );
         assert!(
-            slots_on(&hours, monday.succ_opt().unwrap(), chrono_tz::UTC, None).is_empty(),
+            slots_on(&hours, monday.succ_opt().unwrap(), utc(), None).is_empty(),
             "Tuesday: no hours"
         );
     }
@@ -193,7 +194,7 @@ mod tests {
         let b = branch();
         let hours = [block(b, 1, "09:00", "11:00", 30)];
         let monday = NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
-        let nairobi: Tz = "Africa/Nairobi".parse().unwrap();
+        let nairobi = ClinicTime::parse("Africa/Nairobi").unwrap();
         let busy = [
             (at("2026-01-05T06:30:00Z"), at("2026-01-05T07:00:00Z")), // 09:30 local, booked
         ];

@@ -84,7 +84,8 @@ impl Session {
         self.unlocked.is_none() || self.now() - self.last_activity > self.idle_limit
     }
 
-    pub(crate) fn now(&self) -> DateTime<Utc> {
+    /// The time on the injected clock (the one the workstation was opened with).
+    pub fn now(&self) -> DateTime<Utc> {
         self.workstation.clock().now()
     }
 

@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use zeroize::Zeroizing;
 
 use crate::actor::{Actor, Role};
+use crate::clinic_time::ClinicTime;
 use crate::clock::Clock;
 use crate::clock::to_db_time;
 use crate::envelope::{DataKey, Envelope, Holder, KdfParams, RecoveryCode, Unseal};
@@ -204,7 +205,7 @@ impl Workstation {
         let branch_name = validate_name("branch_name", &setup.branch_name)?;
         let branch_code = validate_branch_code(&setup.branch_code)?;
         let currency = Currency::parse(&setup.currency)?;
-        let time_zone = validate_time_zone(&setup.time_zone)?;
+        let time_zone = ClinicTime::parse(&setup.time_zone)?.name().to_owned();
         let username = validate_username(&setup.admin_username)?;
         let display_name = validate_name("admin_display_name", &setup.admin_display_name)?;
         check_new_password(&username, &setup.admin_password)?;
@@ -910,23 +911,6 @@ fn validate_branch_code(code: &str) -> Result<String> {
         Err(Error::validation(
             "branch_code",
             "use 2 to 8 letters and digits starting with a letter, such as BR01",
-        ))
-    }
-}
-
-fn validate_time_zone(tz: &str) -> Result<String> {
-    let tz = tz.trim();
-    let ok = tz == "UTC"
-        || (tz.contains('/')
-            && tz
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '_' | '-' | '+')));
-    if ok {
-        Ok(tz.to_owned())
-    } else {
-        Err(Error::validation(
-            "time_zone",
-            format!("\"{tz}\" is not a time zone; use UTC or a name such as Africa/Nairobi"),
         ))
     }
 }

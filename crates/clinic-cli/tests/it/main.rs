@@ -242,7 +242,7 @@ fn audit_verify_exits_non_zero_naming_the_row_edited_by_hand() {
         // An attacker who knows a password opens the database and rewrites history.
         let ws = clinic_core::Workstation::open(
             &ws_dir,
-            std::sync::Arc::new(clinic_core::SystemClock),
+            std::sync::Arc::new(clinic_core::ManualClock::monday_morning()),
             clinic_core::KdfParams::DEFAULT,
         )
         .unwrap();
