@@ -104,6 +104,10 @@ enum Command {
     /// Clinic-wide sign-in settings (administrators).
     #[command(subcommand)]
     Settings(SettingsCommand),
+    /// The clinic group's branches: list them; add one (administrators) before its first
+    /// workstation joins from the sync server.
+    #[command(subcommand)]
+    Branch(BranchCommand),
     /// Register, find and show patients (front desk); archive and merge (administrators).
     #[command(subcommand)]
     Patient(patient::PatientCommand),
@@ -205,6 +209,21 @@ enum AuditCommand {
         to: Option<DateTime<Utc>>,
         #[arg(long, default_value_t = 200)]
         limit: usize,
+    },
+}
+
+#[derive(Subcommand)]
+enum BranchCommand {
+    /// Every branch this workstation knows.
+    List,
+    /// Add a branch; then sync, make an enrollment code for it on the sync server and set
+    /// up its first workstation with `clinic join`.
+    Add {
+        /// 2 to 8 letters and digits starting with a letter, e.g. BR02.
+        #[arg(long)]
+        code: String,
+        #[arg(long)]
+        name: String,
     },
 }
 
@@ -416,6 +435,28 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sync(command) => {
             let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
             sync::run(&mut session, command)?;
+        }
+        Command::Branch(command) => {
+            let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
+            match command {
+                BranchCommand::List => {
+                    for b in session.branches()? {
+                        println!(
+                            "{:<8} {}{}",
+                            b.code,
+                            b.name,
+                            if b.active { "" } else { " (closed)" }
+                        );
+                    }
+                }
+                BranchCommand::Add { code, name } => {
+                    let branch = session.add_branch(&code, &name)?;
+                    println!(
+                        "Added branch {} ({}). Sync, then set up its first workstation with `clinic join` and an enrollment code for {}.",
+                        branch.code, branch.name, branch.code
+                    );
+                }
+            }
         }
         Command::Settings(command) => {
             let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;

@@ -7,7 +7,7 @@ use zeroize::Zeroizing;
 
 use crate::actor::Role;
 use crate::error::{Error, Result};
-use crate::ids::{PatientId, UserId};
+use crate::ids::{BranchId, PatientId, UserId};
 use crate::policy::{Action, Target};
 use crate::session::Session;
 use crate::store::audit::{self, Event, Outcome};
@@ -15,7 +15,9 @@ use crate::store::organisation;
 use crate::store::settings;
 use crate::store::users::{self, Update, User};
 use crate::totp;
-use crate::workstation::{check_new_password, validate_name, validate_username};
+use crate::workstation::{
+    check_new_password, validate_branch_code, validate_name, validate_username,
+};
 
 /// A user an administrator adds.
 #[derive(Debug, Clone)]
@@ -315,6 +317,36 @@ impl Session {
             idle_lock_minutes,
             totp_required,
         })
+    }
+
+    /// Adds a branch to the clinic group. Its first workstation then joins from the sync
+    /// server as a user of the group (`clinic join`, or the set-up screen's join mode):
+    /// a new branch never brings its own administrator. Administrators only.
+    pub fn add_branch(&mut self, code: &str, name: &str) -> Result<organisation::Branch> {
+        self.authorize(Action::SettingsManage, Target::Any)?;
+        let code = validate_branch_code(code)?;
+        let name = validate_name("name", name)?;
+        let organisation = self.clinic.organisation_id;
+        let branch = self.transact(|tx, ctx, actor| {
+            let id = BranchId(crate::ids::new_v7_at(ctx.now));
+            organisation::insert_branch(tx, ctx, organisation, id, &code, &name)?;
+            audit::append(
+                tx,
+                ctx,
+                Some(actor),
+                ctx.now,
+                &Event::new("branch.add", Outcome::Success)
+                    .entity("branch", id)
+                    .details(serde_json::json!({ "code": code, "name": name })),
+            )?;
+            Ok(organisation::Branch {
+                id,
+                code: code.clone(),
+                name: name.clone(),
+                active: true,
+            })
+        })?;
+        Ok(branch)
     }
 
     /// The clinic's branches, by code, for choosing where a user or doctor works. Any

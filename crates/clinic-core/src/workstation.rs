@@ -898,7 +898,7 @@ pub(crate) fn validate_name(field: &'static str, value: &str) -> Result<String> 
     Ok(trimmed.to_owned())
 }
 
-fn validate_branch_code(code: &str) -> Result<String> {
+pub(crate) fn validate_branch_code(code: &str) -> Result<String> {
     let code = code.trim().to_ascii_uppercase();
     let ok = (2..=8).contains(&code.len())
         && code.starts_with(|c: char| c.is_ascii_uppercase())

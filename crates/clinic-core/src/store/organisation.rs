@@ -57,30 +57,13 @@ pub(crate) fn insert(
             "time_zone": clinic.time_zone,
         }),
     )?;
-    tx.execute(
-        "INSERT INTO branches (id, organisation_id, code, name, active, updated_at)
-         VALUES (?1, ?2, ?3, ?4, 1, ?5)",
-        params![
-            clinic.branch_id,
-            clinic.organisation_id,
-            clinic.branch_code,
-            clinic.branch_name,
-            now
-        ],
-    )
-    .map_err(Error::from_sqlite)?;
-    changes::record(
+    insert_branch(
         tx,
         ctx,
-        &tables::BRANCHES,
-        &clinic.branch_id.to_string(),
-        ChangeKind::Upsert,
-        &serde_json::json!({
-            "organisation_id": clinic.organisation_id,
-            "code": clinic.branch_code,
-            "name": clinic.branch_name,
-            "active": true,
-        }),
+        clinic.organisation_id,
+        clinic.branch_id,
+        clinic.branch_code,
+        clinic.branch_name,
     )?;
     insert_workstation(
         tx,
@@ -89,6 +72,46 @@ pub(crate) fn insert(
         clinic.branch_id,
         ctx.now,
     )
+}
+
+/// A branch of the organisation, with its change record. Its code is unique: a clash
+/// is a validation error on `branch_code`.
+pub(crate) fn insert_branch(
+    tx: &Transaction<'_>,
+    ctx: &WriteContext,
+    organisation: OrganisationId,
+    id: BranchId,
+    code: &str,
+    name: &str,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO branches (id, organisation_id, code, name, active, updated_at)
+         VALUES (?1, ?2, ?3, ?4, 1, ?5)",
+        params![id, organisation, code, name, to_db_time(ctx.now)],
+    )
+    .map_err(|e| {
+        if e.to_string()
+            .contains("UNIQUE constraint failed: branches.code")
+        {
+            Error::validation("branch_code", format!("there is a branch {code} already"))
+        } else {
+            Error::from_sqlite(e)
+        }
+    })?;
+    changes::record(
+        tx,
+        ctx,
+        &tables::BRANCHES,
+        &id.to_string(),
+        ChangeKind::Upsert,
+        &serde_json::json!({
+            "organisation_id": organisation,
+            "code": code,
+            "name": name,
+            "active": true,
+        }),
+    )?;
+    Ok(())
 }
 
 /// The workstation row: it describes this device only and is not synced.

@@ -454,3 +454,43 @@ fn administrators_read_the_sign_in_settings_they_change_and_others_may_not() {
     );
     assert!(branches[0].active);
 }
+
+#[test]
+fn an_administrator_adds_a_branch_and_nobody_else_may() {
+    let mut clinic = Clinic::new();
+    let branch = clinic.admin.add_branch(" br02 ", "Westside").unwrap();
+    assert_eq!(branch.code, "BR02", "codes are stored upper-case");
+    let codes: Vec<String> = clinic
+        .admin
+        .branches()
+        .unwrap()
+        .into_iter()
+        .map(|b| b.code)
+        .collect();
+    assert_eq!(codes, ["BR01", "BR02"]);
+    let pending = clinic.admin.pending_changes(100).unwrap();
+    assert!(
+        pending
+            .iter()
+            .any(|c| c.table == "branches" && c.row_id == branch.id.to_string()),
+        "the new branch travels to the server"
+    );
+    let again = clinic.admin.add_branch("BR02", "Twice").unwrap_err();
+    assert_eq!(again.field(), Some("branch_code"), "{again}");
+    let bad = clinic.admin.add_branch("2X", "Bad").unwrap_err();
+    assert_eq!(bad.field(), Some("branch_code"), "{bad}");
+
+    clinic.add_user("desk", Role::Receptionist);
+    let mut desk = clinic.sign_in("desk");
+    let err = desk.add_branch("BR03", "Eastside").unwrap_err();
+    assert_eq!(err.code(), Code::Forbidden);
+    assert_eq!(desk.branches().unwrap().len(), 2, "nothing was added");
+    let events = clinic
+        .admin
+        .audit_list(&AuditFilter {
+            action: Some("branch.add".into()),
+            ..AuditFilter::default()
+        })
+        .unwrap();
+    assert_eq!(events.len(), 1, "the addition is audited once");
+}
