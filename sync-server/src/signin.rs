@@ -69,25 +69,57 @@ pub async fn login(
             &[&user_id],
         )
         .await?;
-    // A user not synced yet (a workstation's first push, or a user made offline since)
-    // may log in: the push that follows brings the row, checked against its author's
-    // rights.
-    if let Some(row) = user {
-        let fields: Value = row.get(0);
-        let name_matches = fields
-            .get("username")
-            .and_then(Value::as_str)
-            .is_some_and(|n| n.eq_ignore_ascii_case(request.username.trim()));
-        if !name_matches {
-            return Err(wrong_password());
-        }
-        let active = fields.get("active").and_then(Value::as_bool) == Some(true);
-        if row.get::<_, bool>(1) || !active {
-            return Err(Error::Forbidden(
-                "this user has been deactivated; ask an administrator".into(),
+    // Only users the server holds may sign in; the one exception is the group's first
+    // set-up, whose first push brings its administrator. Anyone else made on a
+    // workstation reaches the server with their administrator's sync first.
+    let Some(row) = user else {
+        if group_founded(tx).await? {
+            return Err(Error::Unauthorized(
+                "this user is not on the sync server yet: the administrator who made them syncs first, then they sign in again (a new branch's first workstation joins the group as one of its users: clinic join, or the set-up screen's join mode)".into(),
             ));
         }
+        return check_password(tx, device, &user_id, false, request, key, limits).await;
+    };
+    let fields: Value = row.get(0);
+    let name_matches = fields
+        .get("username")
+        .and_then(Value::as_str)
+        .is_some_and(|n| n.eq_ignore_ascii_case(request.username.trim()));
+    if !name_matches {
+        return Err(wrong_password());
     }
+    let active = fields.get("active").and_then(Value::as_bool) == Some(true);
+    if row.get::<_, bool>(1) || !active {
+        return Err(Error::Forbidden(
+            "this user has been deactivated; ask an administrator".into(),
+        ));
+    }
+    check_password(tx, device, &user_id, by_name, request, key, limits).await
+}
+
+/// Whether the server holds any user yet (after the group's first set-up it does).
+pub(crate) async fn group_founded(tx: &Transaction<'_>) -> Result<bool> {
+    Ok(tx
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM row_state WHERE table_name = 'users')",
+            &[],
+        )
+        .await?
+        .get(0))
+}
+
+/// Checks the password against the recorded verifier, or records the first one (from
+/// the workstation that made the user only), then issues tokens.
+async fn check_password(
+    tx: &Transaction<'_>,
+    device: &Device,
+    user_id: &str,
+    by_name: bool,
+    request: &LoginRequest,
+    key: &[u8],
+    limits: &Limits,
+) -> Result<TokenPair> {
+    let user_id = user_id.to_owned();
     let stored: Option<String> = tx
         .query_opt(
             "SELECT verifier FROM user_credentials WHERE user_id = CAST($1 AS TEXT)::uuid FOR UPDATE",

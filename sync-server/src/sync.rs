@@ -68,10 +68,12 @@ pub async fn push(
         .query_one("SELECT nextval('change_batches')", &[])
         .await?
         .get(0);
-    let first_push: bool = !tx
+    // The group's first set-up: the server holds no user yet, and this push brings the
+    // founding administrator. Any later device brings nobody of its own.
+    let founding: bool = !tx
         .query_one(
-            "SELECT EXISTS (SELECT 1 FROM change_log WHERE device_id = CAST($1 AS TEXT)::uuid)",
-            &[&device.id],
+            "SELECT EXISTS (SELECT 1 FROM row_state WHERE table_name = 'users')",
+            &[],
         )
         .await?
         .get::<_, bool>(0);
@@ -127,7 +129,7 @@ pub async fn push(
     let mut claims = claim_numbers(tx, changes).await?;
     for change in changes {
         let verdict = check(user, change)
-            .and_then(|spec| authorize(&rows, user, spec, change, changes, first_push));
+            .and_then(|spec| authorize(&rows, user, spec, change, changes, founding));
         if let Err(reason) = verdict {
             response.rejected.push(Rejection {
                 change_id: change.change_id.clone(),
@@ -341,22 +343,24 @@ fn authorize(
     spec: &TableSpec,
     change: &Change,
     batch: &[Change],
-    first_push: bool,
+    founding: bool,
 ) -> std::result::Result<(), String> {
     let author = user.user_id.as_str();
     let known = rows
         .get(&("users".to_owned(), author.to_owned()))
         .filter(|r| !r.deleted)
         .map(|r| r.fields.clone());
-    // A freshly enrolled workstation's first push may bring the administrator it was set
-    // up with; after that, only users the server already knows may write.
+    // The group's first set-up brings its administrator in its first push; after that,
+    // only users the server already knows may write (a new branch's workstation joins
+    // as one of them).
     let fields = match known {
         Some(fields) => fields,
-        None if first_push => batch
+        None if founding => batch
             .iter()
             .find(|c| c.table == "users" && c.row_id == author && c.kind == ChangeKind::Upsert)
             .map(|c| c.fields.clone())
-            .ok_or("the signed-in user is not known to the server")?,
+            .filter(|f| f.get("role").and_then(Value::as_str) == Some("admin"))
+            .ok_or("the group's first push must bring its administrator")?,
         None => return Err("the signed-in user is not known to the server".into()),
     };
     let role = fields

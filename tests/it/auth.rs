@@ -306,6 +306,7 @@ fn an_administrator_lists_the_groups_workstations_and_revokes_one_from_the_app()
             "morning tea phrase",
         ))
         .unwrap();
+    a.admin().sync_now().unwrap();
     let mut desk = a
         .workstation
         .unlock("desk.br01", "morning tea phrase")
@@ -405,4 +406,78 @@ fn only_the_workstation_that_made_a_user_records_their_first_password() {
     assert_eq!(login(&mut a, "morning tea phrase").0, 200);
     assert_eq!(login(&mut b, "morning tea phrase").0, 200);
     assert_eq!(login(&mut b, "an attackers phrase").0, 401);
+}
+
+/// The review found that any unknown user id, with any password, got an access token
+/// and pulled every branch's data. Only users the server holds may sign in.
+#[test]
+fn a_login_for_a_user_the_server_does_not_hold_is_refused() {
+    let server = Server::start();
+    let mut a = Station::new("BR01", &server);
+    a.admin().sync_now().unwrap();
+    let device_token = a.device_token();
+    let made_up = "01900000-0000-7000-8000-00000000beef";
+    let login = serde_json::json!({
+        "protocol_version": clinic_protocol::PROTOCOL_VERSION,
+        "user_id": made_up, "username": "intruder", "password": "anything at all",
+    })
+    .to_string();
+    let (status, _, body) = post(&server.url, "/v1/auth/login", Some(&device_token), &login);
+    assert_eq!(status, 401, "{body}");
+    assert!(
+        problem(&body).detail.contains("not on the sync server"),
+        "{body}"
+    );
+    let recorded: i64 = server.query(&format!(
+        "SELECT count(*) FROM user_credentials WHERE user_id = '{made_up}'"
+    ))[0]
+        .get(0);
+    assert_eq!(recorded, 0, "no password is recorded for a made-up user");
+    let tokens: i64 = server.query("SELECT count(*) FROM refresh_tokens")[0].get(0);
+    let (status, _, _) = post(&server.url, "/v1/auth/login", Some(&device_token), &login);
+    assert_eq!(status, 401);
+    assert_eq!(
+        server.query("SELECT count(*) FROM refresh_tokens")[0].get::<_, i64>(0),
+        tokens,
+        "no sign-in was issued"
+    );
+}
+
+/// A device enrolled with a fresh code, set up as a new clinic with its own
+/// administrator, may not bring that administrator into an existing group.
+#[test]
+fn a_workstation_set_up_as_a_new_clinic_cannot_bring_its_own_administrator() {
+    let server = Server::start();
+    let mut founder = Station::new("BR01", &server);
+    founder.admin().sync_now().unwrap();
+    let users_before: i64 =
+        server.query("SELECT count(*) FROM row_state WHERE table_name = 'users'")[0].get(0);
+    let dir = tempfile::tempdir().unwrap();
+    let clinic_core::Initialized { mut session, .. } = clinic_core::Workstation::init(
+        dir.path(),
+        &clinic_core::Setup {
+            branch_code: "BR09".into(),
+            ..clinic_core::Setup::new("Rogue Clinic", "rogue.admin", PASSWORD)
+        },
+        std::sync::Arc::new(clinic_core::ManualClock::monday_morning()),
+        clinic_core::KdfParams::FAST_INSECURE_FOR_TESTS,
+    )
+    .unwrap();
+    session
+        .sync_join(&server.url, &server.enrollment_code("BR09"), None)
+        .unwrap();
+    let err = session.sync_now().unwrap_err();
+    assert_eq!(err.code(), clinic_core::Code::SyncRefused, "{err}");
+    assert!(err.to_string().contains("not on the sync server"), "{err}");
+    let users_after: i64 =
+        server.query("SELECT count(*) FROM row_state WHERE table_name = 'users'")[0].get(0);
+    assert_eq!(
+        users_after, users_before,
+        "the rogue administrator is not on the server"
+    );
+    let rogue: i64 = server.query(
+        "SELECT count(*) FROM change_log c JOIN devices d ON d.id = c.device_id WHERE d.branch_code = 'BR09'",
+    )[0]
+        .get(0);
+    assert_eq!(rogue, 0, "nothing of the rogue clinic was taken");
 }

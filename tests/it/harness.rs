@@ -19,6 +19,9 @@ pub struct Server {
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
     runtime: Arc<tokio::runtime::Runtime>,
+    /// The workstation that set the clinic group up, once one has; later workstations
+    /// join the group as users it made.
+    founder: std::sync::Mutex<Option<(Workstation, String)>>,
 }
 
 impl Server {
@@ -108,6 +111,7 @@ impl Server {
             stop: Some(stop),
             thread: Some(thread),
             runtime,
+            founder: std::sync::Mutex::new(None),
         }
     }
 
@@ -174,16 +178,22 @@ pub struct Station {
 
 impl Station {
     pub fn new(branch: &str, server: &Server) -> Station {
-        Station::enrolled_at(branch, &server.url, &server.enrollment_code(branch))
+        Station::enrolled_at(server, branch, &server.url, &server.enrollment_code(branch))
     }
 
-    /// A workstation enrolled with the server at `url` using `code`.
-    pub fn enrolled_at(branch: &str, url: &str, code: &str) -> Station {
-        Station::enrolled_trusting(branch, url, code, None)
+    /// A workstation of `branch` enrolled with the server at `url` (serving `server`'s
+    /// database) using `code`.
+    pub fn enrolled_at(server: &Server, branch: &str, url: &str, code: &str) -> Station {
+        Station::enrolled_trusting(server, branch, url, code, None)
     }
 
-    /// As [`Station::enrolled_at`], trusting an extra certificate.
+    /// As [`Station::enrolled_at`], trusting an extra certificate. The first workstation
+    /// sets the clinic group up (a new clinic whose administrator the server accepts in
+    /// its first push); every later one joins it, as the sync server requires: the
+    /// founding administrator adds the branch and an administrator `admin.<branch>`, who
+    /// signs in once where they were made, and the new workstation joins as them.
     pub fn enrolled_trusting(
+        server: &Server,
         branch: &str,
         url: &str,
         code: &str,
@@ -192,29 +202,84 @@ impl Station {
         let dir = tempfile::tempdir().unwrap();
         let clock = Arc::new(ManualClock::monday_morning());
         let admin_name = format!("admin.{}", branch.to_lowercase());
+        let mut founder = server.founder.lock().unwrap();
+        let Some((group, founder_name)) = founder.clone() else {
+            let Initialized {
+                workstation,
+                session,
+                ..
+            } = Workstation::init(
+                dir.path(),
+                &Setup {
+                    branch_code: branch.into(),
+                    ..Setup::new("Group Clinic", &admin_name, PASSWORD)
+                },
+                clock.clone(),
+                KdfParams::FAST_INSECURE_FOR_TESTS,
+            )
+            .unwrap();
+            let mut station = Station {
+                _dir: dir,
+                workstation,
+                admin: session,
+                clock,
+                admin_name,
+            };
+            station.admin.sync_join(url, code, ca_cert).unwrap();
+            *founder = Some((station.workstation.clone(), station.admin_name.clone()));
+            return station;
+        };
+        let mut boss = group.unlock(&founder_name, PASSWORD).unwrap();
+        boss.sync_now().unwrap();
+        if !boss.branches().unwrap().iter().any(|b| b.code == branch) {
+            boss.add_branch(branch, &format!("Branch {branch}"))
+                .unwrap();
+        }
+        let known = boss
+            .list_users()
+            .unwrap()
+            .iter()
+            .any(|u| u.username == admin_name);
+        if !known {
+            boss.create_user(&clinic_core::NewUser::new(
+                &admin_name,
+                clinic_core::Role::Admin,
+                PASSWORD,
+            ))
+            .unwrap();
+            boss.sync_now().unwrap();
+            // Their first sign-in to the server happens where they were made.
+            group
+                .unlock(&admin_name, PASSWORD)
+                .unwrap()
+                .sync_now()
+                .unwrap();
+        }
+        drop(boss);
         let Initialized {
             workstation,
             session,
             ..
-        } = Workstation::init(
+        } = Workstation::join(
             dir.path(),
-            &Setup {
-                branch_code: branch.into(),
-                ..Setup::new("Group Clinic", &admin_name, PASSWORD)
+            &clinic_core::Join {
+                server: url.to_owned(),
+                code: code.to_owned(),
+                ca_cert: ca_cert.map(str::to_owned),
+                username: admin_name.clone(),
+                password: PASSWORD.to_owned().into(),
             },
             clock.clone(),
             KdfParams::FAST_INSECURE_FOR_TESTS,
         )
         .unwrap();
-        let mut station = Station {
+        Station {
             _dir: dir,
             workstation,
             admin: session,
             clock,
             admin_name,
-        };
-        station.admin.sync_join(url, code, ca_cert).unwrap();
-        station
+        }
     }
 
     /// The device token the workstation got when it enrolled.

@@ -476,8 +476,8 @@ fn two_server_processes_on_one_database_serve_clients_at_once_and_stay_consisten
     let other = ServerProcess::start(&server.database_url);
     let code_a = server.enrollment_code("BR01");
     let code_b = server.enrollment_code("BR02");
-    let mut a = Station::enrolled_at("BR01", &server.url, &code_a);
-    let mut b = Station::enrolled_at("BR02", &other.url, &code_b);
+    let mut a = Station::enrolled_at(&server, "BR01", &server.url, &code_a);
+    let mut b = Station::enrolled_at(&server, "BR02", &other.url, &code_b);
     let desk_a = desk(&mut a, "BR01");
     let desk_b = desk(&mut b, "BR02");
 
@@ -584,7 +584,7 @@ fn sync_runs_over_tls_and_an_untrusted_certificate_is_refused() {
     let (server, pem) = Server::start_tls();
     assert!(server.url.starts_with("https://"));
     let code = server.enrollment_code("BR01");
-    let mut a = Station::enrolled_trusting("BR01", &server.url, &code, Some(&pem));
+    let mut a = Station::enrolled_trusting(&server, "BR01", &server.url, &code, Some(&pem));
     let report = a.admin().sync_now().unwrap();
     assert!(report.pushed > 0, "pushed over TLS: {report:?}");
 
@@ -684,7 +684,7 @@ fn a_sync_interrupted_by_a_server_restart_retries_and_completes() {
     let first = ServerProcess::start(&server.database_url);
     let address = first.url.trim_start_matches("http://").to_owned();
     let code = server.enrollment_code("BR01");
-    let mut a = Station::enrolled_at("BR01", &first.url, &code);
+    let mut a = Station::enrolled_at(&server, "BR01", &first.url, &code);
     drop(first);
     // The server comes back on the same address a moment later.
     let database_url = server.database_url.clone();

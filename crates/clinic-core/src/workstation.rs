@@ -350,7 +350,7 @@ impl Workstation {
                 Error::validation(
                     "code",
                     format!(
-                        "the sync server has no branch {} yet: set up its first workstation with a new clinic and sync it, then join others",
+                        "the sync server has no branch {} yet: an administrator of the group adds it (Administration, or clinic branch add) and syncs, then join again",
                         enrolled.branch_code
                     ),
                 )
