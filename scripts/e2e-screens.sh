@@ -4,8 +4,8 @@
 # receptionist), patient search with results, a patient's record, the registration form
 # with the duplicate warning, the booking flow (held slot, then booked), the check-in
 # queue, the lock screen, a doctor's notifications; then the administrator's users, audit
-# log, sign-in settings, a doctor's weekly hours and the week's calendar; and the
-# second-factor set-up with its QR code.
+# log, sign-in settings, branches (one added), a doctor's weekly hours and the week's
+# calendar; and the second-factor set-up with its QR code.
 #
 # Usage: scripts/e2e-screens.sh PATH/TO/clinic-desktop [OUT_DIR]
 #   OUT_DIR defaults to docs/screenshots. CLINIC_SCREENSHOT_TIMEOUT (seconds, default 60)
@@ -216,9 +216,10 @@ inside_xvfb() {
   capture notifications
 
   # The administrator's screens: users, the audit log (chain verified), sign-in settings
-  # (the second factor turned on for receptionists), a doctor's weekly hours, the week's
-  # calendar. Header tabs for an administrator: Home, Patients, Appointments, Calendar
-  # (433), Conflicts, Doctors (655), Administration (792); section tabs at y=221.
+  # (the second factor turned on for receptionists), branches (one added), a doctor's
+  # weekly hours, the week's calendar. Header tabs for an administrator: Home, Patients,
+  # Appointments, Calendar (433), Conflicts, Doctors (655), Administration (792); section
+  # tabs at y=221.
   click 1033 27
   wait_screen login 2
   type_text admin
@@ -241,6 +242,20 @@ inside_xvfb() {
   key Tab Tab Tab Tab Tab Tab space Tab Tab Tab Tab Return
   wait_screen totp-rules-saved
   capture admin-settings
+  scroll_to_top
+  # Branches is the last section tab: click Sign-in settings to focus the tab list (it is
+  # already shown, so nothing reloads), End opens Branches. Tab to its code field, add a
+  # branch; the list then shows it beside the demo's own.
+  click 280 221
+  key End
+  wait_screen admin-branches
+  key Tab
+  type_text BR02
+  key Tab
+  type_text Westside
+  key Return
+  wait_screen branch-added
+  capture admin-branches
   scroll_to_top
   click_to doctors 655 74
   # "Open" on the second doctor (Dr Peter Kamau).

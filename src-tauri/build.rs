@@ -41,6 +41,7 @@ const COMMANDS: &[&str] = &[
     "sync_join",
     "users",
     "branches",
+    "add_branch",
     "create_user",
     "create_emergency_account",
     "admit_user_here",

@@ -307,6 +307,12 @@ pub async fn branches(shell: Shared<'_>) -> Reply<Vec<Branch>> {
 }
 
 #[tauri::command(rename_all = "snake_case")]
+pub async fn add_branch(shell: Shared<'_>, code: String, name: String) -> Reply<Vec<Branch>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.add_branch(&code, &name)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
 pub async fn create_user(
     shell: Shared<'_>,
     username: String,

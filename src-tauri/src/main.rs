@@ -99,6 +99,7 @@ fn main() -> ExitCode {
             commands::sync_join,
             commands::users,
             commands::branches,
+            commands::add_branch,
             commands::create_user,
             commands::create_emergency_account,
             commands::admit_user_here,

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
 import {
+  addBranch,
   auditLog,
   calendar,
   createUser,
@@ -79,12 +80,14 @@ describe('calls', () => {
     await auditLog({ username: null, action: 'user.', from: null, to: null, limit: 10 });
     await calendar({ from: '2026-01-05', days: 7, doctor_id: null, branch: '' });
     await undoMerge('m1');
+    await addBranch({ code: 'BR02', name: 'Westside' });
     expect(fake.mock.calls).toEqual([
       ['create_user', { username: 'amy', display_name: null, role: 'nurse', password: 'pw', branches: ['BR01'] }],
       ['set_user_branches', { username: 'amy', branches: [] }],
       ['audit_log', { query: { username: null, action: 'user.', from: null, to: null, limit: 10 } }],
       ['calendar', { from: '2026-01-05', days: 7, doctor_id: null, branch: '' }],
       ['undo_merge', { merge_id: 'm1' }],
+      ['add_branch', { code: 'BR02', name: 'Westside' }],
     ]);
   });
 

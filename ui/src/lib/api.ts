@@ -189,6 +189,7 @@ const ACTIONS = new Set([
   'deactivate_user',
   'reactivate_user',
   'set_user_branches',
+  'add_branch',
   'set_totp_required',
   'set_idle_lock_minutes',
   'add_doctor',
@@ -455,6 +456,11 @@ export function users(): Promise<UserAccount[]> {
 /** The clinic's branches by code (anyone signed in). */
 export function branches(): Promise<Branch[]> {
   return call<Branch[]>('branches');
+}
+
+/** Adds a branch to the clinic group (administrators); answers with every branch. */
+export function addBranch(input: { code: string; name: string }): Promise<Branch[]> {
+  return call<Branch[]>('add_branch', input);
 }
 
 /** `branches` are codes; empty means every branch. `display_name` null: the user name. */

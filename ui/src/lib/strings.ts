@@ -161,7 +161,7 @@ export const strings = {
       book: { title: 'Book an appointment', text: 'Find a doctor with a free slot and hold it.' },
       queue: { title: 'Check patients in', text: 'Today’s appointments at this branch.' },
       appointments: { title: 'Today’s appointments', text: 'Who is booked at this branch, and who has arrived.' },
-      admin: { title: 'Administration', text: 'Users and roles, sign-in settings, the audit log and sync.' },
+      admin: { title: 'Administration', text: 'Users and roles, sign-in settings, the audit log, sync and branches.' },
       doctors: { title: 'Doctors and schedules', text: 'Add doctors, set their weekly hours and time off.' },
       calendar: { title: 'Calendar', text: 'A day or a week of appointments, per doctor and per branch.' },
     },
@@ -348,9 +348,9 @@ export const strings = {
 
   admin: {
     title: 'Administration',
-    intro: 'People, sign-in rules, the audit log and this workstation’s sync.',
+    intro: 'People, sign-in rules, the audit log, this workstation’s sync and the group’s branches.',
     sections: 'Administration sections',
-    tabs: { users: 'Users and roles', settings: 'Sign-in settings', audit: 'Audit log', devices: 'This workstation' },
+    tabs: { users: 'Users and roles', settings: 'Sign-in settings', audit: 'Audit log', devices: 'This workstation', branches: 'Branches' },
     users: {
       title: 'Users',
       count: (n: number) => (n === 1 ? '1 account' : `${n} accounts`),
@@ -415,6 +415,25 @@ export const strings = {
       totpSave: 'Save second-factor rules',
       totpSaved: 'Second-factor rules saved.',
       totpUnchanged: 'Nothing changed.',
+    },
+    branches: {
+      title: 'Branches',
+      count: (n: number) => (n === 1 ? '1 branch' : `${n} branches`),
+      intro: 'The clinic group’s branches. Users and doctors are assigned to them by code.',
+      code: 'Code',
+      codeHint: '2 to 8 letters and digits, starting with a letter, such as BR02.',
+      name: 'Name',
+      status: 'Status',
+      active: 'Active',
+      inactive: 'Closed',
+      none: 'No branch yet.',
+      addTitle: 'Add a branch',
+      add: 'Add branch',
+      required: 'Please fill this in.',
+      added: (code: string) => `Branch ${code} added.`,
+      /** One line on what follows an addition; `code` is the new branch's, or a placeholder. */
+      nextSteps: (code: string, joinMode: string) =>
+        `Next: sync, have IT run “sync-server enroll --branch ${code}” for a one-time code, and set up the branch’s first workstation with the set-up screen’s “${joinMode}”, signing in as an existing user of the group.`,
     },
     audit: {
       title: 'Audit log',

@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
 
-import type { Capabilities, UserAccount } from '../../lib/api';
+import type { Branch, Capabilities, UserAccount } from '../../lib/api';
+import { placeError } from '../../lib/forms';
 import { strings } from '../../lib/strings';
 import {
+  addedBranches,
   adminTabs,
   auditQuery,
   detailsText,
   emptyAuditFilter,
   emptyNewUser,
   isLimited,
+  NEW_BRANCH_FIELDS,
   outcomeLabel,
   parseMinutes,
   replaceUser,
@@ -17,6 +20,7 @@ import {
   toggleCode,
   totpChanges,
   userState,
+  validateNewBranch,
   validateNewUser,
   verificationMessage,
 } from './admin';
@@ -59,8 +63,9 @@ describe('admin sections', () => {
     expect(adminTabs(none)).toEqual([]);
     expect(showAdmin(none)).toBe(false);
     const admin = { ...none, manage_users: true, manage_settings: true, read_audit: true, manage_sync: true };
-    expect(adminTabs(admin)).toEqual(['users', 'settings', 'audit', 'devices']);
+    expect(adminTabs(admin)).toEqual(['users', 'settings', 'audit', 'devices', 'branches']);
     expect(adminTabs({ ...none, read_audit: true })).toEqual(['audit']);
+    expect(adminTabs({ ...none, manage_settings: true })).toEqual(['settings', 'branches']);
     expect(showAdmin({ ...none, read_audit: true })).toBe(true);
   });
 
@@ -99,6 +104,34 @@ describe('add-user form', () => {
     expect(toggleCode(['BR02'], 'BR01', true)).toEqual(['BR01', 'BR02']);
     expect(toggleCode(['BR01', 'BR02'], 'BR01', true)).toEqual(['BR01', 'BR02']);
     expect(toggleCode(['BR01', 'BR02'], 'BR01', false)).toEqual(['BR02']);
+  });
+});
+
+describe('branches', () => {
+  const branch = (id: string, code: string): Branch => ({ id, code, name: code, active: true });
+
+  it('asks for both fields before calling the core, and leaves the code’s rules to it', () => {
+    const t = strings.admin.branches;
+    expect(validateNewBranch({ code: ' ', name: '' })).toEqual({ code: t.required, name: t.required });
+    expect(validateNewBranch({ code: '2x', name: 'Westside' })).toEqual({});
+  });
+
+  it('puts the core’s duplicate-code error next to the code field', () => {
+    const err = { code: 'validation' as const, message: 'there is a branch BR02 already', field: 'branch_code' };
+    expect(placeError(err, NEW_BRANCH_FIELDS)).toEqual({ fields: { code: 'There is a branch BR02 already.' }, form: null });
+  });
+
+  it('finds what an addition made by id, whatever order the core lists', () => {
+    const before = [branch('b1', 'BR01'), branch('b3', 'BR03')];
+    const after = [branch('b1', 'BR01'), branch('b2', 'BR02'), branch('b3', 'BR03')];
+    expect(addedBranches(before, after)).toEqual([branch('b2', 'BR02')]);
+    expect(addedBranches(after, after)).toEqual([]);
+  });
+
+  it('names the new code in the next steps, with the set-up screen’s own join label', () => {
+    const line = strings.admin.branches.nextSteps('BR02', strings.setup.modeJoin);
+    expect(line).toContain('sync-server enroll --branch BR02');
+    expect(line).toContain(strings.setup.modeJoin);
   });
 });
 

@@ -2,13 +2,14 @@
 // core's decision (the capabilities come from its policy); these only choose what to show
 // and shape what is sent.
 
-import type { AuditEntry, AuditQuery, AuditVerification, Capabilities, Role, SignInSettings, UserAccount } from '../../lib/api';
+import type { AuditEntry, AuditQuery, AuditVerification, Branch, Capabilities, Role, SignInSettings, UserAccount } from '../../lib/api';
 import type { FieldErrors } from '../../lib/forms';
 import { strings } from '../../lib/strings';
 
-export type AdminTab = 'users' | 'settings' | 'audit' | 'devices';
+export type AdminTab = 'users' | 'settings' | 'audit' | 'devices' | 'branches';
 
-const TAB_ORDER: readonly AdminTab[] = ['users', 'settings', 'audit', 'devices'];
+// Branches come last: the earlier tabs keep their places (the screen walk clicks them).
+const TAB_ORDER: readonly AdminTab[] = ['users', 'settings', 'audit', 'devices', 'branches'];
 
 /** The sections the signed-in role may open, in the order they are shown. */
 export function adminTabs(caps: Capabilities): AdminTab[] {
@@ -17,6 +18,8 @@ export function adminTabs(caps: Capabilities): AdminTab[] {
     settings: caps.manage_settings,
     audit: caps.read_audit,
     devices: caps.manage_sync,
+    // Adding a branch is a clinic setting in the core's policy (SettingsManage).
+    branches: caps.manage_settings,
   };
   return TAB_ORDER.filter((tab) => allowed[tab]);
 }
@@ -143,6 +146,39 @@ export function totpChanges(settings: SignInSettings, ticked: ReadonlySet<Role>)
   return roles.filter((r) => now.has(r) !== ticked.has(r)).map((role) => ({ role, required: ticked.has(role) }));
 }
 
+// ---- branches --------------------------------------------------------------------------
+
+export type NewBranchField = 'code' | 'name';
+
+export const NEW_BRANCH_FIELD_ORDER: readonly NewBranchField[] = ['code', 'name'];
+
+/** The core's field names (`Session::add_branch`) mapped to the add-branch form's. */
+export const NEW_BRANCH_FIELDS: Readonly<Record<string, NewBranchField>> = {
+  branch_code: 'code',
+  code: 'code',
+  name: 'name',
+};
+
+export interface NewBranchValues {
+  code: string;
+  name: string;
+}
+
+/** Both fields filled in; the code's shape and uniqueness are the core's rules. */
+export function validateNewBranch(v: NewBranchValues): FieldErrors<NewBranchField> {
+  const t = strings.admin.branches;
+  const errors: FieldErrors<NewBranchField> = {};
+  if (v.code.trim() === '') errors.code = t.required;
+  if (v.name.trim() === '') errors.name = t.required;
+  return errors;
+}
+
+/** The branches in `after` that were not in `before` (by id): what an addition made. */
+export function addedBranches(before: readonly Branch[], after: readonly Branch[]): Branch[] {
+  const known = new Set(before.map((b) => b.id));
+  return after.filter((b) => !known.has(b.id));
+}
+
 // ---- audit -----------------------------------------------------------------------------
 
 export interface AuditFilterValues {
@@ -191,6 +227,7 @@ export const AUDIT_ACTION_SUGGESTIONS: readonly string[] = [
   'break_glass',
   'user.',
   'settings.',
+  'branch.',
   'patient.',
   'appointment.',
   'doctor.',
