@@ -10,6 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use clinic_protocol::limits;
 use clinic_protocol::merge::{self, Rule};
 use clinic_protocol::policy::{self, Role};
 use clinic_protocol::tables::{self, Access, Need, Scope, TableSpec, Transition};
@@ -127,8 +128,15 @@ pub async fn push(
     let mut seen: HashSet<&str> = HashSet::new();
     let mut now_text: Option<String> = None;
     let mut claims = claim_numbers(tx, changes).await?;
+    // Stamps are checked against the server's own clock; a workstation's never counts.
+    let now_ms = u64::try_from(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis()),
+    )
+    .unwrap_or(u64::MAX);
     for change in changes {
-        let verdict = check(user, change)
+        let verdict = check(user, change, now_ms)
             .and_then(|spec| authorize(&rows, user, spec, change, changes, founding));
         if let Err(reason) = verdict {
             response.rejected.push(Rejection {
@@ -283,7 +291,11 @@ async fn write(
 /// What the server refuses before looking at any row: a change to a table that is not
 /// declared, of a kind the table does not take, carrying a secret, made by someone other
 /// than the signed-in user, or malformed.
-fn check(user: &SignedIn, change: &Change) -> std::result::Result<&'static TableSpec, String> {
+fn check(
+    user: &SignedIn,
+    change: &Change,
+    now_ms: u64,
+) -> std::result::Result<&'static TableSpec, String> {
     let spec = tables::spec(&change.table).ok_or_else(|| {
         format!(
             "table {} is not synced: nothing may be pushed to it",
@@ -328,9 +340,8 @@ fn check(user: &SignedIn, change: &Change) -> std::result::Result<&'static Table
     if change.row_id.is_empty() || change.row_id.len() > 200 {
         return Err("the row id is missing or too long".into());
     }
-    if change.hlc.len() < 22 || !change.hlc.ends_with(&change.device_id) {
-        return Err("the clock stamp is malformed or not this device's".into());
-    }
+    limits::check_stamp(&change.hlc, &change.device_id, now_ms)?;
+    limits::check_size(&change.fields)?;
     Ok(spec)
 }
 
@@ -799,11 +810,14 @@ async fn release_unused_claims(
     Ok(())
 }
 
+/// The stamp of the server's verdict on a change: just after the change's own, so the
+/// verdict wins over it (and the counter never outgrows its digits).
 fn verdict_stamp(hlc: &str) -> String {
     let mut parts = hlc.splitn(3, '-');
     let wall: u64 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
     let counter: u32 = parts.next().and_then(|p| p.parse().ok()).unwrap_or(0);
-    format!("{wall:016}-{:05}-{SERVER_DEVICE}", counter + 1)
+    let (wall, counter) = limits::next_after(wall, counter);
+    format!("{wall:016}-{counter:05}-{SERVER_DEVICE}")
 }
 
 fn uuid_from_hash(seed: &str) -> String {

@@ -794,3 +794,33 @@ fn the_server_never_hands_out_a_totp_seed() {
     assert!(body.contains("\"Old\""), "the old change is pulled: {body}");
     assert!(!body.contains("totp_secret") && !body.contains("JBSWY3DPEHPK3PXP"));
 }
+
+/// Clock stamps and sizes are checked on push: a stamp from the future, a malformed one,
+/// and an oversized field are refused change by change with a reason, and nothing of
+/// them is applied.
+#[test]
+fn stamps_from_the_future_malformed_stamps_and_oversized_changes_are_refused() {
+    let mut g = Group::new();
+    let desk = g.id(Role::Receptionist);
+    let p = g.patient();
+    let mut ahead = g.change(&desk, "patients", &p, "upsert", json!({"phone": "1"}));
+    ahead["hlc"] = json!(format!("{:016}-00000-{}", 4_102_444_800_000u64, g.device));
+    let (ok, reason) = g.accepted(Role::Receptionist, &ahead);
+    assert!(!ok && reason.contains("ahead"), "{reason}");
+
+    let mut malformed = g.change(&desk, "patients", &p, "upsert", json!({"phone": "2"}));
+    malformed["hlc"] = json!(format!("12-3-{}", g.device));
+    let (ok, reason) = g.accepted(Role::Receptionist, &malformed);
+    assert!(!ok && reason.contains("malformed"), "{reason}");
+
+    let big = "x".repeat(clinic_protocol::limits::MAX_FIELD_BYTES + 1);
+    let oversized = g.change(&desk, "patients", &p, "upsert", json!({"address": big}));
+    let (ok, reason) = g.accepted(Role::Receptionist, &oversized);
+    assert!(!ok && reason.contains("at most"), "{reason}");
+
+    let fine = g.change(&desk, "patients", &p, "upsert", json!({"phone": "3"}));
+    assert!(
+        g.accepted(Role::Receptionist, &fine).0,
+        "an ordinary change still goes in"
+    );
+}

@@ -550,7 +550,7 @@ fn the_server_rechecks_each_change_against_the_role_it_knows_and_refuses_escalat
             "INSERT INTO change_log (change_id, table_name, row_id, kind, fields, hlc, device_id, user_id,
                  schema_version, recorded_at)
              VALUES ('01900000-0000-7000-8000-0000000000aa', 'users', ?1, 'upsert', '{\"role\":\"admin\"}',
-                 '9999999999999999-00000-' || ?2, ?2, ?1, 4, '2026-01-05T09:00:00.000Z')",
+                 '0001767700000000-00000-' || ?2, ?2, ?1, 4, '2026-01-05T09:00:00.000Z')",
             rusqlite::params![nurse_id, device],
         )
         .unwrap();
@@ -1094,5 +1094,40 @@ fn a_sync_companion_syncs_for_its_session_without_signing_in_again() {
     assert!(
         desk_a.search_patients("Baraka", 5).is_ok(),
         "dropping the companion leaves the desk signed in"
+    );
+}
+
+/// A change stamped far in the future (a workstation whose date is wrong, or a log from
+/// before stamps were checked) must not drag every workstation's clock, and with it every
+/// later last-writer-wins merge, into the future: it is kept aside with its reason.
+#[test]
+fn a_pulled_change_stamped_far_ahead_is_kept_aside_and_does_not_drag_the_clock() {
+    let server = Server::start();
+    let mut a = Station::new("BR01", &server);
+    a.admin().sync_now().unwrap();
+    let other = "01900000-0000-7000-8000-00000000f00d";
+    let user = a.admin().actor().user.to_string();
+    server.query(&format!(
+        "INSERT INTO change_log (batch, change_id, table_name, row_id, kind, fields, hlc, device_id, user_id, schema_version, origin)
+         VALUES (nextval('change_batches'), gen_random_uuid(), 'role_settings', 'pharmacist', 'upsert',
+                 '{{\"totp_required\": true, \"updated_at\": \"2100-01-01T00:00:00.000Z\"}}',
+                 '0004102444800000-00000-{other}', '{other}', '{user}', 1, 'device')"
+    ));
+    a.admin().sync_now().unwrap();
+    let conn = a.admin().raw_connection().unwrap();
+    let reason: String = conn
+        .query_row(
+            "SELECT reason FROM sync_conflicts WHERE table_name = 'role_settings'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(reason.contains("ahead of the receiver's clock"), "{reason}");
+    let wall: i64 = conn
+        .query_row("SELECT wall_ms FROM hlc_state", [], |r| r.get(0))
+        .unwrap();
+    assert!(
+        wall < 4_102_444_800_000,
+        "the local clock did not jump to 2100: {wall}"
     );
 }

@@ -6,6 +6,7 @@
 use std::fmt;
 use std::str::FromStr;
 
+use clinic_protocol::limits::next_after;
 use serde::{Deserialize, Serialize};
 
 use crate::ids::DeviceId;
@@ -94,7 +95,7 @@ impl HybridClock {
             self.wall_ms = now_ms;
             self.counter = 0;
         } else {
-            self.counter += 1;
+            (self.wall_ms, self.counter) = next_after(self.wall_ms, self.counter);
         }
         self.stamp()
     }
@@ -103,16 +104,15 @@ impl HybridClock {
     /// does afterwards orders after it.
     pub fn observe(&mut self, remote: &HlcStamp, now_ms: u64) -> HlcStamp {
         let wall = now_ms.max(self.wall_ms).max(remote.wall_ms);
-        self.counter = if wall == self.wall_ms && wall == remote.wall_ms {
-            self.counter.max(remote.counter) + 1
+        (self.wall_ms, self.counter) = if wall == self.wall_ms && wall == remote.wall_ms {
+            next_after(wall, self.counter.max(remote.counter))
         } else if wall == self.wall_ms {
-            self.counter + 1
+            next_after(wall, self.counter)
         } else if wall == remote.wall_ms {
-            remote.counter + 1
+            next_after(wall, remote.counter)
         } else {
-            0
+            (wall, 0)
         };
-        self.wall_ms = wall;
         self.stamp()
     }
 
@@ -161,6 +161,26 @@ mod tests {
             ours.tick(1_000) > remote,
             "our clock is behind, yet we order after"
         );
+    }
+
+    #[test]
+    fn a_full_counter_moves_the_wall_part_on_instead_of_growing_a_digit() {
+        let d = device();
+        let mut hlc = HybridClock::resume(d, 1_000, clinic_protocol::limits::MAX_COUNTER);
+        let next = hlc.tick(900);
+        assert_eq!((next.wall_ms, next.counter), (1_001, 0));
+        let full = HlcStamp {
+            wall_ms: 2_000,
+            counter: clinic_protocol::limits::MAX_COUNTER,
+            device: d,
+        };
+        let seen = hlc.observe(&full, 0);
+        assert_eq!((seen.wall_ms, seen.counter), (2_001, 0));
+        assert!(
+            seen > full && seen.encode() > full.encode(),
+            "still sorts after"
+        );
+        assert_eq!(seen.encode().parse::<HlcStamp>().unwrap(), seen);
     }
 
     #[test]

@@ -13,7 +13,7 @@ use clinic_protocol::{
 use serde::Serialize;
 use zeroize::Zeroizing;
 
-use crate::clock::{Clock, to_db_time};
+use crate::clock::Clock;
 use crate::error::{Error, Result};
 use crate::ids::DeviceId;
 use crate::policy::{Action, Target};
@@ -315,7 +315,7 @@ pub(crate) fn pull_all(
         let now = clock.now();
         let changes: Vec<Change> = page.changes.iter().map(|c| c.change.clone()).collect();
         let tx = store.transaction()?;
-        let latest = sync_state::apply_page(&tx, &own, &changes, &to_db_time(now))?;
+        let latest = sync_state::apply_page(&tx, &own, &changes, now)?;
         if let Some(latest) = latest.and_then(|l| l.parse().ok()) {
             changes::observe(&tx, own_device, &latest, now)?;
         }

@@ -199,8 +199,11 @@ pub(crate) fn apply_page(
     tx: &Transaction<'_>,
     own_device: &str,
     changes: &[Change],
-    now: &str,
+    at: chrono::DateTime<chrono::Utc>,
 ) -> Result<Option<String>> {
+    let now_text = crate::clock::to_db_time(at);
+    let now = now_text.as_str();
+    let now_ms = u64::try_from(at.timestamp_millis()).unwrap_or(0);
     tx.execute(
         "INSERT OR IGNORE INTO sync_applying (singleton) VALUES (1)",
         [],
@@ -212,6 +215,16 @@ pub(crate) fn apply_page(
     let mut columns_of: HashMap<String, Vec<String>> = HashMap::new();
     let mut latest: Option<String> = None;
     for (index, change) in changes.iter().enumerate() {
+        // A stamp from the future would drag this workstation's clock (and every later
+        // merge) along with it: such a change waits, kept with its reason, and is not
+        // observed.
+        if change.device_id != own_device
+            && let Err(reason) =
+                clinic_protocol::limits::check_stamp(&change.hlc, &change.device_id, now_ms)
+        {
+            keep_conflict(tx, change, &reason, now)?;
+            continue;
+        }
         if latest.as_deref().is_none_or(|l| change.hlc.as_str() > l) {
             latest = Some(change.hlc.clone());
         }
@@ -227,8 +240,8 @@ pub(crate) fn apply_page(
             columns_of.insert(change.table.clone(), columns);
         }
         let columns = &columns_of[&change.table];
-        if let Err(e) = apply_one(tx, change, rule, columns)?
-            && !apply_with_verdicts(tx, change, &changes[index + 1..], columns)?
+        if let Err(e) = apply_one(tx, change, rule, columns, now)?
+            && !apply_with_verdicts(tx, change, &changes[index + 1..], columns, now)?
         {
             keep_conflict(tx, change, &e.to_string(), now)?;
         }
@@ -241,7 +254,7 @@ pub(crate) fn apply_page(
             .map_err(Error::from_sqlite)?;
         }
     }
-    retry_conflicts(tx, &mut columns_of, now)?;
+    retry_conflicts(tx, &mut columns_of, now, now_ms)?;
     tx.execute("DELETE FROM sync_applying", [])
         .map_err(Error::from_sqlite)?;
     Ok(latest)
@@ -254,6 +267,7 @@ fn apply_one(
     change: &Change,
     rule: Rule,
     columns: &[String],
+    now: &str,
 ) -> Result<std::result::Result<(), Error>> {
     tx.execute("SAVEPOINT pulled", [])
         .map_err(Error::from_sqlite)?;
@@ -265,9 +279,10 @@ fn apply_one(
             &change.row_id,
             &change.fields,
             true,
+            now,
         ),
         (_, ChangeKind::Tombstone) => remove_row(tx, change),
-        _ => upsert_fields(tx, change, columns),
+        _ => upsert_fields(tx, change, columns, now),
     };
     match outcome {
         Ok(()) => {
@@ -293,6 +308,7 @@ fn retry_conflicts(
     tx: &Transaction<'_>,
     columns_of: &mut HashMap<String, Vec<String>>,
     now: &str,
+    now_ms: u64,
 ) -> Result<()> {
     loop {
         let kept: Vec<(String, String)> = {
@@ -313,6 +329,10 @@ fn retry_conflicts(
             let Ok(change) = serde_json::from_str::<Change>(&text) else {
                 continue;
             };
+            if clinic_protocol::limits::check_stamp(&change.hlc, &change.device_id, now_ms).is_err()
+            {
+                continue;
+            }
             let Some(rule) = tables::spec(&change.table).map(|t| t.rule) else {
                 continue;
             };
@@ -320,7 +340,7 @@ fn retry_conflicts(
                 let columns = table_columns(tx, &change.table)?;
                 columns_of.insert(change.table.clone(), columns);
             }
-            if apply_one(tx, &change, rule, &columns_of[&change.table])?.is_ok() {
+            if apply_one(tx, &change, rule, &columns_of[&change.table], now)?.is_ok() {
                 tx.execute(
                     "UPDATE sync_conflicts SET resolved_at = ?2,
                          reason = reason || ' (applied later, once it could be)'
@@ -346,6 +366,7 @@ fn apply_with_verdicts(
     change: &Change,
     later: &[Change],
     columns: &[String],
+    now: &str,
 ) -> Result<bool> {
     if change.kind != ChangeKind::Upsert {
         return Ok(false);
@@ -366,7 +387,7 @@ fn apply_with_verdicts(
     let Some(rule) = tables::spec(&change.table).map(|t| t.rule) else {
         return Ok(false);
     };
-    Ok(apply_one(tx, &merged, rule, columns)?.is_ok())
+    Ok(apply_one(tx, &merged, rule, columns, now)?.is_ok())
 }
 
 fn keep_conflict(tx: &Transaction<'_>, change: &Change, reason: &str, now: &str) -> Result<()> {
@@ -456,6 +477,7 @@ fn insert_row(
     row_id: &str,
     fields: &serde_json::Map<String, Value>,
     ignore_existing: bool,
+    now: &str,
 ) -> Result<()> {
     let fields = known(columns, fields)?;
     let mut names: Vec<String> = key_columns(table).iter().map(|c| (*c).to_owned()).collect();
@@ -468,11 +490,11 @@ fn insert_row(
     }
     if columns.iter().any(|c| c == "created_at") && !names.iter().any(|n| n == "created_at") {
         names.push("created_at".into());
-        values.push(SqlValue::Text(to_db_time(chrono::Utc::now())));
+        values.push(SqlValue::Text(now.to_owned()));
     }
     if columns.iter().any(|c| c == "updated_at") && !names.iter().any(|n| n == "updated_at") {
         names.push("updated_at".into());
-        values.push(SqlValue::Text(to_db_time(chrono::Utc::now())));
+        values.push(SqlValue::Text(now.to_owned()));
     }
     if table == "appointments" && !names.iter().any(|n| n == "created_by") {
         names.push("created_by".into());
@@ -492,7 +514,12 @@ fn insert_row(
     Ok(())
 }
 
-fn upsert_fields(tx: &Transaction<'_>, change: &Change, columns: &[String]) -> Result<()> {
+fn upsert_fields(
+    tx: &Transaction<'_>,
+    change: &Change,
+    columns: &[String],
+    now: &str,
+) -> Result<()> {
     let mut winners = serde_json::Map::new();
     for (field, value) in &change.fields {
         // A field's clock is the later of its own entry and the whole-row entry.
@@ -530,7 +557,15 @@ fn upsert_fields(tx: &Transaction<'_>, change: &Change, columns: &[String]) -> R
         )
         .map_err(Error::from_sqlite)?;
     if !exists {
-        return insert_row(tx, &change.table, columns, &change.row_id, &winners, false);
+        return insert_row(
+            tx,
+            &change.table,
+            columns,
+            &change.row_id,
+            &winners,
+            false,
+            now,
+        );
     }
     let fields = known(columns, &winners)?;
     let mut values = key_values(&change.table, &change.row_id);
