@@ -27,6 +27,9 @@ const PUSH_LOCK: i64 = 0x636c_696e_6963;
 pub const SERVER_DEVICE: &str = "00000000-0000-0000-0000-000000000000";
 /// At most this many changes per push and per pulled page.
 pub const MAX_BATCH: usize = 1000;
+/// A pulled page stops growing past this many bytes of fields (then completes the push
+/// it has started, which the request size limit bounds).
+pub const MAX_PAGE_BYTES: usize = 2 * 1024 * 1024;
 
 /// One synced row as the server holds it.
 struct Row {
@@ -850,6 +853,16 @@ pub async fn pull(
             &[&cursor, &limit, &branch],
         )
         .await?;
+    // A page is bounded by bytes as well as by count (at least one change goes out).
+    let mut bytes = 0;
+    let keep = rows
+        .iter()
+        .position(|r| {
+            bytes += r.get::<_, Value>(6).to_string().len();
+            bytes > MAX_PAGE_BYTES
+        })
+        .map_or(rows.len(), |over| over.max(1));
+    rows.truncate(keep);
     if let Some(last) = rows.last() {
         // Never split the changes of one push (a booking and its conflict verdict).
         let (batch, seq): (i64, i64) = (last.get(1), last.get(0));

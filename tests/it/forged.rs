@@ -824,3 +824,65 @@ fn stamps_from_the_future_malformed_stamps_and_oversized_changes_are_refused() {
         "an ordinary change still goes in"
     );
 }
+
+/// A pulled page is bounded by bytes as well as by count, so a workstation on a slow
+/// link is never handed one enormous answer; it still never splits one push.
+#[test]
+fn a_pulled_page_is_bounded_by_bytes_and_never_splits_a_push() {
+    let mut g = Group::new();
+    let desk = g.id(Role::Receptionist);
+    let p = g.patient();
+    let filler = "x".repeat(60 * 1024);
+    for push in 0..8 {
+        let changes: Vec<Value> = (0..10)
+            .map(|i| {
+                g.change(
+                    &desk,
+                    "patients",
+                    &p,
+                    "upsert",
+                    json!({"address": format!("{push}-{i} {filler}")}),
+                )
+            })
+            .collect();
+        let response = g.push(Role::Receptionist, &changes);
+        assert_eq!(response.accepted.len(), 10, "{:?}", response.rejected);
+    }
+    let total: i64 = g.server.query("SELECT count(*) FROM change_log")[0].get(0);
+    let (status, _, body) = crate::harness::raw_http(
+        &g.server.url,
+        &format!(
+            "GET /v1/pull?cursor=0&limit=1000&protocol_version={} HTTP/1.1\r\nHost: t\r\nAuthorization: Bearer {}\r\nConnection: close\r\n\r\n",
+            clinic_protocol::PROTOCOL_VERSION,
+            g.users[&Role::Admin].1
+        ),
+    );
+    assert_eq!(status, 200);
+    let page: clinic_protocol::PullPage = serde_json::from_str(&body).unwrap();
+    assert!(page.more, "the rest waits for the next page");
+    assert!(
+        (page.changes.len() as i64) < total,
+        "{} of {total} changes in one page",
+        page.changes.len()
+    );
+    let bytes: usize = page
+        .changes
+        .iter()
+        .map(|c| Value::Object(c.change.fields.clone()).to_string().len())
+        .sum();
+    assert!(
+        bytes <= sync_server::sync::MAX_PAGE_BYTES + 10 * 62 * 1024,
+        "{bytes} bytes: the byte bound plus at most the rest of one push"
+    );
+    let last_batch: i64 = g.server.query(&format!(
+        "SELECT batch FROM change_log WHERE seq = {}",
+        page.next_cursor
+    ))[0]
+        .get(0);
+    let after: i64 = g.server.query(&format!(
+        "SELECT count(*) FROM change_log WHERE batch = {last_batch} AND seq > {}",
+        page.next_cursor
+    ))[0]
+        .get(0);
+    assert_eq!(after, 0, "the page ends at the end of a push");
+}
