@@ -176,10 +176,22 @@ async fn status(State(state): State<AppState>, headers: HeaderMap) -> Result<axu
         .query_one("SELECT coalesce(max(seq), 0) FROM change_log", &[])
         .await?
         .get(0);
+    let head = client
+        .query_opt(
+            "SELECT seq, hash FROM audit_heads WHERE device_id = CAST($1 AS TEXT)::uuid",
+            &[&device.id],
+        )
+        .await?;
+    let (audit_seq, audit_hash) = head.map_or_else(
+        || (0, clinic_protocol::audit::GENESIS.to_owned()),
+        |r| (r.get(0), r.get(1)),
+    );
     Ok(axum::Json(Status {
         device_id: device.id,
         branch_code: device.branch_code,
         latest_seq: latest,
+        audit_seq,
+        audit_hash,
         protocol_version: PROTOCOL_VERSION,
         schema_version: state.schema_version,
     }))

@@ -131,6 +131,7 @@ pub async fn push(
     let mut seen: HashSet<&str> = HashSet::new();
     let mut now_text: Option<String> = None;
     let mut claims = claim_numbers(tx, changes).await?;
+    let mut audit_head = AuditHead::load(tx, &device.id).await?;
     // Stamps are checked against the server's own clock; a workstation's never counts.
     let now_ms = u64::try_from(
         std::time::SystemTime::now()
@@ -151,6 +152,15 @@ pub async fn push(
         if known.contains(&change.change_id) || !seen.insert(change.change_id.as_str()) {
             // Already received: accepted again, applied once.
             response.accepted.push(change.change_id.clone());
+            continue;
+        }
+        if change.table == tables::AUDIT_LOG.name
+            && let Err(reason) = audit_head.follow(&change.fields)
+        {
+            response.rejected.push(Rejection {
+                change_id: change.change_id.clone(),
+                reason,
+            });
             continue;
         }
         let number_before = current_number(&rows, &change.table, &change.row_id);
@@ -202,9 +212,82 @@ pub async fn push(
         }
         response.accepted.push(change.change_id.clone());
     }
+    audit_head.save(tx, &device.id).await?;
     release_unused_claims(tx, changes, &rows).await?;
     write(tx, batch, &device.branch_code, &entries, &rows).await?;
     Ok(response)
+}
+
+/// A device's audit chain as far as the server has acknowledged it (`audit_heads`).
+/// Each new event must follow it: the next sequence number, the head's hash as its
+/// previous hash, and a hash that matches its content.
+pub struct AuditHead {
+    pub seq: i64,
+    pub hash: String,
+    moved: bool,
+}
+
+impl AuditHead {
+    pub async fn load(tx: &Transaction<'_>, device: &str) -> Result<AuditHead> {
+        let row = tx
+            .query_opt(
+                "SELECT seq, hash FROM audit_heads WHERE device_id = CAST($1 AS TEXT)::uuid FOR UPDATE",
+                &[&device],
+            )
+            .await?;
+        Ok(match row {
+            Some(r) => AuditHead {
+                seq: r.get(0),
+                hash: r.get(1),
+                moved: false,
+            },
+            None => AuditHead {
+                seq: 0,
+                hash: clinic_protocol::audit::GENESIS.to_owned(),
+                moved: false,
+            },
+        })
+    }
+
+    fn follow(&mut self, fields: &Map<String, Value>) -> std::result::Result<(), String> {
+        let seq = fields.get("device_seq").and_then(Value::as_i64);
+        if seq != Some(self.seq + 1) {
+            return Err(format!(
+                "the audit chain does not continue here: the server holds this device's events up to #{}, and this one is #{} (an event was removed or the chain rewritten)",
+                self.seq,
+                seq.map_or_else(|| "?".to_owned(), |s| s.to_string())
+            ));
+        }
+        if fields.get("prev_hash").and_then(Value::as_str) != Some(self.hash.as_str()) {
+            return Err(format!(
+                "audit event #{} does not follow the event the server holds before it (previous-hash mismatch)",
+                self.seq + 1
+            ));
+        }
+        let hash = clinic_protocol::audit::chain_hash(fields);
+        if fields.get("hash").and_then(Value::as_str) != Some(hash.as_str()) {
+            return Err(format!(
+                "audit event #{} was changed after it was written (hash mismatch)",
+                self.seq + 1
+            ));
+        }
+        self.seq += 1;
+        self.hash = hash;
+        self.moved = true;
+        Ok(())
+    }
+
+    async fn save(&self, tx: &Transaction<'_>, device: &str) -> Result<()> {
+        if self.moved {
+            tx.execute(
+                "INSERT INTO audit_heads (device_id, seq, hash) VALUES (CAST($1 AS TEXT)::uuid, $2, $3)
+                 ON CONFLICT (device_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+                &[&device, &self.seq, &self.hash],
+            )
+            .await?;
+        }
+        Ok(())
+    }
 }
 
 pub(crate) fn looks_like_uuid(text: &str) -> bool {

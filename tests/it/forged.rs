@@ -150,6 +150,39 @@ impl Group {
         })
     }
 
+    /// An audit event of this device, `ahead` places after the head of its chain the
+    /// server acknowledged (1: the next one), written by `author` naming `user`, with its
+    /// hash computed right unless `tampered` replaces a field after hashing.
+    fn audit_event(
+        &mut self,
+        author: &str,
+        user: &str,
+        ahead: i64,
+        tampered: Option<(&str, Value)>,
+    ) -> Value {
+        let head = self.server.query(&format!(
+            "SELECT seq, hash FROM audit_heads WHERE device_id = '{}'",
+            self.device
+        ));
+        let (seq, prev): (i64, String) = head.first().map_or_else(
+            || (0, clinic_protocol::audit::GENESIS.to_owned()),
+            |r| (r.get(0), r.get(1)),
+        );
+        let id = self.uuid();
+        let mut fields = json!({
+            "id": id, "device_id": self.device, "device_seq": seq + ahead,
+            "at": "2026-01-05T09:00:00.000Z", "user_id": user, "username": null, "role": null,
+            "session_id": null, "action": "forged", "entity": null, "entity_id": null,
+            "patient_id": null, "outcome": "success", "details": "{}", "prev_hash": prev,
+        });
+        let hash = clinic_protocol::audit::chain_hash(fields.as_object().unwrap());
+        fields["hash"] = json!(hash);
+        if let Some((field, value)) = tampered {
+            fields[field] = value;
+        }
+        self.change(author, "audit_log", &id, "append", fields)
+    }
+
     fn push(&self, role: Role, changes: &[Value]) -> PushResponse {
         let body = json!({
             "protocol_version": clinic_protocol::PROTOCOL_VERSION,
@@ -555,9 +588,8 @@ fn cases() -> Vec<(&'static str, Forge, &'static [Role])> {
         (
             "append an audit event of this device",
             |g, r| {
-                let (id, a, d) = (g.uuid(), g.id(r), g.device.clone());
-                g.change(&a, "audit_log", &id, "append",
-                    json!({"device_id": d, "device_seq": 1000 + g.counter, "action": "x", "outcome": "success"}))
+                let a = g.id(r);
+                g.audit_event(&a, &a, 1, None)
             },
             EVERYONE,
         ),
@@ -565,14 +597,13 @@ fn cases() -> Vec<(&'static str, Forge, &'static [Role])> {
             "append an audit event of this device naming another of its users",
             |g, r| {
                 // The chain is the device's: a colleague's events travel with anyone's sync.
-                let (id, a, d) = (g.uuid(), g.id(r), g.device.clone());
+                let a = g.id(r);
                 let other = g.id(if r == Role::Nurse {
                     Role::Doctor
                 } else {
                     Role::Nurse
                 });
-                let mut change = g.change(&a, "audit_log", &id, "append",
-                    json!({"device_id": d, "device_seq": 5000 + g.counter, "action": "x", "outcome": "success", "user_id": other}));
+                let mut change = g.audit_event(&a, &other, 1, None);
                 change["user_id"] = json!(other);
                 change
             },
@@ -885,4 +916,31 @@ fn a_pulled_page_is_bounded_by_bytes_and_never_splits_a_push() {
     ))[0]
         .get(0);
     assert_eq!(after, 0, "the page ends at the end of a push");
+}
+
+/// The server anchors each device's audit chain: an event must continue the chain it
+/// holds (next number, previous hash) and hash right, so one removed, reordered or
+/// edited before it was pushed is refused.
+#[test]
+fn the_server_refuses_audit_events_that_do_not_continue_the_devices_chain() {
+    let mut g = Group::new();
+    let desk = g.id(Role::Receptionist);
+    let skipped = g.audit_event(&desk, &desk, 2, None);
+    let (ok, reason) = g.accepted(Role::Receptionist, &skipped);
+    assert!(!ok && reason.contains("does not continue"), "{reason}");
+    let edited = g.audit_event(&desk, &desk, 1, Some(("outcome", json!("denied"))));
+    let (ok, reason) = g.accepted(Role::Receptionist, &edited);
+    assert!(!ok && reason.contains("hash mismatch"), "{reason}");
+    let next = g.audit_event(&desk, &desk, 1, None);
+    assert!(
+        g.accepted(Role::Receptionist, &next).0,
+        "the true next event goes in"
+    );
+    let mut fork = g.audit_event(&desk, &desk, 0, None);
+    fork["fields"]["prev_hash"] = json!(clinic_protocol::audit::GENESIS);
+    let (ok, reason) = g.accepted(Role::Receptionist, &fork);
+    assert!(
+        !ok,
+        "a second event with the same number is a fork: {reason}"
+    );
 }

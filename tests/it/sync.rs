@@ -1131,3 +1131,40 @@ fn a_pulled_change_stamped_far_ahead_is_kept_aside_and_does_not_drag_the_clock()
         "the local clock did not jump to 2100: {wall}"
     );
 }
+
+/// Once the server has acknowledged a device's audit events, rewriting or cutting the
+/// chain on the workstation (with the key, by hand) is found by `audit verify`, even
+/// when the local chain is made to look consistent again.
+#[test]
+fn audit_verify_compares_the_local_chain_with_the_head_the_server_acknowledged() {
+    let server = Server::start();
+    let mut a = Station::new("BR01", &server);
+    a.admin().sync_now().unwrap();
+    let (clean, anchored) = a.admin().audit_verify_with_server().unwrap();
+    assert!(clean.first_break.is_none(), "{clean:?}");
+    let anchored = anchored.expect("an enrolled workstation compares");
+    assert!(anchored > 0);
+    let device = a.admin().actor().device.to_string();
+    // Cut the chain back to before the acknowledged event: what is left is a
+    // consistent chain, so only the server's head can tell.
+    {
+        let conn = a.admin().raw_connection().unwrap();
+        conn.execute_batch("DROP TRIGGER audit_log_no_delete")
+            .unwrap();
+        conn.execute(
+            "DELETE FROM audit_log WHERE device_id = ?1 AND device_seq >= ?2",
+            rusqlite::params![device, anchored],
+        )
+        .unwrap();
+    }
+    let (result, _) = a.admin().audit_verify_with_server().unwrap();
+    let found = result.first_break.expect("the truncation is found");
+    // Verifying writes its own event, which now takes the removed event's number: the
+    // server's head then names a different hash there.
+    assert!(
+        found.reason.contains("removed") || found.reason.contains("rewritten"),
+        "{}",
+        found.reason
+    );
+    assert_eq!(found.device_seq, anchored);
+}

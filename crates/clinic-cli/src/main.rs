@@ -564,12 +564,29 @@ fn user_command(session: &mut Session, command: UserCommand) -> anyhow::Result<(
 fn audit_command(session: &mut Session, command: AuditCommand) -> anyhow::Result<()> {
     match command {
         AuditCommand::Verify => {
-            let result = session.audit_verify()?;
+            // Enrolled workstations also check their chain against the head the sync
+            // server acknowledged; offline, the local chain is checked and that is said.
+            let (result, anchored) = match session.audit_verify_with_server() {
+                Ok((result, anchored)) => (result, anchored.map(Ok)),
+                Err(e) if e.code() == clinic_core::Code::Offline => {
+                    (session.audit_verify()?, Some(Err(e)))
+                }
+                Err(e) => return Err(e.into()),
+            };
             match result.first_break {
-                None => println!(
-                    "Audit log intact: {} events from {} devices, every link verified.",
-                    result.events, result.devices
-                ),
+                None => {
+                    println!(
+                        "Audit log intact: {} events from {} devices, every link verified.",
+                        result.events, result.devices
+                    );
+                    match anchored {
+                        Some(Ok(seq)) => println!(
+                            "It agrees with the sync server, which holds this device's events up to #{seq}."
+                        ),
+                        Some(Err(e)) => println!("Not compared with the sync server: {e}"),
+                        None => {}
+                    }
+                }
                 Some(found) => bail!(
                     "audit log tampered with: device {} event #{} ({}): {}",
                     found.device_id,

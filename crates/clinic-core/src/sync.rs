@@ -286,6 +286,16 @@ impl Http {
         )
     }
 
+    /// `GET /v1/status` with the device token: who the server thinks this device is, and
+    /// how far it has acknowledged the device's audit chain.
+    pub(crate) fn status(&self, device_token: &str) -> Result<clinic_protocol::Status> {
+        self.send(
+            self.client
+                .get(format!("{}/v1/status", self.base))
+                .bearer_auth(device_token),
+        )
+    }
+
     pub(crate) fn base(&self) -> &str {
         &self.base
     }
@@ -488,6 +498,46 @@ impl Session {
         report.pulled = pulled;
         report.cursor = cursor;
         Ok(report)
+    }
+
+    /// Verifies every device's audit chain here, then compares this device's chain with
+    /// the head the sync server acknowledged: a chain rewritten or cut short after it was
+    /// pushed no longer holds that event with that hash. `Ok(None)` for the server part
+    /// when this workstation is not enrolled. Administrators only; audited.
+    pub fn audit_verify_with_server(
+        &mut self,
+    ) -> Result<(crate::store::audit::Verification, Option<i64>)> {
+        let mut result = self.audit_verify()?;
+        let Some((state, token, ca_cert)) = sync_state::get(self.live()?.store.conn())? else {
+            return Ok((result, None));
+        };
+        let http = Http::new(&state.server_url, ca_cert.as_deref())?;
+        let status = http.status(&token)?;
+        let device = self.actor.device.to_string();
+        if status.audit_seq > 0 && result.first_break.is_none() {
+            let local =
+                crate::store::audit::hash_at(self.live()?.store.conn(), &device, status.audit_seq)?;
+            let reason = match local {
+                None => Some(format!(
+                    "the sync server acknowledged this device's events up to #{}, but this log holds fewer: events were removed after they were sent",
+                    status.audit_seq
+                )),
+                Some(hash) if hash != status.audit_hash => Some(format!(
+                    "the sync server acknowledged event #{} of this device with another hash: the log was rewritten after it was sent",
+                    status.audit_seq
+                )),
+                Some(_) => None,
+            };
+            if let Some(reason) = reason {
+                result.first_break = Some(crate::store::audit::Break {
+                    device_id: device,
+                    device_seq: status.audit_seq,
+                    event_id: String::new(),
+                    reason,
+                });
+            }
+        }
+        Ok((result, Some(status.audit_seq)))
     }
 
     /// Changes the password the sync server checks for this session's user from

@@ -3,6 +3,7 @@
 //! database, no HTTP framework. Every request carries the protocol and schema versions so
 //! an old client gets a clear "please update" answer instead of being misread.
 
+pub mod audit;
 pub mod limits;
 pub mod merge;
 pub mod policy;
@@ -29,6 +30,13 @@ pub struct Status {
     pub branch_code: String,
     /// The newest sequence number in the server's change log.
     pub latest_seq: i64,
+    /// The last audit event of this device the server has acknowledged (0: none yet):
+    /// the device's chain up to it is anchored on the server.
+    #[serde(default)]
+    pub audit_seq: i64,
+    /// That event's chain hash.
+    #[serde(default)]
+    pub audit_hash: String,
     pub protocol_version: u32,
     pub schema_version: u32,
 }

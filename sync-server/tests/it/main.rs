@@ -190,6 +190,8 @@ fn the_openapi_document_matches_the_routes_and_the_wire_types() {
                 device_id: String::new(),
                 branch_code: String::new(),
                 latest_seq: 0,
+                audit_seq: 0,
+                audit_hash: String::new(),
                 protocol_version: 1,
                 schema_version: 1,
             })

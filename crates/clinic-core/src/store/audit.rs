@@ -5,18 +5,16 @@
 //! the server like any other append-only data.
 
 use chrono::{DateTime, Utc};
+use clinic_protocol::audit::GENESIS;
 use clinic_protocol::tables;
 use rusqlite::{OptionalExtension as _, Transaction, params};
 use serde::Serialize;
-use sha2::{Digest as _, Sha256};
 
 use crate::actor::Actor;
 use crate::clock::to_db_time;
 use crate::error::{Error, Result};
 use crate::ids::{AuditEventId, PatientId};
 use crate::store::changes::{self, ChangeKind, WriteContext};
-
-const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -98,26 +96,13 @@ pub struct Entry {
 }
 
 impl Entry {
-    /// The chain hash: SHA-256 over a JSON array of every field but the hash itself.
+    /// The chain hash (`clinic_protocol::audit::chain_hash`, which the sync server
+    /// computes too).
     fn compute_hash(&self) -> String {
-        let canonical = serde_json::json!([
-            self.id,
-            self.device_id,
-            self.device_seq,
-            self.at,
-            self.user_id,
-            self.username,
-            self.role,
-            self.session_id,
-            self.action,
-            self.entity,
-            self.entity_id,
-            self.patient_id,
-            self.outcome,
-            self.details,
-            self.prev_hash,
-        ]);
-        hex::encode(Sha256::digest(canonical.to_string().as_bytes()))
+        match serde_json::to_value(self) {
+            Ok(serde_json::Value::Object(fields)) => clinic_protocol::audit::chain_hash(&fields),
+            _ => String::new(),
+        }
     }
 }
 
@@ -299,6 +284,21 @@ pub struct Break {
     pub device_seq: i64,
     pub event_id: String,
     pub reason: String,
+}
+
+/// The stored hash of a device's event number `seq`, if this log holds it.
+pub(crate) fn hash_at(
+    conn: &rusqlite::Connection,
+    device: &str,
+    seq: i64,
+) -> Result<Option<String>> {
+    conn.query_row(
+        "SELECT hash FROM audit_log WHERE device_id = ?1 AND device_seq = ?2",
+        params![device, seq],
+        |r| r.get(0),
+    )
+    .optional()
+    .map_err(Error::from_sqlite)
 }
 
 pub(crate) fn verify(conn: &rusqlite::Connection) -> Result<Verification> {
