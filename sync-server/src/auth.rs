@@ -55,12 +55,22 @@ pub struct SignedIn {
     pub device: Device,
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
+/// The bearer token of `Authorization`, parsed once for every use (authentication and
+/// rate limits alike): the scheme is case-insensitive (RFC 9110), spaces around the token
+/// do not count, and anything after the token makes the header invalid rather than being
+/// ignored. So every accepted spelling of one credential yields the same token.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .trim_matches([' ', '\t']);
+    let (scheme, token) = value.split_once([' ', '\t'])?;
+    let token = token.trim_start_matches([' ', '\t']);
+    let valid = scheme.eq_ignore_ascii_case("bearer")
+        && !token.is_empty()
+        && !token.contains(|c: char| c.is_whitespace() || c == ',');
+    valid.then_some(token)
 }
 
 /// Checks the access token, then that its device is not revoked and its user is still
