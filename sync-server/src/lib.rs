@@ -298,10 +298,21 @@ async fn login(
     let request: LoginRequest = json_body(body)?;
     check_versions(request.protocol_version, None)?;
     let key = state.key(&client).await?;
+    let attempt =
+        signin::begin_attempt(&client, &signin::throttle_account(&request), &state.limits).await?;
     let tx = client.transaction().await?;
-    let pair = signin::login(&tx, &device, &request, key, &state.limits).await?;
-    tx.commit().await?;
-    Ok(axum::Json(pair))
+    match signin::login(&tx, &device, &request, key, &state.limits).await {
+        Ok(pair) => {
+            signin::attempt_succeeded(&tx, &attempt).await?;
+            tx.commit().await?;
+            Ok(axum::Json(pair))
+        }
+        Err(refused) => {
+            let _ = tx.rollback().await;
+            signin::attempt_failed(&client, &attempt, &state.limits).await?;
+            Err(refused)
+        }
+    }
 }
 
 async fn refresh(

@@ -54,6 +54,11 @@ pub struct Limits {
     pub access_token_lifetime: Duration,
     /// How long an unused refresh token stays valid.
     pub refresh_token_lifetime: Duration,
+    /// Failed sign-ins in a row one account may have before signing in is paused.
+    pub login_failures_allowed: u32,
+    /// How long signing in to that account is paused; also how long a failure is
+    /// remembered when no lock-out follows.
+    pub login_lockout: Duration,
 }
 
 impl Default for Limits {
@@ -64,6 +69,8 @@ impl Default for Limits {
             request_timeout: Duration::from_secs(30),
             access_token_lifetime: Duration::from_secs(15 * 60),
             refresh_token_lifetime: Duration::from_secs(12 * 60 * 60),
+            login_failures_allowed: 5,
+            login_lockout: Duration::from_secs(15 * 60),
         }
     }
 }
