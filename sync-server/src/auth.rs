@@ -141,3 +141,31 @@ pub(crate) fn revoked() -> Error {
         "this workstation has been revoked by the administrator; ask IT to enroll it again".into(),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use axum::http::{HeaderMap, HeaderValue, header};
+
+    fn parse(value: &str) -> Option<String> {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::AUTHORIZATION, HeaderValue::from_str(value).unwrap());
+        super::bearer(&headers).map(str::to_owned)
+    }
+
+    #[test]
+    fn every_spelling_of_one_bearer_token_parses_to_the_same_token_and_junk_is_refused() {
+        for spelling in ["Bearer abc", "bearer abc", "BEARER  abc ", "Bearer\tabc"] {
+            assert_eq!(parse(spelling).as_deref(), Some("abc"), "{spelling:?}");
+        }
+        for invalid in [
+            "Bearer abc junk",
+            "Bearer",
+            "Bearer ",
+            "Basic abc",
+            "Bearerabc",
+            "Bearer a,b",
+        ] {
+            assert_eq!(parse(invalid), None, "{invalid:?} is not a bearer token");
+        }
+    }
+}
