@@ -55,12 +55,22 @@ pub struct SignedIn {
     pub device: Device,
 }
 
-fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
+/// The bearer token of `Authorization`, parsed once for every use (authentication and
+/// rate limits alike): the scheme is case-insensitive (RFC 9110), spaces around the token
+/// do not count, and anything after the token makes the header invalid rather than being
+/// ignored. So every accepted spelling of one credential yields the same token.
+pub fn bearer(headers: &HeaderMap) -> Option<&str> {
+    let value = headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .trim_matches([' ', '\t']);
+    let (scheme, token) = value.split_once([' ', '\t'])?;
+    let token = token.trim_start_matches([' ', '\t']);
+    let valid = scheme.eq_ignore_ascii_case("bearer")
+        && !token.is_empty()
+        && !token.contains(|c: char| c.is_whitespace() || c == ',');
+    valid.then_some(token)
 }
 
 /// Checks the access token, then that its device is not revoked and its user is still
@@ -130,4 +140,32 @@ pub(crate) fn revoked() -> Error {
     Error::Forbidden(
         "this workstation has been revoked by the administrator; ask IT to enroll it again".into(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::{HeaderMap, HeaderValue, header};
+
+    fn parse(value: &str) -> Option<String> {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::AUTHORIZATION, HeaderValue::from_str(value).unwrap());
+        super::bearer(&headers).map(str::to_owned)
+    }
+
+    #[test]
+    fn every_spelling_of_one_bearer_token_parses_to_the_same_token_and_junk_is_refused() {
+        for spelling in ["Bearer abc", "bearer abc", "BEARER  abc ", "Bearer\tabc"] {
+            assert_eq!(parse(spelling).as_deref(), Some("abc"), "{spelling:?}");
+        }
+        for invalid in [
+            "Bearer abc junk",
+            "Bearer",
+            "Bearer ",
+            "Basic abc",
+            "Bearerabc",
+            "Bearer a,b",
+        ] {
+            assert_eq!(parse(invalid), None, "{invalid:?} is not a bearer token");
+        }
+    }
 }

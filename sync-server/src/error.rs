@@ -29,6 +29,11 @@ pub enum Error {
     UpdateRequired(String),
     #[error("the request body is larger than the server accepts; push fewer changes at a time")]
     PayloadTooLarge,
+    /// Too many failed sign-ins for one account: refused until `retry_after` seconds pass.
+    #[error(
+        "too many failed sign-ins for this user: signing in is paused for {retry_after} seconds; check the password, then try again after that (an administrator can reset it meanwhile)"
+    )]
+    TooManyAttempts { retry_after: u64 },
 }
 
 impl From<deadpool_postgres::PoolError> for Error {
@@ -52,6 +57,11 @@ impl Error {
                 StatusCode::UPGRADE_REQUIRED,
                 "update-required",
                 "Update required",
+            ),
+            Error::TooManyAttempts { .. } => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "too-many-attempts",
+                "Too many sign-in attempts",
             ),
             Error::PayloadTooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
@@ -77,7 +87,17 @@ impl IntoResponse for Error {
         } else {
             self.to_string()
         };
-        problem(status, kind, title, detail)
+        let retry_after = match self {
+            Error::TooManyAttempts { retry_after } => Some(retry_after),
+            _ => None,
+        };
+        let mut response = problem(status, kind, title, detail);
+        if let Some(seconds) = retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
     }
 }
 

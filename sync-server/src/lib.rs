@@ -105,10 +105,13 @@ pub fn router(pool: Pool) -> Router {
 /// The HTTP API.
 pub fn router_with(pool: Pool, limits: limits::Limits) -> Router {
     let metrics = std::sync::Arc::new(metrics::Metrics::default());
+    let signing_key = std::sync::Arc::<tokio::sync::OnceCell<Vec<u8>>>::default();
     let guard = limits::Guard {
         limits,
         limiter: std::sync::Arc::new(limits::RateLimiter::default()),
         metrics: metrics.clone(),
+        pool: pool.clone(),
+        signing_key: signing_key.clone(),
     };
     Router::new()
         .route("/v1/health", get(health))
@@ -145,7 +148,7 @@ pub fn router_with(pool: Pool, limits: limits::Limits) -> Router {
             schema_version: schema_version(),
             metrics,
             limits,
-            signing_key: std::sync::Arc::default(),
+            signing_key,
         })
 }
 
@@ -307,10 +310,21 @@ async fn login(
     let request: LoginRequest = json_body(body)?;
     check_versions(request.protocol_version, None)?;
     let key = state.key(&client).await?;
+    let attempt =
+        signin::begin_attempt(&client, &signin::throttle_account(&request), &state.limits).await?;
     let tx = client.transaction().await?;
-    let pair = signin::login(&tx, &device, &request, key, &state.limits).await?;
-    tx.commit().await?;
-    Ok(axum::Json(pair))
+    match signin::login(&tx, &device, &request, key, &state.limits).await {
+        Ok(pair) => {
+            signin::attempt_succeeded(&tx, &attempt).await?;
+            tx.commit().await?;
+            Ok(axum::Json(pair))
+        }
+        Err(refused) => {
+            let _ = tx.rollback().await;
+            signin::attempt_failed(&client, &attempt, &state.limits).await?;
+            Err(refused)
+        }
+    }
 }
 
 async fn refresh(

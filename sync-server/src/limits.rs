@@ -1,6 +1,12 @@
 //! Protection for a server on the open internet: token-bucket rate limits per client
-//! address and per device token (429 with Retry-After), and a time limit per request.
+//! address and per credential holder (429 with Retry-After), and a time limit per request.
 //! Counted in memory per process; behind a load balancer each process limits its share.
+//!
+//! The per-holder bucket is keyed on what the credential identifies, never on how the
+//! header is spelled: the token is parsed as authentication parses it
+//! ([`crate::auth::bearer`]), an access token counts for its user on its device (however
+//! many tokens that sign-in has been issued), and a device token for its device (a device
+//! has exactly one token, so its hash names the device).
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -48,6 +54,11 @@ pub struct Limits {
     pub access_token_lifetime: Duration,
     /// How long an unused refresh token stays valid.
     pub refresh_token_lifetime: Duration,
+    /// Failed sign-ins in a row one account may have before signing in is paused.
+    pub login_failures_allowed: u32,
+    /// How long signing in to that account is paused; also how long a failure is
+    /// remembered when no lock-out follows.
+    pub login_lockout: Duration,
 }
 
 impl Default for Limits {
@@ -58,6 +69,8 @@ impl Default for Limits {
             request_timeout: Duration::from_secs(30),
             access_token_lifetime: Duration::from_secs(15 * 60),
             refresh_token_lifetime: Duration::from_secs(12 * 60 * 60),
+            login_failures_allowed: 5,
+            login_lockout: Duration::from_secs(15 * 60),
         }
     }
 }
@@ -113,6 +126,35 @@ pub struct Guard {
     pub limits: Limits,
     pub limiter: std::sync::Arc<RateLimiter>,
     pub metrics: std::sync::Arc<Metrics>,
+    /// To read the access-token key, once, when the first access token arrives.
+    pub pool: deadpool_postgres::Pool,
+    /// The access-token key, shared with the handlers.
+    pub signing_key: std::sync::Arc<tokio::sync::OnceCell<Vec<u8>>>,
+}
+
+impl Guard {
+    /// The rate-limit bucket of the credential in `headers`, if there is one.
+    async fn holder(&self, headers: &axum::http::HeaderMap) -> Option<String> {
+        let token = crate::auth::bearer(headers)?;
+        if token.split('.').count() == 3 {
+            let key = self
+                .signing_key
+                .get_or_try_init(|| async {
+                    let client = self.pool.get().await?;
+                    crate::tokens::signing_key(&client).await
+                })
+                .await;
+            // An expired token still names its holder; a forged one names nobody and is
+            // refused by the handler (the per-address limit still counts it).
+            if let Some(claims) = key
+                .ok()
+                .and_then(|key| crate::tokens::signed_claims(key, token))
+            {
+                return Some(format!("user:{}:device:{}", claims.sub, claims.dev));
+            }
+        }
+        Some(format!("device:{}", crate::auth::hash(token)))
+    }
 }
 
 pub async fn middleware(State(guard): State<Guard>, request: Request, next: Next) -> Response {
@@ -121,11 +163,7 @@ pub async fn middleware(State(guard): State<Guard>, request: Request, next: Next
         .get::<ConnectInfo<ClientAddr>>()
         .map(|c| c.0.0.ip().to_string())
         .unwrap_or_else(|| "unknown".into());
-    let device = request
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .map(|token| format!("device:{}", &crate::auth::hash(token)[..16]));
+    let device = guard.holder(request.headers()).await;
     let mut refused = guard
         .limiter
         .take(

@@ -13,7 +13,8 @@ use tokio::net::TcpListener;
 )]
 struct Cli {
     /// A TOML file of settings (database_url, listen, pool_size, tls_cert, tls_key,
-    /// rate_per_address, rate_per_device, access_token_minutes, refresh_token_hours). Flags and CLINIC_* environment variables
+    /// rate_per_address, rate_per_device, access_token_minutes, refresh_token_hours,
+    /// login_failures, login_lockout_minutes). Flags and CLINIC_* environment variables
     /// override it.
     #[arg(long, env = "CLINIC_CONFIG", global = true)]
     config: Option<std::path::PathBuf>,
@@ -56,6 +57,12 @@ enum Command {
         /// Hours an unused refresh token stays valid (a working day, by default).
         #[arg(long, env = "CLINIC_REFRESH_TOKEN_HOURS", default_value_t = 12)]
         refresh_token_hours: u64,
+        /// Failed sign-ins in a row one user may have before signing in is paused.
+        #[arg(long, env = "CLINIC_LOGIN_FAILURES", default_value_t = 5)]
+        login_failures: u32,
+        /// Minutes signing in is paused after those failures.
+        #[arg(long, env = "CLINIC_LOGIN_LOCKOUT_MINUTES", default_value_t = 15)]
+        login_lockout_minutes: u64,
         /// Serve plain HTTP instead of TLS: refused except on a loopback address, for
         /// tests and a reverse proxy on the same machine.
         #[arg(long)]
@@ -122,6 +129,8 @@ async fn main() -> anyhow::Result<()> {
             rate_per_device,
             access_token_minutes,
             refresh_token_hours,
+            login_failures,
+            login_lockout_minutes,
             insecure_plain_http,
         } => {
             let limits = sync_server::limits::Limits {
@@ -133,6 +142,8 @@ async fn main() -> anyhow::Result<()> {
                 refresh_token_lifetime: std::time::Duration::from_secs(
                     refresh_token_hours.max(1) * 3600,
                 ),
+                login_failures_allowed: login_failures.max(1),
+                login_lockout: std::time::Duration::from_secs(login_lockout_minutes.max(1) * 60),
                 ..sync_server::limits::Limits::default()
             };
             anyhow::ensure!(
@@ -208,6 +219,8 @@ const FILE_SETTINGS: &[(&str, Option<&str>)] = &[
     ("rate_per_device", Some("serve")),
     ("access_token_minutes", Some("serve")),
     ("refresh_token_hours", Some("serve")),
+    ("login_failures", Some("serve")),
+    ("login_lockout_minutes", Some("serve")),
 ];
 
 /// Parses the command line with the config file's settings as defaults, so that a flag

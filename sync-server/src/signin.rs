@@ -9,6 +9,13 @@
 //! has just opened the user's key envelope with that password), and only from the
 //! workstation that made the user. From then on the password must match, and only
 //! `/v1/auth/password`, with the current password, changes it.
+//!
+//! Password guessing is throttled per account (the user name, whichever device or
+//! address the attempts come from): every attempt is counted before the password is
+//! checked, and after `Limits::login_failures_allowed` unsuccessful ones in a row the
+//! account's sign-in is refused with 429 for `Limits::login_lockout`. The counts live in
+//! PostgreSQL (`login_throttle`), timed by its clock, so every server process on the
+//! database enforces the same lock-out; a successful sign-in clears them.
 
 use clinic_protocol::{LoginRequest, PasswordChange, TokenPair};
 use deadpool_postgres::Transaction;
@@ -95,6 +102,109 @@ pub async fn login(
         ));
     }
     check_password(tx, device, &user_id, by_name, request, key, limits).await
+}
+
+/// The throttle's name for the account a login names: the user name as the server
+/// matches it (case-insensitively, surrounding spaces ignored).
+pub fn throttle_account(request: &LoginRequest) -> String {
+    request.username.trim().to_lowercase()
+}
+
+/// A login attempt counted against its account before the password is checked.
+pub struct Attempt {
+    account: String,
+    failures: i32,
+}
+
+fn seconds(duration: std::time::Duration) -> i64 {
+    i64::try_from(duration.as_secs().max(1)).unwrap_or(i64::MAX)
+}
+
+/// Counts an attempt for `account`, or refuses it while the account is locked out. The
+/// count comes first (one statement, committed at once), so concurrent guesses cannot
+/// all slip in under the limit before any failure is recorded.
+pub async fn begin_attempt(
+    client: &deadpool_postgres::Client,
+    account: &str,
+    limits: &Limits,
+) -> Result<Attempt> {
+    let window = seconds(limits.login_lockout);
+    let counted = client
+        .query_opt(
+            "INSERT INTO login_throttle AS t (account, failures, last_attempt_at)
+             VALUES ($1, 1, now())
+             ON CONFLICT (account) DO UPDATE SET
+                 failures = CASE
+                     WHEN t.locked_until <= now()
+                       OR t.last_attempt_at <= now() - make_interval(secs => $2::bigint::double precision)
+                     THEN 1 ELSE t.failures + 1 END,
+                 locked_until = NULL,
+                 last_attempt_at = now()
+             WHERE t.locked_until IS NULL OR t.locked_until <= now()
+             RETURNING failures",
+            &[&account, &window],
+        )
+        .await?;
+    let Some(row) = counted else {
+        let retry_after: Option<i64> = client
+            .query_opt(
+                "SELECT greatest(1, ceil(extract(epoch FROM locked_until - now())))::bigint
+                 FROM login_throttle WHERE account = $1",
+                &[&account],
+            )
+            .await?
+            .map(|r| r.get(0));
+        return Err(Error::TooManyAttempts {
+            retry_after: retry_after.map_or(1, |s| u64::try_from(s).unwrap_or(1)),
+        });
+    };
+    let failures: i32 = row.get(0);
+    let allowed = i32::try_from(limits.login_failures_allowed.max(1)).unwrap_or(i32::MAX);
+    if failures > allowed {
+        // Only concurrent attempts get here: lock now rather than check one more guess.
+        lock(client, account, limits).await?;
+        return Err(Error::TooManyAttempts {
+            retry_after: limits.login_lockout.as_secs().max(1),
+        });
+    }
+    Ok(Attempt {
+        account: account.to_owned(),
+        failures,
+    })
+}
+
+async fn lock(client: &deadpool_postgres::Client, account: &str, limits: &Limits) -> Result<()> {
+    client
+        .execute(
+            "UPDATE login_throttle
+             SET locked_until = now() + make_interval(secs => $2::bigint::double precision)
+             WHERE account = $1 AND locked_until IS NULL",
+            &[&account, &seconds(limits.login_lockout)],
+        )
+        .await?;
+    Ok(())
+}
+
+/// The attempt did not sign in: the account is locked out once it has used up its tries.
+pub async fn attempt_failed(
+    client: &deadpool_postgres::Client,
+    attempt: &Attempt,
+    limits: &Limits,
+) -> Result<()> {
+    if i64::from(attempt.failures) >= i64::from(limits.login_failures_allowed.max(1)) {
+        lock(client, &attempt.account, limits).await?;
+    }
+    Ok(())
+}
+
+/// The attempt signed in: the account's count starts again (in the login's transaction).
+pub async fn attempt_succeeded(tx: &Transaction<'_>, attempt: &Attempt) -> Result<()> {
+    tx.execute(
+        "DELETE FROM login_throttle WHERE account = $1",
+        &[&attempt.account],
+    )
+    .await?;
+    Ok(())
 }
 
 /// Whether the server holds any user yet (after the group's first set-up it does).

@@ -481,3 +481,81 @@ fn a_workstation_set_up_as_a_new_clinic_cannot_bring_its_own_administrator() {
         .get(0);
     assert_eq!(rogue, 0, "nothing of the rogue clinic was taken");
 }
+
+#[test]
+fn repeated_wrong_passwords_pause_the_accounts_sign_in_on_every_device_and_server_process() {
+    let server = Server::start_limited(sync_server::limits::Limits {
+        login_failures_allowed: 3,
+        login_lockout: Duration::from_secs(600),
+        ..sync_server::limits::Limits::default()
+    });
+    let mut a = Station::new("BR01", &server);
+    let mut b = Station::new("BR02", &server);
+    // Another process on the same database, with its own (default) limits.
+    let other = crate::harness::ServerProcess::start(&server.database_url);
+
+    // Three wrong passwords for BR01's administrator, through both processes.
+    let (status, body) = a.login(&other.url, "wrong horse battery 1");
+    assert_eq!(status, 401, "{body}");
+    for guess in ["wrong horse battery 2", "wrong horse battery 3"] {
+        let (status, body) = a.login(&server.url, guess);
+        assert_eq!(status, 401, "{body}");
+    }
+
+    // A fourth guess from another workstation, by name, is refused before any check.
+    let by_name = serde_json::json!({
+        "protocol_version": clinic_protocol::PROTOCOL_VERSION,
+        "user_id": "", "username": format!(" {} ", a.admin_name.to_uppercase()),
+        "password": "wrong horse battery 4",
+    })
+    .to_string();
+    let (status, head, body) = post(
+        &server.url,
+        "/v1/auth/login",
+        Some(&b.device_token()),
+        &by_name,
+    );
+    assert_eq!(
+        status, 429,
+        "the account is paused whatever device asks: {body}"
+    );
+    assert!(head.contains("application/problem+json"), "{head}");
+    let refused = problem(&body);
+    assert_eq!(refused.kind, "urn:clinic:problem:too-many-attempts");
+    assert!(refused.detail.contains("try again"), "{body}");
+    let retry_after: u64 = head
+        .lines()
+        .find_map(|l| {
+            l.to_ascii_lowercase()
+                .strip_prefix("retry-after: ")
+                .map(|v| v.trim().parse().unwrap())
+        })
+        .unwrap_or_else(|| panic!("a Retry-After header: {head}"));
+    assert!(
+        (1..=600).contains(&retry_after),
+        "retry after the rest of the 10-minute lock-out, got {retry_after}"
+    );
+
+    // Even the right password waits (a guess cannot be confirmed during the pause), on
+    // the other process too, because the lock-out is in the shared database.
+    for url in [&server.url, &other.url] {
+        let (status, body) = a.login(url, PASSWORD);
+        assert_eq!(status, 429, "{url}: {body}");
+    }
+    // Another user is not affected.
+    let (status, body) = b.login(&server.url, PASSWORD);
+    assert_eq!(status, 200, "{body}");
+
+    // The pause ends (by the database's clock: move its times back rather than wait).
+    server.query(
+        "UPDATE login_throttle SET locked_until = now() - interval '1 second',
+                                   last_attempt_at = now() - interval '11 minutes'",
+    );
+    let (status, body) = a.login(&other.url, PASSWORD);
+    assert_eq!(
+        status, 200,
+        "the right password works after the pause: {body}"
+    );
+    let left: i64 = server.query("SELECT count(*) FROM login_throttle")[0].get(0);
+    assert_eq!(left, 0, "a successful sign-in clears the account's count");
+}

@@ -110,7 +110,9 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<()> {
     let mut name = path.file_name().unwrap_or_default().to_owned();
     name.push(format!(".{}.{n}.tmp", std::process::id()));
     let tmp: PathBuf = path.with_file_name(name);
-    let mut file = fs::File::create(&tmp).map_err(Error::io(&tmp))?;
+    // A leftover of a crashed writer with the same name is only ever a stale copy.
+    let _ = fs::remove_file(&tmp);
+    let mut file = crate::private_files::create_new_file(&tmp)?;
     file.write_all(bytes).map_err(Error::io(&tmp))?;
     file.sync_all().map_err(Error::io(&tmp))?;
     drop(file);

@@ -17,6 +17,7 @@ mod keyfile;
 pub mod money;
 pub mod patients;
 pub mod policy;
+mod private_files;
 pub mod schedule;
 pub mod session;
 mod signin_guard;

@@ -148,6 +148,60 @@ impl ServerLogin {
     }
 }
 
+/// The sync server's address, checked: `https://`, or plain `http://` only to this
+/// computer (the host, once parsed, is `localhost` or a loopback IP). Parsed rather than
+/// matched by prefix, so `http://localhost@evil.example/` (a user name before the real
+/// host) or `http://127.0.0.1.evil.example/` cannot pass as local. Returns the address
+/// without a trailing slash, ready for paths to be appended.
+pub(crate) fn server_base(text: &str) -> Result<String> {
+    use reqwest::Url;
+    let refuse = |what: &str| {
+        Error::validation(
+            "server",
+            format!(
+                "{what}; use the server's https:// address (plain http:// is only for a server on this computer: http://localhost:PORT, http://127.0.0.1:PORT or http://[::1]:PORT)"
+            ),
+        )
+    };
+    let url = Url::parse(text.trim())
+        .map_err(|e| refuse(&format!("`{}` is not a web address ({e})", text.trim())))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(refuse(
+            "the address has a user name or password before the host (user@host), which hides the real host",
+        ));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(refuse("the address has a ?query or #fragment"));
+    }
+    let Some(host) = url.host_str().filter(|h| !h.is_empty()) else {
+        return Err(refuse("the address names no host"));
+    };
+    match url.scheme() {
+        "https" => {}
+        "http" => {
+            // The parser has already lower-cased a name and normalised an IP address
+            // (an IPv6 one keeps its brackets), so these comparisons see the real host.
+            let loopback = host == "localhost"
+                || host
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback());
+            if !loopback {
+                return Err(refuse(&format!(
+                    "plain http:// to {host} would send passwords and patient data unencrypted"
+                )));
+            }
+        }
+        other => {
+            return Err(refuse(&format!(
+                "`{other}://` is not a sync server address"
+            )));
+        }
+    }
+    Ok(url.as_str().trim_end_matches('/').to_owned())
+}
+
 pub(crate) struct Http {
     client: reqwest::blocking::Client,
     base: String,
@@ -157,16 +211,7 @@ pub(crate) struct Http {
 
 impl Http {
     pub(crate) fn new(base: &str, ca_cert: Option<&str>) -> Result<Http> {
-        let base = base.trim_end_matches('/').to_owned();
-        if !(base.starts_with("https://")
-            || base.starts_with("http://127.")
-            || base.starts_with("http://localhost"))
-        {
-            return Err(Error::validation(
-                "server",
-                "use an https:// address (plain http is only for a server on this computer)",
-            ));
-        }
+        let base = server_base(base)?;
         let mut builder = reqwest::blocking::Client::builder()
             .timeout(Duration::from_secs(30))
             .connect_timeout(Duration::from_secs(10));
@@ -749,5 +794,52 @@ fn to_wire(change: &changes::Change) -> Change {
         device_id: change.device.to_string(),
         user_id: change.user.map(|u| u.to_string()),
         schema_version: schema_version(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::server_base;
+
+    #[test]
+    fn plain_http_is_accepted_only_to_a_host_that_parses_as_this_computer() {
+        for local in [
+            "http://127.0.0.1:8443",
+            "http://localhost:8443/",
+            "http://LOCALHOST:8443",
+            "http://[::1]:8443",
+            "http://127.0.0.2:9000",
+            "https://sync.example.org",
+            "https://sync.example.org/clinic/",
+        ] {
+            assert!(
+                server_base(local).is_ok(),
+                "{local} is https or loopback, so it is allowed"
+            );
+        }
+        assert_eq!(
+            server_base("http://localhost:8443/").unwrap(),
+            "http://localhost:8443",
+            "paths are appended to the base, so it loses its trailing slash"
+        );
+        for remote in [
+            "http://localhost@evil.example/",
+            "http://127.0.0.1.evil.example/",
+            "http://localhost.evil/",
+            "http://[::1]@evil/",
+            "http://127.0.0.1@evil.example:80/",
+            "http://evil.example/",
+            "http://10.0.0.1:8443",
+            "https://user:pw@sync.example.org",
+            "ftp://127.0.0.1/",
+            "localhost:8443",
+            "http://localhost:8443/?next=http://evil",
+        ] {
+            let err = server_base(remote).expect_err(remote).to_string();
+            assert!(
+                err.contains("https://"),
+                "{remote} must be refused with what to do instead, got: {err}"
+            );
+        }
     }
 }

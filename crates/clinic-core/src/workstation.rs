@@ -119,6 +119,18 @@ fn seal_key_file(
     Ok(keys)
 }
 
+/// Makes an existing data directory and its files private (0700 and 0600): installs
+/// from before this was enforced at creation made them world-readable.
+fn tighten_modes(dir: &Path) -> Result<()> {
+    crate::private_files::tighten(dir, true)?;
+    let wal = format!("{DB_FILE}-wal");
+    let shm = format!("{DB_FILE}-shm");
+    for name in [DB_FILE, wal.as_str(), shm.as_str(), KEY_FILE, SIGNIN_FILE] {
+        crate::private_files::tighten(&dir.join(name), false)?;
+    }
+    Ok(())
+}
+
 /// Finishes a set-up staged in `staging`: on failure removes it (only files the set-up
 /// just made live there); on success moves the database, then the key file, into `dir`
 /// (a directory with a key file is complete).
@@ -210,7 +222,7 @@ impl Workstation {
         let display_name = validate_name("admin_display_name", &setup.admin_display_name)?;
         check_new_password(&username, &setup.admin_password)?;
 
-        fs::create_dir_all(dir).map_err(Error::io(dir))?;
+        crate::private_files::create_dir_all(dir)?;
         if Workstation::exists(dir) {
             return Err(Error::AlreadyInitialized(dir.to_owned()));
         }
@@ -223,7 +235,7 @@ impl Workstation {
         let recovery_code = RecoveryCode::generate()?;
 
         let staging = dir.join(format!(".setup-{database_id}"));
-        fs::create_dir(&staging).map_err(Error::io(&staging))?;
+        crate::private_files::create_dir(&staging)?;
         let staged = (|| -> Result<KeyFile> {
             let mut store = Store::create(&staging.join(DB_FILE), &key)?;
             let ctx = WriteContext {
@@ -303,7 +315,7 @@ impl Workstation {
             ));
         }
         let http = crate::sync::Http::new(join.server.trim(), join.ca_cert.as_deref())?;
-        fs::create_dir_all(dir).map_err(Error::io(dir))?;
+        crate::private_files::create_dir_all(dir)?;
         if Workstation::exists(dir) {
             return Err(Error::AlreadyInitialized(dir.to_owned()));
         }
@@ -323,7 +335,7 @@ impl Workstation {
         })?;
 
         let staging = dir.join(format!(".setup-{database_id}"));
-        fs::create_dir(&staging).map_err(Error::io(&staging))?;
+        crate::private_files::create_dir(&staging)?;
         let staged = (|| -> Result<(KeyFile, usize)> {
             let mut store = Store::create(&staging.join(DB_FILE), &key)?;
             {
@@ -410,6 +422,7 @@ impl Workstation {
         if !Workstation::exists(dir) {
             return Err(Error::NotInitialized(dir.to_owned()));
         }
+        tighten_modes(dir)?;
         let keys = KeyFile::load(&dir.join(KEY_FILE))?;
         Ok(Workstation(Arc::new(Files {
             dir: dir.to_owned(),

@@ -348,3 +348,192 @@ async fn a_client_over_its_rate_gets_429_with_retry_after_and_metrics_count_it()
     stop.send(()).unwrap();
     server.await.unwrap().unwrap();
 }
+
+/// Sends one request with the `Authorization` header exactly as given; returns
+/// (status, whole response).
+async fn send(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    authorization: Option<&str>,
+    body: &str,
+) -> (u16, String) {
+    let auth = authorization.map_or(String::new(), |a| format!("Authorization: {a}\r\n"));
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream
+        .write_all(
+            format!(
+                "{method} {path} HTTP/1.1\r\nHost: test\r\n{auth}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            )
+            .as_bytes(),
+        )
+        .await
+        .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).await.unwrap();
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    (status, response)
+}
+
+fn body_of(response: &str) -> &str {
+    response.split("\r\n\r\n").nth(1).unwrap_or_default()
+}
+
+/// A server on `db` with `limits`, and the means to stop it.
+async fn serve_on(
+    db: &FreshDb,
+    limits: sync_server::limits::Limits,
+) -> (
+    std::net::SocketAddr,
+    tokio::sync::oneshot::Sender<()>,
+    tokio::task::JoinHandle<sync_server::Result<()>>,
+) {
+    let mut client = connect(&db.url).await;
+    sync_server::migrate(&mut client).await.unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let pool = sync_server::pool(&db.url, 2).unwrap();
+    let server = tokio::spawn(sync_server::serve(
+        listener,
+        sync_server::router_with(pool, limits),
+        async {
+            let _ = stopped.await;
+        },
+    ));
+    (addr, stop, server)
+}
+
+/// Enrolls a device into BR01 over HTTP; returns its device token.
+async fn enroll(db: &FreshDb, addr: std::net::SocketAddr, device_id: &str) -> String {
+    let pool = sync_server::pool(&db.url, 1).unwrap();
+    let code = sync_server::create_enrollment_code(&pool, "BR01", 1)
+        .await
+        .unwrap();
+    let request = serde_json::json!({
+        "protocol_version": clinic_protocol::PROTOCOL_VERSION,
+        "code": code,
+        "device_id": device_id,
+        "device_name": "BR01 desk",
+    });
+    let (status, response) = send(addr, "POST", "/v1/enroll", None, &request.to_string()).await;
+    assert_eq!(status, 200, "{response}");
+    let enrolled: clinic_protocol::EnrollResponse =
+        serde_json::from_str(body_of(&response)).unwrap();
+    enrolled.device_token
+}
+
+#[tokio::test]
+async fn the_per_device_limit_counts_what_a_token_identifies_however_it_is_spelled() {
+    let db = FreshDb::new().await;
+    let limits = sync_server::limits::Limits {
+        per_device_per_minute: 4,
+        ..sync_server::limits::Limits::default()
+    };
+    let (addr, stop, server) = serve_on(&db, limits).await;
+    let device_token = enroll(&db, addr, "0190a000-0000-7000-8000-000000000001").await;
+
+    // Two sign-ins of one user on one device: two different access tokens (the device
+    // token's bucket: 2 of 4).
+    let login = serde_json::json!({
+        "protocol_version": clinic_protocol::PROTOCOL_VERSION,
+        "user_id": "0190a000-0000-7000-8000-0000000000aa",
+        "username": "admin",
+        "password": "correct horse battery",
+    })
+    .to_string();
+    let mut access = Vec::new();
+    for spelling in [
+        format!("Bearer {device_token}"),
+        format!("bearer   {device_token}"),
+    ] {
+        let (status, response) =
+            send(addr, "POST", "/v1/auth/login", Some(&spelling), &login).await;
+        assert_eq!(status, 200, "{spelling}: {response}");
+        let pair: clinic_protocol::TokenPair = serde_json::from_str(body_of(&response)).unwrap();
+        access.push(pair.access_token);
+    }
+    // Sign-ins in the same second get the same token; a later one differs in `iat`, as
+    // this one, signed with the server's key, does.
+    let key: Vec<u8> = connect(&db.url)
+        .await
+        .query_one(
+            "SELECT secret FROM server_secrets WHERE name = 'access-token-key'",
+            &[],
+        )
+        .await
+        .unwrap()
+        .get(0);
+    let mut claims = sync_server::tokens::signed_claims(&key, &access[1]).unwrap();
+    claims.iat -= 1;
+    let (a, b) = (&access[0], &sync_server::tokens::sign_claims(&key, &claims));
+    assert_ne!(a, b, "two access tokens of one sign-in holder");
+
+    // Junk after the token is not ignored: the header is refused, and it is not counted
+    // against anyone's per-device bucket.
+    let (status, response) = send(
+        addr,
+        "GET",
+        "/v1/status",
+        Some(&format!("Bearer {device_token} junk")),
+        "",
+    )
+    .await;
+    assert_eq!(status, 401, "{response}");
+
+    // The user on this device: four requests with the two tokens spelled four ways, and
+    // the fifth is refused, because they all name the same user on the same device.
+    let pull = format!(
+        "/v1/pull?cursor=0&protocol_version={}",
+        clinic_protocol::PROTOCOL_VERSION
+    );
+    for spelling in [
+        format!("Bearer {a}"),
+        format!("bearer {a}"),
+        format!("BEARER \t{a}  "),
+        format!("Bearer {b}"),
+    ] {
+        let (status, response) = send(addr, "GET", &pull, Some(&spelling), "").await;
+        assert_eq!(status, 200, "{spelling:?} is the same token: {response}");
+    }
+    let (status, response) = send(addr, "GET", &pull, Some(&format!("bEaReR  {b}")), "").await;
+    assert_eq!(
+        status, 429,
+        "a fifth request of the same user on the same device is over its limit of 4, \
+         whatever the header's spelling: {response}"
+    );
+    assert!(
+        response.to_lowercase().contains("retry-after: ") && response.contains("problem+json"),
+        "{response}"
+    );
+
+    // The device token's own bucket: 2 logins so far, so two more and then 429.
+    for spelling in [
+        format!("Bearer  {device_token}"),
+        format!("BEARER\t{device_token}"),
+    ] {
+        let (status, response) = send(addr, "GET", "/v1/status", Some(&spelling), "").await;
+        assert_eq!(status, 200, "{spelling:?}: {response}");
+    }
+    let (status, response) = send(
+        addr,
+        "GET",
+        "/v1/status",
+        Some(&format!("bearer {device_token} ")),
+        "",
+    )
+    .await;
+    assert_eq!(
+        status, 429,
+        "the device token's fifth request is over the limit: {response}"
+    );
+
+    stop.send(()).unwrap();
+    server.await.unwrap().unwrap();
+    db.drop_now().await;
+}

@@ -61,6 +61,9 @@ impl Store {
         if path.exists() {
             return Err(Error::AlreadyInitialized(path.to_owned()));
         }
+        // Made here, private, rather than by SQLite (0644 less the umask); SQLite gives
+        // the WAL and shared-memory files the database file's mode.
+        drop(crate::private_files::create_new_file(path)?);
         let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
             | OpenFlags::SQLITE_OPEN_CREATE
             | OpenFlags::SQLITE_OPEN_NO_MUTEX;

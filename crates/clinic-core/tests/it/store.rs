@@ -572,3 +572,108 @@ fn production_key_derivation_parameters_work_end_to_end() {
             .is_ok()
     );
 }
+
+/// Every entry under `dir` with its permission bits, the directory itself first.
+#[cfg(unix)]
+fn modes(dir: &Path) -> Vec<(std::path::PathBuf, u32)> {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mut found = vec![(
+        dir.to_owned(),
+        fs::metadata(dir).unwrap().permissions().mode() & 0o777,
+    )];
+    for entry in fs::read_dir(dir).unwrap() {
+        let entry = entry.unwrap();
+        let mode = entry.metadata().unwrap().permissions().mode() & 0o777;
+        if entry.file_type().unwrap().is_dir() {
+            found.extend(modes(&entry.path()));
+        } else {
+            found.push((entry.path(), mode));
+        }
+    }
+    found
+}
+
+#[cfg(unix)]
+fn assert_private(dir: &Path, when: &str) {
+    let found = modes(dir);
+    for (path, mode) in &found {
+        let want = if path.is_dir() { 0o700 } else { 0o600 };
+        assert_eq!(
+            *mode,
+            want,
+            "{when}: {} is {mode:o}; the workstation's files hold the sealed key and the \
+             encrypted records, so only their owner may read them",
+            path.display()
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_new_workstation_makes_its_directory_and_every_file_private_to_the_user() {
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("clinic-data");
+    let Initialized {
+        workstation,
+        session,
+        ..
+    } = init_in(&dir, "Private Clinic");
+    let names: Vec<String> = modes(&dir)
+        .iter()
+        .filter_map(|(p, _)| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    for expected in ["clinic.db", "keys.json"] {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} in {names:?}"
+        );
+    }
+    assert_private(&dir, "right after set-up, with the session open");
+
+    // A refused sign-in writes signin.json; a password change rewrites keys.json through a
+    // temporary file; both must come out private too.
+    assert!(workstation.unlock("admin", "not the password").is_err());
+    workstation
+        .change_password("admin", PASSWORD, "another long passphrase")
+        .unwrap();
+    let again = workstation
+        .unlock("admin", "another long passphrase")
+        .unwrap();
+    let names: Vec<String> = modes(&dir)
+        .iter()
+        .filter_map(|(p, _)| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .collect();
+    assert!(names.iter().any(|n| n == "signin.json"), "{names:?}");
+    assert_private(&dir, "after a refused sign-in and a password change");
+    drop((session, again));
+    assert_private(&dir, "after the sessions closed");
+}
+
+#[cfg(unix)]
+#[test]
+fn opening_an_older_world_readable_install_makes_it_private() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("clinic-data");
+    let Initialized {
+        workstation,
+        session,
+        ..
+    } = init_in(&dir, "Old Clinic");
+    assert!(workstation.unlock("admin", "not the password").is_err());
+    // Keep the WAL and shared-memory files on disk while the modes are loosened.
+    for (path, _) in modes(&dir) {
+        let loose = if path.is_dir() { 0o755 } else { 0o644 };
+        fs::set_permissions(&path, fs::Permissions::from_mode(loose)).unwrap();
+    }
+    assert!(
+        modes(&dir)
+            .iter()
+            .any(|(p, _)| p.ends_with("clinic.db-wal")),
+        "the test loosens a WAL file as well"
+    );
+    let reopened = reopen(&dir);
+    assert_private(&dir, "after opening an install whose files were 0644");
+    drop(reopened.unlock("admin", PASSWORD).unwrap());
+    drop(session);
+}
