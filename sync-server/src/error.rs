@@ -26,6 +26,10 @@ pub enum Error {
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
     UpdateRequired(String),
     #[error("the request body is larger than the server accepts; push fewer changes at a time")]
     PayloadTooLarge,
@@ -43,6 +47,19 @@ impl From<deadpool_postgres::PoolError> for Error {
 }
 
 impl Error {
+    /// A value PostgreSQL refuses as data (SQLSTATE class 22, "data exception": a NUL
+    /// character in text, a number out of range, a malformed UUID) can only have come
+    /// from the request, so it is the client's mistake: 400 with what was wrong, not 500.
+    fn client_data(&self) -> Option<&str> {
+        match self {
+            Error::Database(e) => e
+                .as_db_error()
+                .filter(|db| db.code().code().starts_with("22"))
+                .map(|db| db.message()),
+            _ => None,
+        }
+    }
+
     fn parts(&self) -> (StatusCode, &'static str, &'static str) {
         match self {
             Error::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request", "Bad request"),
@@ -53,6 +70,8 @@ impl Error {
                 "Access token expired",
             ),
             Error::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden", "Not allowed"),
+            Error::NotFound(_) => (StatusCode::NOT_FOUND, "not-found", "Not found"),
+            Error::Conflict(_) => (StatusCode::CONFLICT, "conflict", "Conflict"),
             Error::UpdateRequired(_) => (
                 StatusCode::UPGRADE_REQUIRED,
                 "update-required",
@@ -79,6 +98,16 @@ impl Error {
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
+        if let Some(message) = self.client_data() {
+            return problem(
+                StatusCode::BAD_REQUEST,
+                "bad-request",
+                "Bad request",
+                format!(
+                    "a value in the request cannot be stored ({message}); correct it and send it again"
+                ),
+            );
+        }
         let (status, kind, title) = self.parts();
         let detail = if status.is_server_error() {
             eprintln!("sync-server: {self}");

@@ -135,6 +135,15 @@ pub fn router_with(pool: Pool, limits: limits::Limits) -> Router {
                 "there is no such endpoint; see /openapi.json".into(),
             )
         })
+        // A known path with another method is a problem too, never an empty body.
+        .method_not_allowed_fallback(|| async {
+            error::problem(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method-not-allowed",
+                "Method not allowed",
+                "this endpoint does not take this method; see /openapi.json".into(),
+            )
+        })
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // Pages of changes are repetitive JSON: gzip makes them several times smaller
         // for workstations on slow links (every client that says it accepts gzip).
@@ -246,6 +255,16 @@ async fn enroll(
 ) -> Result<axum::Json<EnrollResponse>> {
     let request: EnrollRequest = json_body(body)?;
     check_versions(request.protocol_version, None)?;
+    if !sync::looks_like_uuid(&request.device_id) {
+        return Err(Error::BadRequest(
+            "device_id must be the workstation's UUID (8-4-4-4-12 hex digits)".into(),
+        ));
+    }
+    if request.device_name.trim().is_empty() {
+        return Err(Error::BadRequest(
+            "device_name is empty; name the workstation so administrators can tell it apart".into(),
+        ));
+    }
     let mut client = state.pool.get().await?;
     let tx = client.transaction().await?;
     let code = tx
@@ -267,7 +286,15 @@ async fn enroll(
         &[&request.device_id, &request.device_name, &branch_code, &auth::hash(&token)],
     )
     .await
-    .map_err(|e| Error::BadRequest(format!("this device cannot be enrolled: {e}")))?;
+    .map_err(|e| {
+        if e.code() == Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION) {
+            Error::Conflict(
+                "a workstation with this device_id is already enrolled; enroll with a new id".into(),
+            )
+        } else {
+            Error::Database(e)
+        }
+    })?;
     tx.execute(
         "UPDATE enrollment_codes SET used_by = CAST($2 AS TEXT)::uuid, used_at = now() WHERE code_hash = $1",
         &[&auth::hash(request.code.trim()), &request.device_id],
@@ -416,17 +443,34 @@ async fn revoke(
     let key = state.key(&client).await?;
     let admin = auth::admin(&client, &headers, key).await?;
     let request: RevokeDevice = json_body(body)?;
-    if request.device_id == admin.device.id {
+    if !sync::looks_like_uuid(&request.device_id) {
+        return Err(Error::BadRequest(
+            "device_id must be a workstation's UUID, as the list of workstations shows it".into(),
+        ));
+    }
+    if request.device_id.eq_ignore_ascii_case(&admin.device.id) {
         return Err(Error::BadRequest(
             "this is the workstation you are using; revoke it from another one, or with `sync-server device revoke`".into(),
         ));
     }
-    if !revoke_device(&state.pool, &request.device_id).await? {
-        return Err(Error::BadRequest(
-            "no enrolled, not yet revoked workstation has this id".into(),
-        ));
+    if revoke_device(&state.pool, &request.device_id).await? {
+        return Ok(StatusCode::NO_CONTENT);
     }
-    Ok(StatusCode::NO_CONTENT)
+    let known = client
+        .query_opt(
+            "SELECT 1 FROM devices WHERE id = CAST($1 AS TEXT)::uuid",
+            &[&request.device_id],
+        )
+        .await?
+        .is_some();
+    Err(if known {
+        Error::Conflict("this workstation is already revoked; nothing changed".into())
+    } else {
+        Error::NotFound(
+            "no workstation of the group has this id; pick one from the list of workstations"
+                .into(),
+        )
+    })
 }
 
 #[derive(Deserialize)]
@@ -452,6 +496,17 @@ async fn pull(
     let Query(query) = query
         .map_err(|e| Error::BadRequest(format!("pull needs ?cursor=N&protocol_version=V: {e}")))?;
     check_versions(query.protocol_version, None)?;
+    if query.cursor < 0 {
+        return Err(Error::BadRequest(
+            "cursor is a sequence number, 0 or more: start at 0 and pass next_cursor after".into(),
+        ));
+    }
+    if !(1..=sync::MAX_BATCH).contains(&query.limit) {
+        return Err(Error::BadRequest(format!(
+            "limit must be between 1 and {}; leave it out for 500",
+            sync::MAX_BATCH
+        )));
+    }
     let page = sync::pull(&client, &user.device.branch_code, query.cursor, query.limit).await?;
     state.metrics.pulled(page.changes.len());
     Ok(axum::Json(page))
@@ -479,14 +534,18 @@ pub async fn create_enrollment_code(pool: &Pool, branch_code: &str, hours: i32) 
 
 /// Revokes a device at once: its token stops working on the next request.
 pub async fn revoke_device(pool: &Pool, device_id: &str) -> Result<bool> {
+    if !sync::looks_like_uuid(device_id) {
+        return Err(Error::BadRequest(format!(
+            "{device_id:?} is not a device id: a device id is a UUID"
+        )));
+    }
     let client = pool.get().await?;
     let n = client
         .execute(
             "UPDATE devices SET revoked_at = now() WHERE id = CAST($1 AS TEXT)::uuid AND revoked_at IS NULL",
             &[&device_id],
         )
-        .await
-        .map_err(|e| Error::BadRequest(format!("not a device id: {e}")))?;
+        .await?;
     Ok(n == 1)
 }
 

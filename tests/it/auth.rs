@@ -559,3 +559,96 @@ fn repeated_wrong_passwords_pause_the_accounts_sign_in_on_every_device_and_serve
     let left: i64 = server.query("SELECT count(*) FROM login_throttle")[0].get(0);
     assert_eq!(left, 0, "a successful sign-in clears the account's count");
 }
+
+#[test]
+fn revoking_an_unknown_workstation_is_404_a_malformed_id_400_and_a_revoked_one_409() {
+    let server = Server::start();
+    let mut a = Station::new("BR01", &server);
+    a.admin().sync_now().unwrap();
+    let pair = a.tokens(&server.url);
+    let spare = "0190a5b0-0000-7000-8000-00000000beef";
+    let enroll = serde_json::json!({
+        "protocol_version": clinic_protocol::PROTOCOL_VERSION,
+        "code": server.enrollment_code("BR01"),
+        "device_id": spare,
+        "device_name": "Spare laptop",
+    })
+    .to_string();
+    let (status, _, body) = post(&server.url, "/v1/enroll", None, &enroll);
+    assert_eq!(status, 200, "{body}");
+    let revoke = |device_id: &str| {
+        let body = serde_json::json!({ "device_id": device_id }).to_string();
+        let (status, head, body) = post(
+            &server.url,
+            "/v1/devices/revoke",
+            Some(&pair.access_token),
+            &body,
+        );
+        if status != 204 {
+            assert!(
+                head.contains("application/problem+json"),
+                "every refusal is problem JSON: {head}"
+            );
+            assert_eq!(problem(&body).status, status, "{body}");
+        }
+        (status, body)
+    };
+
+    let (status, body) = revoke("0190a5b0-0000-7000-8000-000000000404");
+    assert_eq!(status, 404, "a well-formed id nobody enrolled: {body}");
+    assert!(problem(&body).detail.contains("no workstation"), "{body}");
+    let (status, body) = revoke("not-a-uuid");
+    assert_eq!(
+        status, 400,
+        "a malformed id is the caller's mistake: {body}"
+    );
+    assert!(problem(&body).detail.contains("UUID"), "{body}");
+    let own = a.admin().actor().device.to_string();
+    let (status, body) = revoke(&own);
+    assert_eq!(
+        status, 400,
+        "an administrator cannot lock themself out: {body}"
+    );
+
+    assert_eq!(revoke(spare).0, 204, "an enrolled workstation is revoked");
+    let (status, body) = revoke(spare);
+    assert_eq!(status, 409, "revoking twice changes nothing: {body}");
+    assert!(problem(&body).detail.contains("already revoked"), "{body}");
+    let revoked: i64 = server.query(&format!(
+        "SELECT count(*) FROM devices WHERE id = '{spare}' AND revoked_at IS NOT NULL"
+    ))[0]
+        .get(0);
+    assert_eq!(revoked, 1);
+}
+
+#[test]
+fn enrolling_with_a_malformed_or_taken_device_id_says_what_is_wrong() {
+    let server = Server::start();
+    let enroll = |device_id: &str, name: &str| {
+        let body = serde_json::json!({
+            "protocol_version": clinic_protocol::PROTOCOL_VERSION,
+            "code": server.enrollment_code("BR01"),
+            "device_id": device_id,
+            "device_name": name,
+        })
+        .to_string();
+        let (status, _, body) = post(&server.url, "/v1/enroll", None, &body);
+        (status, body)
+    };
+    let (status, body) = enroll("not-a-uuid", "Desk");
+    assert_eq!(status, 400, "{body}");
+    assert!(problem(&body).detail.contains("UUID"), "{body}");
+    let (status, body) = enroll("0190a5b0-0000-7000-8000-000000000001", "  ");
+    assert_eq!(status, 400, "{body}");
+    assert!(problem(&body).detail.contains("device_name"), "{body}");
+    assert_eq!(
+        enroll("0190a5b0-0000-7000-8000-000000000001", "Desk").0,
+        200
+    );
+    let (status, body) = enroll("0190a5b0-0000-7000-8000-000000000001", "Desk");
+    assert_eq!(status, 409, "{body}");
+    assert!(
+        !problem(&body).detail.contains("duplicate key"),
+        "no database text on the wire: {body}"
+    );
+}

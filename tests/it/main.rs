@@ -2,6 +2,7 @@
 //! sync server against a real PostgreSQL.
 
 mod auth;
+mod contract;
 mod forged;
 mod harness;
 mod server_binary;

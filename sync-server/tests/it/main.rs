@@ -273,6 +273,93 @@ fn the_openapi_document_matches_the_routes_and_the_wire_types() {
     }
 }
 
+/// The limits the document states are the ones the server enforces: a client generated
+/// from the document must be refused for exactly what the server refuses.
+#[test]
+fn the_openapi_document_states_the_limits_the_server_checks() {
+    let doc: serde_json::Value = serde_json::from_str(sync_server::OPENAPI).expect("valid JSON");
+    let mut versions = Vec::new();
+    collect_named(&doc, "protocol_version", &mut versions);
+    assert!(
+        versions.len() >= 6,
+        "every request and answer naming the protocol version constrains it: {versions:?}"
+    );
+    for schema in versions {
+        let schema = schema.get("schema").unwrap_or(schema);
+        if schema.get("type").is_some() {
+            assert_eq!(
+                schema["const"],
+                serde_json::json!(clinic_protocol::PROTOCOL_VERSION),
+                "the server answers 426 to any other protocol version: {schema}"
+            );
+        }
+    }
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(
+        schemas["PushRequest"]["properties"]["schema_version"]["minimum"],
+        serde_json::json!(sync_server::MIN_WORKSTATION_SCHEMA),
+        "an older workstation schema is answered 426"
+    );
+    assert_eq!(
+        schemas["PushRequest"]["properties"]["changes"]["maxItems"],
+        serde_json::json!(sync_server::sync::MAX_BATCH),
+        "a larger push is answered 400"
+    );
+    let limit = doc["paths"]["/v1/pull"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "limit")
+        .expect("pull documents its limit");
+    assert_eq!(
+        limit["schema"]["maximum"],
+        serde_json::json!(sync_server::sync::MAX_BATCH),
+        "a larger page is answered 400"
+    );
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if let Some(body) = op.get("requestBody") {
+                assert_eq!(
+                    body["x-max-body-bytes"],
+                    serde_json::json!(sync_server::MAX_BODY_BYTES),
+                    "{method} {path}: a larger body is answered 413"
+                );
+                assert!(
+                    op["responses"].get("413").is_some(),
+                    "{method} {path} takes a body, so it may answer 413"
+                );
+            }
+        }
+    }
+}
+
+/// Every JSON object (schema or parameter) reached under a key or a `name` equal to `name`.
+fn collect_named<'a>(
+    value: &'a serde_json::Value,
+    name: &str,
+    out: &mut Vec<&'a serde_json::Value>,
+) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if map.get("name").and_then(serde_json::Value::as_str) == Some(name) {
+                out.push(value);
+            }
+            for (key, child) in map {
+                if key == name && child.is_object() {
+                    out.push(child);
+                }
+                collect_named(child, name, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for child in items {
+                collect_named(child, name, out);
+            }
+        }
+        _ => {}
+    }
+}
+
 async fn get(addr: std::net::SocketAddr, path: &str) -> String {
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     stream
