@@ -95,6 +95,11 @@ enum Command {
     Recover,
     /// Verify every page of the encrypted database (authentication tags and structure).
     Check,
+    /// Change the database key (administrators): re-encrypts the database under a new
+    /// random key, so no earlier copy of keys.json opens it (do this after deactivating
+    /// someone). Keeps only you and a NEW recovery code, printed once; every other user
+    /// of this workstation must be sealed again (`clinic user seal`). Close the app first.
+    Rekey,
     /// Manage user accounts (administrators).
     #[command(subcommand)]
     User(UserCommand),
@@ -161,13 +166,21 @@ enum UserCommand {
     },
     /// List every user, active or not.
     List,
-    /// Stop a user from signing in (users are never deleted).
+    /// Stop a user from signing in (users are never deleted): their key envelope leaves
+    /// this workstation's key file; an emergency account can no longer break the glass.
     Deactivate {
         #[arg(long)]
         username: String,
     },
-    /// Let a deactivated user sign in again.
+    /// Let a deactivated user sign in again (then seal them here: `clinic user seal`).
     Reactivate {
+        #[arg(long)]
+        username: String,
+    },
+    /// Seal the database key for a user who cannot sign in here (after a reactivation
+    /// or `clinic rekey`), under a password you give them (CLINIC_NEW_PASSWORD or a
+    /// prompt); they should change it with `clinic passwd`.
+    Seal {
         #[arg(long)]
         username: String,
     },
@@ -408,6 +421,43 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             }
             println!("Database is sound: every page authenticated, structure intact.");
         }
+        Command::Rekey => {
+            let ws = Workstation::open(&dir, clock, KdfParams::DEFAULT)?;
+            let user = cli.user.unwrap_or_else(|| ws.default_user());
+            // The password typed to sign in is the one the new key is sealed under.
+            let password = secret("CLINIC_PASSWORD", &format!("Password for {user}"))?;
+            let code = match std::env::var("CLINIC_TOTP") {
+                Ok(code) => Some(Zeroizing::new(code)),
+                Err(_) => None,
+            };
+            let mut session =
+                match ws.sign_in(&user, &password, code.as_deref().map(|c| c.as_str())) {
+                    Err(err) if err.code() == Code::TotpRequired => {
+                        let code = secret("CLINIC_TOTP", "Authenticator code")?;
+                        ws.sign_in(&user, &password, Some(&code))?
+                    }
+                    other => other?,
+                };
+            let rekeyed = session.rekey(&password)?;
+            println!(
+                "The database in {} is now encrypted under a new key; earlier copies of keys.json no longer open it.",
+                ws.dir().display()
+            );
+            println!("{user} signs in as before.");
+            if rekeyed.readmit.is_empty() {
+                println!("No other user had a key here.");
+            } else {
+                println!(
+                    "These users can no longer sign in here until you seal them again (`clinic user seal --username NAME`, or admit them from the app): {}",
+                    rekeyed.readmit.join(", ")
+                );
+            }
+            println!();
+            println!(
+                "NEW RECOVERY CODE (the old one no longer works; shown only this once, keep it locked away):"
+            );
+            println!("    {}", rekeyed.recovery_code.as_str());
+        }
         Command::User(command) => {
             let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
             user_command(&mut session, command)?;
@@ -522,6 +572,7 @@ fn user_command(session: &mut Session, command: UserCommand) -> anyhow::Result<(
             );
             for user in session.list_users()? {
                 let status = match (user.active, user.emergency) {
+                    (_, true) if user.emergency_disabled => "disabled",
                     (_, true) if user.emergency_until.is_some() => "emergency",
                     (_, true) => "sealed",
                     (true, false) => "active",
@@ -539,11 +590,29 @@ fn user_command(session: &mut Session, command: UserCommand) -> anyhow::Result<(
         }
         UserCommand::Deactivate { username } => {
             session.deactivate_user(&username)?;
-            println!("Deactivated {username}; they can no longer sign in.");
+            println!(
+                "Deactivated {username}; they can no longer sign in, and their key envelope is gone from this workstation."
+            );
+            println!(
+                "A copy of keys.json taken earlier still opens the database with their old password: run `clinic rekey` to change the database key."
+            );
         }
         UserCommand::Reactivate { username } => {
             session.reactivate_user(&username)?;
-            println!("Reactivated {username}.");
+            println!(
+                "Reactivated {username}. To let them sign in on this workstation, seal them again: clinic user seal --username {username}"
+            );
+        }
+        UserCommand::Seal { username } => {
+            let password = new_secret(
+                "CLINIC_NEW_PASSWORD",
+                &format!("New password for {username} on this workstation"),
+            )?;
+            let user = session.seal_user_here(&username, &password)?;
+            println!(
+                "{} can sign in here with the password you gave; they should change it (clinic passwd).",
+                user.username
+            );
         }
         UserCommand::Admit { username } => {
             let password = secret(

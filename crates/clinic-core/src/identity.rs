@@ -153,29 +153,107 @@ impl Session {
         users::list(self.live()?.store.conn())
     }
 
+    /// Deactivates a user: they can no longer sign in (an emergency account can no longer
+    /// be opened through break-glass), a session of theirs that is open stops at its next
+    /// call, and their envelope is removed from this workstation's key file, so their old
+    /// password no longer unwraps the database key here. The key file is rewritten
+    /// atomically before the transaction commits: if the commit then fails, the user is
+    /// still active but needs sealing again ([`Session::seal_user_here`]), never the
+    /// other way round. A copy of the key file taken earlier still opens the database
+    /// with their password: only [`Session::rekey`] makes such a copy useless.
     pub fn deactivate_user(&mut self, username: &str) -> Result<User> {
+        let workstation = self.workstation.clone();
         self.change_user(username, "user.deactivate", |user| {
-            Ok(Update {
-                active: Some(false),
-                emergency_until: user.emergency.then_some(None),
-                ..Update::default()
-            })
+            let envelope_removed = workstation.remove_envelope(
+                user.id,
+                &user.username,
+                crate::keyfile::Removal::Deactivated,
+            )?;
+            Ok((
+                Update {
+                    active: Some(false),
+                    emergency_until: user.emergency.then_some(None),
+                    emergency_disabled: user.emergency.then_some(true),
+                    ..Update::default()
+                },
+                serde_json::json!({ "envelope_removed": envelope_removed }),
+            ))
         })
     }
 
+    /// Reactivates a user in the database. Their envelope was removed when they were
+    /// deactivated, so they sign in here again only once an administrator seals the key
+    /// for them ([`Session::seal_user_here`], or [`Session::admit_user_here`] on an
+    /// enrolled workstation). An emergency account becomes available to break-glass
+    /// again (it stays inactive for ordinary sign-in).
     pub fn reactivate_user(&mut self, username: &str) -> Result<User> {
-        self.change_user(username, "user.reactivate", |user| {
+        let user = self.change_user(username, "user.reactivate", |user| {
             if user.emergency {
-                return Err(Error::validation(
-                    "username",
-                    "emergency accounts stay disabled; they open only through emergency access",
+                if !user.emergency_disabled {
+                    return Err(Error::validation(
+                        "username",
+                        "this emergency account is not deactivated; it opens only through emergency access",
+                    ));
+                }
+                return Ok((
+                    Update {
+                        emergency_disabled: Some(false),
+                        ..Update::default()
+                    },
+                    serde_json::json!({}),
                 ));
             }
-            Ok(Update {
-                active: Some(true),
-                ..Update::default()
-            })
-        })
+            Ok((
+                Update {
+                    active: Some(true),
+                    ..Update::default()
+                },
+                serde_json::json!({}),
+            ))
+        })?;
+        self.workstation.mark_reactivated(&user.username)?;
+        Ok(user)
+    }
+
+    /// Seals the database key for a user who has no envelope on this workstation (after
+    /// a reactivation or a re-key), under `password`, which they then use here (and
+    /// should change with `clinic passwd`). Administrators; audited. Unlike
+    /// [`Session::admit_user_here`], it needs no sync server, so the administrator vouches
+    /// for the person instead of the server checking their existing password.
+    pub fn seal_user_here(&mut self, username: &str, password: &str) -> Result<User> {
+        self.authorize(Action::UserManage, Target::Any)?;
+        let user = users::find_by_username(self.live()?.store.conn(), username.trim())?
+            .ok_or_else(|| no_such_user(username.trim()))?;
+        let usable = if user.emergency {
+            !user.emergency_disabled
+        } else {
+            user.active
+        };
+        if !usable {
+            return Err(Error::validation(
+                "username",
+                format!("{} is deactivated; reactivate them first", user.username),
+            ));
+        }
+        if self.workstation.has_envelope(&user.username) {
+            return Err(Error::validation(
+                "username",
+                format!(
+                    "{} can already sign in on this workstation; they change their own password",
+                    user.username
+                ),
+            ));
+        }
+        check_new_password(&user.username, password)?;
+        let workstation = self.workstation.clone();
+        let unlocked = self.live()?;
+        workstation.reseal_user(&unlocked.key, user.id, &user.username, password)?;
+        self.write_event(
+            Event::new("user.seal_here", Outcome::Success)
+                .entity("user", user.id)
+                .details(serde_json::json!({ "username": user.username })),
+        )?;
+        Ok(user)
     }
 
     pub fn set_role(&mut self, username: &str, role: Role) -> Result<User> {
@@ -192,10 +270,13 @@ impl Session {
                     "emergency accounts always have doctor-level read access",
                 ));
             }
-            Ok(Update {
-                role: Some(role),
-                ..Update::default()
-            })
+            Ok((
+                Update {
+                    role: Some(role),
+                    ..Update::default()
+                },
+                serde_json::json!({}),
+            ))
         })
     }
 
@@ -231,14 +312,24 @@ impl Session {
         &mut self,
         username: &str,
         action: &'static str,
-        update: impl FnOnce(&User) -> Result<Update>,
+        update: impl FnOnce(&User) -> Result<(Update, serde_json::Value)>,
     ) -> Result<User> {
         self.authorize(Action::UserManage, Target::Any)?;
         let username = username.to_owned();
         self.transact(move |tx, ctx, actor| {
             let user =
                 users::find_by_username(tx, &username)?.ok_or_else(|| no_such_user(&username))?;
-            let change = update(&user)?;
+            let removes_admin_now = user.role == Role::Admin && user.active;
+            if removes_admin_now
+                && action == "user.deactivate"
+                && users::active_admins(tx)?.len() <= 1
+            {
+                return Err(Error::validation(
+                    "username",
+                    "this is the last active administrator; make another administrator first",
+                ));
+            }
+            let (change, extra) = update(&user)?;
             let removes_admin = user.role == Role::Admin
                 && user.active
                 && (change.active == Some(false) || change.role.is_some_and(|r| r != Role::Admin));
@@ -260,6 +351,8 @@ impl Session {
                         "username": user.username,
                         "role": change.role.map(Role::as_str),
                         "active": change.active,
+                        "emergency_disabled": change.emergency_disabled,
+                        "envelope_removed": extra.get("envelope_removed"),
                     })),
             )?;
             users::get(tx, user.id)?.ok_or_else(|| no_such_user(&username))

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::envelope::{Envelope, Holder};
 use crate::error::{Error, Result};
-use crate::ids::DatabaseId;
+use crate::ids::{DatabaseId, UserId};
 
 const FORMAT: u32 = 1;
 
@@ -25,6 +25,30 @@ pub struct KeyFile {
     /// The user the command-line tool acts as when no `--user` is given.
     pub default_user: String,
     pub envelopes: Vec<Envelope>,
+    /// Users whose envelope was removed when they were deactivated, so that signing in
+    /// as one says "deactivated" instead of "wrong password". Names only: user names
+    /// are in clear in this file anyway.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub removed: Vec<Removed>,
+}
+
+/// A user who had an envelope here and lost it, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Removed {
+    pub username: String,
+    pub why: Removal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Removal {
+    /// An administrator deactivated them.
+    Deactivated,
+    /// The database key was changed (`clinic rekey`) and their envelope could not be
+    /// re-sealed without their password: an administrator seals it again.
+    Rekeyed,
+    /// Reactivated after a deactivation; an administrator seals it again.
+    Reactivated,
 }
 
 impl KeyFile {
@@ -39,6 +63,7 @@ impl KeyFile {
             database_salt,
             default_user,
             envelopes: Vec::new(),
+            removed: Vec::new(),
         }
     }
 
@@ -88,8 +113,47 @@ impl KeyFile {
         self.envelopes.iter().find(|e| e.holder == Holder::Recovery)
     }
 
+    /// Why `username` has no envelope here any more, if they had one.
+    pub(crate) fn removal(&self, username: &str) -> Option<Removal> {
+        self.removed
+            .iter()
+            .find(|r| r.username.eq_ignore_ascii_case(username))
+            .map(|r| r.why)
+    }
+
+    /// Drops the envelope of `user` (if any) and remembers why. True when an envelope
+    /// was dropped.
+    pub(crate) fn remove_user(&mut self, user: UserId, username: &str, why: Removal) -> bool {
+        let before = self.envelopes.len();
+        self.envelopes.retain(|e| match &e.holder {
+            Holder::User { user_id, .. } => *user_id != user,
+            Holder::Recovery => true,
+        });
+        self.removed
+            .retain(|r| !r.username.eq_ignore_ascii_case(username));
+        self.removed.push(Removed {
+            username: username.to_owned(),
+            why,
+        });
+        self.envelopes.len() != before
+    }
+
+    /// Changes why `username` has no envelope, if they are marked at all.
+    pub(crate) fn mark_removal(&mut self, username: &str, why: Removal) {
+        for removed in &mut self.removed {
+            if removed.username.eq_ignore_ascii_case(username) {
+                removed.why = why;
+            }
+        }
+    }
+
     /// Replaces the envelope of the same holder, or adds it.
     pub(crate) fn put(&mut self, envelope: Envelope) {
+        if let Holder::User { username, .. } = &envelope.holder {
+            let username = username.clone();
+            self.removed
+                .retain(|r| !r.username.eq_ignore_ascii_case(&username));
+        }
         match self
             .envelopes
             .iter_mut()

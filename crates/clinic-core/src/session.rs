@@ -2,7 +2,7 @@
 //!
 //! Every operation goes through [`Session::live`], which locks the session (closing the
 //! database and wiping the key) once it has been idle longer than the clinic's limit or
-//! its break-glass period has ended, and through [`Session::authorize`], which asks the
+//! its break-glass period has ended or its user has been deactivated, and through [`Session::authorize`], which asks the
 //! policy and audits a refusal. Writes run in one transaction with their audit event and
 //! change-log rows ([`Session::transact`]).
 
@@ -147,6 +147,18 @@ impl Session {
         if self.actor.emergency_until.is_some_and(|until| now >= until) {
             self.lock_because("emergency_access_ended");
             return Err(Error::EmergencyExpired);
+        }
+        // Deactivation (here, in another session, or pulled from another workstation)
+        // ends a session that is already open at its next call.
+        let allowed = match self.unlocked.as_ref() {
+            Some(unlocked) => {
+                crate::store::users::still_allowed(unlocked.store.conn(), self.actor.user)?
+            }
+            None => false,
+        };
+        if !allowed {
+            self.lock_because("deactivated");
+            return Err(Error::UserInactive(self.actor.username.clone()));
         }
         self.last_activity = now;
         self.unlocked

@@ -36,6 +36,8 @@ pub const DB_FILE: &str = "clinic.db";
 pub const KEY_FILE: &str = "keys.json";
 /// Sign-in failures and events recorded while the database was closed.
 pub const SIGNIN_FILE: &str = "signin.json";
+/// A re-keyed key file waiting for its database (see [`crate::rekey`]).
+pub const STAGED_KEY_FILE: &str = "keys.json.rekey";
 /// How long break-glass access stays open.
 pub const BREAK_GLASS_HOURS: i64 = 4;
 
@@ -449,7 +451,11 @@ impl Workstation {
         self.keys().default_user.clone()
     }
 
-    fn keys(&self) -> MutexGuard<'_, KeyFile> {
+    pub(crate) fn kdf(&self) -> KdfParams {
+        self.0.kdf
+    }
+
+    pub(crate) fn keys(&self) -> MutexGuard<'_, KeyFile> {
         self.0.keys.lock().unwrap_or_else(|e| e.into_inner())
     }
 
@@ -484,10 +490,11 @@ impl Workstation {
         password: &str,
         totp_code: Option<&str>,
     ) -> Result<Session> {
-        let (store, clinic, key, user) = self.authenticate(username, password, totp_code)?;
+        let (store, clinic, key, user) =
+            self.authenticate(username, password, totp_code, "sign_in")?;
         if user.emergency {
             let err = Error::EmergencyAccount(user.username.clone());
-            self.refuse(store, &clinic, &user, "emergency_account")?;
+            self.refuse(store, &clinic, &user, "sign_in", "emergency_account")?;
             return Err(err);
         }
         let must_enrol = !user.totp_enrolled && settings::totp_required(store.conn(), user.role)?;
@@ -514,9 +521,10 @@ impl Workstation {
                 "say why emergency access is needed (at least 10 characters); administrators will read it",
             ));
         }
-        let (store, clinic, key, user) = self.authenticate(username, password, totp_code)?;
+        let (store, clinic, key, user) =
+            self.authenticate(username, password, totp_code, "break_glass.open")?;
         if !user.emergency {
-            self.refuse(store, &clinic, &user, "not_an_emergency_account")?;
+            self.refuse(store, &clinic, &user, "sign_in", "not_an_emergency_account")?;
             return Err(Error::validation(
                 "username",
                 "this is not an emergency account; sign in normally",
@@ -536,32 +544,60 @@ impl Workstation {
     }
 
     /// Password, lock-out, database and second-factor checks shared by every way in.
+    /// `action` names the way in for the audit log (`sign_in`, `break_glass.open`).
     fn authenticate(
         &self,
         username: &str,
         password: &str,
         totp_code: Option<&str>,
+        action: &str,
     ) -> Result<(Store, ClinicInfo, DataKey, User)> {
         let now = self.0.clock.now();
         let guard = self.guard();
         guard.check(username, now)?;
+        if let Some(settled) = crate::rekey::settle_interrupted(self, username, password)? {
+            guard.note(username, now, settled)?;
+        }
         let (key, user_id) = match self.unseal_user(username, password) {
             Ok(found) => found,
             Err(Error::BadCredentials) => {
                 guard.fail(username, now, "bad_password")?;
                 return Err(Error::BadCredentials);
             }
+            Err(err @ Error::UserInactive(_)) => {
+                // The envelope went with the deactivation, so the database cannot be
+                // opened to audit this: the attempt waits in the sign-in file and is
+                // written at the next successful sign-in.
+                let reason = if action == "break_glass.open" {
+                    "break_glass_deactivated"
+                } else {
+                    "deactivated"
+                };
+                guard.note(username, now, reason)?;
+                return Err(err);
+            }
             Err(other) => return Err(other),
         };
-        let (store, clinic) = self.open_store(&key)?;
+        let (store, clinic) = match self.open_store(&key) {
+            Ok(opened) => opened,
+            Err(Error::DatabaseCorrupt { .. }) if crate::rekey::interrupted(self) => {
+                return Err(crate::rekey::unfinished_error());
+            }
+            Err(other) => return Err(other),
+        };
         let user = users::get(store.conn(), user_id)?.ok_or(Error::BadCredentials)?;
-        if !user.active && !user.emergency {
+        let deactivated = if user.emergency {
+            user.emergency_disabled
+        } else {
+            !user.active
+        };
+        if deactivated {
             let err = Error::UserInactive(user.username.clone());
-            self.refuse(store, &clinic, &user, "deactivated")?;
+            self.refuse(store, &clinic, &user, action, "deactivated")?;
             return Err(err);
         }
         if !user.branches.is_empty() && !user.branches.contains(&clinic.branch_id) {
-            self.refuse(store, &clinic, &user, "branch_not_allowed")?;
+            self.refuse(store, &clinic, &user, "sign_in", "branch_not_allowed")?;
             return Err(Error::Forbidden {
                 action: "sign_in",
                 reason: "branch_not_allowed",
@@ -586,6 +622,7 @@ impl Workstation {
         mut store: Store,
         clinic: &ClinicInfo,
         user: &User,
+        action: &str,
         reason: &str,
     ) -> Result<()> {
         let now = self.0.clock.now();
@@ -600,7 +637,7 @@ impl Workstation {
             &ctx,
             None,
             now,
-            &Event::new("sign_in", Outcome::Denied)
+            &Event::new(action, Outcome::Denied)
                 .entity("user", user.id)
                 .details(serde_json::json!({ "username": user.username, "reason": reason })),
         )?;
@@ -659,6 +696,10 @@ impl Workstation {
                 "locked_out" => ("sign_in", Outcome::Denied),
                 "password_changed" => ("password.change", Outcome::Success),
                 "password_recovered" => ("password.recover", Outcome::Success),
+                "deactivated" => ("sign_in", Outcome::Denied),
+                "break_glass_deactivated" => ("break_glass.open", Outcome::Denied),
+                "rekey_finished" => ("database.rekey.finish", Outcome::Success),
+                "rekey_rolled_back" => ("database.rekey.roll_back", Outcome::Failure),
                 _ => ("sign_in", Outcome::Failure),
             };
             audit::append(
@@ -862,7 +903,37 @@ impl Workstation {
         Ok(())
     }
 
-    fn unseal_user(&self, username: &str, password: &str) -> Result<(DataKey, UserId)> {
+    /// Marks a user without an envelope as reactivated (the key file says why they
+    /// cannot sign in here yet). Nothing is written when they are not marked.
+    pub(crate) fn mark_reactivated(&self, username: &str) -> Result<()> {
+        let mut keys = self.keys();
+        if keys.removal(username).is_none() {
+            return Ok(());
+        }
+        let mut updated = keys.clone();
+        updated.mark_removal(username, crate::keyfile::Removal::Reactivated);
+        updated.save(&self.key_file_path())?;
+        *keys = updated;
+        Ok(())
+    }
+
+    /// Removes `user`'s envelope from the key file (atomically, before the in-memory copy
+    /// changes) and remembers why. True when there was one to remove.
+    pub(crate) fn remove_envelope(
+        &self,
+        user: UserId,
+        username: &str,
+        why: crate::keyfile::Removal,
+    ) -> Result<bool> {
+        let mut keys = self.keys();
+        let mut updated = keys.clone();
+        let removed = updated.remove_user(user, username, why);
+        updated.save(&self.key_file_path())?;
+        *keys = updated;
+        Ok(removed)
+    }
+
+    pub(crate) fn unseal_user(&self, username: &str, password: &str) -> Result<(DataKey, UserId)> {
         let (envelope, database_id) = {
             let keys = self.keys();
             match keys.user_envelope(username) {
@@ -872,11 +943,23 @@ impl Workstation {
                     // reveal which user names exist.
                     let decoy = keys.envelopes.first().cloned();
                     let database_id = keys.database_id;
+                    let removal = keys.removal(username);
                     drop(keys);
                     if let Some(decoy) = decoy {
                         let _ = decoy.open(password.as_bytes(), database_id);
                     }
-                    return Err(Error::BadCredentials);
+                    return Err(match removal {
+                        Some(crate::keyfile::Removal::Deactivated) => {
+                            Error::UserInactive(username.trim().to_ascii_lowercase())
+                        }
+                        Some(
+                            crate::keyfile::Removal::Rekeyed | crate::keyfile::Removal::Reactivated,
+                        ) => Error::validation(
+                            "username",
+                            "this account cannot sign in on this workstation until an administrator seals it again (clinic user seal, or admit it from the Administration screen)",
+                        ),
+                        None => Error::BadCredentials,
+                    });
                 }
             }
         };

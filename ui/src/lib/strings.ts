@@ -374,7 +374,8 @@ export const strings = {
       saveBranches: 'Save branches',
       branchesHint: 'Tick none to allow every branch.',
       deactivate: 'Deactivate',
-      deactivateHint: 'The account can no longer sign in. Nothing is deleted; it can be reactivated.',
+      deactivateHint:
+        'The account can no longer sign in and its key leaves this workstation. Nothing is deleted; it can be reactivated. A copy of the key file made earlier still works: change the database key (clinic rekey) too.',
       reactivate: 'Reactivate',
       emergencyNote:
         'Emergency accounts keep doctor-level read access and stay closed; they open only through “Emergency access” at sign-in, with a reason.',

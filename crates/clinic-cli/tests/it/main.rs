@@ -515,3 +515,71 @@ fn demo_seed_gives_the_same_patients_for_the_same_seed() {
         stderr(&found)
     );
 }
+
+#[test]
+fn rekey_leaves_an_old_key_file_useless_and_every_kept_user_signing_in() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    let out = run_script(
+        &ws,
+        r#"
+        export CLINIC_PASSWORD='a long clinic secret'
+        "$CLINIC" init --clinic-name 'Hillside' --admin-user boss > /dev/null
+        CLINIC_NEW_PASSWORD='tea kettle morning' "$CLINIC" user add --username amy --role nurse
+        CLINIC_NEW_PASSWORD='dusty lantern road' "$CLINIC" user add --username bob --role doctor
+        cp "$CLINIC_DATA_DIR/keys.json" "$CLINIC_DATA_DIR/../old-keys.json"
+        "$CLINIC" user deactivate --username amy
+        echo "--- rekey"
+        "$CLINIC" rekey
+        echo "--- after"
+        "$CLINIC" check
+        "$CLINIC" audit verify
+        CLINIC_PASSWORD='dusty lantern road' "$CLINIC" unlock-check --user bob || echo "bob waits: $?"
+        CLINIC_NEW_PASSWORD='fresh bread basket' "$CLINIC" user seal --username bob
+        CLINIC_PASSWORD='fresh bread basket' "$CLINIC" unlock-check --user bob
+        "#,
+    );
+    let text = stdout(&out);
+    assert!(out.status.success(), "{}\n{text}", stderr(&out));
+    let deactivated = text.split("--- rekey").next().unwrap();
+    assert!(
+        deactivated.contains("clinic rekey"),
+        "deactivating suggests a re-key: {deactivated}"
+    );
+    let rekey = text.split("--- rekey").nth(1).unwrap();
+    assert!(
+        rekey.contains("NEW RECOVERY CODE") && rekey.contains("bob"),
+        "a new code, and who must be sealed again: {rekey}"
+    );
+    let after = text.split("--- after").nth(1).unwrap();
+    assert!(after.contains("sound"), "{after}");
+    assert!(after.contains("Audit log intact"), "{after}");
+    assert!(after.contains("bob waits: 1"), "{after}");
+    assert!(
+        after.contains("as bob"),
+        "bob signs in once sealed: {after}"
+    );
+
+    // An attacker's copy: the current database with the key file from before.
+    let stolen = dir.path().join("stolen");
+    std::fs::create_dir(&stolen).unwrap();
+    std::fs::copy(ws.join("clinic.db"), stolen.join("clinic.db")).unwrap();
+    std::fs::copy(dir.path().join("old-keys.json"), stolen.join("keys.json")).unwrap();
+    for (user, pw) in [
+        ("amy", "tea kettle morning"),
+        ("boss", "a long clinic secret"),
+    ] {
+        let old = clinic(
+            &stolen,
+            &["unlock-check", "--user", user],
+            &[("CLINIC_PASSWORD", pw)],
+        );
+        assert!(!old.status.success(), "the old key file no longer opens it");
+        assert!(
+            stderr(&old).contains("error[database_corrupt]")
+                || stderr(&old).contains("error[not_our_database]"),
+            "{}",
+            stderr(&old)
+        );
+    }
+}

@@ -191,6 +191,22 @@ impl Store {
         Ok(problems)
     }
 
+    /// Re-encrypts every page under `key` (SQLCipher's `PRAGMA rekey`, with the raw key
+    /// given the same way as at opening). SQLCipher rewrites the pages in one transaction,
+    /// so a crash leaves the database under the old key or the new one, never a mix. The
+    /// write-ahead log is emptied first and after, so no frame under the old key is left.
+    pub(crate) fn rekey(&mut self, key: &DataKey) -> Result<()> {
+        self.checkpoint()?;
+        let statement = zeroize::Zeroizing::new(format!(
+            "PRAGMA rekey = \"{}\";",
+            key.sqlcipher_literal().as_str()
+        ));
+        self.conn
+            .execute_batch(&statement)
+            .map_err(Error::from_sqlite)?;
+        self.checkpoint()
+    }
+
     /// Folds the write-ahead log back into the database file and empties it.
     pub fn checkpoint(&self) -> Result<()> {
         self.conn

@@ -26,6 +26,8 @@ pub struct User {
     pub emergency: bool,
     /// While break-glass access is open: when it closes (UTC, RFC 3339).
     pub emergency_until: Option<String>,
+    /// An emergency account an administrator has deactivated: break-glass is refused.
+    pub emergency_disabled: bool,
     pub totp_enrolled: bool,
     /// Branches the user may work at; empty means all.
     pub branches: Vec<BranchId>,
@@ -42,6 +44,7 @@ impl User {
             patient: None,
             emergency: false,
             emergency_until: None,
+            emergency_disabled: false,
             totp_enrolled: false,
             branches: Vec::new(),
         }
@@ -108,6 +111,7 @@ pub(crate) struct Update {
     pub display_name: Option<String>,
     pub totp_secret: Option<Option<String>>,
     pub emergency_until: Option<Option<DateTime<Utc>>>,
+    pub emergency_disabled: Option<bool>,
 }
 
 pub(crate) fn update(
@@ -165,6 +169,14 @@ pub(crate) fn update(
         )
         .map_err(map_err)?;
         fields.insert("emergency_until".into(), until.into());
+    }
+    if let Some(disabled) = update.emergency_disabled {
+        tx.execute(
+            "UPDATE users SET emergency_disabled = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id, disabled, now],
+        )
+        .map_err(map_err)?;
+        fields.insert("emergency_disabled".into(), disabled.into());
     }
     if !fields.is_empty() {
         changes::record(
@@ -236,7 +248,7 @@ fn branches_of(conn: &rusqlite::Connection, id: UserId) -> Result<Vec<BranchId>>
 }
 
 const COLUMNS: &str = "id, username, display_name, role, active, patient_id, emergency,
-                       emergency_until, totp_secret IS NOT NULL";
+                       emergency_until, totp_secret IS NOT NULL, emergency_disabled";
 
 fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
     let role: String = r.get(3)?;
@@ -256,6 +268,7 @@ fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<User> {
         emergency: r.get(6)?,
         emergency_until: r.get(7)?,
         totp_enrolled: r.get(8)?,
+        emergency_disabled: r.get(9)?,
         branches: Vec::new(),
     })
 }
@@ -326,6 +339,23 @@ pub(crate) fn active_admins(conn: &rusqlite::Connection) -> Result<Vec<UserId>> 
         .map_err(Error::from_sqlite)?;
     rows.collect::<rusqlite::Result<Vec<_>>>()
         .map_err(Error::from_sqlite)
+}
+
+/// Whether `id` may still use a session opened earlier: an ordinary user while active,
+/// an emergency account while its access is open and it is not disabled. A single
+/// primary-key read, made on every call of a session.
+pub(crate) fn still_allowed(conn: &rusqlite::Connection, id: UserId) -> Result<bool> {
+    conn.query_row(
+        "SELECT CASE WHEN emergency = 1
+                     THEN emergency_disabled = 0 AND emergency_until IS NOT NULL
+                     ELSE active = 1 END
+         FROM users WHERE id = ?1",
+        [id],
+        |r| r.get::<_, bool>(0),
+    )
+    .optional()
+    .map(|allowed| allowed.unwrap_or(false))
+    .map_err(Error::from_sqlite)
 }
 
 pub(crate) fn totp_secret(conn: &rusqlite::Connection, id: UserId) -> Result<Option<String>> {

@@ -310,6 +310,19 @@ fn administrators_manage_users_who_are_never_deleted() {
     assert!(!pharm.active, "still listed, only inactive");
 
     clinic.admin.reactivate_user("pharm").unwrap();
+    let err = clinic
+        .workstation
+        .unlock("pharm", &password_of("pharm"))
+        .unwrap_err();
+    assert_eq!(
+        err.field(),
+        Some("username"),
+        "the envelope went with the deactivation; reactivating does not bring it back: {err}"
+    );
+    clinic
+        .admin
+        .seal_user_here("pharm", &password_of("pharm"))
+        .unwrap();
     clinic.admin.set_role("pharm", Role::Accountant).unwrap();
     let session = clinic.sign_in("pharm");
     assert_eq!(session.actor().role, Role::Accountant);
@@ -368,6 +381,7 @@ fn administrators_manage_users_who_are_never_deleted() {
             "user.create",
             "user.deactivate",
             "user.reactivate",
+            "user.seal_here",
             "user.role",
             "user.branches"
         ]

@@ -4,6 +4,7 @@ mod audit;
 mod frontdesk;
 mod identity;
 mod policy;
+mod rekey;
 mod server_address;
 mod store;
 mod support;
