@@ -1168,3 +1168,55 @@ fn audit_verify_compares_the_local_chain_with_the_head_the_server_acknowledged()
     );
     assert_eq!(found.device_seq, anchored);
 }
+
+/// A pulled change that cannot be applied here (its branch does not exist) is kept once
+/// and tried again with every page a few times, then only after growing pauses: junk
+/// never holds the database in a loop.
+#[test]
+fn a_kept_change_that_never_applies_is_retried_with_growing_pauses() {
+    let server = Server::start();
+    let mut a = Station::new("BR01", &server);
+    a.admin().sync_now().unwrap();
+    let other = "01900000-0000-7000-8000-00000000abcd";
+    let user = a.admin().actor().user.to_string();
+    server.query(&format!(
+        "INSERT INTO change_log (batch, change_id, table_name, row_id, kind, fields, hlc, device_id, user_id, schema_version, origin)
+         VALUES (nextval('change_batches'), gen_random_uuid(), 'patients', '01900000-0000-7000-8000-0000000f0001', 'upsert',
+                 '{{\"mrn\": \"XX-1\", \"given_name\": \"Nobody\", \"family_name\": \"Here\", \"date_of_birth\": \"1990-01-01\",
+                    \"sex\": \"male\", \"branch_id\": \"01900000-0000-7000-8000-00000000dead\"}}',
+                 '0001767600000000-00000-{other}', '{other}', '{user}', 1, 'device')"
+    ));
+    let state = |s: &mut Station| -> (i64, Option<String>) {
+        s.admin()
+            .raw_connection()
+            .unwrap()
+            .query_row(
+                "SELECT attempts, retry_at FROM sync_conflicts WHERE resolved_at IS NULL",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap()
+    };
+    for expected in 1..=3 {
+        a.admin().sync_now().unwrap();
+        assert_eq!(
+            state(&mut a).0,
+            expected,
+            "tried again with every page at first"
+        );
+    }
+    let (_, due) = state(&mut a);
+    assert!(due.is_some(), "then it waits");
+    a.admin().sync_now().unwrap();
+    assert_eq!(state(&mut a).0, 3, "not tried before it is due");
+    a.clock.advance(chrono::Duration::minutes(2));
+    a.admin().sync_now().unwrap();
+    let (attempts, later) = state(&mut a);
+    assert_eq!(attempts, 4, "tried again once due");
+    assert!(later > due, "and the pause grows: {later:?} after {due:?}");
+    assert_eq!(
+        a.admin().sync_conflicts().unwrap().len(),
+        1,
+        "kept once, never dropped"
+    );
+}

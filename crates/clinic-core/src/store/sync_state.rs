@@ -310,22 +310,28 @@ fn retry_conflicts(
     now: &str,
     now_ms: u64,
 ) -> Result<()> {
+    let mut tried: Vec<String> = Vec::new();
     loop {
         let kept: Vec<(String, String)> = {
             let mut stmt = tx
                 .prepare(
                     "SELECT change_id, change FROM sync_conflicts
-                     WHERE resolved_at IS NULL AND change IS NOT NULL ORDER BY received_at, rowid",
+                     WHERE resolved_at IS NULL AND change IS NOT NULL
+                       AND (retry_at IS NULL OR retry_at <= ?1)
+                     ORDER BY received_at, rowid",
                 )
                 .map_err(Error::from_sqlite)?;
             let rows = stmt
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .query_map([now], |r| Ok((r.get(0)?, r.get(1)?)))
                 .map_err(Error::from_sqlite)?;
             rows.collect::<rusqlite::Result<Vec<_>>>()
                 .map_err(Error::from_sqlite)?
         };
         let mut progress = false;
         for (change_id, text) in kept {
+            if !tried.contains(&change_id) {
+                tried.push(change_id.clone());
+            }
             let Ok(change) = serde_json::from_str::<Change>(&text) else {
                 continue;
             };
@@ -352,10 +358,36 @@ fn retry_conflicts(
             }
         }
         if !progress {
-            return Ok(());
+            break;
         }
     }
+    // What is still kept after this pass waits longer before its next try.
+    for change_id in tried {
+        let attempts: Option<i64> = tx
+            .query_row(
+                "UPDATE sync_conflicts SET attempts = attempts + 1
+                 WHERE change_id = ?1 AND resolved_at IS NULL RETURNING attempts",
+                [&change_id],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(Error::from_sqlite)?;
+        if let Some(attempts) = attempts.filter(|a| *a >= IMMEDIATE_RETRIES) {
+            let minutes = 1_i64 << (attempts - IMMEDIATE_RETRIES).min(6);
+            let due = i64::try_from(now_ms).unwrap_or(0) + minutes.min(60) * 60_000;
+            let due = chrono::DateTime::from_timestamp_millis(due).unwrap_or_default();
+            tx.execute(
+                "UPDATE sync_conflicts SET retry_at = ?2 WHERE change_id = ?1",
+                params![change_id, crate::clock::to_db_time(due)],
+            )
+            .map_err(Error::from_sqlite)?;
+        }
+    }
+    Ok(())
 }
+
+/// Tries a kept change gets with every pulled page before it waits between tries.
+const IMMEDIATE_RETRIES: i64 = 3;
 
 /// A new row that cannot be written as it came (its record number is taken here) may
 /// be fixed by the server's verdict later in the same page (the page never splits a push
