@@ -1,0 +1,27 @@
+// What the demo workstation holds (src-tauri/src/demo.rs seeds it). These are data, not
+// interface text: the screens' own words come from src/lib/strings.ts.
+
+/** Every demo account's password (`demo::PASSWORD`). */
+export const DEMO_PASSWORD = 'demo-clinic-2026';
+
+/** The demo's branch, as the home page names it (`Today at …`). */
+export const DEMO_BRANCH = 'Riverside';
+
+/** The demo's accounts by role. */
+export const DEMO_USERS = {
+  admin: 'admin',
+  frontDesk: 'frontdesk',
+  doctor: 'dr.wanjiru',
+} as const;
+
+/** Hand-written demo patients the flows look for, as search lists them ("Family, Given"). */
+export const DEMO_PATIENTS = {
+  annette: { search: 'ann', listed: 'Chebet, Annette' },
+  anna: { listed: 'Kamau, Anna' },
+  anne: { search: 'anne wambui', listed: 'Wambui, Anne', title: 'Anne Wambui' },
+  wanjiku: { search: 'wanjiku mwangi', listed: 'Mwangi, Wanjiku', title: 'Wanjiku Mwangi' },
+  amani: { search: 'amani njoroge', listed: 'Njoroge, Amani', title: 'Amani Njoroge' },
+} as const;
+
+/** The demo branch's code, which prefixes record numbers (`BR01-…`). */
+export const DEMO_BRANCH_CODE = 'BR01';
