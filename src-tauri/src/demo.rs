@@ -248,8 +248,8 @@ fn patients() -> Vec<PatientInput> {
 #[cfg(test)]
 mod tests {
     use clinic_core::ManualClock;
+    use clinic_core::appointments::Filter;
     use clinic_core::clock::to_db_time;
-    use clinic_core::store::appointments::Filter;
 
     use super::*;
 

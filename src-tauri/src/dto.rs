@@ -366,8 +366,8 @@ pub struct PatientSummary {
     pub active: bool,
 }
 
-impl From<clinic_core::store::patients::PatientSummary> for PatientSummary {
-    fn from(p: clinic_core::store::patients::PatientSummary) -> Self {
+impl From<clinic_core::patients::PatientSummary> for PatientSummary {
+    fn from(p: clinic_core::patients::PatientSummary) -> Self {
         Self {
             id: p.id.to_string(),
             mrn: p.mrn,
@@ -405,8 +405,8 @@ pub struct Patient {
     pub merged_into: Option<String>,
 }
 
-impl From<clinic_core::store::patients::Patient> for Patient {
-    fn from(p: clinic_core::store::patients::Patient) -> Self {
+impl From<clinic_core::patients::Patient> for Patient {
+    fn from(p: clinic_core::patients::Patient) -> Self {
         Self {
             id: p.id.to_string(),
             mrn: p.mrn,
@@ -446,8 +446,8 @@ pub struct Doctor {
     pub active: bool,
 }
 
-impl From<clinic_core::store::doctors::Doctor> for Doctor {
-    fn from(d: clinic_core::store::doctors::Doctor) -> Self {
+impl From<clinic_core::doctors::Doctor> for Doctor {
+    fn from(d: clinic_core::doctors::Doctor) -> Self {
         Self {
             id: d.id.to_string(),
             user_id: d.user_id.to_string(),
@@ -515,8 +515,8 @@ pub struct TimeOff {
     pub reason: String,
 }
 
-impl From<clinic_core::store::doctors::TimeOff> for TimeOff {
-    fn from(t: clinic_core::store::doctors::TimeOff) -> Self {
+impl From<clinic_core::doctors::TimeOff> for TimeOff {
+    fn from(t: clinic_core::doctors::TimeOff) -> Self {
         Self {
             id: t.id,
             starts_at: t.starts_at,
@@ -566,8 +566,8 @@ pub struct PatientMerge {
     pub undone_at: Option<String>,
 }
 
-impl From<clinic_core::store::merges::Merge> for PatientMerge {
-    fn from(m: clinic_core::store::merges::Merge) -> Self {
+impl From<clinic_core::patients::Merge> for PatientMerge {
+    fn from(m: clinic_core::patients::Merge) -> Self {
         let mut moved: Vec<MovedRows> = m
             .moved
             .as_object()
@@ -672,8 +672,8 @@ pub struct Appointment {
     pub rescheduled_from: Option<String>,
 }
 
-impl From<clinic_core::store::appointments::Appointment> for Appointment {
-    fn from(a: clinic_core::store::appointments::Appointment) -> Self {
+impl From<clinic_core::appointments::Appointment> for Appointment {
+    fn from(a: clinic_core::appointments::Appointment) -> Self {
         Self {
             id: a.id.to_string(),
             number: a.number,
@@ -797,8 +797,8 @@ pub struct SyncConflict {
     pub received_at: String,
 }
 
-impl From<clinic_core::store::sync_state::Conflict> for SyncConflict {
-    fn from(c: clinic_core::store::sync_state::Conflict) -> Self {
+impl From<clinic_core::sync::Conflict> for SyncConflict {
+    fn from(c: clinic_core::sync::Conflict) -> Self {
         Self {
             change_id: c.change_id,
             table: c.table,
@@ -842,8 +842,8 @@ pub struct Branch {
     pub active: bool,
 }
 
-impl From<clinic_core::store::organisation::Branch> for Branch {
-    fn from(b: clinic_core::store::organisation::Branch) -> Self {
+impl From<clinic_core::identity::Branch> for Branch {
+    fn from(b: clinic_core::identity::Branch) -> Self {
         Self {
             id: b.id.to_string(),
             code: b.code,

@@ -24,10 +24,10 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use clinic_core::appointments::Filter;
 use clinic_core::clock::to_db_time;
 use clinic_core::ids::{AppointmentId, DoctorId, NotificationId, PatientId};
 use clinic_core::policy::{Decision, decide};
-use clinic_core::store::appointments::Filter;
 use clinic_core::sync::Retries;
 use clinic_core::{Action, Clock, KdfParams, Session, Setup, Target, Workstation};
 use zeroize::Zeroizing;
@@ -143,7 +143,7 @@ struct Open {
 }
 
 impl Open {
-    fn remember(&mut self, p: &clinic_core::store::patients::Patient) {
+    fn remember(&mut self, p: &clinic_core::patients::Patient) {
         self.names.insert(
             p.id,
             (format!("{} {}", p.given_name, p.family_name), p.mrn.clone()),
@@ -1376,7 +1376,7 @@ fn ui_session_active(state: &Mutex<State>, generation: u64) -> bool {
 /// [`Open::names`]) and for the doctors once per list.
 fn rows(
     open: &mut Open,
-    list: Vec<clinic_core::store::appointments::Appointment>,
+    list: Vec<clinic_core::appointments::Appointment>,
 ) -> Result<Vec<AppointmentRow>> {
     // Nurses may see appointments but not the doctor directory: ask the policy first, so
     // the list does not write a refusal into the audit log on every refresh.
@@ -1411,7 +1411,7 @@ fn rows(
 /// Weekly hours with branch codes and `HH:MM` times, in week order.
 fn weekly_hours(
     open: &mut Open,
-    blocks: Vec<clinic_core::store::doctors::HoursBlock>,
+    blocks: Vec<clinic_core::doctors::HoursBlock>,
 ) -> Result<Vec<WeeklyHours>> {
     let codes = branch_codes(&mut open.session)?;
     let hhmm = |minute: u32| format!("{:02}:{:02}", minute / 60, minute % 60);

@@ -10,9 +10,9 @@ use anyhow::{Context as _, bail};
 use chrono::{Datelike as _, Utc};
 use clap::Args;
 use clinic_core::demo::{self, Rng};
+use clinic_core::doctors::Doctor;
 use clinic_core::doctors::DoctorInput;
 use clinic_core::ids::{AppointmentId, PatientId};
-use clinic_core::store::doctors::Doctor;
 use clinic_core::{Code, NewUser, Role, Session, Workstation};
 use zeroize::Zeroizing;
 

@@ -4,9 +4,9 @@
 use anyhow::{Context as _, bail};
 use clap::Subcommand;
 use clinic_core::Session;
+use clinic_core::doctors::{Doctor, HoursBlock};
 use clinic_core::doctors::{DoctorInput, HoursInput};
 use clinic_core::money::{Currency, Money};
-use clinic_core::store::doctors::{Doctor, HoursBlock};
 
 #[derive(Subcommand)]
 pub enum DoctorCommand {

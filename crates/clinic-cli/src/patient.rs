@@ -3,7 +3,7 @@
 use clap::{Args, Subcommand};
 use clinic_core::Session;
 use clinic_core::patients::PatientInput;
-use clinic_core::store::patients::{Patient, PatientSummary};
+use clinic_core::patients::{Patient, PatientSummary};
 
 #[derive(Subcommand)]
 pub enum PatientCommand {

@@ -2,6 +2,9 @@
 //! the legal transitions are possible; overlaps are refused in code and, whatever
 //! happens, by the database.
 
+// The feature's own types, for callers (the shell, the CLI): they live in its store.
+pub use crate::store::appointments::{Appointment, Filter};
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use crate::clock::to_db_time;
@@ -10,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::ids::{AppointmentId, DoctorId, PatientId, new_v7_at};
 use crate::policy::{Action, Target};
 use crate::session::Session;
-use crate::store::appointments::{self, Appointment, Filter, StatusChange};
+use crate::store::appointments::{self, StatusChange};
 use crate::store::audit::{self, Event, Outcome};
 use crate::store::{doctors, notifications, patients, sequences};
 use crate::validate;

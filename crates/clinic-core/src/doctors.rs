@@ -1,5 +1,8 @@
 //! Doctor profiles, weekly schedules, time off and free slots.
 
+// The feature's own types, for callers (the shell, the CLI): they live in its store.
+pub use crate::store::doctors::{Doctor, HoursBlock, TimeOff};
+
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -13,7 +16,7 @@ use crate::schedule::{self, Slot};
 use crate::session::Session;
 use crate::store::appointments;
 use crate::store::audit::{self, Event, Outcome};
-use crate::store::doctors::{self, Doctor, HoursBlock};
+use crate::store::doctors;
 use crate::store::{organisation, users};
 use crate::validate;
 

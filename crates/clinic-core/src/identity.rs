@@ -2,6 +2,9 @@
 //! sign-in settings and break-glass accounts. Administrators only, except enrolling
 //! one's own second factor. Users are never deleted.
 
+// The feature's own types, for callers (the shell, the CLI): they live in its store.
+pub use crate::store::organisation::Branch;
+
 use serde::Serialize;
 use zeroize::Zeroizing;
 

@@ -1,5 +1,9 @@
 //! Registering, finding, editing, archiving and merging patients: the front desk's day.
 
+// The feature's own types, for callers (the shell, the CLI): they live in its store.
+pub use crate::store::merges::Merge;
+pub use crate::store::patients::{Patient, PatientSummary};
+
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
@@ -7,7 +11,7 @@ use crate::ids::{PatientId, new_v7_at};
 use crate::policy::{Action, Target};
 use crate::session::Session;
 use crate::store::audit::{self, Event, Outcome};
-use crate::store::patients::{self, Patient, PatientSummary};
+use crate::store::patients;
 use crate::store::{merges, sequences};
 use crate::validate;
 

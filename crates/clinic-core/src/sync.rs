@@ -3,6 +3,9 @@
 //! are idempotent by change id, and a page is applied with its cursor or not at all, so a
 //! crash or a dropped connection at any point loses nothing and applies nothing twice.
 
+// The feature's own types, for callers (the shell, the CLI): they live in its store.
+pub use crate::store::sync_state::Conflict;
+
 use std::cell::Cell;
 use std::time::{Duration, Instant};
 
@@ -22,7 +25,7 @@ use crate::store::Store;
 use crate::store::audit::{Event, Outcome};
 use crate::store::changes;
 use crate::store::schema_version;
-use crate::store::sync_state::{self, Conflict, SyncState};
+use crate::store::sync_state::{self, SyncState};
 
 /// Changes per push request.
 pub const PUSH_BATCH: usize = 500;

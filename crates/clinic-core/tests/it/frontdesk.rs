@@ -369,7 +369,7 @@ fn concurrent_attempts_to_book_one_slot_give_exactly_one_booking() {
     );
     let on_slot = fd
         .desk
-        .appointments(&clinic_core::store::appointments::Filter {
+        .appointments(&clinic_core::appointments::Filter {
             doctor: Some(doctor),
             ..Default::default()
         })
