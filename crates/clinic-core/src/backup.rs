@@ -321,6 +321,11 @@ impl BackupFile {
         self.header.created_at
     }
 
+    /// The user the command-line tool acts as when none is named.
+    pub fn default_user(&self) -> String {
+        self.header.key_file.default_user.clone()
+    }
+
     pub fn database_id(&self) -> DatabaseId {
         self.header.database_id
     }
