@@ -2,6 +2,7 @@
 //! sync server against a real PostgreSQL.
 
 mod auth;
+mod backup;
 mod contract;
 mod forged;
 mod harness;

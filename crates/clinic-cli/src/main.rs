@@ -100,6 +100,29 @@ enum Command {
     /// someone). Keeps only you and a NEW recovery code, printed once; every other user
     /// of this workstation must be sealed again (`clinic user seal`). Close the app first.
     Rekey,
+    /// Write an encrypted, checked backup of this workstation to one file
+    /// (administrators). The app may stay open. Any user's password of this workstation
+    /// or the recovery code restores it (`clinic restore`).
+    Backup {
+        /// The backup file to write (replaced if it exists), e.g. /media/usb/clinic.clinicbak
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Restore a backup into an empty (or new) --data-dir. Proves first that the file is
+    /// intact and that your password (--user, CLINIC_PASSWORD) or the recovery code
+    /// (--recovery-code or CLINIC_RECOVERY_CODE) opens it. With a password, a workstation
+    /// that synced first catches up with its sync server.
+    Restore {
+        /// The backup file (`clinic backup --out`).
+        #[arg(long)]
+        from: PathBuf,
+        /// Use the recovery code instead of a user's password.
+        #[arg(long)]
+        recovery_code: bool,
+        /// Do not contact the sync server now (it is then caught up at the next sync).
+        #[arg(long)]
+        offline: bool,
+    },
     /// Manage user accounts (administrators).
     #[command(subcommand)]
     User(UserCommand),
@@ -406,6 +429,54 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let new = new_secret("CLINIC_NEW_PASSWORD", &format!("New password for {user}"))?;
             ws.recover(&code, &user, &new)?;
             println!("New password set for {user}. Sign in with it now.");
+        }
+        Command::Backup { out } => {
+            let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
+            let written = session.backup(&out)?;
+            println!(
+                "Backup written and checked: {} ({} bytes). Your password or the recovery code restores it (clinic restore).",
+                written.path.display(),
+                written.bytes
+            );
+        }
+        Command::Restore {
+            from,
+            recovery_code,
+            offline,
+        } => {
+            // Damaged, foreign and occupied are refused before any secret is asked for.
+            let backup = clinic_core::BackupFile::read(&from)?;
+            clinic_core::backup::check_target(&dir)?;
+            let use_code = recovery_code || std::env::var_os("CLINIC_RECOVERY_CODE").is_some();
+            let (code, password, user);
+            let secret = if use_code {
+                code = secret("CLINIC_RECOVERY_CODE", "Recovery code")?;
+                clinic_core::Secret::RecoveryCode(&code)
+            } else {
+                user = cli.user.clone().unwrap_or_else(|| backup.default_user());
+                password = secret("CLINIC_PASSWORD", &format!("Password for {user}"))?;
+                clinic_core::Secret::Password {
+                    username: &user,
+                    password: &password,
+                }
+            };
+            backup.check_secret(secret)?;
+            let restored = backup.restore(&dir, secret, clock, KdfParams::DEFAULT, !offline)?;
+            println!(
+                "Restored the backup of {} into {}.",
+                restored.created_at.format("%Y-%m-%d %H:%M UTC"),
+                dir.display()
+            );
+            match restored.caught_up {
+                Some(pulled) => {
+                    println!("Caught up with the sync server: {pulled} changes pulled.")
+                }
+                None if use_code || offline => println!(
+                    "If this workstation synced, sign in and sync before changing anything."
+                ),
+                None => {}
+            }
+            println!("Sign in to use it; the restore is written to the audit log then.");
         }
         Command::Check => {
             let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;

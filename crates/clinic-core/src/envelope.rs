@@ -40,6 +40,16 @@ impl DataKey {
         DataKey(self.0)
     }
 
+    /// A 32-byte key for another purpose, derived from this one with HMAC-SHA256 under
+    /// `label` (a backup file's authentication key); wiped after use.
+    pub(crate) fn derive(&self, label: &str) -> Zeroizing<[u8; 32]> {
+        use hmac::{Hmac, Mac};
+        let mut mac = <Hmac<sha2::Sha256> as Mac>::new_from_slice(&self.0)
+            .expect("HMAC takes any key length");
+        mac.update(label.as_bytes());
+        Zeroizing::new(mac.finalize().into_bytes().into())
+    }
+
     /// The SQLCipher raw-key pragma value, `x'…'`; wiped after use.
     pub(crate) fn sqlcipher_literal(&self) -> Zeroizing<String> {
         Zeroizing::new(format!("x'{}'", hex::encode(self.0)))

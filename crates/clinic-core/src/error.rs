@@ -80,6 +80,15 @@ pub enum Error {
     )]
     DatabaseCorrupt { detail: String },
 
+    #[error("{} is not a clinic backup ({reason}); choose the file the backup wrote", path.display())]
+    NotABackup { path: PathBuf, reason: String },
+
+    #[error(
+        "the backup {} is damaged ({detail}); nothing was restored: use another backup",
+        path.display()
+    )]
+    BackupDamaged { path: PathBuf, detail: String },
+
     #[error(
         "you are not allowed to do this ({action}: {reason}); ask an administrator if you need to"
     )]
@@ -163,6 +172,8 @@ pub enum Code {
     DatabaseMissing,
     NotOurDatabase,
     DatabaseCorrupt,
+    NotABackup,
+    BackupDamaged,
     Forbidden,
     PossibleDuplicate,
     SlotTaken,
@@ -195,6 +206,8 @@ impl Code {
             Code::DatabaseMissing => "database_missing",
             Code::NotOurDatabase => "not_our_database",
             Code::DatabaseCorrupt => "database_corrupt",
+            Code::NotABackup => "not_a_backup",
+            Code::BackupDamaged => "backup_damaged",
             Code::Forbidden => "forbidden",
             Code::PossibleDuplicate => "possible_duplicate",
             Code::SlotTaken => "slot_taken",
@@ -228,6 +241,8 @@ impl Error {
             Error::DatabaseMissing(_) => Code::DatabaseMissing,
             Error::NotOurDatabase(_) => Code::NotOurDatabase,
             Error::DatabaseCorrupt { .. } => Code::DatabaseCorrupt,
+            Error::NotABackup { .. } => Code::NotABackup,
+            Error::BackupDamaged { .. } => Code::BackupDamaged,
             Error::Forbidden { .. } => Code::Forbidden,
             Error::PossibleDuplicate { .. } => Code::PossibleDuplicate,
             Error::SlotTaken { .. } => Code::SlotTaken,
@@ -299,6 +314,8 @@ mod tests {
             (Code::DatabaseMissing, "database_missing"),
             (Code::NotOurDatabase, "not_our_database"),
             (Code::DatabaseCorrupt, "database_corrupt"),
+            (Code::NotABackup, "not_a_backup"),
+            (Code::BackupDamaged, "backup_damaged"),
             (Code::Forbidden, "forbidden"),
             (Code::PossibleDuplicate, "possible_duplicate"),
             (Code::SlotTaken, "slot_taken"),

@@ -75,12 +75,17 @@ impl KeyFile {
             }
             Err(e) => return Err(Error::io(path)(e)),
         };
+        Self::parse(&bytes, path)
+    }
+
+    /// Reads and checks a key file's bytes; `path` names it in errors.
+    pub(crate) fn parse(bytes: &[u8], path: &Path) -> Result<Self> {
         let corrupt = |reason: String| Error::KeyFileCorrupt {
             path: path.to_owned(),
             reason,
         };
         let file: KeyFile =
-            serde_json::from_slice(&bytes).map_err(|e| corrupt(format!("not readable: {e}")))?;
+            serde_json::from_slice(bytes).map_err(|e| corrupt(format!("not readable: {e}")))?;
         if file.format != FORMAT {
             return Err(corrupt(format!(
                 "format {} is not supported by this version (expected {FORMAT})",
@@ -97,9 +102,12 @@ impl KeyFile {
     }
 
     pub(crate) fn save(&self, path: &Path) -> Result<()> {
-        let json = serde_json::to_vec_pretty(self)
-            .map_err(|e| Error::Internal(format!("encoding the key file: {e}")))?;
-        write_atomically(path, &json)
+        write_atomically(path, &self.to_bytes()?)
+    }
+
+    pub(crate) fn to_bytes(&self) -> Result<Vec<u8>> {
+        serde_json::to_vec_pretty(self)
+            .map_err(|e| Error::Internal(format!("encoding the key file: {e}")))
     }
 
     pub(crate) fn user_envelope(&self, username: &str) -> Option<&Envelope> {

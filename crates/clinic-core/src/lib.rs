@@ -4,6 +4,7 @@
 
 pub mod actor;
 pub mod appointments;
+pub mod backup;
 pub mod clinic_time;
 pub mod clock;
 pub mod demo;
@@ -29,6 +30,7 @@ mod validate;
 pub mod workstation;
 
 pub use actor::{Actor, Role};
+pub use backup::{BackupFile, Restored, Secret, Written};
 pub use clinic_time::ClinicTime;
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use envelope::{KdfParams, RecoveryCode};

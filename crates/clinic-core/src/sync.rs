@@ -387,6 +387,33 @@ pub(crate) fn pull_all(
     }
 }
 
+/// Catches a just-restored database up with the sync server it was enrolled with: logs
+/// `username` in with the device token it holds and pulls from its cursor, so this
+/// device's changes made after the backup (its audit events among them) are back before
+/// it writes anything new. `None` when the database is not enrolled.
+pub(crate) fn catch_up(
+    store: &mut Store,
+    username: &str,
+    password: &str,
+    clock: &dyn Clock,
+) -> Result<Option<usize>> {
+    let Some((state, token, ca_cert)) = sync_state::get(store.conn())? else {
+        return Ok(None);
+    };
+    let device = crate::store::organisation::get(store.conn())?.device_id;
+    let http = Http::new(&state.server_url, ca_cert.as_deref())?;
+    let tokens = http.login(&token, "", username, password)?;
+    let (pulled, _) = pull_all(
+        store,
+        &http,
+        &tokens.access_token,
+        device,
+        state.cursor,
+        clock,
+    )?;
+    Ok(Some(pulled))
+}
+
 impl Session {
     /// Enrolls this workstation with a sync server using a one-time code from IT.
     /// `ca_cert` (PEM) is an extra certificate to trust, for a server with a self-signed

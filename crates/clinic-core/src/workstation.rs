@@ -700,6 +700,7 @@ impl Workstation {
                 "break_glass_deactivated" => ("break_glass.open", Outcome::Denied),
                 "rekey_finished" => ("database.rekey.finish", Outcome::Success),
                 "rekey_rolled_back" => ("database.rekey.roll_back", Outcome::Failure),
+                "backup_restored" => ("backup.restore", Outcome::Success),
                 _ => ("sign_in", Outcome::Failure),
             };
             audit::append(

@@ -104,6 +104,8 @@ const ALL_CODES = {
   database_missing: true,
   not_our_database: true,
   database_corrupt: true,
+  not_a_backup: true,
+  backup_damaged: true,
   forbidden: true,
   possible_duplicate: true,
   slot_taken: true,

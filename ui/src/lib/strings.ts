@@ -685,6 +685,8 @@ const ERROR_TITLES: Partial<Record<ErrorCode, string>> = {
   database_missing: 'The database file is missing',
   not_our_database: 'The files do not belong together',
   database_corrupt: 'The database is damaged',
+  not_a_backup: 'Not a clinic backup',
+  backup_damaged: 'The backup is damaged',
   forbidden: 'Not allowed',
   internal: 'Something went wrong',
 };

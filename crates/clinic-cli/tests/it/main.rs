@@ -583,3 +583,97 @@ fn rekey_leaves_an_old_key_file_useless_and_every_kept_user_signing_in() {
         );
     }
 }
+
+#[test]
+fn backup_then_restore_with_the_recovery_code_and_refusals_leave_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let ws = dir.path().join("ws");
+    let pw = [("CLINIC_PASSWORD", "a long clinic secret")];
+    let init = clinic(
+        &ws,
+        &[
+            "init",
+            "--clinic-name",
+            "Backed Clinic",
+            "--admin-user",
+            "admin",
+        ],
+        &pw,
+    );
+    assert!(init.status.success(), "{}", stderr(&init));
+    let text = stdout(&init);
+    let code = text
+        .lines()
+        .skip_while(|l| !l.starts_with("RECOVERY CODE"))
+        .nth(1)
+        .unwrap()
+        .trim()
+        .to_owned();
+    let file = dir.path().join("clinic.clinicbak");
+    let file_arg = file.to_str().unwrap();
+
+    let backup = clinic(&ws, &["backup", "--out", file_arg], &pw);
+    assert!(backup.status.success(), "{}", stderr(&backup));
+    assert!(
+        stdout(&backup).contains("written and checked"),
+        "{}",
+        stdout(&backup)
+    );
+
+    // A damaged copy is refused before any secret is asked for, and leaves nothing.
+    let mut bytes = std::fs::read(&file).unwrap();
+    let middle = bytes.len() / 2;
+    bytes[middle] ^= 0x40;
+    let damaged = dir.path().join("damaged.clinicbak");
+    std::fs::write(&damaged, &bytes).unwrap();
+    let target = dir.path().join("restored");
+    let bad = clinic(
+        &target,
+        &["restore", "--from", damaged.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stderr(&bad).starts_with("error[backup_damaged]:"),
+        "{}",
+        stderr(&bad)
+    );
+    assert!(!target.exists(), "a refused restore leaves nothing behind");
+
+    // The existing workstation is never restored over.
+    let occupied = clinic(
+        &ws,
+        &["restore", "--from", file_arg],
+        &[("CLINIC_RECOVERY_CODE", code.as_str())],
+    );
+    assert_eq!(occupied.status.code(), Some(1));
+    assert!(
+        stderr(&occupied).contains("move that directory away"),
+        "{}",
+        stderr(&occupied)
+    );
+
+    let restore = clinic(
+        &target,
+        &["restore", "--from", file_arg],
+        &[("CLINIC_RECOVERY_CODE", code.as_str())],
+    );
+    assert!(restore.status.success(), "{}", stderr(&restore));
+    let check = clinic(&target, &["unlock-check"], &pw);
+    assert!(
+        stdout(&check).contains("Unlocked: Backed Clinic"),
+        "the admin's password opens the restored workstation: {}",
+        stderr(&check)
+    );
+    let audit = clinic(
+        &target,
+        &["audit", "list", "--action", "backup.restore"],
+        &pw,
+    );
+    assert!(
+        stdout(&audit).contains("backup.restore"),
+        "{}{}",
+        stdout(&audit),
+        stderr(&audit)
+    );
+}

@@ -8,6 +8,7 @@
 
 pub mod appointments;
 pub mod audit;
+pub(crate) mod backup;
 pub mod changes;
 pub mod doctors;
 pub mod merges;

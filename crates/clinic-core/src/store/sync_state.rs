@@ -193,7 +193,8 @@ pub(crate) fn conflicts(conn: &rusqlite::Connection) -> Result<Vec<Conflict>> {
 }
 
 /// Applies one pulled page in the caller's transaction. Changes this device made itself
-/// are already in place and are skipped (echo safety); everything else is merged by its
+/// and still holds are already in place and are skipped (echo safety; a workstation
+/// restored from a backup gets back those it made after the backup); everything else is merged by its
 /// table's rule. Returns the largest HLC stamp seen, for the local clock to observe.
 pub(crate) fn apply_page(
     tx: &Transaction<'_>,
@@ -228,7 +229,9 @@ pub(crate) fn apply_page(
         if latest.as_deref().is_none_or(|l| change.hlc.as_str() > l) {
             latest = Some(change.hlc.clone());
         }
-        if change.device_id == own_device {
+        // This device's own changes are already here, unless the workstation was
+        // restored from a backup taken before it made them: those are applied.
+        if change.device_id == own_device && made_here(tx, &change.change_id)? {
             continue;
         }
         let Some(rule) = tables::spec(&change.table).map(|t| t.rule) else {
@@ -258,6 +261,16 @@ pub(crate) fn apply_page(
     tx.execute("DELETE FROM sync_applying", [])
         .map_err(Error::from_sqlite)?;
     Ok(latest)
+}
+
+/// Whether this workstation's outbox holds the change (it made it and still has it).
+fn made_here(tx: &Transaction<'_>, change_id: &str) -> Result<bool> {
+    tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM change_log WHERE change_id = ?1)",
+        [change_id],
+        |r| r.get(0),
+    )
+    .map_err(Error::from_sqlite)
 }
 
 /// Applies one change under a savepoint: `Ok(Err(e))` when it could not be applied

@@ -1,6 +1,7 @@
 //! Integration tests of the core through its public API.
 
 mod audit;
+mod backup;
 mod frontdesk;
 mod identity;
 mod policy;
