@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, lints, the crate boundaries, UI checks and unit tests,
-# Rust unit and integration tests (with a real PostgreSQL), and the app's window under
+# Rust unit and integration tests (with a real PostgreSQL), a short crash test (SIGKILL
+# at random points, scripts/crash-test.sh), and the app's window under
 # Xvfb. Installs whatever is missing first. Usage: scripts/run-tests.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -47,6 +48,12 @@ log "cargo test"
 cargo test --workspace --locked 2>&1 | tee "$results"
 rust_passed=$(awk '/^test result: ok\./ {sum += $4} END {print sum + 0}' "$results")
 
+log "crash test: SIGKILL the writer, the sync client and the server (scripts/crash-test.sh 12)"
+# The same binaries the tests ran (cargo test builds them only when a test asks).
+cargo build -p clinic-cli -p sync-server --locked
+CLINIC_BIN="$CARGO_TARGET_DIR/debug/clinic" SYNC_SERVER_BIN="$CARGO_TARGET_DIR/debug/sync-server" \
+  scripts/crash-test.sh 12
+
 log "building the desktop app and checking its window under Xvfb"
 cargo build -p clinic-desktop --locked
 app="$CARGO_TARGET_DIR/debug/clinic-desktop"
@@ -64,4 +71,5 @@ log "end-to-end: every main screen under Xvfb, with screenshots"
 scripts/e2e-screens.sh "$app" "$CARGO_TARGET_DIR/screenshots"
 
 log "all tests passed"
-echo "summary: $((rust_passed + ui_passed + 3)) passed, 0 failed"
+# The three window checks and the crash test count as one test each.
+echo "summary: $((rust_passed + ui_passed + 4)) passed, 0 failed"

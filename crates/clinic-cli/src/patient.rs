@@ -22,6 +22,21 @@ pub enum PatientCommand {
         #[arg(long, default_value_t = 20)]
         limit: usize,
     },
+    /// Every record, oldest first, one line each as in `find` (archived ones for
+    /// administrators). The listing is audited.
+    List,
+    /// Register generated demo patients (`--seed` as in demo-seed), one transaction
+    /// each, printing each record number as soon as it is committed: for load and crash
+    /// tests, where a printed line means the record must survive.
+    AddDemo {
+        #[arg(long)]
+        count: u64,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        /// Index of the first generated patient (to continue an earlier run).
+        #[arg(long, default_value_t = 0)]
+        from: u64,
+    },
     /// Show a patient's full demographics (the look-up is audited).
     Show { mrn: String },
     /// Archive a record (administrators): nothing is deleted; it leaves the search.
@@ -112,6 +127,26 @@ pub fn run(session: &mut Session, command: PatientCommand) -> anyhow::Result<()>
         PatientCommand::Find { text, limit } => {
             for p in session.search_patients(&text.join(" "), limit)? {
                 out!("{}", summary_line(&p));
+            }
+        }
+        PatientCommand::List => {
+            for p in session.list_patients()? {
+                out!("{}", summary_line(&p));
+            }
+        }
+        PatientCommand::AddDemo { count, seed, from } => {
+            for index in from..from.saturating_add(count) {
+                let input = clinic_core::demo::patient(seed, index);
+                for p in session.import_patients(std::slice::from_ref(&input))? {
+                    // stdout is line-buffered: the line is out once this returns.
+                    out!(
+                        "Registered {}: {} {} (id {})",
+                        p.mrn,
+                        p.given_name,
+                        p.family_name,
+                        p.id
+                    );
+                }
             }
         }
         PatientCommand::Show { mrn } => {

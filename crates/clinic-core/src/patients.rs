@@ -223,6 +223,20 @@ impl Session {
         )
     }
 
+    /// Every patient record, oldest first (archived ones for administrators, as in
+    /// search). A whole-list read is audited (`patient.list`, with how many), unlike a
+    /// search, because it is how records would leave in bulk.
+    pub fn list_patients(&mut self) -> Result<Vec<PatientSummary>> {
+        self.authorize(Action::PatientView, Target::Any)?;
+        let include_archived = self.actor.role == crate::Role::Admin;
+        let all = patients::list(self.live()?.store.conn(), include_archived)?;
+        self.write_event(
+            Event::new("patient.list", Outcome::Success)
+                .details(serde_json::json!({ "records": all.len() })),
+        )?;
+        Ok(all)
+    }
+
     /// Archives a patient (administrators). Nothing is deleted; the record and everything
     /// linked to it stay, and the patient no longer appears in searches.
     pub fn archive_patient(&mut self, id: PatientId, reason: &str) -> Result<Patient> {

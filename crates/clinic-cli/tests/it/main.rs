@@ -465,6 +465,71 @@ fn patient_add_validates_refuses_duplicates_and_merges_reversibly() {
 }
 
 #[test]
+fn add_demo_prints_each_committed_record_and_list_shows_them_all() {
+    // The crash test (scripts/crash-test.sh) trusts exactly this: every line add-demo
+    // printed is a record that `patient list` shows afterwards.
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_script_in(
+        dir.path(),
+        r#"
+        export CLINIC_PASSWORD='a long clinic secret'
+        "$CLINIC" init --clinic-name Hillside --admin-user boss > /dev/null
+        CLINIC_NEW_PASSWORD='front office secret' "$CLINIC" user add --username desk --role receptionist > /dev/null
+        CLINIC_USER=desk CLINIC_PASSWORD='front office secret' "$CLINIC" patient add-demo --count 5 --seed 9 > "$OUT/first.txt"
+        CLINIC_USER=desk CLINIC_PASSWORD='front office secret' "$CLINIC" patient add-demo --count 3 --seed 9 --from 5 > "$OUT/more.txt"
+        CLINIC_USER=desk CLINIC_PASSWORD='front office secret' "$CLINIC" patient list > "$OUT/list.txt"
+        "$CLINIC" audit list --action patient.list
+        "#,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let read = |name: &str| std::fs::read_to_string(dir.path().join(name)).unwrap();
+    let (first, more, list) = (read("first.txt"), read("more.txt"), read("list.txt"));
+    let printed: Vec<&str> = first
+        .lines()
+        .chain(more.lines())
+        .map(|l| {
+            l.strip_prefix("Registered ")
+                .and_then(|rest| rest.split(':').next())
+                .unwrap_or_else(|| panic!("one \"Registered MRN: …\" line per record: {l}"))
+        })
+        .collect();
+    assert_eq!(printed.len(), 8, "5 then 3 records: {first}{more}");
+    let listed: Vec<&str> = list
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert_eq!(listed, printed, "the list holds every record, oldest first");
+    // --from continues the generated sequence instead of repeating it.
+    let names: Vec<String> = more
+        .lines()
+        .map(|l| {
+            l.split(": ")
+                .nth(1)
+                .unwrap()
+                .split(" (id")
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    let expected: Vec<String> = (5..8)
+        .map(|i| {
+            let p = clinic_core::demo::patient(9, i);
+            format!("{} {}", p.given_name, p.family_name)
+        })
+        .collect();
+    assert_eq!(
+        names, expected,
+        "--from 5 registers demo patients 5, 6 and 7"
+    );
+    assert!(
+        stdout(&out).contains("desk") && stdout(&out).contains("{\"records\":8}"),
+        "listing every record is audited with how many: {}",
+        stdout(&out)
+    );
+}
+
+#[test]
 fn demo_seed_gives_the_same_patients_for_the_same_seed() {
     let dir = tempfile::tempdir().unwrap();
     let out = run_script_in(

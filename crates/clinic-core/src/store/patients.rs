@@ -375,6 +375,25 @@ fn run(
         .map_err(Error::from_sqlite)
 }
 
+/// Every patient record in the order they were written here (archived ones only when
+/// `include_archived`): the whole list, for exports and for checking that nothing
+/// acknowledged was lost.
+pub(crate) fn list(
+    conn: &rusqlite::Connection,
+    include_archived: bool,
+) -> Result<Vec<PatientSummary>> {
+    let mut stmt = conn
+        .prepare_cached(&format!(
+            "SELECT {SUMMARY} FROM patients p WHERE (?1 OR p.active = 1) ORDER BY p.rowid"
+        ))
+        .map_err(Error::from_sqlite)?;
+    let rows = stmt
+        .query_map(params![include_archived], read_summary)
+        .map_err(Error::from_sqlite)?;
+    rows.collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(Error::from_sqlite)
+}
+
 /// Active patients who look like the same person: same name and birth date, or same
 /// phone number.
 pub(crate) fn possible_duplicates(
