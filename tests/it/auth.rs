@@ -652,3 +652,39 @@ fn enrolling_with_a_malformed_or_taken_device_id_says_what_is_wrong() {
         "no database text on the wire: {body}"
     );
 }
+
+/// A workstation whose password the server no longer accepts (changed on another
+/// workstation) must not keep trying it every minute: that would pause the account on
+/// the server for every workstation. It tries once, then stops until the user signs in.
+#[test]
+fn a_refused_password_is_tried_once_not_again_with_every_sync() {
+    let server = Server::start();
+    let mut a = Station::new("BR01", &server);
+    a.admin().sync_now().unwrap();
+    // The password changes on another workstation: the server now checks another one.
+    let verifier = sync_server::tokens::make_verifier("a password set elsewhere").unwrap();
+    let user = a.admin().actor().user.to_string();
+    server.query(&format!(
+        "UPDATE user_credentials SET verifier = '{verifier}' WHERE user_id = '{user}'"
+    ));
+    let mut fresh = a.workstation.unlock(&a.admin_name, PASSWORD).unwrap();
+    let err = fresh.sync_now().unwrap_err();
+    assert_eq!(err.code(), clinic_core::Code::SyncRefused, "{err}");
+    assert!(err.to_string().contains("sign in again"), "{err}");
+    let failures = |server: &Server| -> i32 {
+        server
+            .query("SELECT coalesce(max(failures), 0) FROM login_throttle")
+            .first()
+            .map_or(0, |r| r.get(0))
+    };
+    let after_first = failures(&server);
+    assert_eq!(after_first, 1, "one refused sign-in");
+    for _ in 0..3 {
+        assert!(fresh.sync_now().is_err());
+    }
+    assert_eq!(
+        failures(&server),
+        after_first,
+        "no further sign-in was tried with the refused password"
+    );
+}

@@ -136,8 +136,19 @@ impl ServerLogin {
                         .into(),
                 ));
             };
-            let pair = http.login(device_token, user_id, username, &password)?;
-            self.keep(pair);
+            match http.login(device_token, user_id, username, &password) {
+                Ok(pair) => self.keep(pair),
+                Err(e) if e.code() == crate::Code::Offline => return Err(e),
+                Err(e) => {
+                    // The server refused this password (or this user): trying it again every
+                    // minute in the background would only pause the account on the
+                    // server for everyone. Stop until the user signs in again.
+                    self.password = None;
+                    return Err(Error::SyncRefused(format!(
+                        "{e}; background sync stops trying until you sign in again (if the password changed on another workstation: clinic sync password)"
+                    )));
+                }
+            }
         }
     }
 
