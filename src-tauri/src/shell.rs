@@ -1251,9 +1251,10 @@ impl Shell {
         })
     }
 
-    /// The scheduled-backup step the timer runs: writes a backup if one is due. True
-    /// when one was attempted (its result is in [`Shell::backup_schedule`]).
-    pub fn run_due_backup(&self) -> Result<bool> {
+    /// The scheduled-backup step the timer runs, for tests: writes a backup if one is
+    /// due. True when one was attempted (its result is in [`Shell::backup_schedule`]).
+    #[cfg(test)]
+    fn run_due_backup(&self) -> Result<bool> {
         self.with_open(|open| Ok(open.session.run_due_backup()?.is_some()))
     }
 
