@@ -11,10 +11,10 @@ use zeroize::Zeroizing;
 
 use crate::dto::{
     AppState, Appointment, AppointmentRow, AuditEntry, AuditQuery, AuditVerification, Availability,
-    Branch, CalendarAppointments, CommandError, DayAppointments, Doctor, DoctorInput, GroupDevice,
-    Notification, Patient, PatientInput, PatientMerge, PatientSummary, Role, SessionState,
-    SetUpDone, SignInSettings, SignedIn, Slot, SyncConflict, SyncReport, SyncStatus, TimeOff,
-    TotpSetup, UserAccount, WeeklyHours,
+    BackupSchedule, BackupScheduleInput, Branch, CalendarAppointments, CommandError,
+    DayAppointments, Doctor, DoctorInput, GroupDevice, Notification, Patient, PatientInput,
+    PatientMerge, PatientSummary, Role, SessionState, SetUpDone, SignInSettings, SignedIn, Slot,
+    SyncConflict, SyncReport, SyncStatus, TimeOff, TotpSetup, UserAccount, WeeklyHours,
 };
 use crate::shell::Shell;
 
@@ -416,6 +416,27 @@ pub async fn set_totp_required(
 pub async fn set_idle_lock_minutes(shell: Shared<'_>, minutes: u32) -> Reply<SignInSettings> {
     let shell = Arc::clone(&shell);
     blocking(move || shell.set_idle_lock_minutes(minutes)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn backup_schedule(shell: Shared<'_>) -> Reply<BackupSchedule> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.backup_schedule()).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_backup_schedule(
+    shell: Shared<'_>,
+    input: BackupScheduleInput,
+) -> Reply<BackupSchedule> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.set_backup_schedule(input)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn backup_now(shell: Shared<'_>) -> Reply<BackupSchedule> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.backup_now()).await
 }
 
 #[tauri::command(rename_all = "snake_case")]

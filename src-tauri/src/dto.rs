@@ -917,6 +917,57 @@ impl From<clinic_core::SignInSettings> for SignInSettings {
     }
 }
 
+/// This workstation's scheduled backups and how the last backup went.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct BackupSchedule {
+    /// Full path of the folder; empty until an administrator saves one.
+    pub folder: String,
+    pub daily: bool,
+    /// How many scheduled backups are kept (the newest).
+    pub keep: u32,
+    /// RFC 3339 UTC.
+    pub last_success_at: Option<String>,
+    pub last: Option<LastBackup>,
+}
+
+/// The last backup attempted: the file written, or the error.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct LastBackup {
+    /// RFC 3339 UTC.
+    pub at: String,
+    pub ok: bool,
+    pub file: Option<String>,
+    pub error: Option<String>,
+}
+
+/// What an administrator saves on the backup form.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct BackupScheduleInput {
+    pub folder: String,
+    pub daily: bool,
+    pub keep: u32,
+}
+
+impl From<clinic_core::backup_schedule::BackupSchedule> for BackupSchedule {
+    fn from(s: clinic_core::backup_schedule::BackupSchedule) -> Self {
+        Self {
+            folder: s.folder,
+            daily: s.daily,
+            keep: s.keep,
+            last_success_at: s.last_success_at.map(to_db_time),
+            last: s.last.map(|last| LastBackup {
+                at: to_db_time(last.at),
+                ok: last.result.is_ok(),
+                file: last.result.as_ref().ok().cloned(),
+                error: last.result.err(),
+            }),
+        }
+    }
+}
+
 /// What the audit log viewer asks for. Empty strings count as "any".
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -1168,6 +1219,8 @@ pub(crate) mod typescript {
         Branch::export_all(&cfg)?;
         UserAccount::export_all(&cfg)?;
         SignInSettings::export_all(&cfg)?;
+        BackupSchedule::export_all(&cfg)?;
+        BackupScheduleInput::export_all(&cfg)?;
         AuditQuery::export_all(&cfg)?;
         AuditEntry::export_all(&cfg)?;
         AuditVerification::export_all(&cfg)?;

@@ -14,6 +14,11 @@
 //! database and wiping its key), as soon as the UI session it belongs to is locked,
 //! signed out, replaced or idle past its limit ([`Session::idle_expired`], which does not
 //! count as activity). Its last result is kept for the header's sync indicator.
+//!
+//! Scheduled backups: every open session also starts a small timer thread that, every
+//! [`BACKUP_CHECK_INTERVAL`], asks the core to run the scheduled backup if one is due
+//! ([`Session::run_due_backup`], which is not activity). It stops with the session, like
+//! the sync thread; the result is kept in the database for the Administration screen.
 
 use std::collections::HashMap;
 use std::ffi::OsString;
@@ -35,10 +40,11 @@ use zeroize::Zeroizing;
 use crate::demo;
 use crate::dto::{
     AppState, Appointment, AppointmentRow, AuditEntry, AuditQuery, AuditVerification, Availability,
-    Branch, CalendarAppointments, Capabilities, CommandError, DayAppointments, Doctor, DoctorInput,
-    ErrorCode, GroupDevice, Notification, Patient, PatientInput, PatientMerge, PatientSummary,
-    QrMatrix, Role, SessionState, SetUpDone, ShownOnce, SignInSettings, SignedIn, Slot,
-    SyncConflict, SyncReport, SyncStatus, TimeOff, TotpSetup, UserAccount, WeeklyHours,
+    BackupSchedule, BackupScheduleInput, Branch, CalendarAppointments, Capabilities, CommandError,
+    DayAppointments, Doctor, DoctorInput, ErrorCode, GroupDevice, Notification, Patient,
+    PatientInput, PatientMerge, PatientSummary, QrMatrix, Role, SessionState, SetUpDone, ShownOnce,
+    SignInSettings, SignedIn, Slot, SyncConflict, SyncReport, SyncStatus, TimeOff, TotpSetup,
+    UserAccount, WeeklyHours,
 };
 
 pub type Result<T, E = CommandError> = std::result::Result<T, E>;
@@ -140,6 +146,8 @@ struct Open {
     generation: u64,
     /// Dropping it (when the session locks, signs out or is replaced) stops the thread.
     background: Option<Background>,
+    /// The timer that runs a due scheduled backup; stops the same way.
+    _backup_timer: Background,
 }
 
 impl Open {
@@ -153,6 +161,9 @@ impl Open {
 
 /// How often the background thread syncs (at most; see [`Shell::spawn_background`]).
 pub const SYNC_INTERVAL: Duration = Duration::from_secs(60);
+
+/// How often the backup timer looks whether a scheduled backup is due.
+pub const BACKUP_CHECK_INTERVAL: Duration = Duration::from_secs(5 * 60);
 
 /// How long "Sync now" waits for the background round it asked for.
 const SYNC_NOW_WAIT: Duration = Duration::from_secs(150);
@@ -301,6 +312,7 @@ pub struct Shell {
     /// Background sync threads still holding a session (for tests).
     background_running: Arc<AtomicUsize>,
     sync_interval: Duration,
+    backup_interval: Duration,
 }
 
 impl std::fmt::Debug for Shell {
@@ -330,6 +342,7 @@ impl Shell {
             generation: AtomicU64::new(0),
             background_running: Arc::new(AtomicUsize::new(0)),
             sync_interval: SYNC_INTERVAL,
+            backup_interval: BACKUP_CHECK_INTERVAL,
         }
     }
 
@@ -1042,6 +1055,27 @@ impl Shell {
 
     /// Audit events matching `query`, newest first. The days are clinic-local and the last
     /// one is included.
+    pub fn backup_schedule(&self) -> Result<BackupSchedule> {
+        self.with_open(|open| Ok(open.session.backup_schedule()?.into()))
+    }
+
+    pub fn set_backup_schedule(&self, input: BackupScheduleInput) -> Result<BackupSchedule> {
+        self.with_open(|open| {
+            Ok(open
+                .session
+                .set_backup_schedule(&input.folder, input.daily, input.keep)?
+                .into())
+        })
+    }
+
+    /// Writes a backup into the scheduled folder now; the answer's `last` names the file.
+    pub fn backup_now(&self) -> Result<BackupSchedule> {
+        self.with_open(|open| {
+            open.session.backup_now()?;
+            Ok(open.session.backup_schedule()?.into())
+        })
+    }
+
     pub fn audit_log(&self, query: AuditQuery) -> Result<Vec<AuditEntry>> {
         let text = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
         let from = text(query.from)
@@ -1217,6 +1251,13 @@ impl Shell {
         })
     }
 
+    /// The scheduled-backup step the timer runs, for tests: writes a backup if one is
+    /// due. True when one was attempted (its result is in [`Shell::backup_schedule`]).
+    #[cfg(test)]
+    fn run_due_backup(&self) -> Result<bool> {
+        self.with_open(|open| Ok(open.session.run_due_backup()?.is_some()))
+    }
+
     /// Background sync threads that still hold a session.
     #[cfg(test)]
     fn background_threads(&self) -> usize {
@@ -1283,6 +1324,7 @@ impl Shell {
                     names: HashMap::new(),
                     generation,
                     background,
+                    _backup_timer: self.spawn_backup_timer(generation),
                 })),
             )
         };
@@ -1342,6 +1384,34 @@ impl Shell {
             // The session moved into the closure was dropped with it.
             self.background_running.fetch_sub(1, Ordering::SeqCst);
         }
+        Background { control }
+    }
+
+    /// Starts the timer that, every [`BACKUP_CHECK_INTERVAL`] while the UI session
+    /// `generation` stays open and active, runs the scheduled backup if one is due. The
+    /// backup runs on the UI session, so commands wait for it (a clinic's database is
+    /// copied and checked in seconds, once a day); unlike sync it needs no network and no
+    /// second session. It never runs at sign-in itself: the first look is one interval
+    /// later, so a busy sign-in is not slowed by it.
+    fn spawn_backup_timer(&self, generation: u64) -> Background {
+        let control = Arc::new(Control::default());
+        let state = Arc::clone(&self.state);
+        let interval = self.backup_interval;
+        let thread_control = Arc::clone(&control);
+        // If the thread cannot start, scheduled backups wait for the next sign-in.
+        let _ = std::thread::Builder::new()
+            .name("clinic-backup".into())
+            .spawn(move || {
+                while !thread_control.wait(interval) && ui_session_active(&state, generation) {
+                    if let State::Open(open) = &mut *lock_ignoring_poison(&state)
+                        && open.generation == generation
+                    {
+                        // The result is kept in the database for the Administration
+                        // screen and in the audit log; a locked session runs nothing.
+                        let _ = open.session.run_due_backup();
+                    }
+                }
+            });
         Background { control }
     }
 
@@ -2486,6 +2556,154 @@ mod tests {
             shell.branches().unwrap().len(),
             1,
             "branch names are not secret"
+        );
+    }
+
+    #[test]
+    fn administrators_schedule_backups_that_run_when_due_and_are_pruned() {
+        let tmp = tempfile::tempdir().unwrap();
+        let folder = tempfile::tempdir().unwrap();
+        let clock = Arc::new(ManualClock::monday_morning());
+        let shell = Shell::new(
+            tmp.path().to_owned(),
+            false,
+            clock.clone(),
+            KdfParams::FAST_INSECURE_FOR_TESTS,
+        );
+        shell.set_up("Clinic", "admin", "a long password").unwrap();
+        shell
+            .create_user(
+                "desk",
+                None,
+                crate::dto::Role::Receptionist,
+                "front office 2026",
+                &[],
+            )
+            .unwrap();
+        let unset = shell.backup_schedule().unwrap();
+        assert_eq!(
+            (
+                unset.folder.as_str(),
+                unset.daily,
+                unset.keep,
+                unset.last.is_none()
+            ),
+            ("", false, 7, true),
+            "nothing saved yet: no folder, not daily, keep the default 7"
+        );
+        let field = |r: Result<BackupSchedule>| r.unwrap_err().field;
+        let input = |folder: &Path, keep: u32| BackupScheduleInput {
+            folder: folder.display().to_string(),
+            daily: true,
+            keep,
+        };
+        assert_eq!(
+            field(shell.backup_now()).as_deref(),
+            Some("folder"),
+            "Back up now needs a saved folder"
+        );
+        assert_eq!(
+            field(shell.set_backup_schedule(input(&folder.path().join("missing"), 2))).as_deref(),
+            Some("folder")
+        );
+        assert_eq!(
+            field(shell.set_backup_schedule(input(folder.path(), 0))).as_deref(),
+            Some("keep")
+        );
+        let saved = shell.set_backup_schedule(input(folder.path(), 2)).unwrap();
+        assert_eq!((saved.daily, saved.keep), (true, 2));
+        assert_eq!(
+            shell.backup_schedule().unwrap(),
+            saved,
+            "read back as saved"
+        );
+        std::fs::write(folder.path().join("notes.txt"), "not a backup").unwrap();
+
+        let now = shell.backup_now().unwrap();
+        let last = now.last.clone().expect("Back up now records its result");
+        let file = PathBuf::from(last.file.clone().expect("the file written"));
+        assert!(last.ok && last.error.is_none(), "{last:?}");
+        assert_eq!(
+            file.parent(),
+            Some(folder.path()),
+            "written into the folder"
+        );
+        assert!(
+            clinic_core::backup::is_scheduled_name(&file.file_name().unwrap().to_string_lossy()),
+            "named as scheduled backups are, so it counts towards the kept ones"
+        );
+        clinic_core::BackupFile::read(&file).expect("a whole backup file");
+        assert!(
+            !shell.run_due_backup().unwrap(),
+            "backed up a moment ago: nothing is due"
+        );
+
+        let backups = || {
+            let mut names: Vec<String> = std::fs::read_dir(folder.path())
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .filter(|n| clinic_core::backup::is_scheduled_name(n))
+                .collect();
+            names.sort();
+            names
+        };
+        // Each next morning someone signs in, and the timer's step finds a backup due.
+        let mut expected = vec![file.file_name().unwrap().to_string_lossy().into_owned()];
+        for _ in 0..2 {
+            clock.advance(chrono::Duration::hours(25));
+            shell.sign_in("admin", "a long password", None).unwrap();
+            assert!(shell.run_due_backup().unwrap(), "a day has passed: due");
+            assert!(!shell.run_due_backup().unwrap(), "and then not again");
+            let last = shell.backup_schedule().unwrap().last.unwrap();
+            assert!(last.ok, "{last:?}");
+            expected.push(
+                PathBuf::from(last.file.unwrap())
+                    .file_name()
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+            );
+        }
+        assert_eq!(backups(), expected[1..], "pruned to the newest 2");
+        assert!(
+            folder.path().join("notes.txt").exists(),
+            "pruning never touches other files"
+        );
+
+        // The front desk may not change or start backups, but a due one runs in their
+        // session too: the administrator already chose where it goes.
+        clock.advance(chrono::Duration::hours(25));
+        shell.sign_in("desk", "front office 2026", None).unwrap();
+        for refused in [
+            shell.backup_schedule(),
+            shell.set_backup_schedule(input(folder.path(), 5)),
+            shell.backup_now(),
+        ] {
+            assert_eq!(refused.unwrap_err().code, ErrorCode::Forbidden);
+        }
+        assert!(shell.run_due_backup().unwrap(), "due in any open session");
+        assert_eq!(backups().len(), 2, "still the newest 2");
+
+        // A backup that cannot be written is recorded with its error.
+        clock.advance(chrono::Duration::hours(25));
+        shell.sign_in("admin", "a long password", None).unwrap();
+        let folder_path = folder.path().to_owned();
+        folder.close().unwrap();
+        assert!(shell.run_due_backup().unwrap());
+        let failed = shell.backup_schedule().unwrap().last.unwrap();
+        assert!(!failed.ok && failed.file.is_none(), "{failed:?}");
+        assert!(
+            failed
+                .error
+                .as_deref()
+                .unwrap_or_default()
+                .contains("does not exist"),
+            "the error says what went wrong: {failed:?}"
+        );
+        assert!(!folder_path.exists());
+        assert!(
+            !shell.run_due_backup().unwrap(),
+            "a failed backup is tried again an hour later, not at once"
         );
     }
 

@@ -99,7 +99,7 @@ impl Session {
         result
     }
 
-    fn write_backup(&mut self, out: &Path) -> Result<Written> {
+    pub(crate) fn write_backup(&mut self, out: &Path) -> Result<Written> {
         let created_at = self.now();
         let database_id = self.clinic.database_id;
         let workstation = self.workstation.clone();

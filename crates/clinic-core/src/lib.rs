@@ -5,6 +5,7 @@
 pub mod actor;
 pub mod appointments;
 pub mod backup;
+pub mod backup_schedule;
 pub mod clinic_time;
 pub mod clock;
 pub mod demo;

@@ -261,6 +261,10 @@ pub const LOCAL_TABLES: &[(&str, &str)] = &[
     ("sync_state", "this workstation's enrollment and cursor"),
     ("field_clocks", "merge bookkeeping beside each row"),
     ("sync_conflicts", "pulled changes kept for a person"),
+    (
+        "backup_schedule",
+        "where and how often this workstation backs up",
+    ),
 ];
 
 /// The declaration of a synced table, or `None` for a table that does not sync.

@@ -13,6 +13,8 @@ import type { AuditEntry } from './generated/AuditEntry';
 import type { AuditQuery } from './generated/AuditQuery';
 import type { AuditVerification } from './generated/AuditVerification';
 import type { Availability } from './generated/Availability';
+import type { BackupSchedule } from './generated/BackupSchedule';
+import type { BackupScheduleInput } from './generated/BackupScheduleInput';
 import type { Branch } from './generated/Branch';
 import type { GroupDevice } from './generated/GroupDevice';
 import type { CalendarAppointments } from './generated/CalendarAppointments';
@@ -57,6 +59,8 @@ export type {
   AuditVerification,
   Availability,
   Branch,
+  BackupSchedule,
+  BackupScheduleInput,
   CalendarAppointments,
   DayAppointments,
   Doctor,
@@ -512,6 +516,19 @@ export function setTotpRequired(role: Role, required: boolean): Promise<SignInSe
 
 export function setIdleLockMinutes(minutes: number): Promise<SignInSettings> {
   return call<SignInSettings>('set_idle_lock_minutes', { minutes });
+}
+
+export function backupSchedule(): Promise<BackupSchedule> {
+  return call<BackupSchedule>('backup_schedule');
+}
+
+export function setBackupSchedule(input: BackupScheduleInput): Promise<BackupSchedule> {
+  return call<BackupSchedule>('set_backup_schedule', { input });
+}
+
+/** Writes a backup into the saved folder now; the answer's `last` names the file. */
+export function backupNow(): Promise<BackupSchedule> {
+  return call<BackupSchedule>('backup_now');
 }
 
 export function auditLog(query: AuditQuery): Promise<AuditEntry[]> {

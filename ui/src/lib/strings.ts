@@ -497,6 +497,26 @@ export const strings = {
       revokeNo: 'Keep it',
       revokedDone: (name: string) => `${name} is revoked.`,
     },
+    backup: {
+      title: 'Backups',
+      intro:
+        'Encrypted backups of this workstation. A daily backup runs while anyone is signed in, once none has succeeded for 24 hours; only the newest ones are kept. Choose a folder on another drive.',
+      folderLabel: 'Backup folder',
+      folderHint: 'The full path of an existing folder, for example D:\\Backups or /media/backups.',
+      dailyLabel: 'Back up every day',
+      keepLabel: 'Keep the newest',
+      keepHint: 'Between 1 and 365 backups. Older ones in the folder are deleted; other files never are.',
+      keepWhole: 'Type a whole number of backups.',
+      save: 'Save backup settings',
+      saved: 'Backup settings saved.',
+      lastTitle: 'Last backup',
+      lastSuccess: 'Last successful backup',
+      never: 'Never',
+      wrote: (file: string) => `Wrote ${file}`,
+      failed: (error: string) => `Failed: ${error}`,
+      backUpNow: 'Back up now',
+      backingUp: 'Backing up…',
+    },
   },
 
   doctors: {

@@ -9,6 +9,7 @@
 pub mod appointments;
 pub mod audit;
 pub(crate) mod backup;
+pub(crate) mod backup_schedule;
 pub mod changes;
 pub mod doctors;
 pub mod merges;

@@ -11,8 +11,10 @@ import {
   emptyAuditFilter,
   emptyNewUser,
   isLimited,
+  lastBackupText,
   NEW_BRANCH_FIELDS,
   outcomeLabel,
+  parseKeep,
   parseMinutes,
   replaceUser,
   showAdmin,
@@ -220,5 +222,27 @@ describe('audit log', () => {
     const q = auditQuery({ ...emptyAuditFilter(), limit: '2' });
     expect(isLimited([{} as never, {} as never], q)).toBe(true);
     expect(isLimited([{} as never], q)).toBe(false);
+  });
+});
+
+describe('backups', () => {
+  it('reads the number of backups to keep, leaving the range to the core', () => {
+    expect(parseKeep(' 7 ')).toEqual({ keep: 7 });
+    expect(parseKeep('0')).toEqual({ keep: 0 });
+    expect(parseKeep('seven')).toEqual({ error: strings.admin.backup.keepWhole });
+    expect(parseKeep('')).toEqual({ error: strings.admin.backup.keepWhole });
+    expect(parseKeep('1.5')).toEqual({ error: strings.admin.backup.keepWhole });
+  });
+
+  it('says which file the last backup wrote, or why it failed', () => {
+    const at = '2026-01-05T09:00:00.000Z';
+    expect(lastBackupText({ at, ok: true, file: '/b/clinic-backup-20260105-090000.clinicbak', error: null })).toEqual({
+      text: 'Wrote /b/clinic-backup-20260105-090000.clinicbak',
+      ok: true,
+    });
+    expect(lastBackupText({ at, ok: false, file: null, error: 'the folder /b does not exist' })).toEqual({
+      text: 'Failed: the folder /b does not exist',
+      ok: false,
+    });
   });
 });

@@ -2,6 +2,7 @@
 // core's decision (the capabilities come from its policy); these only choose what to show
 // and shape what is sent.
 
+import type { LastBackup } from '../../lib/generated/LastBackup';
 import type { AuditEntry, AuditQuery, AuditVerification, Branch, Capabilities, Role, SignInSettings, UserAccount } from '../../lib/api';
 import type { FieldErrors } from '../../lib/forms';
 import { strings } from '../../lib/strings';
@@ -144,6 +145,21 @@ export function totpChanges(settings: SignInSettings, ticked: ReadonlySet<Role>)
   const now = new Set(settings.totp_required);
   const roles: Role[] = [...ASSIGNABLE_ROLES, 'patient'];
   return roles.filter((r) => now.has(r) !== ticked.has(r)).map((role) => ({ role, required: ticked.has(role) }));
+}
+
+// ---- backups ---------------------------------------------------------------------------
+
+/** The "keep the newest" field as a number, or why it is not one (the core checks the range). */
+export function parseKeep(text: string): { keep: number } | { error: string } {
+  const trimmed = text.trim();
+  if (!/^\d{1,4}$/.test(trimmed)) return { error: strings.admin.backup.keepWhole };
+  return { keep: Number(trimmed) };
+}
+
+/** What the last backup did, in words: the file it wrote or why it failed. */
+export function lastBackupText(last: LastBackup): { text: string; ok: boolean } {
+  if (last.ok) return { text: strings.admin.backup.wrote(last.file ?? ''), ok: true };
+  return { text: strings.admin.backup.failed(last.error ?? ''), ok: false };
 }
 
 // ---- branches --------------------------------------------------------------------------
