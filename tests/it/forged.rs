@@ -806,13 +806,14 @@ fn the_server_never_hands_out_a_totp_seed() {
     assert_eq!(seeds, 0, "no workstation sent one");
     // An old server's log that still holds one.
     let admin = g.id(Role::Admin);
-    g.server.query(&format!(
-        "INSERT INTO change_log (batch, change_id, table_name, row_id, kind, fields, hlc, device_id, user_id, schema_version, origin)
-         VALUES (nextval('change_batches'), gen_random_uuid(), 'users', '{admin}', 'upsert',
-                 '{{\"totp_secret\": \"JBSWY3DPEHPK3PXP\", \"display_name\": \"Old\"}}',
-                 '1767600000000-00000-{dev}', '{dev}', '{admin}', 1, 'device')",
-        dev = g.device
-    ));
+    g.server.log_change(
+        "users",
+        &admin,
+        &json!({"totp_secret": "JBSWY3DPEHPK3PXP", "display_name": "Old"}),
+        &format!("1767600000000-00000-{}", g.device),
+        &g.device,
+        &admin,
+    );
     let (status, _, body) = crate::harness::raw_http(
         &g.server.url,
         &format!(

@@ -1109,12 +1109,14 @@ fn a_pulled_change_stamped_far_ahead_is_kept_aside_and_does_not_drag_the_clock()
     a.admin().sync_now().unwrap();
     let other = "01900000-0000-7000-8000-00000000f00d";
     let user = a.admin().actor().user.to_string();
-    server.query(&format!(
-        "INSERT INTO change_log (batch, change_id, table_name, row_id, kind, fields, hlc, device_id, user_id, schema_version, origin)
-         VALUES (nextval('change_batches'), gen_random_uuid(), 'role_settings', 'pharmacist', 'upsert',
-                 '{{\"totp_required\": true, \"updated_at\": \"2100-01-01T00:00:00.000Z\"}}',
-                 '0004102444800000-00000-{other}', '{other}', '{user}', 1, 'device')"
-    ));
+    server.log_change(
+        "role_settings",
+        "pharmacist",
+        &serde_json::json!({"totp_required": true, "updated_at": "2100-01-01T00:00:00.000Z"}),
+        &format!("0004102444800000-00000-{other}"),
+        other,
+        &user,
+    );
     a.admin().sync_now().unwrap();
     let conn = a.admin().raw_connection().unwrap();
     let reason: String = conn
@@ -1181,13 +1183,16 @@ fn a_kept_change_that_never_applies_is_retried_with_growing_pauses() {
     a.admin().sync_now().unwrap();
     let other = "01900000-0000-7000-8000-00000000abcd";
     let user = a.admin().actor().user.to_string();
-    server.query(&format!(
-        "INSERT INTO change_log (batch, change_id, table_name, row_id, kind, fields, hlc, device_id, user_id, schema_version, origin)
-         VALUES (nextval('change_batches'), gen_random_uuid(), 'patients', '01900000-0000-7000-8000-0000000f0001', 'upsert',
-                 '{{\"mrn\": \"XX-1\", \"given_name\": \"Nobody\", \"family_name\": \"Here\", \"date_of_birth\": \"1990-01-01\",
-                    \"sex\": \"male\", \"branch_id\": \"01900000-0000-7000-8000-00000000dead\"}}',
-                 '0001767600000000-00000-{other}', '{other}', '{user}', 1, 'device')"
-    ));
+    server.log_change(
+        "patients",
+        "01900000-0000-7000-8000-0000000f0001",
+        &serde_json::json!({"mrn": "XX-1", "given_name": "Nobody", "family_name": "Here",
+            "date_of_birth": "1990-01-01", "sex": "male",
+            "branch_id": "01900000-0000-7000-8000-00000000dead"}),
+        &format!("0001767600000000-00000-{other}"),
+        other,
+        &user,
+    );
     let state = |s: &mut Station| -> (i64, Option<String>) {
         s.admin()
             .raw_connection()

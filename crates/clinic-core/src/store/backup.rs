@@ -18,17 +18,7 @@ use crate::ids::DatabaseId;
 fn keyed(path: &Path, key: &DataKey) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags).map_err(Error::from_sqlite)?;
-    conn.execute_batch("PRAGMA cipher_log_level = NONE;")
-        .map_err(Error::from_sqlite)?;
-    let statement = zeroize::Zeroizing::new(format!(
-        "PRAGMA key = \"{}\";",
-        key.sqlcipher_literal().as_str()
-    ));
-    conn.execute_batch(&statement).map_err(Error::from_sqlite)?;
-    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-        r.get::<_, i64>(0)
-    })
-    .map_err(Error::from_sqlite)?;
+    super::apply_key(&conn, key)?;
     // The copy's own rollback journal stays in memory, as do temporary tables.
     conn.execute_batch("PRAGMA temp_store = MEMORY; PRAGMA journal_mode = MEMORY;")
         .map_err(Error::from_sqlite)?;

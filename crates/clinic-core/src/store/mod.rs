@@ -102,22 +102,9 @@ impl Store {
     }
 
     fn keyed(conn: Connection, path: &Path, key: &DataKey) -> Result<Store> {
-        // SQLCipher otherwise prints its own diagnostics to stderr; every failure it
-        // reports reaches the caller as a typed error instead.
-        conn.execute_batch("PRAGMA cipher_log_level = NONE;")
-            .map_err(Error::from_sqlite)?;
-        let statement = zeroize::Zeroizing::new(format!(
-            "PRAGMA key = \"{}\";",
-            key.sqlcipher_literal().as_str()
-        ));
-        conn.execute_batch(&statement).map_err(Error::from_sqlite)?;
-        // The key is only checked when a page is read: read one now, before anything
-        // can write. A 32 MiB page cache (decrypted pages) keeps the search index hot, so
-        // most look-ups pay for no decryption at all.
-        conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
-            r.get::<_, i64>(0)
-        })
-        .map_err(Error::from_sqlite)?;
+        apply_key(&conn, key)?;
+        // A 32 MiB page cache (decrypted pages) keeps the search index hot, so most
+        // look-ups pay for no decryption at all.
         conn.execute_batch(
             "PRAGMA temp_store = MEMORY;
              PRAGMA foreign_keys = ON;
@@ -215,6 +202,25 @@ impl Store {
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
             .map_err(Error::from_sqlite)
     }
+}
+
+/// Makes `key` the first statement on `conn` and checks it at once by reading a page
+/// (SQLCipher checks the key only when a page is read, so nothing can write first).
+pub(crate) fn apply_key(conn: &Connection, key: &DataKey) -> Result<()> {
+    // SQLCipher otherwise prints its own diagnostics to stderr; every failure it reports
+    // reaches the caller as a typed error instead.
+    conn.execute_batch("PRAGMA cipher_log_level = NONE;")
+        .map_err(Error::from_sqlite)?;
+    let statement = zeroize::Zeroizing::new(format!(
+        "PRAGMA key = \"{}\";",
+        key.sqlcipher_literal().as_str()
+    ));
+    conn.execute_batch(&statement).map_err(Error::from_sqlite)?;
+    conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+        r.get::<_, i64>(0)
+    })
+    .map_err(Error::from_sqlite)?;
+    Ok(())
 }
 
 #[cfg(test)]
