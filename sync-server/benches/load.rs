@@ -29,15 +29,26 @@ fn uuid(n: u128) -> String {
     )
 }
 
-/// The changes one simulated workstation pushes: its receptionist (the first push of a
-/// new workstation may bring its own users), then patient registrations.
-fn changes(ws: usize, count: usize) -> (String, Vec<Change>) {
-    let device = uuid(0x1000_0000 + ws as u128);
-    let admin = uuid(0x6000_0000 + ws as u128);
-    let user = uuid(0x2000_0000 + ws as u128);
+fn device_of(ws: usize) -> String {
+    uuid(0x1000_0000 + ws as u128)
+}
+
+fn desk_of(ws: usize) -> String {
+    uuid(0x2000_0000 + ws as u128)
+}
+
+const ADMIN: u128 = 0x6000_0000;
+const PASSWORD: &str = "bench passphrase for the load test";
+
+/// The group's founding push from workstation 0: its administrator, who makes a
+/// receptionist for every workstation (the server takes users only from an
+/// administrator it holds, and the founding push is the one that brings its own).
+fn founding() -> Vec<Change> {
+    let device = device_of(0);
+    let admin = uuid(ADMIN);
     let account = |id: &str, name: String, role: &str, n: u128| {
         Change {
-        change_id: uuid(0x3000_0000_0000 + ((ws as u128) << 24) + (1 << 23) + n),
+        change_id: uuid(0x3000_0000_0000 + (1 << 23) + n),
         table: "users".into(),
         row_id: id.to_owned(),
         kind: ChangeKind::Upsert,
@@ -51,14 +62,24 @@ fn changes(ws: usize, count: usize) -> (String, Vec<Change>) {
         schema_version: 4,
     }
     };
-    // A new workstation's first push brings the admin it was set up with, who adds the
-    // receptionist; the receptionist registers the patients.
-    let mut out = vec![
-        account(&admin, format!("admin{ws}"), "admin", 0),
-        account(&user, format!("desk{ws}"), "receptionist", 1),
-    ];
-    for i in 1..count {
-        out.push(Change {
+    let mut out = vec![account(&admin, "admin0".into(), "admin", 0)];
+    for ws in 0..WORKSTATIONS {
+        out.push(account(
+            &desk_of(ws),
+            format!("desk{ws}"),
+            "receptionist",
+            1 + ws as u128,
+        ));
+    }
+    out
+}
+
+/// The patients one simulated workstation's receptionist registers.
+fn registrations(ws: usize, count: usize) -> Vec<Change> {
+    let device = device_of(ws);
+    let user = desk_of(ws);
+    (0..count)
+        .map(|i| Change {
             change_id: uuid(0x3000_0000_0000 + ((ws as u128) << 24) + i as u128),
             table: "patients".into(),
             row_id: uuid(0x4000_0000_0000 + ((ws as u128) << 24) + i as u128),
@@ -75,9 +96,8 @@ fn changes(ws: usize, count: usize) -> (String, Vec<Change>) {
             device_id: device.clone(),
             user_id: Some(user.clone()),
             schema_version: 4,
-        });
-    }
-    (device, out)
+        })
+        .collect()
 }
 
 fn main() {
@@ -127,10 +147,11 @@ fn main() {
     runtime.spawn(sync_server::serve(listener, router, std::future::pending()));
     let base = format!("http://{addr}");
 
-    // Enroll the workstations.
-    let mut tokens = Vec::new();
-    let mut work = Vec::new();
+    // Enroll the workstations, found the group from workstation 0, and sign every
+    // workstation's receptionist in (not timed): pushes and pulls carry the user's access
+    // token, and a change is taken only from its author.
     let http = reqwest::blocking::Client::new();
+    let mut device_tokens = Vec::new();
     for ws in 0..WORKSTATIONS {
         let code = runtime
             .block_on(sync_server::create_enrollment_code(
@@ -139,37 +160,58 @@ fn main() {
                 1,
             ))
             .unwrap();
-        let (device, changes) = changes(ws, per_ws);
         let enrolled: EnrollResponse = http
             .post(format!("{base}/v1/enroll"))
             .json(&EnrollRequest {
                 protocol_version: PROTOCOL_VERSION,
                 code,
-                device_id: device,
+                device_id: device_of(ws),
                 device_name: format!("bench {ws}"),
             })
             .send()
             .unwrap()
             .json()
             .unwrap();
-        // The workstation's admin signs in to the server (not timed): pushes and pulls
-        // carry the user's access token.
-        let signed_in: TokenPair = http
+        device_tokens.push(enrolled.device_token);
+    }
+    let login = |device_token: &str, user_id: String, username: String| -> String {
+        let pair: TokenPair = http
             .post(format!("{base}/v1/auth/login"))
-            .bearer_auth(&enrolled.device_token)
+            .bearer_auth(device_token)
             .json(&LoginRequest {
                 protocol_version: PROTOCOL_VERSION,
-                user_id: uuid(0x6000_0000 + ws as u128),
-                username: format!("admin{ws}"),
-                password: "bench passphrase for the load test".into(),
+                user_id,
+                username,
+                password: PASSWORD.into(),
                 existing_only: false,
             })
             .send()
             .unwrap()
             .json()
             .unwrap();
-        tokens.push(signed_in.access_token);
-        work.push(changes);
+        pair.access_token
+    };
+    let admin = login(&device_tokens[0], uuid(ADMIN), "admin0".into());
+    let founded: PushResponse = http
+        .post(format!("{base}/v1/push"))
+        .bearer_auth(&admin)
+        .json(&PushRequest {
+            protocol_version: PROTOCOL_VERSION,
+            schema_version: 4,
+            changes: founding(),
+        })
+        .send()
+        .unwrap()
+        .json()
+        .unwrap();
+    assert!(founded.rejected.is_empty(), "{:?}", founded.rejected);
+    let mut tokens = Vec::new();
+    let mut work = Vec::new();
+    for ws in 0..WORKSTATIONS {
+        // A user's first password is recorded where they were made (workstation 0).
+        login(&device_tokens[0], desk_of(ws), format!("desk{ws}"));
+        tokens.push(login(&device_tokens[ws], desk_of(ws), format!("desk{ws}")));
+        work.push(registrations(ws, per_ws));
     }
 
     // Push: every workstation at once, batch after batch.
