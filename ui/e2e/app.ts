@@ -10,7 +10,7 @@ import { test } from 'vitest';
 
 import { strings } from '../src/lib/strings';
 import { DEMO_BRANCH, DEMO_PASSWORD } from './demo';
-import { ENTER, Session, button, css, type Element, type Locator } from './driver';
+import { ENTER, Session, button, css, waitUntil, type Element, type Locator } from './driver';
 
 /** The app binary under test (scripts/e2e-webdriver.sh sets it). */
 function application(): string {
@@ -45,8 +45,14 @@ export class App {
 
   /** Replaces the text of the field `locator` finds; `submit` presses Enter after it. */
   async fill(locator: Locator, text: string, submit = false): Promise<void> {
-    const field = await this.waitFor(locator);
-    await field.fill(text);
+    // A screen disables its form while it loads, and typing into it then is refused:
+    // wait until it takes input, and try again if it was disabled in between.
+    const field = await waitUntil(`${locator.value} to take input`, async () => {
+      const found = await this.waitFor(locator);
+      if (!(await found.enabled())) return undefined;
+      await found.fill(text);
+      return found;
+    });
     if (submit) await field.type(ENTER);
   }
 

@@ -146,6 +146,11 @@ export class Element {
     return String(await request('GET', this.path('text')));
   }
 
+  /** Whether the element takes input now (a form is disabled while its screen loads). */
+  async enabled(): Promise<boolean> {
+    return (await request('GET', this.path('enabled'))) === true;
+  }
+
   async attribute(name: string): Promise<string | null> {
     const value = await request('GET', this.path(`attribute/${encodeURIComponent(name)}`));
     return value === null ? null : String(value);
