@@ -257,6 +257,14 @@ inside_xvfb() {
   wait_screen branch-added
   capture admin-branches
   scroll_to_top
+  # This workstation: its sync, the group's workstations and the scheduled backups.
+  click 572 221
+  wait_screen admin-backup
+  # Wheel down to the scheduled backups below the sync state, then let the page settle.
+  xdotool mousemove --window "$window" 550 400 click --repeat 6 --delay 20 5
+  sleep 0.5
+  capture admin-workstation
+  scroll_to_top
   click_to doctors 655 74
   # "Open" on the second doctor (Dr Peter Kamau).
   click 1016 374
