@@ -70,30 +70,7 @@ pub(crate) fn copy(source: &Connection, dest: &Path, key: &DataKey) -> Result<St
 /// write-ahead log beside it, encrypted like the pages.
 pub(crate) fn check(path: &Path, key: &DataKey) -> Result<(Vec<String>, DatabaseId)> {
     let conn = keyed(path, key)?;
-    let mut problems: Vec<String> = Vec::new();
-    {
-        let mut stmt = conn
-            .prepare("PRAGMA cipher_integrity_check")
-            .map_err(Error::from_sqlite)?;
-        let rows = stmt
-            .query_map([], |r| r.get::<_, String>(0))
-            .map_err(Error::from_sqlite)?;
-        for row in rows {
-            problems.push(row.map_err(Error::from_sqlite)?);
-        }
-        let mut stmt = conn
-            .prepare("PRAGMA quick_check")
-            .map_err(Error::from_sqlite)?;
-        let rows = stmt
-            .query_map([], |r| r.get::<_, String>(0))
-            .map_err(Error::from_sqlite)?;
-        for row in rows {
-            let line = row.map_err(Error::from_sqlite)?;
-            if line != "ok" {
-                problems.push(line);
-            }
-        }
-    }
+    let problems = super::integrity_problems(&conn)?;
     let database_id = crate::store::organisation::get(&conn)?.database_id;
     conn.close().map_err(|(_, e)| Error::from_sqlite(e))?;
     Ok((problems, database_id))

@@ -158,26 +158,7 @@ impl Store {
     /// Checks every page's authentication tag and the b-tree structure. Returns the
     /// problems found; empty means the database is sound.
     pub fn integrity_check(&self) -> Result<Vec<String>> {
-        let mut problems = Vec::new();
-        let mut stmt = self
-            .conn
-            .prepare("PRAGMA cipher_integrity_check")
-            .map_err(Error::from_sqlite)?;
-        let rows = stmt
-            .query_map([], |r| r.get::<_, String>(0))
-            .map_err(Error::from_sqlite)?;
-        for row in rows {
-            problems.push(row.map_err(Error::from_sqlite)?);
-        }
-        let quick: Vec<String> = match self.conn.prepare("PRAGMA quick_check") {
-            Ok(mut stmt) => stmt
-                .query_map([], |r| r.get::<_, String>(0))
-                .and_then(|rows| rows.collect())
-                .unwrap_or_else(|e| vec![e.to_string()]),
-            Err(e) => vec![e.to_string()],
-        };
-        problems.extend(quick.into_iter().filter(|line| line != "ok"));
-        Ok(problems)
+        integrity_problems(&self.conn)
     }
 
     /// Re-encrypts every page under `key` (SQLCipher's `PRAGMA rekey`, with the raw key
@@ -202,6 +183,31 @@ impl Store {
             .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
             .map_err(Error::from_sqlite)
     }
+}
+
+/// Every page's authentication tag (`cipher_integrity_check`) and the b-tree structure
+/// (`quick_check`) of the database on `conn`; empty means sound. A structure check that
+/// cannot even run is reported as a problem, not an error.
+pub(crate) fn integrity_problems(conn: &Connection) -> Result<Vec<String>> {
+    let mut problems = Vec::new();
+    let mut stmt = conn
+        .prepare("PRAGMA cipher_integrity_check")
+        .map_err(Error::from_sqlite)?;
+    let rows = stmt
+        .query_map([], |r| r.get::<_, String>(0))
+        .map_err(Error::from_sqlite)?;
+    for row in rows {
+        problems.push(row.map_err(Error::from_sqlite)?);
+    }
+    let quick: Vec<String> = match conn.prepare("PRAGMA quick_check") {
+        Ok(mut stmt) => stmt
+            .query_map([], |r| r.get::<_, String>(0))
+            .and_then(|rows| rows.collect())
+            .unwrap_or_else(|e| vec![e.to_string()]),
+        Err(e) => vec![e.to_string()],
+    };
+    problems.extend(quick.into_iter().filter(|line| line != "ok"));
+    Ok(problems)
 }
 
 /// Makes `key` the first statement on `conn` and checks it at once by reading a page
