@@ -116,13 +116,7 @@ pub fn run(session: &mut Session, command: PatientCommand) -> anyhow::Result<()>
                 insurance_number: args.insurance_number,
             };
             let p = session.register_patient(&input, args.not_duplicate)?;
-            out!(
-                "Registered {}: {} {} (id {})",
-                p.mrn,
-                p.given_name,
-                p.family_name,
-                p.id
-            );
+            out!("{}", registered_line(&p));
         }
         PatientCommand::Find { text, limit } => {
             for p in session.search_patients(&text.join(" "), limit)? {
@@ -139,13 +133,7 @@ pub fn run(session: &mut Session, command: PatientCommand) -> anyhow::Result<()>
                 let input = clinic_core::demo::patient(seed, index);
                 for p in session.import_patients(std::slice::from_ref(&input))? {
                     // stdout is line-buffered: the line is out once this returns.
-                    out!(
-                        "Registered {}: {} {} (id {})",
-                        p.mrn,
-                        p.given_name,
-                        p.family_name,
-                        p.id
-                    );
+                    out!("{}", registered_line(&p));
                 }
             }
         }
@@ -197,6 +185,14 @@ pub fn run(session: &mut Session, command: PatientCommand) -> anyhow::Result<()>
         }
     }
     Ok(())
+}
+
+/// What a registration prints: the crash test reads these lines as acknowledged writes.
+fn registered_line(p: &Patient) -> String {
+    format!(
+        "Registered {}: {} {} (id {})",
+        p.mrn, p.given_name, p.family_name, p.id
+    )
 }
 
 /// One search hit: record number, name, birth date, sex, phone, and whether archived.

@@ -1,5 +1,7 @@
 // Form logic kept out of the components so that it can be unit-tested.
 
+import { tick } from 'svelte';
+
 import type { AppError, Patient, PatientInput } from './api';
 import { strings } from './strings';
 
@@ -244,4 +246,16 @@ export function validatePatientForm(v: PatientFormValues): FieldErrors<PatientFi
 /** The first field with an error, in the order the form shows them. */
 export function firstErrorField<F extends string>(errors: FieldErrors<F>, order: readonly F[]): F | null {
   return order.find((f) => typeof errors[f] === 'string' && errors[f] !== '') ?? null;
+}
+
+/** After the next render, moves the focus to the first field (in `order`) with an error. */
+export async function focusFirstError<F extends string>(
+  errors: FieldErrors<F>,
+  order: readonly F[],
+  ids: Record<F, string>,
+): Promise<void> {
+  const first = firstErrorField(errors, order);
+  if (first === null) return;
+  await tick();
+  document.getElementById(ids[first])?.focus();
 }
