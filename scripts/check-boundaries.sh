@@ -23,32 +23,8 @@ check() {
 check tauri clinic-desktop
 check axum sync-server
 
-# Features are layered inside the core: a feature uses only the session plumbing and the
-# features below it (ARCHITECTURE.md, "Layers"). Each line: a feature's file and the core
-# modules of the other features it may use; any other `crate::<feature>` is refused.
-core=crates/clinic-core/src
-features="identity patients doctors appointments schedule sync backup backup_schedule rekey demo"
-layer() {
-  local file=$1; shift
-  local allowed=" $* "
-  for used in $(grep -oE 'crate::[a-z_]+' "$core/$file.rs" | sed 's/crate:://' | sort -u); do
-    case " $features " in *" $used "*) ;; *) continue ;; esac
-    [ "$used" = "$file" ] && continue
-    case "$allowed" in
-      *" $used "*) ;;
-      *) echo "layer broken: $file uses crate::$used; it may use only: $*" >&2; fail=1 ;;
-    esac
-  done
-}
-# front desk: below everything clinical; appointments build on doctors on schedules
-layer schedule
-layer patients
-layer doctors schedule
-layer appointments doctors schedule
-# workstation-wide features above the front desk
-layer demo patients doctors appointments schedule identity
-layer backup sync
-layer backup_schedule backup
-layer identity
-[ "$fail" -eq 0 ] && echo "crate boundaries hold: tauri only in clinic-desktop, axum only in sync-server; core features use only the layers below them"
+# The core's modules are layered, lowest first, and none uses one above it (which also
+# means no two use each other): scripts/check-layers.py holds the order.
+python3 scripts/check-layers.py || fail=1
+[ "$fail" -eq 0 ] && echo "crate boundaries hold: tauri only in clinic-desktop, axum only in sync-server"
 exit "$fail"

@@ -11,8 +11,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use clinic_core::doctors::{DoctorInput, HoursInput};
-use clinic_core::patients::PatientInput;
+use clinic_core::frontdesk::doctors::{DoctorInput, HoursInput};
+use clinic_core::frontdesk::patients::PatientInput;
 use clinic_core::{ClinicTime, Clock, KdfParams, NewUser, Role, Setup, Workstation};
 
 use crate::dto::DemoAccount;
@@ -248,8 +248,8 @@ fn patients() -> Vec<PatientInput> {
 #[cfg(test)]
 mod tests {
     use clinic_core::ManualClock;
-    use clinic_core::appointments::Filter;
     use clinic_core::clock::to_db_time;
+    use clinic_core::frontdesk::appointments::Filter;
 
     use super::*;
 

@@ -330,7 +330,7 @@ pub struct PatientInput {
     pub insurance_number: Option<String>,
 }
 
-impl From<PatientInput> for clinic_core::patients::PatientInput {
+impl From<PatientInput> for clinic_core::frontdesk::patients::PatientInput {
     fn from(p: PatientInput) -> Self {
         Self {
             given_name: p.given_name,
@@ -366,8 +366,8 @@ pub struct PatientSummary {
     pub active: bool,
 }
 
-impl From<clinic_core::patients::PatientSummary> for PatientSummary {
-    fn from(p: clinic_core::patients::PatientSummary) -> Self {
+impl From<clinic_core::frontdesk::patients::PatientSummary> for PatientSummary {
+    fn from(p: clinic_core::frontdesk::patients::PatientSummary) -> Self {
         Self {
             id: p.id.to_string(),
             mrn: p.mrn,
@@ -405,8 +405,8 @@ pub struct Patient {
     pub merged_into: Option<String>,
 }
 
-impl From<clinic_core::patients::Patient> for Patient {
-    fn from(p: clinic_core::patients::Patient) -> Self {
+impl From<clinic_core::frontdesk::patients::Patient> for Patient {
+    fn from(p: clinic_core::frontdesk::patients::Patient) -> Self {
         Self {
             id: p.id.to_string(),
             mrn: p.mrn,
@@ -446,8 +446,8 @@ pub struct Doctor {
     pub active: bool,
 }
 
-impl From<clinic_core::doctors::Doctor> for Doctor {
-    fn from(d: clinic_core::doctors::Doctor) -> Self {
+impl From<clinic_core::frontdesk::doctors::Doctor> for Doctor {
+    fn from(d: clinic_core::frontdesk::doctors::Doctor) -> Self {
         Self {
             id: d.id.to_string(),
             user_id: d.user_id.to_string(),
@@ -475,7 +475,7 @@ pub struct DoctorInput {
     pub fee_minor: i64,
 }
 
-impl From<DoctorInput> for clinic_core::doctors::DoctorInput {
+impl From<DoctorInput> for clinic_core::frontdesk::doctors::DoctorInput {
     fn from(d: DoctorInput) -> Self {
         let optional = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
         Self {
@@ -515,8 +515,8 @@ pub struct TimeOff {
     pub reason: String,
 }
 
-impl From<clinic_core::doctors::TimeOff> for TimeOff {
-    fn from(t: clinic_core::doctors::TimeOff) -> Self {
+impl From<clinic_core::frontdesk::doctors::TimeOff> for TimeOff {
+    fn from(t: clinic_core::frontdesk::doctors::TimeOff) -> Self {
         Self {
             id: t.id,
             starts_at: t.starts_at,
@@ -534,8 +534,8 @@ pub struct Slot {
     pub ends_at: String,
 }
 
-impl From<clinic_core::schedule::Slot> for Slot {
-    fn from(s: clinic_core::schedule::Slot) -> Self {
+impl From<clinic_core::frontdesk::doctors::schedule::Slot> for Slot {
+    fn from(s: clinic_core::frontdesk::doctors::schedule::Slot) -> Self {
         Self {
             starts_at: to_db_time(s.starts_at),
             ends_at: to_db_time(s.ends_at),
@@ -566,8 +566,8 @@ pub struct PatientMerge {
     pub undone_at: Option<String>,
 }
 
-impl From<clinic_core::patients::Merge> for PatientMerge {
-    fn from(m: clinic_core::patients::Merge) -> Self {
+impl From<clinic_core::frontdesk::patients::Merge> for PatientMerge {
+    fn from(m: clinic_core::frontdesk::patients::Merge) -> Self {
         let mut moved: Vec<MovedRows> = m
             .moved
             .as_object()
@@ -609,8 +609,8 @@ pub struct Availability {
     pub first_free: Slot,
 }
 
-impl From<clinic_core::doctors::Availability> for Availability {
-    fn from(a: clinic_core::doctors::Availability) -> Self {
+impl From<clinic_core::frontdesk::appointments::Availability> for Availability {
+    fn from(a: clinic_core::frontdesk::appointments::Availability) -> Self {
         Self {
             doctor: a.doctor.into(),
             first_free: a.first_free.into(),
@@ -672,8 +672,8 @@ pub struct Appointment {
     pub rescheduled_from: Option<String>,
 }
 
-impl From<clinic_core::appointments::Appointment> for Appointment {
-    fn from(a: clinic_core::appointments::Appointment) -> Self {
+impl From<clinic_core::frontdesk::appointments::Appointment> for Appointment {
+    fn from(a: clinic_core::frontdesk::appointments::Appointment) -> Self {
         Self {
             id: a.id.to_string(),
             number: a.number,
@@ -951,8 +951,8 @@ pub struct BackupScheduleInput {
     pub keep: u32,
 }
 
-impl From<clinic_core::backup_schedule::BackupSchedule> for BackupSchedule {
-    fn from(s: clinic_core::backup_schedule::BackupSchedule) -> Self {
+impl From<clinic_core::maintenance::backup_schedule::BackupSchedule> for BackupSchedule {
+    fn from(s: clinic_core::maintenance::backup_schedule::BackupSchedule) -> Self {
         Self {
             folder: s.folder,
             daily: s.daily,

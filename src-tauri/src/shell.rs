@@ -29,8 +29,8 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use clinic_core::appointments::Filter;
 use clinic_core::clock::to_db_time;
+use clinic_core::frontdesk::appointments::Filter;
 use clinic_core::ids::{AppointmentId, DoctorId, NotificationId, PatientId};
 use clinic_core::policy::{Decision, decide};
 use clinic_core::sync::Retries;
@@ -151,7 +151,7 @@ struct Open {
 }
 
 impl Open {
-    fn remember(&mut self, p: &clinic_core::patients::Patient) {
+    fn remember(&mut self, p: &clinic_core::frontdesk::patients::Patient) {
         self.names.insert(
             p.id,
             (format!("{} {}", p.given_name, p.family_name), p.mrn.clone()),
@@ -700,9 +700,9 @@ impl Shell {
     /// Replaces a doctor's weekly hours; answers with them as stored.
     pub fn set_doctor_hours(&self, id: &str, hours: Vec<WeeklyHours>) -> Result<Vec<WeeklyHours>> {
         let id: DoctorId = parse_id("doctor", id)?;
-        let hours: Vec<clinic_core::doctors::HoursInput> = hours
+        let hours: Vec<clinic_core::frontdesk::doctors::HoursInput> = hours
             .into_iter()
-            .map(|h| clinic_core::doctors::HoursInput {
+            .map(|h| clinic_core::frontdesk::doctors::HoursInput {
                 branch_code: h.branch_code,
                 weekday: h.weekday,
                 start: h.start,
@@ -1446,7 +1446,7 @@ fn ui_session_active(state: &Mutex<State>, generation: u64) -> bool {
 /// [`Open::names`]) and for the doctors once per list.
 fn rows(
     open: &mut Open,
-    list: Vec<clinic_core::appointments::Appointment>,
+    list: Vec<clinic_core::frontdesk::appointments::Appointment>,
 ) -> Result<Vec<AppointmentRow>> {
     // Nurses may see appointments but not the doctor directory: ask the policy first, so
     // the list does not write a refusal into the audit log on every refresh.
@@ -1481,7 +1481,7 @@ fn rows(
 /// Weekly hours with branch codes and `HH:MM` times, in week order.
 fn weekly_hours(
     open: &mut Open,
-    blocks: Vec<clinic_core::doctors::HoursBlock>,
+    blocks: Vec<clinic_core::frontdesk::doctors::HoursBlock>,
 ) -> Result<Vec<WeeklyHours>> {
     let codes = branch_codes(&mut open.session)?;
     let hhmm = |minute: u32| format!("{:02}:{:02}", minute / 60, minute % 60);
@@ -2629,7 +2629,9 @@ mod tests {
             "written into the folder"
         );
         assert!(
-            clinic_core::backup::is_scheduled_name(&file.file_name().unwrap().to_string_lossy()),
+            clinic_core::maintenance::backup::is_scheduled_name(
+                &file.file_name().unwrap().to_string_lossy()
+            ),
             "named as scheduled backups are, so it counts towards the kept ones"
         );
         clinic_core::BackupFile::read(&file).expect("a whole backup file");
@@ -2642,7 +2644,7 @@ mod tests {
             let mut names: Vec<String> = std::fs::read_dir(folder.path())
                 .unwrap()
                 .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-                .filter(|n| clinic_core::backup::is_scheduled_name(n))
+                .filter(|n| clinic_core::maintenance::backup::is_scheduled_name(n))
                 .collect();
             names.sort();
             names

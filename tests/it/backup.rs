@@ -5,8 +5,8 @@
 
 use std::sync::Arc;
 
-use clinic_core::backup::{BackupFile, Secret};
-use clinic_core::patients::PatientInput;
+use clinic_core::frontdesk::patients::PatientInput;
+use clinic_core::maintenance::backup::{BackupFile, Secret};
 use clinic_core::{KdfParams, NewUser, Role, Session};
 
 use crate::harness::{PASSWORD, Server, Station};

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use clinic_core::Clock as _;
-use clinic_core::patients::PatientInput;
+use clinic_core::frontdesk::patients::PatientInput;
 use clinic_core::{NewUser, Role};
 use clinic_protocol::{PushResponse, TokenPair};
 use serde_json::{Value, json};

@@ -1,7 +1,7 @@
 //! Offline work on several workstations, then sync: everyone converges, nothing is lost,
 //! nothing is applied twice, and the server refuses what it must with problem JSON.
 
-use clinic_core::patients::PatientInput;
+use clinic_core::frontdesk::patients::PatientInput;
 use clinic_core::{Code, NewUser, Role, Session};
 
 use crate::harness::{PASSWORD, Server, Station, post, raw_http};
@@ -379,7 +379,7 @@ fn the_server_refuses_bad_requests_with_problem_json_and_applies_nothing() {
 
 #[test]
 fn two_branches_booking_one_doctor_slot_offline_end_with_one_booking_and_one_conflict() {
-    use clinic_core::doctors::{DoctorInput, HoursInput};
+    use clinic_core::frontdesk::doctors::{DoctorInput, HoursInput};
     let server = Server::start();
     let mut a = Station::new("BR01", &server);
     let mut b = Station::new("BR02", &server);

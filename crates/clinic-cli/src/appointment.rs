@@ -7,8 +7,8 @@ use std::collections::hash_map::Entry;
 
 use anyhow::Context as _;
 use clap::Subcommand;
-use clinic_core::appointments::{Appointment, Filter};
 use clinic_core::clock::to_db_time;
+use clinic_core::frontdesk::appointments::{Appointment, Filter};
 use clinic_core::ids::{DoctorId, PatientId, UserId};
 use clinic_core::{ClinicTime, Session};
 

@@ -4,8 +4,8 @@
 use anyhow::{Context as _, bail};
 use clap::Subcommand;
 use clinic_core::Session;
-use clinic_core::doctors::{Doctor, HoursBlock};
-use clinic_core::doctors::{DoctorInput, HoursInput};
+use clinic_core::frontdesk::doctors::{Doctor, HoursBlock};
+use clinic_core::frontdesk::doctors::{DoctorInput, HoursInput};
 use clinic_core::money::{Currency, Money};
 
 #[derive(Subcommand)]

@@ -446,7 +446,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             // Damaged, foreign and occupied are refused before any secret is asked for.
             let backup = clinic_core::BackupFile::read(&from)?;
-            clinic_core::backup::check_target(&dir)?;
+            clinic_core::maintenance::backup::check_target(&dir)?;
             let use_code = recovery_code || std::env::var_os("CLINIC_RECOVERY_CODE").is_some();
             let (code, password, user);
             let secret = if use_code {

@@ -2,8 +2,8 @@
 
 use clap::{Args, Subcommand};
 use clinic_core::Session;
-use clinic_core::patients::PatientInput;
-use clinic_core::patients::{Patient, PatientSummary};
+use clinic_core::frontdesk::patients::PatientInput;
+use clinic_core::frontdesk::patients::{Patient, PatientSummary};
 
 #[derive(Subcommand)]
 pub enum PatientCommand {

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{Duration as Span, NaiveDate};
-use clinic_core::doctors::{DoctorInput, HoursInput};
+use clinic_core::frontdesk::doctors::{DoctorInput, HoursInput};
 use clinic_core::{KdfParams, ManualClock, NewUser, Role, Session, Setup, Workstation};
 
 const ADMIN_PASSWORD: &str = "benchmark owner phrase";
@@ -152,7 +152,7 @@ fn search_benchmark(cache: &std::path::Path, patients: usize) {
     // Warm both page caches the same way, then alternate to share any machine noise.
     for q in &queries {
         desk.search_patients(q, 20).unwrap();
-        clinic_core::store::patients::search(&plain, q, 20, false).unwrap();
+        clinic_core::frontdesk::patients::search_baseline(&plain, q, 20).unwrap();
     }
     let (mut enc, mut pln) = (Vec::new(), Vec::new());
     let mut found = 0usize;
@@ -162,7 +162,7 @@ fn search_benchmark(cache: &std::path::Path, patients: usize) {
             found += desk.search_patients(q, 20).unwrap().len();
             enc.push(t.elapsed());
             let t = Instant::now();
-            clinic_core::store::patients::search(&plain, q, 20, false).unwrap();
+            clinic_core::frontdesk::patients::search_baseline(&plain, q, 20).unwrap();
             pln.push(t.elapsed());
         }
     }

@@ -21,7 +21,6 @@ use chrono_tz::Tz;
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::session::Session;
 
 /// The clinic's time zone, checked. Small and `Copy`: take one per operation from
 /// [`crate::Session::clinic_time`].
@@ -136,18 +135,6 @@ impl ClinicTime {
             Ok(t) => self.show(t.with_timezone(&Utc)),
             Err(_) => stored.to_owned(),
         }
-    }
-}
-
-impl Session {
-    /// The clinic's time zone, for everything that reads or types clinic-local time.
-    pub fn clinic_time(&self) -> Result<ClinicTime> {
-        ClinicTime::parse(&self.clinic().time_zone)
-    }
-
-    /// Today's date on the clinic's wall clock, by the injected clock.
-    pub fn today(&self) -> Result<NaiveDate> {
-        Ok(self.clinic_time()?.date_of(self.now()))
     }
 }
 

@@ -10,7 +10,7 @@ use std::ops::Range;
 
 use chrono::{Duration, NaiveDate};
 
-use crate::patients::PatientInput;
+use crate::frontdesk::patients::PatientInput;
 use crate::validate::fold;
 
 /// A small deterministic pseudo-random generator (SplitMix64). Not for secrets: it is

@@ -10,6 +10,7 @@ use chrono::{DateTime, Duration, Utc};
 use rusqlite::Transaction;
 
 use crate::actor::Actor;
+use crate::clinic_time::ClinicTime;
 use crate::envelope::DataKey;
 use crate::error::{Error, Result};
 use crate::ids::NotificationId;
@@ -20,6 +21,9 @@ use crate::store::changes::{self, WriteContext};
 use crate::store::notifications::{self, Notification};
 use crate::store::organisation::ClinicInfo;
 use crate::workstation::Workstation;
+use chrono::NaiveDate;
+use std::time::Instant;
+use zeroize::Zeroizing;
 
 /// The open database and the key, present only while the session is unlocked.
 pub(crate) struct Unlocked {
@@ -36,7 +40,7 @@ pub struct Session {
     pub(crate) last_activity: DateTime<Utc>,
     pub(crate) idle_limit: Duration,
     /// The sign-in on the sync server, if the workstation has joined one.
-    pub(crate) server: std::sync::Arc<std::sync::Mutex<crate::sync::ServerLogin>>,
+    pub(crate) server: std::sync::Arc<std::sync::Mutex<ServerLogin>>,
 }
 
 impl std::fmt::Debug for Session {
@@ -307,6 +311,37 @@ impl Session {
     #[cfg(feature = "test-support")]
     pub fn raw_connection(&mut self) -> Result<&rusqlite::Connection> {
         Ok(self.live()?.store.conn())
+    }
+}
+
+impl Session {
+    /// The clinic's time zone, for everything that reads or types clinic-local time.
+    pub fn clinic_time(&self) -> Result<ClinicTime> {
+        ClinicTime::parse(&self.clinic().time_zone)
+    }
+
+    /// Today's date on the clinic's wall clock, by the injected clock.
+    pub fn today(&self) -> Result<NaiveDate> {
+        Ok(self.clinic_time()?.date_of(self.now()))
+    }
+}
+
+/// The session's sign-in on the sync server: the password until the first login
+/// succeeds (a workstation often signs in offline), then only the tokens. All of it is
+/// zeroized when the session locks or ends.
+#[derive(Default)]
+pub(crate) struct ServerLogin {
+    pub(crate) password: Option<Zeroizing<String>>,
+    pub(crate) access: Option<(Zeroizing<String>, Instant)>,
+    pub(crate) refresh: Option<Zeroizing<String>>,
+}
+
+impl ServerLogin {
+    pub(crate) fn with_password(password: &str) -> ServerLogin {
+        ServerLogin {
+            password: Some(Zeroizing::new(password.to_owned())),
+            ..ServerLogin::default()
+        }
     }
 }
 

@@ -216,6 +216,155 @@ pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
     d[a.len()][b.len()]
 }
 
+pub(crate) fn validate_name(field: &'static str, value: &str) -> Result<String> {
+    let trimmed = value.trim();
+    if trimmed.is_empty() {
+        return Err(Error::validation(field, "must not be empty"));
+    }
+    if trimmed.chars().count() > 200 {
+        return Err(Error::validation(field, "must be at most 200 characters"));
+    }
+    if trimmed.chars().any(char::is_control) {
+        return Err(Error::validation(
+            field,
+            "must not contain control characters",
+        ));
+    }
+    Ok(trimmed.to_owned())
+}
+
+pub(crate) fn validate_branch_code(code: &str) -> Result<String> {
+    let code = code.trim().to_ascii_uppercase();
+    let ok = (2..=8).contains(&code.len())
+        && code.starts_with(|c: char| c.is_ascii_uppercase())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    if ok {
+        Ok(code)
+    } else {
+        Err(Error::validation(
+            "branch_code",
+            "use 2 to 8 letters and digits starting with a letter, such as BR01",
+        ))
+    }
+}
+
+pub(crate) fn validate_username(name: &str) -> Result<String> {
+    let name = name.trim().to_ascii_lowercase();
+    let ok = (3..=32).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(name)
+    } else {
+        Err(Error::validation(
+            "username",
+            "use 3 to 32 letters, digits, dots, dashes or underscores, starting with a letter",
+        ))
+    }
+}
+
+/// The password policy: 10 to 1024 characters, not containing the user name, not one
+/// of the passwords attackers try first.
+pub(crate) fn check_new_password(username: &str, password: &str) -> Result<()> {
+    let length = password.chars().count();
+    if length < 10 {
+        return Err(Error::validation(
+            "password",
+            "must be at least 10 characters long",
+        ));
+    }
+    if length > 1024 {
+        return Err(Error::validation(
+            "password",
+            "must be at most 1024 characters long",
+        ));
+    }
+    let lower = password.to_lowercase();
+    if lower.contains(&username.to_lowercase()) {
+        return Err(Error::validation(
+            "password",
+            "must not contain the user name",
+        ));
+    }
+    let squashed: String = lower.chars().filter(|c| c.is_alphanumeric()).collect();
+    let one_char = squashed.chars().all(|c| squashed.starts_with(c));
+    if one_char || COMMON_PASSWORDS.iter().any(|common| squashed == *common) {
+        return Err(Error::validation(
+            "password",
+            "is one of the passwords attackers try first; choose a phrase of several words",
+        ));
+    }
+    Ok(())
+}
+
+/// Passwords long enough to pass the length rule that attackers still try first
+/// (compared after lower-casing and dropping punctuation).
+const COMMON_PASSWORDS: &[&str] = &[
+    "1234567890",
+    "12345678910",
+    "123456789012",
+    "0123456789",
+    "9876543210",
+    "1q2w3e4r5t",
+    "1qaz2wsx3edc",
+    "qwertyuiop",
+    "qwerty123456",
+    "qwertyuiop123",
+    "asdfghjkl1",
+    "zxcvbnm123",
+    "password12",
+    "password123",
+    "password1234",
+    "passw0rd123",
+    "p4ssw0rd123",
+    "password2024",
+    "password2025",
+    "password2026",
+    "iloveyou123",
+    "iloveyou12",
+    "letmein123",
+    "welcome123",
+    "welcome1234",
+    "administrator",
+    "admin12345",
+    "admin123456",
+    "changeme123",
+    "trustno1234",
+    "abc1234567",
+    "abcdefghij",
+    "abcdefghijk",
+    "football123",
+    "baseball123",
+    "sunshine123",
+    "princess123",
+    "dragon12345",
+    "monkey12345",
+    "master12345",
+    "superman123",
+    "starwars123",
+    "michael123",
+    "jennifer123",
+    "whatever123",
+    "computer123",
+    "internet123",
+    "samsung123",
+    "doctor12345",
+    "hospital123",
+    "clinic12345",
+    "medical123",
+    "nurse12345",
+    "health1234",
+    "qazwsxedcrfv",
+    "1q2w3e4r5t6y",
+    "aaaaaaaaaa1",
+    "azertyuiop",
+    "secret12345",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,24 +1,19 @@
-//! The encrypted workstation store: SQLCipher through rusqlite, one module per table.
-//! No SQL lives outside this module.
+//! The encrypted workstation store: SQLCipher through rusqlite, and the tables every
+//! feature shares (change log, audit, notifications, settings, sequences, and the users
+//! and organisation rows every sign-in reads). A feature's own tables are in its
+//! `store.rs`; no SQL lives anywhere else.
 //!
 //! Every connection is keyed with the raw 32-byte database key as its first statement and
 //! verified at once by reading `sqlite_master`; only then is WAL switched on (SQLCipher
 //! encrypts WAL frames with the same key) and the embedded migrations run. Temporary
 //! tables and sort spills stay in memory (`temp_store = MEMORY`), never in plaintext files.
 
-pub mod appointments;
 pub mod audit;
-pub(crate) mod backup;
-pub(crate) mod backup_schedule;
 pub mod changes;
-pub mod doctors;
-pub mod merges;
 pub mod notifications;
 pub mod organisation;
-pub mod patients;
 pub mod sequences;
 pub mod settings;
-pub mod sync_state;
 pub mod users;
 
 use std::fs;

@@ -6,8 +6,8 @@ use std::fs;
 use std::path::Path;
 use std::sync::Arc;
 
-use clinic_core::backup::{self, BackupFile, Secret};
-use clinic_core::patients::PatientInput;
+use clinic_core::frontdesk::patients::PatientInput;
+use clinic_core::maintenance::backup::{self, BackupFile, Secret};
 use clinic_core::{Code, Initialized, KdfParams, ManualClock, Role, Setup, Workstation};
 
 use crate::support::{ADMIN_PASSWORD, password_of};

@@ -3,9 +3,9 @@
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
-use clinic_core::doctors::{DoctorInput, HoursInput};
+use clinic_core::frontdesk::doctors::{DoctorInput, HoursInput};
+use clinic_core::frontdesk::patients::PatientInput;
 use clinic_core::ids::{DoctorId, PatientId};
-use clinic_core::patients::PatientInput;
 use clinic_core::{Clock as _, Code, KdfParams, ManualClock, Role, Session, Setup, Workstation};
 
 use crate::support::Clinic;
@@ -369,7 +369,7 @@ fn concurrent_attempts_to_book_one_slot_give_exactly_one_booking() {
     );
     let on_slot = fd
         .desk
-        .appointments(&clinic_core::appointments::Filter {
+        .appointments(&clinic_core::frontdesk::appointments::Filter {
             doctor: Some(doctor),
             ..Default::default()
         })

@@ -1,22 +1,22 @@
 //! Doctor profiles, weekly schedules, time off and free slots.
 
 // The feature's own types, for callers (the shell, the CLI): they live in its store.
-pub use crate::store::doctors::{Doctor, HoursBlock, TimeOff};
+pub mod schedule;
+pub(crate) mod store;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+pub use store::{Doctor, HoursBlock, TimeOff};
+
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use self::store as doctors;
 use crate::actor::Role;
-use crate::clinic_time::ClinicTime;
 use crate::clock::to_db_time;
 use crate::error::{Error, Result};
 use crate::ids::{DoctorId, new_v7_at};
 use crate::policy::{Action, Target};
-use crate::schedule::{self, Slot};
 use crate::session::Session;
-use crate::store::appointments;
 use crate::store::audit::{self, Event, Outcome};
-use crate::store::doctors;
 use crate::store::{organisation, users};
 use crate::validate;
 
@@ -42,16 +42,6 @@ pub struct HoursInput {
     pub end: String,
     pub slot_minutes: u32,
 }
-
-/// A doctor with a free slot, for the booking flow.
-#[derive(Debug, Clone, Serialize)]
-pub struct Availability {
-    pub doctor: Doctor,
-    pub first_free: Slot,
-}
-
-/// How far ahead "find a doctor with a free slot" looks.
-pub const SEARCH_DAYS: i64 = 31;
 
 impl Session {
     /// Adds a doctor profile for an existing doctor user (administrators).
@@ -280,79 +270,6 @@ impl Session {
             &to_db_time(to),
         )
     }
-
-    /// Free slots of a doctor on one clinic-local day at this workstation's branch.
-    /// (Booking may also take a slot the doctor works at another branch, for a desk that
-    /// books on that branch's behalf: see [`Session::hold_slot`].)
-    pub fn free_slots(&mut self, id: DoctorId, day: NaiveDate) -> Result<Vec<Slot>> {
-        self.authorize(Action::AppointmentView, Target::Any)?;
-        let tz = self.clinic_time()?;
-        let branch = self.clinic.branch_id;
-        let now = self.now();
-        let conn = self.live()?.store.conn();
-        let doctor = doctors::get(conn, id)?.ok_or_else(|| no_such_doctor(id))?;
-        if !doctor.active {
-            return Ok(Vec::new());
-        }
-        free_slots_on(conn, id, day, tz, Some(branch), now)
-    }
-
-    /// Active doctors of a specialization with a free slot on or after `from`, soonest
-    /// first, for the booking flow.
-    pub fn find_available_doctors(
-        &mut self,
-        specialization: &str,
-        from: NaiveDate,
-    ) -> Result<Vec<Availability>> {
-        self.authorize(Action::AppointmentView, Target::Any)?;
-        let tz = self.clinic_time()?;
-        let branch = self.clinic.branch_id;
-        let now = self.now();
-        let conn = self.live()?.store.conn();
-        let mut found = Vec::new();
-        for doctor in doctors::list(conn, Some(specialization.trim()), true)? {
-            let mut day = from;
-            while day < from + Duration::days(SEARCH_DAYS) {
-                if let Some(slot) = free_slots_on(conn, doctor.id, day, tz, Some(branch), now)?
-                    .into_iter()
-                    .next()
-                {
-                    found.push(Availability {
-                        doctor,
-                        first_free: slot,
-                    });
-                    break;
-                }
-                day = day.succ_opt().unwrap_or(day);
-            }
-        }
-        found.sort_by_key(|a| a.first_free.starts_at);
-        Ok(found)
-    }
-}
-
-pub(crate) fn free_slots_on(
-    conn: &rusqlite::Connection,
-    doctor: DoctorId,
-    day: NaiveDate,
-    tz: ClinicTime,
-    branch: Option<crate::ids::BranchId>,
-    now: DateTime<Utc>,
-) -> Result<Vec<Slot>> {
-    let hours = doctors::hours(conn, doctor)?;
-    let all = schedule::slots_on(&hours, day, tz, branch);
-    let (Some(first), Some(last)) = (all.first(), all.last()) else {
-        return Ok(Vec::new());
-    };
-    let (from, to) = (to_db_time(first.starts_at), to_db_time(last.ends_at));
-    let mut busy = Vec::new();
-    for off in doctors::time_off(conn, doctor, &from, &to)? {
-        busy.push((parse_db_time(&off.starts_at)?, parse_db_time(&off.ends_at)?));
-    }
-    for (start, end) in appointments::busy_for_doctor(conn, doctor, &from, &to, now)? {
-        busy.push((parse_db_time(&start)?, parse_db_time(&end)?));
-    }
-    Ok(schedule::free_on(&hours, &busy, day, tz, branch, now))
 }
 
 pub(crate) fn parse_db_time(text: &str) -> Result<DateTime<Utc>> {
@@ -361,6 +278,6 @@ pub(crate) fn parse_db_time(text: &str) -> Result<DateTime<Utc>> {
         .map_err(|e| Error::Internal(format!("stored time {text:?} is unreadable: {e}")))
 }
 
-fn no_such_doctor(id: DoctorId) -> Error {
+pub(crate) fn no_such_doctor(id: DoctorId) -> Error {
     Error::validation("doctor", format!("there is no doctor {id}"))
 }

@@ -1,19 +1,22 @@
 //! Registering, finding, editing, archiving and merging patients: the front desk's day.
 
 // The feature's own types, for callers (the shell, the CLI): they live in its store.
-pub use crate::store::merges::Merge;
-pub use crate::store::patients::{Patient, PatientSummary};
+pub(crate) mod store;
+
+pub use store::merges::Merge;
+pub use store::{Patient, PatientSummary};
 
 use serde::{Deserialize, Serialize};
 
+use self::store as patients;
 use crate::error::{Error, Result};
 use crate::ids::{PatientId, new_v7_at};
 use crate::policy::{Action, Target};
 use crate::session::Session;
 use crate::store::audit::{self, Event, Outcome};
-use crate::store::patients;
-use crate::store::{merges, sequences};
+use crate::store::sequences;
 use crate::validate;
+use store::merges;
 
 /// What the registration form sends. Optional fields may be empty strings.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -211,7 +214,7 @@ impl Session {
         self.patient(found.id)
     }
 
-    /// Search as you type (see [`crate::store::patients`] for what matches).
+    /// Search as you type (see [`crate::frontdesk::patients::store`] for what matches).
     pub fn search_patients(&mut self, text: &str, limit: usize) -> Result<Vec<PatientSummary>> {
         self.authorize(Action::PatientView, Target::Any)?;
         let include_archived = self.actor.role == crate::Role::Admin;
@@ -437,4 +440,15 @@ impl Session {
 
 fn no_such_patient(id: PatientId) -> Error {
     Error::validation("patient", format!("there is no patient {id}"))
+}
+
+/// The search's SQL on any connection, unchecked and unaudited: only for the benchmark's
+/// baseline (the same query on a plain SQLite file), never for a caller with a session.
+#[doc(hidden)]
+pub fn search_baseline(
+    conn: &rusqlite::Connection,
+    text: &str,
+    limit: usize,
+) -> Result<Vec<PatientSummary>> {
+    store::search(conn, text, limit, false)
 }

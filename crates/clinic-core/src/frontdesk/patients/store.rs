@@ -1,6 +1,8 @@
 //! Patients and the patient search index. Patients are never deleted (a trigger refuses
 //! it): they are archived, or merged into a survivor (recorded, and undoable).
 
+pub(crate) mod merges;
+
 use clinic_protocol::tables;
 use rusqlite::{OptionalExtension as _, Transaction, params};
 use serde::{Deserialize, Serialize};

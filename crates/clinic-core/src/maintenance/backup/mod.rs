@@ -1,7 +1,7 @@
 //! Backups of a live workstation in one file, and restoring one into an empty directory.
 //!
 //! A backup is the encrypted database (copied with SQLite's online backup API into a
-//! copy keyed with the same key, see [`crate::store::backup`]) and the key file, sealed
+//! copy keyed with the same key, see [`crate::maintenance::backup::store`]) and the key file, sealed
 //! into one file. Every envelope of `keys.json` travels inside, so any user's password
 //! or the recovery code restores it; nothing in it is readable without one of them.
 //!
@@ -26,7 +26,7 @@
 //! A restored workstation keeps the original's device, outbox and sync cursor: changes
 //! it had not pushed are pushed again (the server knows pushed ones by change id and
 //! accepts them once), and pulls resume from the cursor. Changes the same device made
-//! after the backup come back with the pull ([`crate::store::sync_state::apply_page`]
+//! after the backup come back with the pull ([`crate::sync::store::apply_page`]
 //! applies this device's changes it does not hold). Restoring with a user's password
 //! catches up with the sync server before the workstation is first used, so the
 //! device's audit chain continues after the events it had already sent.
@@ -40,6 +40,8 @@ use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac as _};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
+
+pub(crate) mod store;
 
 use crate::clock::Clock;
 use crate::envelope::{DataKey, RecoveryCode, Unseal};
@@ -126,9 +128,9 @@ impl Session {
         let _ = remove_database_files(&staged);
         let unlocked = self.live()?;
         let copied = (|| -> Result<Vec<u8>> {
-            let salt = crate::store::backup::copy(unlocked.store.conn(), &staged, &unlocked.key)?;
+            let salt = store::copy(unlocked.store.conn(), &staged, &unlocked.key)?;
             key_file.database_salt = salt;
-            let (problems, copied_id) = crate::store::backup::check(&staged, &unlocked.key)?;
+            let (problems, copied_id) = store::check(&staged, &unlocked.key)?;
             if !problems.is_empty() || copied_id != database_id {
                 return Err(Error::DatabaseCorrupt {
                     detail: format!("the copy failed its check: {}", problems.join("; ")),
@@ -158,7 +160,7 @@ impl Session {
                 .and_then(|()| file.sync_all())
                 .map_err(Error::io(&check))?;
             drop(file);
-            let (problems, id) = crate::store::backup::check(&check, &unlocked.key)?;
+            let (problems, id) = store::check(&check, &unlocked.key)?;
             if problems.is_empty() && id == database_id {
                 Ok(())
             } else {
@@ -411,7 +413,7 @@ impl BackupFile {
                 .and_then(|()| file.sync_all())
                 .map_err(Error::io(&db))?;
             drop(file);
-            let (problems, id) = crate::store::backup::check(&db, &key)?;
+            let (problems, id) = store::check(&db, &key)?;
             if id != self.header.database_id {
                 return Err(Error::NotABackup {
                     path: self.path.clone(),
@@ -455,7 +457,7 @@ impl BackupFile {
             Secret::Password { username, .. } => username.trim().to_ascii_lowercase(),
             Secret::RecoveryCode(_) => "recovery code".to_owned(),
         };
-        crate::signin_guard::SignInGuard::new(dir.join(SIGNIN_FILE)).note(
+        crate::workstation::guard::SignInGuard::new(dir.join(SIGNIN_FILE)).note(
             &who,
             clock.now(),
             "backup_restored",

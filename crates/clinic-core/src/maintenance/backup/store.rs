@@ -18,7 +18,7 @@ use crate::ids::DatabaseId;
 fn keyed(path: &Path, key: &DataKey) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags).map_err(Error::from_sqlite)?;
-    super::apply_key(&conn, key)?;
+    crate::store::apply_key(&conn, key)?;
     // The copy's own rollback journal stays in memory, as do temporary tables.
     conn.execute_batch("PRAGMA temp_store = MEMORY; PRAGMA journal_mode = MEMORY;")
         .map_err(Error::from_sqlite)?;
@@ -70,7 +70,7 @@ pub(crate) fn copy(source: &Connection, dest: &Path, key: &DataKey) -> Result<St
 /// write-ahead log beside it, encrypted like the pages.
 pub(crate) fn check(path: &Path, key: &DataKey) -> Result<(Vec<String>, DatabaseId)> {
     let conn = keyed(path, key)?;
-    let problems = super::integrity_problems(&conn)?;
+    let problems = crate::store::integrity_problems(&conn)?;
     let database_id = crate::store::organisation::get(&conn)?.database_id;
     conn.close().map_err(|(_, e)| Error::from_sqlite(e))?;
     Ok((problems, database_id))

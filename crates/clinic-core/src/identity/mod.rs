@@ -18,9 +18,7 @@ use crate::store::organisation;
 use crate::store::settings;
 use crate::store::users::{self, Update, User};
 use crate::totp;
-use crate::workstation::{
-    check_new_password, validate_branch_code, validate_name, validate_username,
-};
+use crate::validate::{check_new_password, validate_branch_code, validate_name, validate_username};
 
 /// A user an administrator adds.
 #[derive(Debug, Clone)]

@@ -3,20 +3,27 @@
 //! happens, by the database.
 
 // The feature's own types, for callers (the shell, the CLI): they live in its store.
-pub use crate::store::appointments::{Appointment, Filter};
+mod availability;
+pub(crate) mod store;
+
+pub use availability::{Availability, SEARCH_DAYS};
+pub use store::{Appointment, Filter};
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use crate::clock::to_db_time;
-use crate::doctors::{free_slots_on, parse_db_time};
 use crate::error::{Error, Result};
+use crate::frontdesk::doctors::parse_db_time;
+use crate::frontdesk::doctors::store as doctors;
+use crate::frontdesk::patients::store as patients;
 use crate::ids::{AppointmentId, DoctorId, PatientId, new_v7_at};
 use crate::policy::{Action, Target};
 use crate::session::Session;
-use crate::store::appointments::{self, StatusChange};
 use crate::store::audit::{self, Event, Outcome};
-use crate::store::{doctors, notifications, patients, sequences};
+use crate::store::{notifications, sequences};
 use crate::validate;
+use availability::free_slots_on;
+use store::StatusChange;
 
 /// How long a held slot stays reserved while the desk finishes the booking.
 pub const HOLD_MINUTES: i64 = 5;
@@ -44,7 +51,7 @@ impl Session {
             self.actor.device,
         );
         self.transact(|tx, ctx, actor| {
-            appointments::expire_holds(tx, ctx)?;
+            store::expire_holds(tx, ctx)?;
             let p = patients::get(tx, patient)?
                 .ok_or_else(|| Error::validation("patient", "there is no such patient"))?;
             if !p.active {
@@ -82,7 +89,7 @@ impl Session {
                 cancel_reason: None,
                 rescheduled_from: None,
             };
-            appointments::insert(tx, ctx, &a, actor.user)?;
+            store::insert(tx, ctx, &a, actor.user)?;
             audit::append(
                 tx,
                 ctx,
@@ -158,8 +165,8 @@ impl Session {
             self.actor.device,
         );
         let new = self.transact(|tx, ctx, actor| {
-            appointments::expire_holds(tx, ctx)?;
-            let old = appointments::set_status(tx, ctx, &old, "rescheduled", None, actor.user)?;
+            store::expire_holds(tx, ctx)?;
+            let old = store::set_status(tx, ctx, &old, "rescheduled", None, actor.user)?;
             let day = tz.date_of(starts_at);
             let slot = free_slots_on(tx, doctor, day, tz, None, ctx.now)?
                 .into_iter()
@@ -179,7 +186,7 @@ impl Session {
                 rescheduled_from: Some(old.id),
                 ..old.clone()
             };
-            appointments::insert(tx, ctx, &new, actor.user)?;
+            store::insert(tx, ctx, &new, actor.user)?;
             notify_doctor(tx, ctx, &new, "appointment_booked", "Appointment rescheduled")?;
             audit::append(
                 tx,
@@ -209,13 +216,13 @@ impl Session {
             if to == "confirmed" {
                 // Only the booking desk lapses holds (it may cancel); a doctor completing
                 // a visit must not cancel someone's hold as a side effect.
-                appointments::expire_holds(tx, ctx)?;
+                store::expire_holds(tx, ctx)?;
             }
-            let a = appointments::get(tx, id)?.ok_or_else(|| no_such_appointment(id))?;
+            let a = store::get(tx, id)?.ok_or_else(|| no_such_appointment(id))?;
             if !transition_allowed(&a.status, to) {
                 return Err(Error::InvalidTransition { from: a.status.clone(), to });
             }
-            let moved = appointments::set_status(tx, ctx, &a, to, reason, actor.user)?;
+            let moved = store::set_status(tx, ctx, &a, to, reason, actor.user)?;
             match to {
                 "confirmed" => notify_doctor(tx, ctx, &moved, "appointment_booked", "New appointment")?,
                 "cancelled" => notify_doctor(tx, ctx, &moved, "appointment_cancelled", "Appointment cancelled")?,
@@ -237,18 +244,17 @@ impl Session {
 
     /// One appointment, by id.
     pub fn appointment(&mut self, id: AppointmentId) -> Result<Appointment> {
-        let a = appointments::get(self.live()?.store.conn(), id)?
-            .ok_or_else(|| no_such_appointment(id))?;
+        let a =
+            store::get(self.live()?.store.conn(), id)?.ok_or_else(|| no_such_appointment(id))?;
         self.authorize(Action::AppointmentView, Target::Patient(a.patient_id))?;
         Ok(a)
     }
 
     /// One appointment, by its number (as printed).
     pub fn appointment_by_number(&mut self, number: &str) -> Result<Appointment> {
-        let a =
-            appointments::get_by_number(self.live()?.store.conn(), number)?.ok_or_else(|| {
-                Error::validation("number", format!("there is no appointment {number}"))
-            })?;
+        let a = store::get_by_number(self.live()?.store.conn(), number)?.ok_or_else(|| {
+            Error::validation("number", format!("there is no appointment {number}"))
+        })?;
         self.authorize(Action::AppointmentView, Target::Patient(a.patient_id))?;
         Ok(a)
     }
@@ -265,13 +271,13 @@ impl Session {
         if let Some(mine) = self.actor.patient {
             filter.patient = Some(mine);
         }
-        appointments::list(self.live()?.store.conn(), &filter)
+        store::list(self.live()?.store.conn(), &filter)
     }
 
     /// Every status an appointment went through.
     pub fn appointment_history(&mut self, id: AppointmentId) -> Result<Vec<StatusChange>> {
         self.appointment(id)?;
-        appointments::history(self.live()?.store.conn(), id)
+        store::history(self.live()?.store.conn(), id)
     }
 }
 

@@ -6,8 +6,8 @@ use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 use serde::Serialize;
 
 use crate::clinic_time::ClinicTime;
+use crate::frontdesk::doctors::store::HoursBlock;
 use crate::ids::BranchId;
-use crate::store::doctors::HoursBlock;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Slot {

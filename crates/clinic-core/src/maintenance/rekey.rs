@@ -28,17 +28,13 @@
 //! place (finished). Both are audited. Until then, a user without an envelope in the
 //! staged file is told that the administrator who started the re-key must sign in.
 
-use std::fs;
-use std::path::PathBuf;
-
 use crate::envelope::{DataKey, Envelope, Holder, RecoveryCode};
 use crate::error::{Error, Result};
-use crate::keyfile::{KeyFile, Removal};
+use crate::keyfile::Removal;
 use crate::policy::{Action, Target};
 use crate::session::Session;
-use crate::store::Store;
 use crate::store::audit::{Event, Outcome};
-use crate::workstation::{STAGED_KEY_FILE, Workstation};
+use crate::workstation::staged_key::{interrupted, promote, staged_path};
 
 /// The outcome of a re-key.
 #[derive(Debug)]
@@ -144,74 +140,4 @@ impl Session {
             readmit,
         })
     }
-}
-
-fn staged_path(workstation: &Workstation) -> PathBuf {
-    workstation.dir().join(STAGED_KEY_FILE)
-}
-
-/// Whether a re-key was started and not settled.
-pub(crate) fn interrupted(workstation: &Workstation) -> bool {
-    staged_path(workstation).exists()
-}
-
-pub(crate) fn unfinished_error() -> Error {
-    Error::validation(
-        "username",
-        "a change of the database key on this workstation was interrupted: the administrator who started it (clinic rekey) signs in once to finish it, then seals the other users again",
-    )
-}
-
-/// Moves the staged key file into place (atomic rename) and syncs the directory.
-fn promote(workstation: &Workstation, staged: &std::path::Path) -> Result<()> {
-    let target = workstation.key_file_path();
-    fs::rename(staged, &target).map_err(Error::io(&target))?;
-    if let Ok(dir) = fs::File::open(workstation.dir()) {
-        let _ = dir.sync_all();
-    }
-    Ok(())
-}
-
-/// Settles a re-key left half-way with the credentials being typed (see the module
-/// documentation). Returns what was done, for the audit log (`rekey_rolled_back`,
-/// `rekey_finished`), or nothing when there was nothing to settle or these credentials
-/// cannot tell.
-pub(crate) fn settle_interrupted(
-    workstation: &Workstation,
-    username: &str,
-    password: &str,
-) -> Result<Option<&'static str>> {
-    let path = staged_path(workstation);
-    if !path.exists() {
-        return Ok(None);
-    }
-    // A staged file is written whole before the database is touched; one that does
-    // not load was never used, but it is left for a person to look at rather than
-    // deleted, in case it holds the only key.
-    let Ok(staged) = KeyFile::load(&path) else {
-        return Ok(None);
-    };
-    if let Ok((key, _)) = workstation.unseal_user(username, password) {
-        match workstation.open_store(&key) {
-            Ok(_) => {
-                fs::remove_file(&path).map_err(Error::io(&path))?;
-                return Ok(Some("rekey_rolled_back"));
-            }
-            Err(Error::DatabaseCorrupt { .. }) => {}
-            Err(other) => return Err(other),
-        }
-    }
-    let Some(envelope) = staged.user_envelope(username) else {
-        return Ok(None);
-    };
-    let Ok(key) = envelope.open(password.as_bytes(), staged.database_id) else {
-        return Ok(None);
-    };
-    if Store::open(&workstation.database_path(), &key, &staged.database_salt).is_err() {
-        return Ok(None);
-    }
-    let mut keys = workstation.keys();
-    promote(workstation, &path)?;
-    *keys = staged;
-    Ok(Some("rekey_finished"))
 }

@@ -8,19 +8,21 @@
 //! and none succeeded in the last 24 hours; after a failure it is tried again no sooner
 //! than an hour later, so a missing drive does not fill the audit log. Pruning runs only
 //! after a backup succeeded and only ever touches the app's own scheduled names
-//! ([`crate::backup::prune`]). Every attempt is audited with its outcome and its result
+//! ([`crate::maintenance::backup::prune`]). Every attempt is audited with its outcome and its result
 //! kept for the Administration screen.
+
+pub(crate) mod store;
 
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::backup::{self, Written};
 use crate::error::{Error, Result};
+use crate::maintenance::backup::{self, Written};
 use crate::policy::{Action, Target};
 use crate::session::Session;
 use crate::store::audit::{self, Event, Outcome};
-use crate::store::backup_schedule::{self as store, Row};
+use store::Row;
 
 /// How many scheduled backups are kept unless an administrator says otherwise.
 pub const DEFAULT_KEEP: u32 = 7;
