@@ -4,12 +4,13 @@
 
 import { expect } from 'vitest';
 
-import { strings } from '../src/lib/strings';
+import { adminStrings } from '../src/screens/admin/strings';
+import { calendarStrings } from '../src/screens/calendar/strings';
 import { flow, tab } from './app';
 import { DEMO_USERS } from './demo';
 import { button, css, xpath, xpathLiteral } from './driver';
 
-const t = strings.admin;
+const t = adminStrings;
 const nurse = { username: 'amina.n', password: 'ward seven nights' };
 
 flow('administration: add a user, audit it, the new nurse sees no administration', { demo: true }, async (app, step) => {
@@ -48,6 +49,6 @@ flow('administration: add a user, audit it, the new nurse sees no administration
     await app.signIn(nurse.username, nurse.password);
     expect(await app.isAbsent(tab('admin')), 'the policy gives a nurse no administration').toBe(true);
     await app.open('calendar');
-    await app.heading(strings.calendar.title);
+    await app.heading(calendarStrings.title);
   });
 });

@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'vitest';
 
-import { strings } from '../src/lib/strings';
+import { homeStrings } from '../src/screens/home/strings';
+import { headerStrings } from '../src/screens/workspace/strings';
 import { DEMO_BRANCH, DEMO_PASSWORD } from './demo';
 import { ENTER, Session, button, css, waitUntil, type Element, type Locator } from './driver';
 
@@ -72,7 +73,7 @@ export class App {
 
   /** The home page of the demo branch, after signing in or unlocking. */
   async home(): Promise<void> {
-    await this.heading(strings.home.title(DEMO_BRANCH));
+    await this.heading(homeStrings.title(DEMO_BRANCH));
   }
 
   async signIn(username: string, password = DEMO_PASSWORD): Promise<void> {
@@ -82,7 +83,7 @@ export class App {
   }
 
   async signOut(): Promise<void> {
-    await this.click(button(strings.header.signOut));
+    await this.click(button(headerStrings.signOut));
     await this.waitFor(css('#login-username'));
   }
 

@@ -3,7 +3,7 @@
 
 import { expect } from 'vitest';
 
-import { strings } from '../src/lib/strings';
+import { appointmentsStrings } from '../src/screens/queue/strings';
 import { flow } from './app';
 import { DEMO_USERS } from './demo';
 import { button, css } from './driver';
@@ -24,12 +24,12 @@ flow('front desk: check one patient in, cancel another', { demo: true }, async (
 
   await step('a booked patient is checked in', async () => {
     expect(booked, 'the demo books at least two patients still to arrive').toBeGreaterThanOrEqual(2);
-    await app.click(button(strings.appointments.checkIn, table));
+    await app.click(button(appointmentsStrings.checkIn, table));
     await app.session.waitForCount(rows('checked_in'), checkedIn + 1);
   });
 
   await step('another booking is cancelled with a reason', async () => {
-    await app.click(button(strings.appointments.cancel, table));
+    await app.click(button(appointmentsStrings.cancel, table));
     await app.fill(css('#queue-cancel-reason'), 'Patient phoned: cannot come', true);
     await app.session.waitForCount(rows('cancelled'), cancelled + 1);
     await app.session.waitForCount(rows('confirmed'), booked - 2);

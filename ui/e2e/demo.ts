@@ -1,5 +1,6 @@
 // What the demo workstation holds (src-tauri/src/demo.rs seeds it). These are data, not
-// interface text: the screens' own words come from src/lib/strings.ts.
+// interface text: the screens' own words come from src/screens/<feature>/strings.ts (and
+// the shared ones from src/lib/strings.ts).
 
 /** Every demo account's password (`demo::PASSWORD`). */
 export const DEMO_PASSWORD = 'demo-clinic-2026';

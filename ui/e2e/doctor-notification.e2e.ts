@@ -1,7 +1,7 @@
 // A doctor is told of the bookings made for them (the demo books today's queue) and
 // marks a notice read.
 
-import { strings } from '../src/lib/strings';
+import { notificationsStrings } from '../src/screens/notifications/strings';
 import { flow } from './app';
 import { DEMO_USERS } from './demo';
 import { button, css, waitUntil } from './driver';
@@ -17,7 +17,7 @@ flow('a doctor reads a booking notification', { demo: true }, async (app, step) 
 
   await step('marking a notice read takes it off the unread list', async () => {
     const before = await app.session.count(unread);
-    await app.click(button(strings.notifications.markRead, "//aside[@id='notifications-panel']"));
+    await app.click(button(notificationsStrings.markRead, "//aside[@id='notifications-panel']"));
     await waitUntil(`fewer than ${before} unread notifications`, async () => (await app.session.count(unread)) < before);
   });
 });

@@ -1,7 +1,8 @@
 // Doctors and schedules: the administrator adds a user with the doctor role, gives them a
 // doctor's profile and saves weekly hours.
 
-import { strings } from '../src/lib/strings';
+import { adminStrings } from '../src/screens/admin/strings';
+import { doctorsStrings } from '../src/screens/doctors/strings';
 import { flow } from './app';
 import { DEMO_USERS } from './demo';
 import { button, css, xpath, xpathLiteral } from './driver';
@@ -16,7 +17,7 @@ flow('administration: add a doctor with weekly hours', { demo: true }, async (ap
     await app.click(css('#new-role option[value=doctor]'));
     await app.fill(css('#new-password'), doctor.password);
     await app.fill(css('#new-confirm'), doctor.password, true);
-    await app.status(strings.admin.users.added(doctor.username));
+    await app.status(adminStrings.users.added(doctor.username));
   });
 
   await step('the user gets a doctor’s profile', async () => {
@@ -25,11 +26,11 @@ flow('administration: add a doctor with weekly hours', { demo: true }, async (ap
     await app.fill(css('#doctor-specialization'), 'Dermatology');
     await app.fill(css('#doctor-licence'), 'de-501');
     await app.fill(css('#doctor-fee'), '3,000', true);
-    await app.status(strings.doctors.added(doctor.username));
+    await app.status(doctorsStrings.added(doctor.username));
   });
 
   await step('the doctor’s page shows the profile the core kept', async () => {
-    await app.click(xpath(`//button[@aria-label=${xpathLiteral(strings.doctors.openFor(doctor.username))}]`));
+    await app.click(xpath(`//button[@aria-label=${xpathLiteral(doctorsStrings.openFor(doctor.username))}]`));
     await app.heading(doctor.username);
     // The core keeps licence numbers in capitals.
     await app.waitFor(css('p.muted'), 'DE-501');
@@ -37,7 +38,7 @@ flow('administration: add a doctor with weekly hours', { demo: true }, async (ap
 
   await step('weekly hours are saved', async () => {
     await app.click(css('#hours-add'));
-    await app.click(button(strings.doctors.saveHours));
-    await app.status(strings.doctors.hoursSaved);
+    await app.click(button(doctorsStrings.saveHours));
+    await app.status(doctorsStrings.hoursSaved);
   });
 });

@@ -31,7 +31,7 @@ export function lead(format: (value: string) => string): string {
   return format(mark).split(mark)[0] ?? '';
 }
 
-/** A button whose whole visible text is `label` (taken from the strings module), under `within`. */
+/** A button whose whole visible text is `label` (taken from a strings module), under `within`. */
 export function button(label: string, within = ''): Locator {
   return xpath(`${within}//button[normalize-space()=${xpathLiteral(label)}]`);
 }

@@ -4,7 +4,7 @@
 
 import { expect } from 'vitest';
 
-import { strings } from '../src/lib/strings';
+import { profileStrings } from '../src/screens/patients/strings';
 import { flow } from './app';
 import { DEMO_BRANCH_CODE, DEMO_PATIENTS, DEMO_USERS } from './demo';
 import { button, css } from './driver';
@@ -34,7 +34,7 @@ flow('front desk: search and register patients', { demo: true }, async (app, ste
     await app.heading('Zawadi Otieno');
     const mrn = await (await app.waitFor(css('.eyebrow code'))).text();
     expect(mrn, 'record numbers carry the branch code').toMatch(new RegExp(`^${DEMO_BRANCH_CODE}-`));
-    expect(await app.isAbsent(button(strings.profile.archive)), 'the policy does not let a receptionist archive').toBe(
+    expect(await app.isAbsent(button(profileStrings.archive)), 'the policy does not let a receptionist archive').toBe(
       true,
     );
   });

@@ -6,13 +6,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 
-import { strings } from '../src/lib/strings';
+import { homeStrings } from '../src/screens/home/strings';
+import { recoveryStrings, setupStrings } from '../src/screens/setup/strings';
 import { flow } from './app';
 import { button, css, lead } from './driver';
 
 flow('first-run set-up on an empty workstation', { demo: false }, async (app, step) => {
   await step('the set-up screen asks for the clinic and its administrator', async () => {
-    await app.heading(strings.setup.title);
+    await app.heading(setupStrings.title);
     await app.fill(css('#setup-clinic-name'), 'Lakeside Family Clinic');
     await app.fill(css('#setup-username'), 'boss');
   });
@@ -27,13 +28,13 @@ flow('first-run set-up on an empty workstation', { demo: false }, async (app, st
   await step('an accepted password shows the recovery code once', async () => {
     await app.fill(css('#setup-password'), 'lakeside opening day');
     await app.fill(css('#setup-confirm'), 'lakeside opening day', true);
-    await app.heading(strings.recovery.title);
+    await app.heading(recoveryStrings.title);
     await app.click(css('input[type=checkbox]'));
-    await app.click(button(strings.recovery.continue));
+    await app.click(button(recoveryStrings.continue));
   });
 
   await step('the home page opens and the workstation is on disk', async () => {
-    await app.heading(lead(strings.home.title));
+    await app.heading(lead(homeStrings.title));
     for (const file of ['keys.json', 'clinic.db']) {
       expect(existsSync(join(app.dataDir, file)), `set-up leaves ${file} in the data directory`).toBe(true);
     }

@@ -9,7 +9,7 @@
 
 import { writeFile } from 'node:fs/promises';
 
-import { strings } from '../src/lib/strings';
+import { homeStrings } from '../src/screens/home/strings';
 import { ENTER, Session, css, lead } from './driver';
 
 function required(name: string): string {
@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     const started = Date.now();
     await password.fill(required('E2E_PASSWORD'));
     await password.type(ENTER);
-    await session.waitFor(css('h1'), lead(strings.home.title));
+    await session.waitFor(css('h1'), lead(homeStrings.title));
     const signInMs = Date.now() - started;
 
     console.log("timing: the app's commands");

@@ -1,20 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 
-import {
-  addBranch,
-  auditLog,
-  calendar,
-  createUser,
-  isAppError,
-  onAction,
-  onSessionLocked,
-  searchPatients,
-  setInvokeForTests,
-  setUserBranches,
-  toAppError,
-  undoMerge,
-  users,
-} from './api';
+import { call, callAction, isAppError, onAction, onSessionLocked, setInvokeForTests, toAppError } from './api';
 
 describe('toAppError', () => {
   it('keeps the shell’s own error objects as they are', () => {
@@ -44,10 +30,10 @@ describe('toAppError', () => {
 describe('calls', () => {
   afterEach(() => setInvokeForTests(null));
 
-  it('send snake_case arguments and return the shell’s answer', async () => {
+  it('send the arguments as given and return the shell’s answer', async () => {
     const fake = vi.fn(() => Promise.resolve([]));
     setInvokeForTests(fake as never);
-    await expect(searchPatients('anna', 10)).resolves.toEqual([]);
+    await expect(call('search_patients', { text: 'anna', limit: 10 })).resolves.toEqual([]);
     expect(fake).toHaveBeenCalledWith('search_patients', { text: 'anna', limit: 10 });
   });
 
@@ -56,10 +42,10 @@ describe('calls', () => {
     setInvokeForTests((() => Promise.reject(locked)) as never);
     const listener = vi.fn();
     const stop = onSessionLocked(listener);
-    await expect(searchPatients('anna')).rejects.toEqual(locked);
+    await expect(call('search_patients', { text: 'anna', limit: 25 })).rejects.toEqual(locked);
     expect(listener).toHaveBeenCalledTimes(1);
     stop();
-    await expect(searchPatients('anna')).rejects.toEqual(locked);
+    await expect(callAction('check_in', { id: 'a1' })).rejects.toEqual(locked);
     expect(listener).toHaveBeenCalledTimes(1);
   });
 
@@ -67,37 +53,21 @@ describe('calls', () => {
     setInvokeForTests((() => Promise.reject({ code: 'forbidden', message: 'no', field: null })) as never);
     const listener = vi.fn();
     const stop = onSessionLocked(listener);
-    await expect(searchPatients('anna')).rejects.toMatchObject({ code: 'forbidden' });
+    await expect(call('search_patients', { text: 'anna', limit: 25 })).rejects.toMatchObject({ code: 'forbidden' });
     expect(listener).not.toHaveBeenCalled();
     stop();
   });
 
-  it('send the admin, calendar and merge commands the argument names their Rust side declares', async () => {
-    const fake = vi.fn(() => Promise.resolve(null));
-    setInvokeForTests(fake as never);
-    await createUser({ username: 'amy', display_name: null, role: 'nurse', password: 'pw', branches: ['BR01'] });
-    await setUserBranches('amy', []);
-    await auditLog({ username: null, action: 'user.', from: null, to: null, limit: 10 });
-    await calendar({ from: '2026-01-05', days: 7, doctor_id: null, branch: '' });
-    await undoMerge('m1');
-    await addBranch({ code: 'BR02', name: 'Westside' });
-    expect(fake.mock.calls).toEqual([
-      ['create_user', { username: 'amy', display_name: null, role: 'nurse', password: 'pw', branches: ['BR01'] }],
-      ['set_user_branches', { username: 'amy', branches: [] }],
-      ['audit_log', { query: { username: null, action: 'user.', from: null, to: null, limit: 10 } }],
-      ['calendar', { from: '2026-01-05', days: 7, doctor_id: null, branch: '' }],
-      ['undo_merge', { merge_id: 'm1' }],
-      ['add_branch', { code: 'BR02', name: 'Westside' }],
-    ]);
-  });
-
-  it('tell the sync indicator after changes, not after reads', async () => {
+  it('tell the sync indicator after changes that succeeded, not after reads or failures', async () => {
     setInvokeForTests((() => Promise.resolve([])) as never);
     const listener = vi.fn();
     const stop = onAction(listener);
-    await users();
+    await call('users');
     expect(listener).not.toHaveBeenCalled();
-    await setUserBranches('amy', []);
+    await callAction('set_user_branches', { username: 'amy', branches: [] });
+    expect(listener).toHaveBeenCalledTimes(1);
+    setInvokeForTests((() => Promise.reject({ code: 'forbidden', message: 'no', field: null })) as never);
+    await expect(callAction('set_user_branches', { username: 'amy', branches: [] })).rejects.toMatchObject({ code: 'forbidden' });
     expect(listener).toHaveBeenCalledTimes(1);
     stop();
   });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import type { Branch, Capabilities, UserAccount } from '../../lib/api';
+import type { Capabilities } from '../../lib/api';
 import { placeError } from '../../lib/forms';
-import { strings } from '../../lib/strings';
+import { setupStrings } from '../setup/strings';
 import {
   addedBranches,
   adminTabs,
@@ -26,6 +26,8 @@ import {
   validateNewUser,
   verificationMessage,
 } from './admin';
+import type { Branch, UserAccount } from './api';
+import { adminStrings } from './strings';
 
 const none: Capabilities = {
   search_patients: false,
@@ -85,7 +87,7 @@ describe('admin sections', () => {
 
 describe('add-user form', () => {
   it('asks for the required fields and two equal passwords before calling the core', () => {
-    const t = strings.admin.users;
+    const t = adminStrings.users;
     expect(validateNewUser(emptyNewUser())).toEqual({
       username: t.required,
       role: t.required,
@@ -113,7 +115,7 @@ describe('branches', () => {
   const branch = (id: string, code: string): Branch => ({ id, code, name: code, active: true });
 
   it('asks for both fields before calling the core, and leaves the code’s rules to it', () => {
-    const t = strings.admin.branches;
+    const t = adminStrings.branches;
     expect(validateNewBranch({ code: ' ', name: '' })).toEqual({ code: t.required, name: t.required });
     expect(validateNewBranch({ code: '2x', name: 'Westside' })).toEqual({});
   });
@@ -131,9 +133,9 @@ describe('branches', () => {
   });
 
   it('names the new code in the next steps, with the set-up screen’s own join label', () => {
-    const line = strings.admin.branches.nextSteps('BR02', strings.setup.modeJoin);
+    const line = adminStrings.branches.nextSteps('BR02', setupStrings.modeJoin);
     expect(line).toContain('sync-server enroll --branch BR02');
-    expect(line).toContain(strings.setup.modeJoin);
+    expect(line).toContain(setupStrings.modeJoin);
   });
 });
 
@@ -162,8 +164,8 @@ describe('sign-in settings', () => {
   it('reads whole minutes and leaves the range to the core', () => {
     expect(parseMinutes(' 15 ')).toEqual({ minutes: 15 });
     expect(parseMinutes('0')).toEqual({ minutes: 0 });
-    expect(parseMinutes('1.5')).toEqual({ error: strings.admin.settings.idleWhole });
-    expect(parseMinutes('')).toEqual({ error: strings.admin.settings.idleWhole });
+    expect(parseMinutes('1.5')).toEqual({ error: adminStrings.settings.idleWhole });
+    expect(parseMinutes('')).toEqual({ error: adminStrings.settings.idleWhole });
   });
 
   it('sends only the roles whose second-factor rule changed', () => {
@@ -199,14 +201,14 @@ describe('audit log', () => {
   });
 
   it('names outcomes, falling back to the core’s word', () => {
-    expect(outcomeLabel('denied')).toBe(strings.admin.audit.outcomes['denied']);
+    expect(outcomeLabel('denied')).toBe(adminStrings.audit.outcomes['denied']);
     expect(outcomeLabel('something_new')).toBe('something_new');
   });
 
   it('says whether the chain is whole and, if not, where it breaks', () => {
     expect(verificationMessage({ events: 12, devices: 1, first_break: null })).toEqual({
       ok: true,
-      text: strings.admin.audit.verifiedOk(12, 1),
+      text: adminStrings.audit.verifiedOk(12, 1),
     });
     const broken = verificationMessage({
       events: 12,
@@ -229,9 +231,9 @@ describe('backups', () => {
   it('reads the number of backups to keep, leaving the range to the core', () => {
     expect(parseKeep(' 7 ')).toEqual({ keep: 7 });
     expect(parseKeep('0')).toEqual({ keep: 0 });
-    expect(parseKeep('seven')).toEqual({ error: strings.admin.backup.keepWhole });
-    expect(parseKeep('')).toEqual({ error: strings.admin.backup.keepWhole });
-    expect(parseKeep('1.5')).toEqual({ error: strings.admin.backup.keepWhole });
+    expect(parseKeep('seven')).toEqual({ error: adminStrings.backup.keepWhole });
+    expect(parseKeep('')).toEqual({ error: adminStrings.backup.keepWhole });
+    expect(parseKeep('1.5')).toEqual({ error: adminStrings.backup.keepWhole });
   });
 
   it('says which file the last backup wrote, or why it failed', () => {

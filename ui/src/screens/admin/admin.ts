@@ -3,9 +3,10 @@
 // and shape what is sent.
 
 import type { LastBackup } from '../../lib/generated/LastBackup';
-import type { AuditEntry, AuditQuery, AuditVerification, Branch, Capabilities, Role, SignInSettings, UserAccount } from '../../lib/api';
+import type { Capabilities, Role } from '../../lib/api';
 import type { FieldErrors } from '../../lib/forms';
-import { strings } from '../../lib/strings';
+import type { AuditEntry, AuditQuery, AuditVerification, Branch, SignInSettings, UserAccount } from './api';
+import { adminStrings } from './strings';
 
 export type AdminTab = 'users' | 'settings' | 'audit' | 'devices' | 'branches';
 
@@ -99,7 +100,7 @@ export function emptyNewUser(): NewUserValues {
  * back with a field).
  */
 export function validateNewUser(v: NewUserValues, withRole = true): FieldErrors<NewUserField> {
-  const t = strings.admin.users;
+  const t = adminStrings.users;
   const errors: FieldErrors<NewUserField> = {};
   if (v.username.trim() === '') errors.username = t.required;
   if (withRole && v.role === '') errors.role = t.required;
@@ -136,7 +137,7 @@ export function replaceUser(list: readonly UserAccount[], changed: UserAccount):
 /** Minutes as typed: a whole number, or an error message. The range is the core's rule. */
 export function parseMinutes(text: string): { minutes: number } | { error: string } {
   const trimmed = text.trim();
-  if (!/^\d{1,4}$/.test(trimmed)) return { error: strings.admin.settings.idleWhole };
+  if (!/^\d{1,4}$/.test(trimmed)) return { error: adminStrings.settings.idleWhole };
   return { minutes: Number(trimmed) };
 }
 
@@ -152,14 +153,14 @@ export function totpChanges(settings: SignInSettings, ticked: ReadonlySet<Role>)
 /** The "keep the newest" field as a number, or why it is not one (the core checks the range). */
 export function parseKeep(text: string): { keep: number } | { error: string } {
   const trimmed = text.trim();
-  if (!/^\d{1,4}$/.test(trimmed)) return { error: strings.admin.backup.keepWhole };
+  if (!/^\d{1,4}$/.test(trimmed)) return { error: adminStrings.backup.keepWhole };
   return { keep: Number(trimmed) };
 }
 
 /** What the last backup did, in words: the file it wrote or why it failed. */
 export function lastBackupText(last: LastBackup): { text: string; ok: boolean } {
-  if (last.ok) return { text: strings.admin.backup.wrote(last.file ?? ''), ok: true };
-  return { text: strings.admin.backup.failed(last.error ?? ''), ok: false };
+  if (last.ok) return { text: adminStrings.backup.wrote(last.file ?? ''), ok: true };
+  return { text: adminStrings.backup.failed(last.error ?? ''), ok: false };
 }
 
 // ---- branches --------------------------------------------------------------------------
@@ -182,7 +183,7 @@ export interface NewBranchValues {
 
 /** Both fields filled in; the code's shape and uniqueness are the core's rules. */
 export function validateNewBranch(v: NewBranchValues): FieldErrors<NewBranchField> {
-  const t = strings.admin.branches;
+  const t = adminStrings.branches;
   const errors: FieldErrors<NewBranchField> = {};
   if (v.code.trim() === '') errors.code = t.required;
   if (v.name.trim() === '') errors.name = t.required;
@@ -268,12 +269,12 @@ export function detailsText(details: string): string {
 }
 
 export function outcomeLabel(outcome: string): string {
-  return strings.admin.audit.outcomes[outcome] ?? outcome;
+  return adminStrings.audit.outcomes[outcome] ?? outcome;
 }
 
 /** What to say about a chain verification, and whether it is good news. */
 export function verificationMessage(v: AuditVerification): { ok: boolean; text: string } {
-  const t = strings.admin.audit;
+  const t = adminStrings.audit;
   if (v.first_break === null) return { ok: true, text: t.verifiedOk(v.events, v.devices) };
   const b = v.first_break;
   return { ok: false, text: t.verifiedBroken(b.device_id, b.device_seq, b.reason) };

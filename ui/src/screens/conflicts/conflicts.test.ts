@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import type { AppointmentRow, Capabilities, SyncConflict } from '../../lib/api';
+import type { AppointmentRow, Capabilities } from '../../lib/api';
+import type { SyncConflict } from './api';
 import { newestFirst, rebookRoute, showConflicts, tableLabel } from './conflicts';
 
 const caps = (over: Partial<Capabilities>): Capabilities => ({

@@ -1,8 +1,9 @@
 // Sync conflicts helpers, kept out of the components for testing.
 
-import type { AppointmentRow, Capabilities, SyncConflict } from '../../lib/api';
-import { strings } from '../../lib/strings';
+import type { AppointmentRow, Capabilities } from '../../lib/api';
 import type { Route } from '../workspace/routes';
+import type { SyncConflict } from './api';
+import { conflictsStrings } from './strings';
 
 /** Whether the Conflicts tab is shown: lost bookings (front desk) or unapplied changes (administrators). */
 export function showConflicts(caps: Capabilities): boolean {
@@ -20,7 +21,7 @@ export function rebookRoute(row: AppointmentRow): Route {
 
 /** A table name as people call it; unknown ones as they are. */
 export function tableLabel(table: string): string {
-  return strings.conflicts.tables[table] ?? table;
+  return conflictsStrings.tables[table] ?? table;
 }
 
 /** Unapplied changes, newest first (the core lists them oldest first). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import type { Doctor, UserAccount } from '../../lib/api';
-import { strings } from '../../lib/strings';
+import type { UserAccount } from '../admin/api';
+import type { Doctor } from './api';
 import {
   accountsWithoutProfile,
   checkRows,
@@ -13,6 +13,7 @@ import {
   validateDoctorForm,
   weekdayLabel,
 } from './doctors';
+import { doctorsStrings } from './strings';
 
 const account = (over: Partial<UserAccount>): UserAccount => ({
   id: 'u',
@@ -65,10 +66,10 @@ describe('weekly hours form', () => {
     const problems = checkRows([ok, { ...ok, start: '9am', end: '25:00', slot_minutes: '0', branch_code: '' }]);
     expect([...problems.keys()]).toEqual([1]);
     expect(problems.get(1)).toEqual({
-      start: strings.doctors.timeFormat,
-      end: strings.doctors.timeFormat,
-      slot_minutes: strings.doctors.slotFormat,
-      branch_code: strings.doctors.required,
+      start: doctorsStrings.timeFormat,
+      end: doctorsStrings.timeFormat,
+      slot_minutes: doctorsStrings.slotFormat,
+      branch_code: doctorsStrings.required,
     });
     expect(checkRows([{ ...ok, end: '24:00' }]).size).toBe(0);
   });
@@ -87,7 +88,7 @@ describe('add-doctor form', () => {
   });
 
   it('asks for the required fields', () => {
-    const t = strings.doctors;
+    const t = doctorsStrings;
     expect(validateDoctorForm(emptyDoctorForm())).toEqual({
       username: t.required,
       specialization: t.required,

@@ -2,15 +2,16 @@
 // (overlaps, slot lengths, branches) are the core's; these check only that each field is
 // filled in a form the core reads, and shape what is sent.
 
-import type { Doctor, UserAccount, WeeklyHours } from '../../lib/api';
 import type { FieldErrors } from '../../lib/forms';
-import { strings } from '../../lib/strings';
+import type { UserAccount } from '../admin/api';
+import type { Doctor, WeeklyHours } from './api';
+import { doctorsStrings } from './strings';
 
 export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const;
 
 /** `Monday` for 1 … `Sunday` for 7. */
 export function weekdayLabel(weekday: number): string {
-  return strings.doctors.weekdays[weekday - 1] ?? String(weekday);
+  return doctorsStrings.weekdays[weekday - 1] ?? String(weekday);
 }
 
 /** A block of hours as the form holds it (every field a string). */
@@ -54,7 +55,7 @@ export type HoursRowErrors = Partial<Record<keyof HoursRow, string>>;
  * decides overlaps and whether a slot fits. Empty when every row can be sent.
  */
 export function checkRows(rows: readonly HoursRow[]): Map<number, HoursRowErrors> {
-  const t = strings.doctors;
+  const t = doctorsStrings;
   const out = new Map<number, HoursRowErrors>();
   rows.forEach((row, i) => {
     const errors: HoursRowErrors = {};
@@ -116,7 +117,7 @@ export function emptyDoctorForm(): DoctorFormValues {
 }
 
 export function validateDoctorForm(v: DoctorFormValues): FieldErrors<DoctorField> {
-  const t = strings.doctors;
+  const t = doctorsStrings;
   const errors: FieldErrors<DoctorField> = {};
   if (v.username.trim() === '') errors.username = t.required;
   if (v.specialization.trim() === '') errors.specialization = t.required;

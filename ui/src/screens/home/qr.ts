@@ -1,6 +1,6 @@
 // Drawing a QR code's module matrix (made by the shell) as one SVG path.
 
-import type { QrMatrix } from '../../lib/api';
+import type { QrMatrix } from './api';
 
 /** Light modules around the code, as the QR standard asks for scanners to find it. */
 export const QUIET_ZONE = 4;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 
-import type { PatientMerge, PatientSummary } from '../../lib/api';
-import { strings } from '../../lib/strings';
+import type { PatientMerge, PatientSummary } from './api';
 import { activeMergeOf, mergeProblem, movedSummary, otherRecord, sideOf } from './merge';
+import { mergeStrings } from './strings';
 
 const merge = (over: Partial<PatientMerge> = {}): PatientMerge => ({
   id: 'm1',
@@ -28,7 +28,7 @@ const summary = (over: Partial<PatientSummary> = {}): PatientSummary => ({
 
 describe('merge record', () => {
   it('says what moved, in words, singular or plural', () => {
-    expect(movedSummary(merge())).toBe(strings.merge.nothingMoved);
+    expect(movedSummary(merge())).toBe(mergeStrings.nothingMoved);
     expect(
       movedSummary(
         merge({
@@ -57,8 +57,8 @@ describe('merge record', () => {
 
 describe('picking the duplicate', () => {
   it('refuses the record itself and archived ones before asking the core', () => {
-    expect(mergeProblem('keep', summary({ id: 'keep' }))).toBe(strings.merge.sameRecord);
-    expect(mergeProblem('keep', summary({ active: false }))).toBe(strings.merge.notActive);
+    expect(mergeProblem('keep', summary({ id: 'keep' }))).toBe(mergeStrings.sameRecord);
+    expect(mergeProblem('keep', summary({ active: false }))).toBe(mergeStrings.notActive);
     expect(mergeProblem('keep', summary())).toBeNull();
   });
 });

@@ -1,12 +1,12 @@
 // Merge helpers, kept out of the components for testing. Whether two records may be
 // merged, and what moves, is the core's decision; these describe the recorded result.
 
-import type { PatientMerge, PatientSummary } from '../../lib/api';
-import { strings } from '../../lib/strings';
+import type { PatientMerge, PatientSummary } from './api';
+import { mergeStrings } from './strings';
 
 /** `1 appointment, 3 status changes` for what a merge moved. */
 export function movedSummary(merge: PatientMerge): string {
-  const t = strings.merge;
+  const t = mergeStrings;
   const parts = merge.moved.map((m) => {
     const [one, many] = t.tables[m.table] ?? [m.table, m.table];
     return `${m.ids.length} ${m.ids.length === 1 ? one : many}`;
@@ -29,8 +29,8 @@ export function activeMergeOf(merges: readonly PatientMerge[], patientId: string
  * is archived. Null when it may be sent (the core still checks).
  */
 export function mergeProblem(survivorId: string, candidate: PatientSummary): string | null {
-  if (candidate.id === survivorId) return strings.merge.sameRecord;
-  if (!candidate.active) return strings.merge.notActive;
+  if (candidate.id === survivorId) return mergeStrings.sameRecord;
+  if (!candidate.active) return mergeStrings.notActive;
   return null;
 }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
-import { strings } from '../../lib/strings';
 import { validateJoin } from './join';
+import { setupStrings } from './strings';
 
 const complete = {
   server: 'https://sync.example.org:8443',
@@ -17,15 +17,15 @@ describe('validateJoin', () => {
 
   it('asks for every field that is empty', () => {
     expect(validateJoin({ server: ' ', code: '', username: '  ', password: '' })).toEqual({
-      server: strings.setup.required,
-      code: strings.setup.required,
-      username: strings.setup.required,
-      password: strings.setup.required,
+      server: setupStrings.required,
+      code: setupStrings.required,
+      username: setupStrings.required,
+      password: setupStrings.required,
     });
   });
 
   it('wants a web address for the server', () => {
-    expect(validateJoin({ ...complete, server: 'sync.example.org' }).server).toBe(strings.setup.joinServerFormat);
+    expect(validateJoin({ ...complete, server: 'sync.example.org' }).server).toBe(setupStrings.joinServerFormat);
     expect(validateJoin({ ...complete, server: 'http://127.0.0.1:8443' })).toEqual({});
   });
 

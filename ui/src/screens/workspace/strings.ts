@@ -1,0 +1,23 @@
+// The workspace header's words: navigation, notifications badge, lock and sign-out.
+// English for now; the words several screens share are in lib/strings.ts.
+
+export const headerStrings = {
+  nav: 'Main',
+  home: 'Home',
+  patients: 'Patients',
+  register: 'New patient',
+  book: 'Book',
+  queue: 'Check-in',
+  appointments: 'Appointments',
+  admin: 'Administration',
+  doctors: 'Doctors',
+  calendar: 'Calendar',
+  conflicts: 'Conflicts',
+  notifications: 'Notifications',
+  notificationsUnread: (n: number) => (n === 1 ? '1 unread notification' : `${n} unread notifications`),
+  lock: 'Lock',
+  lockHint: 'Lock the workstation (Ctrl+L)',
+  signOut: 'Sign out',
+  signedInAs: (username: string, role: string) => `${username} · ${role}`,
+  shortcuts: 'Shortcuts: / or Ctrl+K search patients · Ctrl+N new patient · Ctrl+L lock · Esc closes panels.',
+} as const;
