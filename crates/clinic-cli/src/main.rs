@@ -147,15 +147,15 @@ enum Command {
     Appointment(appointment::AppointmentCommand),
     /// Fill a new workstation with a realistic demo clinic (run as the administrator).
     ///
-    /// Adds staff accounts (receptionist `reception`, nurse, pharmacist, lab technician,
-    /// accountant) and seven doctors with profiles and weekly hours, registers --patients
-    /// generated people (varied names, accents included, birth dates, phones, some
-    /// allergies and blood groups) in batches, and, as the receptionist, books about a
-    /// month of appointments through the normal booking services.
+    /// The demo clinic the desktop app's demo mode also shows (one seeder in the core):
+    /// staff accounts (receptionist `frontdesk`, nurse, pharmacist, lab technician,
+    /// accountant) and seven doctors with profiles and office hours; --patients people
+    /// (the demo's hand-written few, then generated ones with varied names, accents
+    /// included, birth dates, phones, some allergies and blood groups) in batches; and,
+    /// as the receptionist, today's queue and --days days ahead of bookings through the
+    /// normal booking services: mostly confirmed, some cancelled or moved.
     ///
-    /// The core only books slots that start after now, so every appointment is in the
-    /// next --days days: mostly confirmed, some cancelled or rescheduled, and those due
-    /// within half an hour checked in. There is no past visit history.
+    /// The core only books slots that start after now: there is no past visit history.
     ///
     /// The same --seed gives the same patients on any workstation (record numbers
     /// differ: they carry the device). The demo passwords are printed at the end.

@@ -293,30 +293,30 @@ fn demo_clinic_then_a_front_desk_day_from_a_script() {
         "$CLINIC" init --clinic-name Hillside --admin-user boss --time-zone Africa/Nairobi > /dev/null
         "$CLINIC" demo-seed --patients 300 --days 7 > "$OUT/seed.txt"
 
-        export CLINIC_USER=reception CLINIC_PASSWORD=demo-frontdesk-2026
+        export CLINIC_USER=frontdesk CLINIC_PASSWORD=demo-clinic-2026
         echo "--- find"
         "$CLINIC" patient find alvar | tee "$OUT/find.txt"
         "$CLINIC" patient find ngug
         MRN=$(head -n1 "$OUT/find.txt" | cut -d' ' -f1)
 
-        # The first day ahead on which Dr Okafor still has a free slot; take its last one.
+        # The first day ahead on which Dr Wanjiru still has a free slot; take its last one.
         AT=
         for i in 1 2 3 4 5 6 7 8; do
             DAY=$(date -u -d "+$i days" +%F)
-            AT=$("$CLINIC" appointment slots --licence mp-1001 --date "$DAY" | tail -n1 | cut -c1-16)
+            AT=$("$CLINIC" appointment slots --licence kmpdc-gp-1042 --date "$DAY" | tail -n1 | cut -c1-16)
             if [ -n "$AT" ]; then break; fi
         done
         echo "--- book $AT"
-        "$CLINIC" appointment book --mrn "$MRN" --licence MP-1001 --at "$AT" --reason 'Chest pain' | tee "$OUT/book.txt"
+        "$CLINIC" appointment book --mrn "$MRN" --licence KMPDC-GP-1042 --at "$AT" --reason 'Chest pain' | tee "$OUT/book.txt"
         NUMBER=$(cut -d' ' -f2 "$OUT/book.txt" | tr -d :)
-        if "$CLINIC" appointment slots --licence MP-1001 --date "$DAY" | grep -q "^$AT"; then
+        if "$CLINIC" appointment slots --licence KMPDC-GP-1042 --date "$DAY" | grep -q "^$AT"; then
             echo "slot still offered after booking"; exit 1
         fi
         "$CLINIC" appointment checkin "$NUMBER"
         echo "--- list"
-        "$CLINIC" appointment list --date "$DAY" --licence MP-1001 | grep "$NUMBER"
+        "$CLINIC" appointment list --date "$DAY" --licence KMPDC-GP-1042 | grep "$NUMBER"
         echo "--- complete"
-        CLINIC_USER=dr.okafor CLINIC_PASSWORD=demo-doctor-2026 "$CLINIC" appointment complete "$NUMBER"
+        CLINIC_USER=dr.wanjiru CLINIC_PASSWORD=demo-clinic-2026 "$CLINIC" appointment complete "$NUMBER"
         "$CLINIC" appointment list --mrn "$MRN" | grep "$NUMBER"
         echo "--- history"
         "$CLINIC" appointment history "$NUMBER"
@@ -327,7 +327,7 @@ fn demo_clinic_then_a_front_desk_day_from_a_script() {
     assert!(out.status.success(), "{}\n{text}", stderr(&out));
     let seed = std::fs::read_to_string(dir.path().join("seed.txt")).unwrap();
     assert!(
-        seed.contains("300 patients, 7 doctors") && seed.contains("demo-frontdesk-2026"),
+        seed.contains("300 patients, 7 doctors") && seed.contains("demo-clinic-2026"),
         "the summary counts what was made and prints the demo passwords: {seed}"
     );
     let section = |name: &str| {
