@@ -21,11 +21,13 @@ PRIMITIVES = ["error", "clock", "ids", "actor", "hlc", "money", "clinic_time", "
 PLUMBING = ["store", "workstation", "session", "signin"]
 FEATURES = ["identity",
             "frontdesk::patients", "frontdesk::doctors", "frontdesk::appointments",
+            "clinical::access", "clinical::encounters", "clinical::notes", "clinical::vitals",
+            "clinical::diagnoses", "clinical::chart",
             "sync",
             "maintenance::backup", "maintenance::backup_schedule", "maintenance::rekey",
             "demo"]
 ORDER = PRIMITIVES + PLUMBING + FEATURES
-AREAS = {"frontdesk", "maintenance"}  # folders that only group features
+AREAS = {"frontdesk", "clinical", "maintenance"}  # folders that only group features
 
 
 def unit_of(path: Path) -> str | None:

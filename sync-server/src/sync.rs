@@ -100,6 +100,12 @@ pub async fn push(
     let mut keys: Vec<Key> = vec![("users".into(), user.user_id.clone())];
     for c in changes {
         keys.push((c.table.clone(), c.row_id.clone()));
+        // A row judged by its parent (a note's version by its note): read the parent too.
+        if let Some(parent) = tables::spec(&c.table).and_then(|t| t.parent)
+            && let Some(id) = c.fields.get(parent.field).and_then(Value::as_str)
+        {
+            keys.push((parent.table.to_owned(), id.to_owned()));
+        }
     }
     let (tables, row_ids): (Vec<String>, Vec<String>) = keys.into_iter().unzip();
     let mut rows: HashMap<Key, Row> = HashMap::new();
@@ -492,11 +498,18 @@ fn authorize(
                     c.table == table && c.row_id == row && c.user_id.as_deref() == Some(author)
                 })
             };
+            let parent = spec.parent.and_then(|p| {
+                let id = change.fields.get(p.field).and_then(Value::as_str)?;
+                rows.get(&(p.table.to_owned(), id.to_owned()))
+                    .filter(|r| !r.deleted && !r.fields.is_empty())
+                    .map(|r| &r.fields)
+            });
             need(&Transition {
                 author,
                 row_id: &change.row_id,
                 old,
                 fields: &change.fields,
+                parent,
                 same_push: &same_push,
             })
         }

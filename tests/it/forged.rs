@@ -282,6 +282,57 @@ impl Group {
     }
 }
 
+impl Group {
+    /// A note written by the group's doctor (with its first version), signed or not.
+    fn doctors_note(&mut self, signed: bool) -> String {
+        let doctor = self.id(Role::Doctor);
+        let note = self.seed(
+            Role::Doctor,
+            "notes",
+            json!({"encounter_id": "e", "patient_id": "p", "kind": "soap", "addendum_to": null,
+                   "author_id": doctor, "author_role": "doctor",
+                   "created_at": "2026-01-05T09:00:00.000Z", "version": 1,
+                   "signed_at": null, "signed_by": null}),
+        );
+        let version = self.uuid();
+        let v1 = self.change(
+            &doctor,
+            "note_versions",
+            &version,
+            "append",
+            json!({"id": version, "note_id": note, "patient_id": "p", "version": 1,
+                   "author_id": doctor, "written_at": "2026-01-05T09:00:00.000Z",
+                   "assessment": "Viral URTI"}),
+        );
+        assert!(self.accepted(Role::Doctor, &v1).0);
+        if signed {
+            let sign = self.change(
+                &doctor,
+                "notes",
+                &note,
+                "upsert",
+                json!({"signed_at": "2026-01-05T09:10:00.000Z", "signed_by": doctor}),
+            );
+            assert!(self.accepted(Role::Doctor, &sign).0);
+        }
+        note
+    }
+
+    /// A version `version` of `note`, written by `role`.
+    fn note_version(&mut self, role: Role, note: &str, version: i64) -> Value {
+        let (id, a) = (self.uuid(), self.id(role));
+        self.change(
+            &a,
+            "note_versions",
+            &id,
+            "append",
+            json!({"id": id, "note_id": note, "patient_id": "p", "version": version,
+                   "author_id": a, "written_at": "2026-01-05T09:20:00.000Z",
+                   "assessment": "changed"}),
+        )
+    }
+}
+
 /// What one forged change is, as a function of the group and the role sending it.
 type Forge = fn(&mut Group, Role) -> Value;
 
@@ -728,6 +779,192 @@ fn cases() -> Vec<(&'static str, Forge, &'static [Role])> {
                 g.change(&a, "sync_conflicts", "c", "upsert", json!({"reason": "x"}))
             },
             NOBODY,
+        ),
+        (
+            "open a visit as its doctor",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                g.change(
+                    &a,
+                    "encounters",
+                    &id,
+                    "upsert",
+                    json!({"patient_id": "p", "appointment_id": null, "branch_id": "b",
+                           "doctor_user_id": a, "reason": "Cough", "status": "open",
+                           "opened_at": "2026-01-05T09:00:00.000Z"}),
+                )
+            },
+            &[Doctor],
+        ),
+        (
+            "open a visit in another doctor's name",
+            |g, r| {
+                let (id, a, d) = (g.uuid(), g.id(r), g.id(Role::Doctor));
+                let named = if r == Role::Doctor {
+                    g.id(Role::Nurse)
+                } else {
+                    d
+                };
+                g.change(
+                    &a,
+                    "encounters",
+                    &id,
+                    "upsert",
+                    json!({"patient_id": "p", "branch_id": "b", "doctor_user_id": named,
+                           "reason": "Cough", "status": "open",
+                           "opened_at": "2026-01-05T09:00:00.000Z"}),
+                )
+            },
+            NOBODY,
+        ),
+        (
+            "complete the doctor's visit",
+            |g, r| {
+                let d = g.id(Role::Doctor);
+                let visit = g.seed(
+                    Role::Doctor,
+                    "encounters",
+                    json!({"patient_id": "p", "branch_id": "b", "doctor_user_id": d,
+                           "reason": "Cough", "status": "open",
+                           "opened_at": "2026-01-05T09:00:00.000Z"}),
+                );
+                let a = g.id(r);
+                g.change(
+                    &a,
+                    "encounters",
+                    &visit,
+                    "upsert",
+                    json!({"status": "completed", "completed_at": "2026-01-05T09:30:00.000Z"}),
+                )
+            },
+            &[Doctor],
+        ),
+        (
+            "write a doctor's note",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                g.change(
+                    &a,
+                    "notes",
+                    &id,
+                    "upsert",
+                    json!({"encounter_id": "e", "patient_id": "p", "kind": "soap",
+                           "author_id": a, "author_role": r.as_str(),
+                           "created_at": "2026-01-05T09:00:00.000Z", "version": 1}),
+                )
+            },
+            &[Doctor],
+        ),
+        (
+            "write a nursing note",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                g.change(
+                    &a,
+                    "notes",
+                    &id,
+                    "upsert",
+                    json!({"encounter_id": "e", "patient_id": "p", "kind": "nursing",
+                           "author_id": a, "author_role": r.as_str(),
+                           "created_at": "2026-01-05T09:00:00.000Z", "version": 1}),
+                )
+            },
+            &[Doctor, Nurse],
+        ),
+        (
+            "amend the doctor's note with a new version",
+            |g, r| {
+                let note = g.doctors_note(false);
+                g.note_version(r, &note, 2)
+            },
+            &[Doctor],
+        ),
+        (
+            "sign the doctor's note",
+            |g, r| {
+                let (note, a) = (g.doctors_note(false), g.id(r));
+                g.change(
+                    &a,
+                    "notes",
+                    &note,
+                    "upsert",
+                    json!({"signed_at": "2026-01-05T09:30:00.000Z", "signed_by": a}),
+                )
+            },
+            &[Doctor],
+        ),
+        (
+            "amend a signed note",
+            |g, r| {
+                let note = g.doctors_note(true);
+                g.note_version(r, &note, 2)
+            },
+            NOBODY,
+        ),
+        (
+            "unsign a signed note",
+            |g, r| {
+                let (note, a) = (g.doctors_note(true), g.id(r));
+                g.change(
+                    &a,
+                    "notes",
+                    &note,
+                    "upsert",
+                    json!({"signed_at": null, "signed_by": null}),
+                )
+            },
+            NOBODY,
+        ),
+        (
+            "delete a note",
+            |g, r| {
+                let (note, a) = (g.doctors_note(false), g.id(r));
+                g.change(&a, "notes", &note, "tombstone", json!({}))
+            },
+            NOBODY,
+        ),
+        (
+            "rewrite a note's version in place",
+            |g, r| {
+                let note = g.doctors_note(false);
+                let mut change = g.note_version(r, &note, 1);
+                change["kind"] = json!("upsert");
+                change
+            },
+            NOBODY,
+        ),
+        (
+            "record vitals",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                g.change(
+                    &a,
+                    "vitals",
+                    &id,
+                    "append",
+                    json!({"id": id, "patient_id": "p", "taken_at": "2026-01-05T09:00:00.000Z",
+                           "recorded_by": a, "recorded_at": "2026-01-05T09:00:00.000Z",
+                           "pulse": 72}),
+                )
+            },
+            &[Doctor, Nurse],
+        ),
+        (
+            "record a diagnosis",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                g.change(
+                    &a,
+                    "diagnoses",
+                    &id,
+                    "upsert",
+                    json!({"patient_id": "p", "code": "E11.9", "title": "Type 2 diabetes",
+                           "rank": "primary", "status": "active", "chronic": true,
+                           "active": true, "recorded_by": a,
+                           "recorded_at": "2026-01-05T09:00:00.000Z"}),
+                )
+            },
+            &[Doctor],
         ),
         (
             "push a change in another user's name",

@@ -27,6 +27,7 @@ macro_rules! out {
 }
 
 mod appointment;
+mod clinical;
 mod demo_seed;
 mod doctor;
 mod local_time;
@@ -145,6 +146,19 @@ enum Command {
     /// Free slots, booking, check-in and the rest of an appointment's life (front desk).
     #[command(subcommand)]
     Appointment(appointment::AppointmentCommand),
+    /// Visits and their notes: open, write, revise, sign, add an addendum, complete
+    /// (doctors; nurses write nursing notes).
+    #[command(subcommand)]
+    Encounter(clinical::EncounterCommand),
+    /// Record and list a patient's vitals (doctors and nurses).
+    #[command(subcommand)]
+    Vitals(clinical::VitalsCommand),
+    /// Record diagnoses (doctors) and search the ICD-10-CM list.
+    #[command(subcommand)]
+    Diagnosis(clinical::DiagnosisCommand),
+    /// A patient's chart, and who opened it (every look is audited).
+    #[command(subcommand)]
+    Chart(clinical::ChartCommand),
     /// Fill a new workstation with a realistic demo clinic (run as the administrator).
     ///
     /// The demo clinic the desktop app's demo mode also shows (one seeder in the core):
@@ -548,6 +562,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Appointment(command) => {
             let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
             appointment::run(&mut session, command)?;
+        }
+        Command::Encounter(command) => {
+            let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
+            clinical::encounter(&mut session, command)?;
+        }
+        Command::Vitals(command) => {
+            let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
+            clinical::vitals(&mut session, command)?;
+        }
+        Command::Diagnosis(command) => {
+            let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
+            clinical::diagnosis(&mut session, command)?;
+        }
+        Command::Chart(command) => {
+            let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
+            clinical::chart(&mut session, command)?;
         }
         Command::DemoSeed(args) => {
             let (ws, session) = sign_in(&dir, cli.user.as_deref())?;

@@ -92,6 +92,14 @@ id_type!(
     AppointmentId,
     AuditEventId,
     NotificationId,
+    /// A visit (clinical::encounters).
+    EncounterId,
+    NoteId,
+    NoteVersionId,
+    VitalsId,
+    DiagnosisId,
+    AllergyId,
+    AttachmentId,
 );
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ pub mod store;
 pub mod workstation;
 
 // Features, lowest first (ARCHITECTURE.md, "Layers").
+pub mod clinical;
 pub mod demo;
 pub mod frontdesk;
 pub mod identity;

@@ -64,7 +64,17 @@ pub struct TableSpec {
     pub tombstones: bool,
     /// Fields that stay on the workstation that wrote them.
     pub secret_fields: &'static [&'static str],
+    /// The row each row of this table belongs to (`field` names its id in `table`), which
+    /// the server reads before judging a change: a note's version is judged by its note.
+    pub parent: Option<Parent>,
     pub access: Access,
+}
+
+/// A row's parent: the field holding its id, and its table.
+#[derive(Debug, Clone, Copy)]
+pub struct Parent {
+    pub field: &'static str,
+    pub table: &'static str,
 }
 
 impl TableSpec {
@@ -111,6 +121,8 @@ pub struct Transition<'a> {
     pub old: Option<&'a Map<String, Value>>,
     /// The fields the change sends.
     pub fields: &'a Map<String, Value>,
+    /// The parent row as it stands (tables with a [`Parent`]), `None` when there is none.
+    pub parent: Option<&'a Map<String, Value>>,
     /// Whether the same push also changes this (table, row): a notification about an
     /// appointment travels with the booking it is about.
     pub same_push: &'a dyn Fn(&str, &str) -> bool,
@@ -160,6 +172,7 @@ const fn lww(name: &'static str, access: Access) -> TableSpec {
         unique_number: None,
         tombstones: false,
         secret_fields: &[],
+        parent: None,
         access,
     }
 }
@@ -230,6 +243,22 @@ pub const APPOINTMENT_EVENTS: TableSpec = append(
     Access::ByTransition(appointment_events_need),
 );
 
+// The clinical record. Notes, their versions and vitals are never lost: versions and
+// vitals are append-only, and a note's header only ever gains a later version or its
+// signature. Diagnoses are corrected in place (per-field, last writer wins) and archived,
+// never removed.
+pub const ENCOUNTERS: TableSpec = lww("encounters", Access::ByTransition(encounters_need));
+pub const NOTES: TableSpec = lww("notes", Access::ByTransition(notes_need));
+pub const NOTE_VERSIONS: TableSpec = TableSpec {
+    parent: Some(Parent {
+        field: "note_id",
+        table: "notes",
+    }),
+    ..append("note_versions", Access::ByTransition(note_versions_need))
+};
+pub const VITALS: TableSpec = append("vitals", Access::ByTransition(vitals_need));
+pub const DIAGNOSES: TableSpec = lww("diagnoses", Access::ByTransition(diagnoses_need));
+
 /// Every synced table.
 pub const TABLES: &[&TableSpec] = &[
     &ORGANISATION,
@@ -246,6 +275,11 @@ pub const TABLES: &[&TableSpec] = &[
     &DOCTOR_TIME_OFF,
     &APPOINTMENTS,
     &APPOINTMENT_EVENTS,
+    &ENCOUNTERS,
+    &NOTES,
+    &NOTE_VERSIONS,
+    &VITALS,
+    &DIAGNOSES,
 ];
 
 /// Workstation tables that never sync, each with why: the schema test checks that every
@@ -405,6 +439,125 @@ fn appointment_events_need(t: &Transition<'_>) -> Need {
     }
 }
 
+/// The author a clinical row names must be the user who pushes it.
+fn authored(t: &Transition<'_>, field: &str, need: Need) -> Need {
+    if t.after(field) == Some(t.author) {
+        need
+    } else {
+        Need::Refused(format!(
+            "a clinical record names its author ({field}), and that must be the user who pushes it"
+        ))
+    }
+}
+
+/// Fields a row is born with and keeps.
+fn fixed(t: &Transition<'_>, fields: &[&str]) -> Option<Need> {
+    fields.iter().find(|f| t.changes(f)).map(|f| {
+        Need::Refused(format!(
+            "{f} is set when the record is made and never changes"
+        ))
+    })
+}
+
+fn encounters_need(t: &Transition<'_>) -> Need {
+    if t.is_new() {
+        return authored(t, "doctor_user_id", Need::Action(Action::RecordWrite));
+    }
+    if let Some(refused) = fixed(
+        t,
+        &["doctor_user_id", "appointment_id", "branch_id", "opened_at"],
+    ) {
+        return refused;
+    }
+    if t.changes("patient_id") {
+        return Need::Action(Action::PatientMerge);
+    }
+    if t.before("status") == Some("completed") {
+        return Need::Refused(
+            "a completed encounter is closed; add an addendum to its notes".into(),
+        );
+    }
+    if t.before("doctor_user_id") != Some(t.author) {
+        return Need::Refused("only the encounter's doctor changes or completes it".into());
+    }
+    Need::Action(Action::RecordWrite)
+}
+
+/// What writing a note of `kind` needs: a doctor's note or addendum is the record, a
+/// nurse's note is a nursing note.
+fn note_action(kind: Option<&str>, revising: bool) -> Need {
+    match kind {
+        Some("nursing") => Need::Action(Action::NoteAdd),
+        Some("soap" | "addendum") if revising => Need::Action(Action::NoteRevise),
+        Some("soap" | "addendum") => Need::Action(Action::RecordWrite),
+        other => Need::Refused(format!(
+            "a note is soap, nursing or addendum, not {}",
+            other.unwrap_or("nothing")
+        )),
+    }
+}
+
+fn notes_need(t: &Transition<'_>) -> Need {
+    if t.is_new() {
+        return authored(t, "author_id", note_action(t.after("kind"), false));
+    }
+    if let Some(refused) = fixed(
+        t,
+        &[
+            "author_id",
+            "author_role",
+            "kind",
+            "encounter_id",
+            "addendum_to",
+            "created_at",
+        ],
+    ) {
+        return refused;
+    }
+    if t.changes("patient_id") {
+        return Need::Action(Action::PatientMerge);
+    }
+    if t.before("signed_at").is_some() {
+        return Need::Refused("a signed note is frozen; correct it with an addendum".into());
+    }
+    if t.before("author_id") != Some(t.author) {
+        return Need::Refused("only a note's author revises or signs it".into());
+    }
+    note_action(t.before("kind"), !t.changes("signed_at"))
+}
+
+fn note_versions_need(t: &Transition<'_>) -> Need {
+    let Some(note) = t.parent else {
+        return Need::Refused("a note's version travels with or after its note".into());
+    };
+    let author = note.get("author_id").and_then(Value::as_str);
+    if author != Some(t.author) || t.after("author_id") != Some(t.author) {
+        return Need::Refused("only a note's author writes its versions".into());
+    }
+    if note.get("signed_at").is_some_and(|v| !v.is_null()) {
+        return Need::Refused("a signed note is frozen; correct it with an addendum".into());
+    }
+    let first = t.fields.get("version").and_then(Value::as_i64) == Some(1);
+    note_action(note.get("kind").and_then(Value::as_str), !first)
+}
+
+fn vitals_need(t: &Transition<'_>) -> Need {
+    authored(t, "recorded_by", Need::Action(Action::VitalsAdd))
+}
+
+fn diagnoses_need(t: &Transition<'_>) -> Need {
+    if t.is_new() {
+        return authored(t, "recorded_by", Need::Action(Action::RecordWrite));
+    }
+    if let Some(refused) = fixed(t, &["recorded_by", "recorded_at"]) {
+        return refused;
+    }
+    if t.changes("patient_id") {
+        return Need::Action(Action::PatientMerge);
+    }
+    Need::Action(Action::RecordWrite)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -422,6 +575,7 @@ mod tests {
             row_id: "r1",
             old: old.as_ref(),
             fields: &fields,
+            parent: None,
             same_push: &|_, _| false,
         };
         match spec.access {
@@ -583,6 +737,7 @@ mod tests {
             row_id: "r1",
             old: Some(&old),
             fields: &t_fields,
+            parent: None,
             same_push: &|_, _| false,
         };
         assert_eq!(users_need(&as_self), Need::AnySignedIn);

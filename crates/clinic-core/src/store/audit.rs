@@ -184,6 +184,29 @@ pub(crate) fn append(
     Ok(entry)
 }
 
+/// The reason given when `session` was opened as break-glass access, if it was.
+pub(crate) fn break_glass_reason(
+    conn: &rusqlite::Connection,
+    session: &str,
+) -> Result<Option<String>> {
+    let details: Option<String> = conn
+        .query_row(
+            "SELECT details FROM audit_log WHERE session_id = ?1 AND action = 'break_glass.open'
+             ORDER BY device_seq LIMIT 1",
+            [session],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(Error::from_sqlite)?;
+    Ok(details
+        .and_then(|d| serde_json::from_str::<serde_json::Value>(&d).ok())
+        .and_then(|d| {
+            d.get("reason")
+                .and_then(serde_json::Value::as_str)
+                .map(str::to_owned)
+        }))
+}
+
 /// What to list.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {

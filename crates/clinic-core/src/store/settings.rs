@@ -82,3 +82,31 @@ pub(crate) fn set_totp_required(
     )?;
     Ok(())
 }
+
+/// How vitals are shown: `metric` or `imperial`.
+pub(crate) fn units(conn: &rusqlite::Connection) -> Result<String> {
+    conn.query_row("SELECT units FROM organisation LIMIT 1", [], |r| r.get(0))
+        .map_err(Error::from_sqlite)
+}
+
+pub(crate) fn set_units(
+    tx: &Transaction<'_>,
+    ctx: &WriteContext,
+    organisation: OrganisationId,
+    units: &str,
+) -> Result<()> {
+    tx.execute(
+        "UPDATE organisation SET units = ?2, updated_at = ?3 WHERE id = ?1",
+        params![organisation, units, to_db_time(ctx.now)],
+    )
+    .map_err(Error::from_sqlite)?;
+    changes::record(
+        tx,
+        ctx,
+        &tables::ORGANISATION,
+        &organisation.to_string(),
+        ChangeKind::Upsert,
+        &serde_json::json!({ "units": units }),
+    )?;
+    Ok(())
+}

@@ -2,6 +2,7 @@
 
 mod audit;
 mod backup;
+mod clinical;
 mod frontdesk;
 mod identity;
 mod policy;

@@ -318,3 +318,37 @@ fn notify_doctor(
 fn no_such_appointment(id: AppointmentId) -> Error {
     Error::validation("appointment", format!("there is no appointment {id}"))
 }
+
+/// Completes a checked-in appointment in the caller's transaction: the end of a
+/// visit (`clinical::encounters`) completes its booking with it.
+pub(crate) fn complete_in(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &crate::store::changes::WriteContext,
+    actor: &crate::actor::Actor,
+    id: AppointmentId,
+) -> Result<Appointment> {
+    let a = store::get(tx, id)?.ok_or_else(|| no_such_appointment(id))?;
+    if a.status == "completed" {
+        return Ok(a);
+    }
+    if !transition_allowed(&a.status, "completed") {
+        return Err(Error::InvalidTransition {
+            from: a.status.clone(),
+            to: "completed",
+        });
+    }
+    let moved = store::set_status(tx, ctx, &a, "completed", None, actor.user)?;
+    audit::append(
+        tx,
+        ctx,
+        Some(actor),
+        ctx.now,
+        &Event::new("appointment.completed", Outcome::Success)
+            .entity("appointment", id)
+            .patient(moved.patient_id)
+            .details(
+                serde_json::json!({ "number": moved.number, "from": a.status, "reason": null }),
+            ),
+    )?;
+    Ok(moved)
+}

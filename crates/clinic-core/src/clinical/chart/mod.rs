@@ -1,0 +1,97 @@
+//! The chart: what a doctor or nurse sees on opening a patient — who they are, their
+//! problem list, their latest vitals, their active diagnoses, and their visits with how
+//! many notes each has and how many are signed. One audited read (`record.chart`).
+//!
+//! Invariants: opening a chart is authorized as a read of that patient's record and
+//! audited before anything is returned; the chart shows records merged into the patient
+//! too; it computes nothing the features do not (BMI and flags come from `vitals`, the
+//! problem list from `diagnoses`).
+
+use serde::Serialize;
+
+use crate::clinical::diagnoses::{self, Diagnosis};
+use crate::clinical::encounters::{self, Encounter};
+use crate::clinical::notes;
+use crate::clinical::vitals::{self, VitalsReading};
+use crate::error::{Error, Result};
+use crate::frontdesk::patients;
+use crate::ids::PatientId;
+use crate::session::Session;
+
+/// Who the chart is about (no contact details: the front desk keeps those).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChartPatient {
+    pub id: PatientId,
+    pub mrn: String,
+    pub name: String,
+    pub date_of_birth: String,
+    pub sex: String,
+    pub blood_group: Option<String>,
+    pub active: bool,
+}
+
+/// One visit on the chart's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VisitLine {
+    pub encounter: Encounter,
+    pub notes: i64,
+    pub signed: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Chart {
+    pub patient: ChartPatient,
+    pub problems: Vec<Diagnosis>,
+    pub diagnoses: Vec<Diagnosis>,
+    pub last_vitals: Option<VitalsReading>,
+    pub visits: Vec<VisitLine>,
+}
+
+impl Session {
+    /// Opens a patient's chart (an audited read of the record).
+    pub fn chart(&mut self, patient: PatientId) -> Result<Chart> {
+        self.read_record(patient, "chart", None)?;
+        let conn = self.live()?.store.conn();
+        let p = patients::store::get(conn, patient)?.ok_or_else(|| {
+            Error::validation("patient", format!("there is no patient {patient}"))
+        })?;
+        let all_diagnoses = diagnoses::store::for_patient(conn, patient)?;
+        let problems = diagnoses::problem_list(&all_diagnoses);
+        let diagnoses: Vec<Diagnosis> = all_diagnoses
+            .into_iter()
+            .filter(|d| d.active && d.status == "active")
+            .collect();
+        let history = vitals::store::for_patient(conn, patient)?;
+        let last_vitals = vitals::readings(history).pop();
+        let counts = notes::store::count_for_patient(conn, patient)?;
+        let visits = encounters::store::for_patient(conn, patient)?
+            .into_iter()
+            .map(|e| {
+                let (n, s) = counts
+                    .iter()
+                    .find(|(id, ..)| *id == e.id)
+                    .map_or((0, 0), |(_, n, s)| (*n, *s));
+                VisitLine {
+                    encounter: e,
+                    notes: n,
+                    signed: s,
+                }
+            })
+            .collect();
+        Ok(Chart {
+            patient: ChartPatient {
+                id: p.id,
+                mrn: p.mrn,
+                name: format!("{} {}", p.given_name, p.family_name),
+                date_of_birth: p.date_of_birth,
+                sex: p.sex,
+                blood_group: p.blood_group,
+                active: p.active,
+            },
+            problems,
+            diagnoses,
+            last_vitals,
+            visits,
+        })
+    }
+}

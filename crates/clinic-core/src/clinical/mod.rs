@@ -1,0 +1,19 @@
+//! The clinical record: visits (`encounters`), notes with every version (`notes`),
+//! vitals (`vitals`), diagnoses and the problem list (`diagnoses`), the chart that puts
+//! them together (`chart`), and who looked (`access`).
+//!
+//! Invariants of the whole area: nothing clinical is ever deleted or overwritten (notes'
+//! versions and vitals are append-only; a signed note takes only an addendum; diagnoses
+//! are archived); every read of a patient's clinical data is authorized and audited by
+//! [`access`], here in the core, never left to the caller; a receptionist sees no
+//! clinical content (the policy grants the front desk no `record_read`); break-glass
+//! access reads and never writes (the policy again).
+//!
+//! Layers inside: access < encounters < notes < vitals < diagnoses < chart.
+
+pub mod access;
+pub mod chart;
+pub mod diagnoses;
+pub mod encounters;
+pub mod notes;
+pub mod vitals;
