@@ -3,6 +3,7 @@
 //! database, no HTTP framework. Every request carries the protocol and schema versions so
 //! an old client gets a clear "please update" answer instead of being misread.
 
+pub mod attachments;
 pub mod audit;
 pub mod limits;
 pub mod merge;

@@ -108,6 +108,8 @@ pub enum Action {
     NoteRevise,
     /// Clinical data is never deleted: nobody holds this.
     NoteDelete,
+    /// Add a scan, photo or PDF to a patient's record (and archive one's own).
+    AttachmentAdd,
     PrescriptionRead,
     PrescriptionWrite,
     PrescriptionDispense,
@@ -123,7 +125,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 32] = [
         Action::PatientCreate,
         Action::PatientUpdate,
         Action::PatientView,
@@ -143,6 +145,7 @@ impl Action {
         Action::VitalsAdd,
         Action::NoteRevise,
         Action::NoteDelete,
+        Action::AttachmentAdd,
         Action::PrescriptionRead,
         Action::PrescriptionWrite,
         Action::PrescriptionDispense,
@@ -178,6 +181,7 @@ impl Action {
             Action::VitalsAdd => "vitals_add",
             Action::NoteRevise => "note_revise",
             Action::NoteDelete => "note_delete",
+            Action::AttachmentAdd => "attachment_add",
             Action::PrescriptionRead => "prescription_read",
             Action::PrescriptionWrite => "prescription_write",
             Action::PrescriptionDispense => "prescription_dispense",
@@ -259,6 +263,7 @@ pub const RULES: &[(Role, &[(Action, Scope)])] = &[
             (A::NoteAdd, All),
             (A::VitalsAdd, All),
             (A::NoteRevise, Own),
+            (A::AttachmentAdd, All),
             (A::PrescriptionRead, All),
             (A::PrescriptionWrite, All),
             (A::LabOrderRead, All),
@@ -275,6 +280,7 @@ pub const RULES: &[(Role, &[(Action, Scope)])] = &[
             (A::RecordRead, All),
             (A::NoteAdd, All),
             (A::VitalsAdd, All),
+            (A::AttachmentAdd, All),
         ],
     ),
     (
@@ -355,6 +361,18 @@ mod tests {
                     "{role} grants {a:?} twice"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn only_doctors_and_nurses_add_attachments() {
+        for role in Role::ALL {
+            let expected = matches!(role, Role::Doctor | Role::Nurse);
+            assert_eq!(
+                grant(role, Action::AttachmentAdd).is_some(),
+                expected,
+                "{role}: scans and photos are added by the clinical staff who took them"
+            );
         }
     }
 

@@ -258,6 +258,10 @@ pub const NOTE_VERSIONS: TableSpec = TableSpec {
 };
 pub const VITALS: TableSpec = append("vitals", Access::ByTransition(vitals_need));
 pub const DIAGNOSES: TableSpec = lww("diagnoses", Access::ByTransition(diagnoses_need));
+// Scans, photos and PDFs: a record is never removed and keeps what it was born with (its
+// file, key and author); archiving is a flag. The bytes travel separately
+// (`crate::attachments`).
+pub const ATTACHMENTS: TableSpec = lww("attachments", Access::ByTransition(attachments_need));
 
 /// Every synced table.
 pub const TABLES: &[&TableSpec] = &[
@@ -280,6 +284,7 @@ pub const TABLES: &[&TableSpec] = &[
     &NOTE_VERSIONS,
     &VITALS,
     &DIAGNOSES,
+    &ATTACHMENTS,
 ];
 
 /// Workstation tables that never sync, each with why: the schema test checks that every
@@ -298,6 +303,10 @@ pub const LOCAL_TABLES: &[(&str, &str)] = &[
     (
         "backup_schedule",
         "where and how often this workstation backs up",
+    ),
+    (
+        "attachment_uploads",
+        "attachment files made here whose bytes the sync server does not hold yet",
     ),
 ];
 
@@ -558,6 +567,56 @@ fn diagnoses_need(t: &Transition<'_>) -> Need {
     Need::Action(Action::RecordWrite)
 }
 
+fn attachments_need(t: &Transition<'_>) -> Need {
+    if t.is_new() {
+        if let Err(reason) = crate::attachments::check_new_record(t.fields) {
+            return Need::Refused(reason);
+        }
+        return authored(t, "added_by", Need::Action(Action::AttachmentAdd));
+    }
+    if let Some(refused) = fixed(
+        t,
+        &[
+            "added_by",
+            "added_at",
+            "encounter_id",
+            "file_name",
+            "title",
+            "mime",
+            "size",
+            "sha256",
+            "file_key",
+        ],
+    ) {
+        return refused;
+    }
+    if t.changes("patient_id") {
+        return Need::Action(Action::PatientMerge);
+    }
+    let archived = |row: Option<&Map<String, Value>>| {
+        row.and_then(|r| r.get("archived")).and_then(Value::as_bool) == Some(true)
+    };
+    if archived(t.old) && t.changed_fields().next().is_some() {
+        return Need::Refused(
+            "an archived attachment stays archived; add the file again if it is needed".into(),
+        );
+    }
+    if t.changes("archived") && !archived(Some(t.fields)) {
+        return Need::Refused("archived is true or false".into());
+    }
+    if t.changes("archived_by") && t.after("archived_by") != Some(t.author) {
+        return Need::Refused(
+            "an archived attachment names who archived it (archived_by), and that must be the user who pushes it".into(),
+        );
+    }
+    // Whoever added the file may archive it (added in error); otherwise a doctor.
+    if t.before("added_by") == Some(t.author) {
+        Need::Action(Action::AttachmentAdd)
+    } else {
+        Need::Action(Action::RecordWrite)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -771,6 +830,68 @@ mod tests {
             ),
             Need::Refused(_)
         ));
+    }
+
+    #[test]
+    fn an_attachment_is_added_by_its_author_keeps_its_file_and_is_only_archived() {
+        let new = json!({
+            "patient_id": "p", "encounter_id": null, "file_name": "xray.png", "title": null,
+            "mime": "image/png", "size": 2048, "sha256": "b".repeat(64),
+            "file_key": "c".repeat(64), "added_by": "u1", "added_at": "t", "archived": false,
+        });
+        assert_eq!(
+            need(&ATTACHMENTS, None, new.clone()),
+            Need::Action(Action::AttachmentAdd)
+        );
+        let mut other = new.clone();
+        other["added_by"] = json!("u2");
+        assert!(
+            matches!(need(&ATTACHMENTS, None, other.clone()), Need::Refused(_)),
+            "an attachment names the user who pushes it"
+        );
+        let mut huge = new.clone();
+        huge["size"] = json!(crate::attachments::MAX_BYTES + 1);
+        assert!(matches!(need(&ATTACHMENTS, None, huge), Need::Refused(r) if r.contains("size")));
+        assert_eq!(
+            need(
+                &ATTACHMENTS,
+                Some(new.clone()),
+                json!({"archived": true, "archived_by": "u1", "archive_reason": "wrong patient"})
+            ),
+            Need::Action(Action::AttachmentAdd),
+            "its author archives it"
+        );
+        assert_eq!(
+            need(
+                &ATTACHMENTS,
+                Some(other.clone()),
+                json!({"archived": true, "archived_by": "u1"})
+            ),
+            Need::Action(Action::RecordWrite),
+            "someone else's needs a doctor"
+        );
+        assert!(matches!(
+            need(
+                &ATTACHMENTS,
+                Some(new.clone()),
+                json!({"file_key": "d".repeat(64)})
+            ),
+            Need::Refused(_)
+        ));
+        assert!(matches!(
+            need(&ATTACHMENTS, Some(new.clone()), json!({"size": 1})),
+            Need::Refused(_)
+        ));
+        let mut archived = new.clone();
+        archived["archived"] = json!(true);
+        assert!(
+            matches!(
+                need(&ATTACHMENTS, Some(archived), json!({"archived": false})),
+                Need::Refused(_)
+            ),
+            "archiving is for good"
+        );
+        assert!(!ATTACHMENTS.kind_allowed(ChangeKind::Tombstone));
     }
 
     #[test]
