@@ -24,6 +24,7 @@ FEATURES = ["identity",
             "clinical::access", "clinical::encounters", "clinical::notes", "clinical::vitals",
             "clinical::diagnoses", "clinical::chart",
             "sync",
+            "clinical::attachments",
             "maintenance::backup", "maintenance::backup_schedule", "maintenance::rekey",
             "demo"]
 ORDER = PRIMITIVES + PLUMBING + FEATURES

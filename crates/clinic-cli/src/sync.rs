@@ -67,6 +67,9 @@ pub fn run(session: &mut Session, command: SyncCommand) -> anyhow::Result<()> {
                 "Sync done: {} changes sent, {} refused, {} received.",
                 report.pushed, report.rejected, report.pulled
             );
+            if report.attachments_sent > 0 {
+                println!("{} attachment(s) uploaded whole.", report.attachments_sent);
+            }
             if report.rejected > 0 {
                 println!("Refused changes stay here with their reason: see `clinic sync status`.");
             }
@@ -96,6 +99,13 @@ pub fn run(session: &mut Session, command: SyncCommand) -> anyhow::Result<()> {
             println!("Pending changes:  {}", status.pending_changes);
             println!("Refused changes:  {}", status.refused_changes);
             println!("Conflicts:        {}", status.conflicts);
+            println!(
+                "Attachments:      {} waiting to upload",
+                status.attachments_waiting
+            );
+            if let Some(error) = &status.attachment_error {
+                println!("Attachment error: {error}");
+            }
         }
         SyncCommand::Conflicts => {
             let conflicts = session.sync_conflicts()?;

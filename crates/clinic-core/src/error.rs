@@ -89,6 +89,12 @@ pub enum Error {
     )]
     BackupDamaged { path: PathBuf, detail: String },
 
+    /// An attachment's file failed its checks (a chunk did not authenticate, the
+    /// plaintext's SHA-256 or kind is not what its record says): the message says which
+    /// file, what failed, and what to do.
+    #[error("{0}")]
+    AttachmentDamaged(String),
+
     #[error(
         "you are not allowed to do this ({action}: {reason}); ask an administrator if you need to"
     )]
@@ -174,6 +180,7 @@ pub enum Code {
     DatabaseCorrupt,
     NotABackup,
     BackupDamaged,
+    AttachmentDamaged,
     Forbidden,
     PossibleDuplicate,
     SlotTaken,
@@ -208,6 +215,7 @@ impl Code {
             Code::DatabaseCorrupt => "database_corrupt",
             Code::NotABackup => "not_a_backup",
             Code::BackupDamaged => "backup_damaged",
+            Code::AttachmentDamaged => "attachment_damaged",
             Code::Forbidden => "forbidden",
             Code::PossibleDuplicate => "possible_duplicate",
             Code::SlotTaken => "slot_taken",
@@ -243,6 +251,7 @@ impl Error {
             Error::DatabaseCorrupt { .. } => Code::DatabaseCorrupt,
             Error::NotABackup { .. } => Code::NotABackup,
             Error::BackupDamaged { .. } => Code::BackupDamaged,
+            Error::AttachmentDamaged(_) => Code::AttachmentDamaged,
             Error::Forbidden { .. } => Code::Forbidden,
             Error::PossibleDuplicate { .. } => Code::PossibleDuplicate,
             Error::SlotTaken { .. } => Code::SlotTaken,
@@ -316,6 +325,7 @@ mod tests {
             (Code::DatabaseCorrupt, "database_corrupt"),
             (Code::NotABackup, "not_a_backup"),
             (Code::BackupDamaged, "backup_damaged"),
+            (Code::AttachmentDamaged, "attachment_damaged"),
             (Code::Forbidden, "forbidden"),
             (Code::PossibleDuplicate, "possible_duplicate"),
             (Code::SlotTaken, "slot_taken"),

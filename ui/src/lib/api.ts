@@ -53,6 +53,7 @@ const ALL_CODES = {
   database_corrupt: true,
   not_a_backup: true,
   backup_damaged: true,
+  attachment_damaged: true,
   forbidden: true,
   possible_duplicate: true,
   slot_taken: true,

@@ -116,6 +116,7 @@ const ERROR_TITLES: Partial<Record<ErrorCode, string>> = {
   database_corrupt: 'The database is damaged',
   not_a_backup: 'Not a clinic backup',
   backup_damaged: 'The backup is damaged',
+  attachment_damaged: 'The attachment is damaged',
   forbidden: 'Not allowed',
   internal: 'Something went wrong',
 };

@@ -1,6 +1,7 @@
 //! The clinical record: visits (`encounters`), notes with every version (`notes`),
 //! vitals (`vitals`), diagnoses and the problem list (`diagnoses`), the chart that puts
-//! them together (`chart`), and who looked (`access`).
+//! them together (`chart`), who looked (`access`), and scans, photos and PDFs
+//! (`attachments`, which sits above `sync`: opening one may fetch its file).
 //!
 //! Invariants of the whole area: nothing clinical is ever deleted or overwritten (notes'
 //! versions and vitals are append-only; a signed note takes only an addendum; diagnoses
@@ -9,9 +10,11 @@
 //! clinical content (the policy grants the front desk no `record_read`); break-glass
 //! access reads and never writes (the policy again).
 //!
-//! Layers inside: access < encounters < notes < vitals < diagnoses < chart.
+//! Layers inside: access < encounters < notes < vitals < diagnoses < chart, then
+//! (after `crate::sync`) attachments.
 
 pub mod access;
+pub mod attachments;
 pub mod chart;
 pub mod diagnoses;
 pub mod encounters;

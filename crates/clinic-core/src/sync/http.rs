@@ -108,18 +108,57 @@ impl Http {
             .map_err(|e| Error::Sync(format!("the sync server's answer could not be read: {e}")))
     }
 
+    /// Sends a request whose success is raw bytes (an attachment's sealed chunk).
+    pub(crate) fn send_bytes(&self, request: reqwest::blocking::RequestBuilder) -> Result<Vec<u8>> {
+        let response = self.answer(request)?;
+        response.bytes().map(|b| b.to_vec()).map_err(|e| {
+            Error::Offline(format!(
+                "the connection to the sync server at {} broke while receiving ({}); work continues offline",
+                self.base,
+                chain(&e)
+            ))
+        })
+    }
+
+    /// As [`Http::send`], but `None` when the server answers 404 (it holds no such thing).
+    pub(crate) fn send_found<T: serde::de::DeserializeOwned>(
+        &self,
+        request: reqwest::blocking::RequestBuilder,
+    ) -> Result<Option<T>> {
+        let response = self.reach(request)?;
+        if response.status() == reqwest::StatusCode::NOT_FOUND {
+            return Ok(None);
+        }
+        self.judge(response)?
+            .json()
+            .map(Some)
+            .map_err(|e| Error::Sync(format!("the sync server's answer could not be read: {e}")))
+    }
+
     /// Sends a request; a successful response, or the server's problem as an error.
     fn answer(
         &self,
         request: reqwest::blocking::RequestBuilder,
     ) -> Result<reqwest::blocking::Response> {
-        let response = request.send().map_err(|e| {
+        let response = self.reach(request)?;
+        self.judge(response)
+    }
+
+    fn reach(
+        &self,
+        request: reqwest::blocking::RequestBuilder,
+    ) -> Result<reqwest::blocking::Response> {
+        request.send().map_err(|e| {
             Error::Offline(format!(
                 "the sync server at {} cannot be reached ({}); work continues offline",
                 self.base,
                 chain(&e)
             ))
-        })?;
+        })
+    }
+
+    /// A successful response, or the server's problem as an error.
+    fn judge(&self, response: reqwest::blocking::Response) -> Result<reqwest::blocking::Response> {
         let status = response.status();
         if status.is_success() {
             return Ok(response);

@@ -4,6 +4,7 @@
 //! crash or a dropped connection at any point loses nothing and applies nothing twice.
 
 // The feature's own types, for callers (the shell, the CLI): they live in its store.
+pub(crate) mod blobs;
 mod http;
 pub mod join;
 mod login;
@@ -71,6 +72,8 @@ pub struct SyncReport {
     pub rejected: usize,
     pub pulled: usize,
     pub cursor: i64,
+    /// Attachments made here whose bytes reached the server whole in this round.
+    pub attachments_sent: usize,
 }
 
 /// The sync line the app shows at all times.
@@ -80,6 +83,10 @@ pub struct SyncStatus {
     pub pending_changes: i64,
     pub refused_changes: i64,
     pub conflicts: i64,
+    /// Attachments made here whose bytes the server does not hold yet.
+    pub attachments_waiting: i64,
+    /// Why the latest of them could not be sent, if one could not.
+    pub attachment_error: Option<String>,
 }
 
 /// Pulls every page after `cursor` into `store`, each page with its cursor in one
@@ -293,6 +300,8 @@ impl Session {
                 break;
             }
         }
+        // Attachments' bytes follow their records, which the server must hold first.
+        report.attachments_sent = self.upload_attachments(http, access)?;
         let device = self.actor.device;
         let workstation = self.workstation.clone();
         let (pulled, cursor) = pull_all(
@@ -418,7 +427,7 @@ impl Session {
 
     /// Runs `call` with an access token for this session's user, once more with a fresh
     /// token if the server says the one in hand has expired.
-    fn with_server<T>(&mut self, call: impl Fn(&Http, &str) -> Result<T>) -> Result<T> {
+    pub(crate) fn with_server<T>(&mut self, call: impl Fn(&Http, &str) -> Result<T>) -> Result<T> {
         let (http, device_token, _) =
             self.enrolled_server("this workstation is not enrolled with a sync server yet")?;
         let access = self.server_access(&http, &device_token)?;
@@ -475,11 +484,14 @@ impl Session {
         let conn = self.live()?.store.conn();
         let configured = store::get(conn)?.map(|(state, _token, _ca)| state);
         let (pending, refused, conflicts) = store::counts(conn)?;
+        let (attachments_waiting, attachment_error) = store::uploads_waiting(conn)?;
         Ok(SyncStatus {
             configured,
             pending_changes: pending,
             refused_changes: refused,
             conflicts,
+            attachments_waiting,
+            attachment_error,
         })
     }
 

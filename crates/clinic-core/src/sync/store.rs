@@ -143,6 +143,96 @@ pub(crate) fn counts(conn: &rusqlite::Connection) -> Result<(i64, i64, i64)> {
     .map_err(Error::from_sqlite)
 }
 
+/// An attachment made here whose sealed bytes wait for the sync server.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Upload {
+    pub(crate) attachment_id: String,
+    pub(crate) size: u64,
+}
+
+/// Queues an attachment's bytes for upload by `user` (its author), in the transaction
+/// that records the attachment.
+pub(crate) fn queue_upload(
+    tx: &Transaction<'_>,
+    attachment_id: &str,
+    user: &str,
+    size: u64,
+    now: &str,
+) -> Result<()> {
+    tx.execute(
+        "INSERT INTO attachment_uploads (attachment_id, user_id, size, queued_at) VALUES (?1, ?2, ?3, ?4)",
+        params![attachment_id, user, i64::try_from(size).unwrap_or(i64::MAX), now],
+    )
+    .map_err(Error::from_sqlite)?;
+    Ok(())
+}
+
+/// The uploads `user` still owes the server, oldest first.
+pub(crate) fn pending_uploads(conn: &rusqlite::Connection, user: &str) -> Result<Vec<Upload>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT attachment_id, size FROM attachment_uploads
+             WHERE user_id = ?1 AND done_at IS NULL ORDER BY queued_at, attachment_id",
+        )
+        .map_err(Error::from_sqlite)?;
+    let rows = stmt
+        .query_map([user], |r| {
+            Ok(Upload {
+                attachment_id: r.get(0)?,
+                size: u64::try_from(r.get::<_, i64>(1)?).unwrap_or(0),
+            })
+        })
+        .map_err(Error::from_sqlite)?;
+    rows.collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(Error::from_sqlite)
+}
+
+/// Whether an attachment made here still waits to be uploaded (then this workstation
+/// holds its only copy).
+pub(crate) fn upload_pending(conn: &rusqlite::Connection, attachment_id: &str) -> Result<bool> {
+    conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM attachment_uploads WHERE attachment_id = ?1 AND done_at IS NULL)",
+        [attachment_id],
+        |r| r.get(0),
+    )
+    .map_err(Error::from_sqlite)
+}
+
+/// Records how an upload went: done (`error` None), or why it waits.
+pub(crate) fn upload_outcome(
+    conn: &rusqlite::Connection,
+    attachment_id: &str,
+    error: Option<&str>,
+    now: &str,
+) -> Result<()> {
+    match error {
+        None => conn.execute(
+            "UPDATE attachment_uploads SET done_at = ?2, last_error = NULL WHERE attachment_id = ?1",
+            params![attachment_id, now],
+        ),
+        Some(e) => conn.execute(
+            "UPDATE attachment_uploads SET last_error = ?2 WHERE attachment_id = ?1",
+            params![attachment_id, e],
+        ),
+    }
+    .map_err(Error::from_sqlite)?;
+    Ok(())
+}
+
+/// Attachments made here whose bytes the server does not hold yet, and the last reason
+/// one of them could not be sent.
+pub(crate) fn uploads_waiting(conn: &rusqlite::Connection) -> Result<(i64, Option<String>)> {
+    conn.query_row(
+        "SELECT count(*), (SELECT last_error FROM attachment_uploads
+                           WHERE done_at IS NULL AND last_error IS NOT NULL
+                           ORDER BY queued_at DESC LIMIT 1)
+         FROM attachment_uploads WHERE done_at IS NULL",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .map_err(Error::from_sqlite)
+}
+
 /// Marks an unresolved kept change resolved, with a note; false if there is none.
 pub(crate) fn dismiss_conflict(
     conn: &rusqlite::Connection,

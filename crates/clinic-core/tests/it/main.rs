@@ -1,5 +1,6 @@
 //! Integration tests of the core through its public API.
 
+mod attachments;
 mod audit;
 mod backup;
 mod clinical;

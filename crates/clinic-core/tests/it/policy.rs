@@ -35,8 +35,8 @@ fn expected(role: Role, action: Action) -> Expect {
             | A::BillingWrite => Allow,
             _ => Deny,
         },
-        // Doctor: updates patients, views doctors, reads and writes the record, revises
-        // only their own notes, prescribes, orders labs.
+        // Doctor: updates patients, views doctors, reads and writes the record (and adds
+        // attachments), revises only their own notes, prescribes, orders labs.
         Role::Doctor => match action {
             A::PatientUpdate
             | A::PatientView
@@ -47,6 +47,7 @@ fn expected(role: Role, action: Action) -> Expect {
             | A::RecordWrite
             | A::NoteAdd
             | A::VitalsAdd
+            | A::AttachmentAdd
             | A::PrescriptionRead
             | A::PrescriptionWrite
             | A::LabOrderRead
@@ -54,7 +55,7 @@ fn expected(role: Role, action: Action) -> Expect {
             A::NoteRevise => Own,
             _ => Deny,
         },
-        // Nurse: updates patients, adds notes and vitals, never deletes or rewrites.
+        // Nurse: updates patients, adds notes, vitals and attachments, never deletes or rewrites.
         Role::Nurse => match action {
             A::PatientUpdate
             | A::PatientView
@@ -62,7 +63,8 @@ fn expected(role: Role, action: Action) -> Expect {
             | A::AppointmentCheckIn
             | A::RecordRead
             | A::NoteAdd
-            | A::VitalsAdd => Allow,
+            | A::VitalsAdd
+            | A::AttachmentAdd => Allow,
             _ => Deny,
         },
         // Admin: archives and merges patients, manages doctors, users, settings, audit;
