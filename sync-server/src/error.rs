@@ -31,7 +31,9 @@ pub enum Error {
     Conflict(String),
     #[error("{0}")]
     UpdateRequired(String),
-    #[error("the request body is larger than the server accepts; push fewer changes at a time")]
+    #[error(
+        "the request body is larger than the server accepts; push fewer changes at a time (an attachment chunk is at most 1 MB and its tag)"
+    )]
     PayloadTooLarge,
     /// Too many failed sign-ins for one account: refused until `retry_after` seconds pass.
     #[error(

@@ -2,6 +2,7 @@
 //! [`router`] builds the HTTP API and [`serve`] runs it until shut down. The binary in
 //! `main.rs` only reads configuration and calls these, so tests drive the real thing.
 
+pub mod attachments;
 pub mod auth;
 pub mod error;
 pub mod limits;
@@ -27,6 +28,7 @@ use clinic_protocol::{
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
 use serde::Deserialize;
 use tokio::net::TcpListener;
+use tower_http::compression::predicate::{DefaultPredicate, NotForContentType, Predicate as _};
 
 pub use error::{Error, Result};
 
@@ -125,6 +127,8 @@ pub fn router_with(pool: Pool, limits: limits::Limits) -> Router {
         .route("/v1/devices/revoke", post(revoke))
         .route("/v1/push", post(push))
         .route("/v1/pull", get(pull))
+        .route("/v1/attachments/status", get(attachment_status))
+        .route("/v1/attachments/chunk", get(chunk_get).put(chunk_put))
         .route("/metrics", get(metrics_text))
         .route("/openapi.json", get(openapi))
         .fallback(|| async {
@@ -147,7 +151,15 @@ pub fn router_with(pool: Pool, limits: limits::Limits) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         // Pages of changes are repetitive JSON: gzip makes them several times smaller
         // for workstations on slow links (every client that says it accepts gzip).
-        .layer(tower_http::compression::CompressionLayer::new().gzip(true))
+        // Sealed attachment chunks are random to a compressor: they go as they are.
+        .layer(
+            tower_http::compression::CompressionLayer::new()
+                .gzip(true)
+                .compress_when(
+                    DefaultPredicate::new()
+                        .and(NotForContentType::const_new("application/octet-stream")),
+                ),
+        )
         .layer(axum::middleware::from_fn_with_state(
             guard,
             limits::middleware,
@@ -510,6 +522,97 @@ async fn pull(
     let page = sync::pull(&client, &user.device.branch_code, query.cursor, query.limit).await?;
     state.metrics.pulled(page.changes.len());
     Ok(axum::Json(page))
+}
+
+#[derive(Deserialize)]
+struct AttachmentQuery {
+    attachment_id: String,
+    protocol_version: u32,
+}
+
+#[derive(Deserialize)]
+struct ChunkQuery {
+    attachment_id: String,
+    index: u32,
+    protocol_version: u32,
+}
+
+fn chunk_query(
+    query: std::result::Result<Query<ChunkQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<ChunkQuery> {
+    let Query(query) = query.map_err(|e| {
+        Error::BadRequest(format!(
+            "a chunk is named by ?attachment_id=UUID&index=N (0 to {})&protocol_version=V: {e}",
+            clinic_protocol::attachments::MAX_CHUNKS - 1
+        ))
+    })?;
+    check_versions(query.protocol_version, None)?;
+    if query.index >= clinic_protocol::attachments::MAX_CHUNKS {
+        return Err(Error::BadRequest(format!(
+            "index is a chunk number from 0 to {}",
+            clinic_protocol::attachments::MAX_CHUNKS - 1
+        )));
+    }
+    Ok(query)
+}
+
+async fn attachment_status(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: std::result::Result<Query<AttachmentQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<axum::Json<clinic_protocol::attachments::AttachmentStatus>> {
+    let client = state.pool.get().await?;
+    let key = state.key(&client).await?;
+    let user = auth::user(&client, &headers, key).await?;
+    let Query(query) = query.map_err(|e| {
+        Error::BadRequest(format!(
+            "status needs ?attachment_id=UUID&protocol_version=V: {e}"
+        ))
+    })?;
+    check_versions(query.protocol_version, None)?;
+    Ok(axum::Json(
+        attachments::status(&client, &user, &query.attachment_id).await?,
+    ))
+}
+
+async fn chunk_put(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: std::result::Result<Query<ChunkQuery>, axum::extract::rejection::QueryRejection>,
+    body: std::result::Result<Bytes, BytesRejection>,
+) -> Result<axum::Json<clinic_protocol::attachments::AttachmentStatus>> {
+    let client = state.pool.get().await?;
+    let key = state.key(&client).await?;
+    let user = auth::user(&client, &headers, key).await?;
+    let query = chunk_query(query)?;
+    let bytes = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Error::PayloadTooLarge
+        } else {
+            Error::BadRequest(format!("the chunk could not be read: {rejection}"))
+        }
+    })?;
+    Ok(axum::Json(
+        attachments::put_chunk(&client, &user, &query.attachment_id, query.index, &bytes).await?,
+    ))
+}
+
+async fn chunk_get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    query: std::result::Result<Query<ChunkQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<axum::response::Response> {
+    use axum::response::IntoResponse as _;
+    let client = state.pool.get().await?;
+    let key = state.key(&client).await?;
+    let user = auth::user(&client, &headers, key).await?;
+    let query = chunk_query(query)?;
+    let bytes = attachments::get_chunk(&client, &user, &query.attachment_id, query.index).await?;
+    Ok((
+        [(axum::http::header::CONTENT_TYPE, "application/octet-stream")],
+        bytes,
+    )
+        .into_response())
 }
 
 /// Makes a one-time enrollment code for a branch, valid for `hours`.

@@ -254,6 +254,17 @@ fn the_openapi_document_matches_the_routes_and_the_wire_types() {
             .unwrap(),
         ),
         (
+            "AttachmentStatus",
+            serde_json::to_value(clinic_protocol::attachments::AttachmentStatus {
+                attachment_id: String::new(),
+                size: 1,
+                chunk_count: 1,
+                missing: vec![],
+                complete: true,
+            })
+            .unwrap(),
+        ),
+        (
             "Problem",
             serde_json::to_value(clinic_protocol::Problem {
                 kind: String::new(),
@@ -305,6 +316,29 @@ fn the_openapi_document_states_the_limits_the_server_checks() {
         serde_json::json!(sync_server::sync::MAX_BATCH),
         "a larger push is answered 400"
     );
+    let attachments = &doc["components"]["schemas"]["AttachmentStatus"]["properties"];
+    assert_eq!(
+        attachments["size"]["maximum"],
+        serde_json::json!(clinic_protocol::attachments::MAX_BYTES),
+        "a larger attachment's record is refused on push"
+    );
+    assert_eq!(
+        attachments["chunk_count"]["maximum"],
+        serde_json::json!(clinic_protocol::attachments::MAX_CHUNKS)
+    );
+    for method in ["get", "put"] {
+        let index = doc["paths"]["/v1/attachments/chunk"][method]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "index")
+            .expect("a chunk is named by its index");
+        assert_eq!(
+            index["schema"]["maximum"],
+            serde_json::json!(clinic_protocol::attachments::MAX_CHUNKS - 1),
+            "{method}: a later index is answered 400"
+        );
+    }
     let limit = doc["paths"]["/v1/pull"]["get"]["parameters"]
         .as_array()
         .unwrap()
