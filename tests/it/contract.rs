@@ -229,6 +229,8 @@ struct Case {
     query: Vec<(String, String)>,
     authorization: Option<String>,
     body: Option<Vec<u8>>,
+    /// The body's media type, as the document gives it for the operation.
+    content_type: &'static str,
     expect: Expect,
 }
 
@@ -247,14 +249,26 @@ impl Answer {
     }
 }
 
-/// One HTTP/1.1 exchange over a fresh connection. A write error is tolerated (a server
-/// may answer before reading a body it refuses); the answer is what counts.
+/// One HTTP/1.1 exchange over a fresh connection, a body sent as JSON.
 fn exchange(
     url: &str,
     method: &str,
     target: &str,
     authorization: Option<&str>,
     body: Option<&[u8]>,
+) -> Answer {
+    exchange_as(url, method, target, authorization, body, "application/json")
+}
+
+/// One HTTP/1.1 exchange over a fresh connection. A write error is tolerated (a server
+/// may answer before reading a body it refuses); the answer is what counts.
+fn exchange_as(
+    url: &str,
+    method: &str,
+    target: &str,
+    authorization: Option<&str>,
+    body: Option<&[u8]>,
+    content_type: &str,
 ) -> Answer {
     let addr = url
         .trim_start_matches("http://")
@@ -269,7 +283,7 @@ fn exchange(
     }
     if let Some(body) = body {
         head.push_str(&format!(
-            "Content-Type: application/json\r\nContent-Length: {}\r\n",
+            "Content-Type: {content_type}\r\nContent-Length: {}\r\n",
             body.len()
         ));
     }
@@ -330,14 +344,21 @@ fn unchunk(mut raw: &[u8]) -> Vec<u8> {
 }
 
 /// The running server and what valid requests need: an enrolled workstation whose
-/// administrator is signed in, fresh enrollment codes, spare workstations to revoke.
+/// administrator is signed in, fresh enrollment codes, spare workstations to revoke, and
+/// a doctor signed in with an attachment whose sealed bytes are on the server.
 struct World {
     server: Server,
     station: Station,
     device_token: String,
     access_token: String,
+    doctor_token: String,
+    attachment_id: String,
+    /// The attachment's first (and only) sealed chunk, as the server holds it.
+    attachment_chunk: Vec<u8>,
     counter: u64,
 }
+
+const DOCTOR_PASSWORD: &str = "contract doctor phrase";
 
 impl World {
     fn new() -> World {
@@ -355,11 +376,16 @@ impl World {
         station.admin().sync_now().unwrap();
         let device_token = station.device_token();
         let access_token = station.tokens(&server.url).access_token;
+        let (doctor_token, attachment_id, attachment_chunk) =
+            attachment_on_server(&server, &mut station, &device_token);
         World {
             server,
             station,
             device_token,
             access_token,
+            doctor_token,
+            attachment_id,
+            attachment_chunk,
             counter: 0,
         }
     }
@@ -370,10 +396,12 @@ impl World {
         format!("0190a5b0-0000-7000-8000-{:012x}", self.counter)
     }
 
-    /// A valid bearer token for a security scheme of the document.
-    fn token(&self, scheme: &str) -> String {
+    /// A valid bearer token for a security scheme of the document, for `path`: the
+    /// attachments' bytes are the doctor's (an administrator reads no clinical data).
+    fn token(&self, path: &str, scheme: &str) -> String {
         match scheme {
             "deviceToken" => self.device_token.clone(),
+            "userToken" if path.starts_with("/v1/attachments/") => self.doctor_token.clone(),
             "userToken" => self.access_token.clone(),
             other => {
                 panic!("security scheme {other} is new: give the contract test a token for it")
@@ -387,6 +415,7 @@ impl World {
         Some(match (path, name) {
             ("/v1/enroll", "device_id") => json!(self.fresh_id()),
             ("/v1/devices/revoke", "device_id") => json!(self.spare_device()),
+            (_, "attachment_id") => json!(self.attachment_id.clone()),
             (_, "code") => json!(self.server.enrollment_code("BR01")),
             (_, "device_name") => json!("Contract desk"),
             (_, "user_id") => json!(self.station.admin().actor().user.to_string()),
@@ -490,6 +519,83 @@ impl World {
     }
 }
 
+/// A doctor (made and signed in on `station`, who registers nothing: a receptionist
+/// does) adds a one-chunk PDF and syncs, so its record and bytes are on the server.
+/// Returns the doctor's access token, the attachment's id and its sealed chunk.
+fn attachment_on_server(
+    server: &Server,
+    station: &mut Station,
+    device_token: &str,
+) -> (String, String, Vec<u8>) {
+    use clinic_core::{NewUser, Role};
+    for (name, role) in [
+        ("contract.desk", Role::Receptionist),
+        ("contract.doctor", Role::Doctor),
+    ] {
+        station
+            .admin()
+            .create_user(&NewUser::new(name, role, DOCTOR_PASSWORD))
+            .unwrap();
+    }
+    station.admin().sync_now().unwrap();
+    let mut desk = station
+        .workstation
+        .unlock("contract.desk", DOCTOR_PASSWORD)
+        .unwrap();
+    let patient = desk
+        .register_patient(
+            &clinic_core::frontdesk::patients::PatientInput {
+                given_name: "Con".into(),
+                family_name: "Tract".into(),
+                date_of_birth: "1990-01-01".into(),
+                sex: "male".into(),
+                ..Default::default()
+            },
+            false,
+        )
+        .unwrap()
+        .id;
+    desk.sync_now().unwrap();
+    let mut doctor = station
+        .workstation
+        .unlock("contract.doctor", DOCTOR_PASSWORD)
+        .unwrap();
+    let added = doctor
+        .add_attachment(
+            patient,
+            None,
+            "letter.pdf",
+            None,
+            b"%PDF-1.4\nreferral\n%%EOF",
+        )
+        .unwrap();
+    assert_eq!(doctor.sync_now().unwrap().attachments_sent, 1);
+    let chunk = std::fs::read(
+        station
+            .workstation
+            .dir()
+            .join("attachments")
+            .join(format!("{}.bin", added.id)),
+    )
+    .unwrap();
+    let body = json!({
+        "protocol_version": clinic_protocol::PROTOCOL_VERSION,
+        "user_id": doctor.actor().user.to_string(),
+        "username": "contract.doctor",
+        "password": DOCTOR_PASSWORD,
+    });
+    let answer = exchange(
+        &server.url,
+        "post",
+        "/v1/auth/login",
+        Some(&format!("Bearer {device_token}")),
+        Some(body.to_string().as_bytes()),
+    );
+    assert_eq!(answer.status, 200, "the doctor signs in");
+    let pair: clinic_protocol::TokenPair = serde_json::from_slice(&answer.body).unwrap();
+    (pair.access_token, added.id.to_string(), chunk)
+}
+
 /// Values of the right JSON type that break `schema` (with the status the server owes
 /// them): strings that are not UUIDs, too short or long, blank; numbers past their
 /// bounds. A version too old or too new is 426 ("update the app"), anything else 400.
@@ -589,7 +695,7 @@ fn cases(doc: &Doc, world: &mut World, operation: &Operation) -> Vec<Case> {
     let schemes = schemes(doc, op);
     let authorization = schemes
         .first()
-        .map(|s| format!("Bearer {}", world.token(s)));
+        .map(|s| format!("Bearer {}", world.token(path, s)));
     let parameters: Vec<Value> = op
         .get("parameters")
         .and_then(Value::as_array)
@@ -607,13 +713,24 @@ fn cases(doc: &Doc, world: &mut World, operation: &Operation) -> Vec<Case> {
     let body_schema = op
         .pointer("/requestBody/content/application~1json/schema")
         .cloned();
+    let binary = op
+        .pointer("/requestBody/content/application~1octet-stream")
+        .is_some();
+    let content_type = if binary {
+        "application/octet-stream"
+    } else {
+        "application/json"
+    };
     let valid_query = |world: &mut World| -> Vec<(String, String)> {
         parameters
             .iter()
             .filter(|p| p["required"] == true)
             .map(|p| {
                 let name = p["name"].as_str().unwrap().to_owned();
-                let value = world.example(doc, path, &p["schema"]);
+                let value = match world.fixture(path, &name) {
+                    Some(v) => v,
+                    None => world.example(doc, path, &p["schema"]),
+                };
                 (name, value.to_string().trim_matches('"').to_owned())
             })
             .collect()
@@ -631,7 +748,13 @@ fn cases(doc: &Doc, world: &mut World, operation: &Operation) -> Vec<Case> {
         what,
         query: valid_query(world),
         authorization: authorization.clone(),
-        body: body.map(|b| b.to_string().into_bytes()),
+        body: match body {
+            Some(b) => Some(b.to_string().into_bytes()),
+            // A binary body has no schema to make it from: the fixture is the real thing.
+            None if binary => Some(world.attachment_chunk.clone()),
+            None => None,
+        },
+        content_type,
         expect,
     };
     let mut out = Vec::new();
@@ -659,7 +782,7 @@ fn cases(doc: &Doc, world: &mut World, operation: &Operation) -> Vec<Case> {
             if !schemes.contains(other) {
                 bad.push((
                     format!("a {other} instead of a {}", schemes[0]),
-                    Some(format!("Bearer {}", world.token(other))),
+                    Some(format!("Bearer {}", world.token(path, other))),
                 ));
             }
         }
@@ -707,6 +830,35 @@ fn cases(doc: &Doc, world: &mut World, operation: &Operation) -> Vec<Case> {
         }
     }
 
+    // A binary body (an attachment's sealed chunk): empty, a byte too long, other bytes
+    // than the ones stored, over the limit.
+    if binary {
+        let limit = op["requestBody"]["x-max-body-bytes"]
+            .as_u64()
+            .unwrap_or_else(|| panic!("{path}: the request body states x-max-body-bytes"));
+        let valid = world.attachment_chunk.clone();
+        let mut other = valid.clone();
+        other[0] ^= 0xFF;
+        for (what, bytes, status) in [
+            ("an empty body", Vec::new(), 400),
+            (
+                "a body one byte longer than the chunk",
+                [&valid[..], b"x"].concat(),
+                400,
+            ),
+            ("other bytes than the chunk stored", other, 409),
+            (
+                "a body one byte over x-max-body-bytes",
+                vec![0u8; usize::try_from(limit).unwrap() + 1],
+                413,
+            ),
+        ] {
+            let mut c = case(world, what.to_owned(), None, Expect::Status(status));
+            c.body = Some(bytes);
+            out.push(c);
+        }
+    }
+
     // The body: not JSON, not an object, each field missing, mistyped or out of its schema.
     if let Some(schema) = &body_schema {
         let object = doc.resolve(schema).clone();
@@ -715,6 +867,7 @@ fn cases(doc: &Doc, world: &mut World, operation: &Operation) -> Vec<Case> {
             query: Vec::new(),
             authorization: authorization.clone(),
             body: Some(bytes.to_vec()),
+            content_type,
             expect,
         };
         for (what, bytes) in [
@@ -820,6 +973,7 @@ fn clone_case(c: &Case) -> Case {
         query: c.query.clone(),
         authorization: c.authorization.clone(),
         body: c.body.clone(),
+        content_type: c.content_type,
         expect: c.expect,
     }
 }
@@ -828,8 +982,24 @@ fn target(path: &str, query: &[(String, String)]) -> String {
     if query.is_empty() {
         return path.to_owned();
     }
-    let pairs: Vec<String> = query.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let pairs: Vec<String> = query
+        .iter()
+        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
+        .collect();
     format!("{path}?{}", pairs.join("&"))
+}
+
+/// A query key or value percent-encoded (RFC 3986: all but the unreserved characters),
+/// so a value with a space or a NUL still makes a well-formed request line.
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(b).to_string()
+            }
+            other => format!("%{other:02X}"),
+        })
+        .collect()
 }
 
 /// Why `answer` breaks the document's promise for `op`, if it does.
@@ -918,12 +1088,13 @@ fn every_operation_answers_only_what_the_document_lists() {
     for operation in operations(&doc) {
         for case in cases(&doc, &mut world, &operation) {
             let target = target(&operation.path, &case.query);
-            let answer = exchange(
+            let answer = exchange_as(
                 &world.server.url,
                 &operation.method,
                 &target,
                 case.authorization.as_deref(),
                 case.body.as_deref(),
+                case.content_type,
             );
             driven += 1;
             if let Err(why) = judge(&doc, &operation.op, case.expect, &answer) {

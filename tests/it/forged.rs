@@ -21,6 +21,8 @@ struct Group {
     station: Station,
     device: String,
     users: HashMap<Role, (String, String)>,
+    /// The patient record the patient user is linked to.
+    own_record: String,
     counter: u64,
 }
 
@@ -109,6 +111,7 @@ impl Group {
             station,
             device,
             users,
+            own_record: record.to_string(),
             counter: 0,
         }
     }
@@ -330,6 +333,24 @@ impl Group {
                    "author_id": a, "written_at": "2026-01-05T09:20:00.000Z",
                    "assessment": "changed"}),
         )
+    }
+}
+
+impl Group {
+    /// The fields of a new attachment record of `patient` by `author`, `size` bytes.
+    fn attachment_fields(&mut self, author: &str, patient: &str, size: u64) -> Value {
+        let n = self.next();
+        json!({"patient_id": patient, "encounter_id": null, "file_name": format!("scan-{n}.pdf"),
+               "title": null, "mime": "application/pdf", "size": size,
+               "sha256": format!("{n:064x}"), "file_key": format!("{:064x}", n + 1_000_000),
+               "added_by": author, "added_at": "2026-01-05T09:00:00.000Z", "archived": false})
+    }
+
+    /// An attachment record added by the group's doctor (accepted), of `patient`.
+    fn doctors_attachment(&mut self, patient: &str, size: u64) -> String {
+        let doctor = self.id(Role::Doctor);
+        let fields = self.attachment_fields(&doctor, patient, size);
+        self.seed(Role::Doctor, "attachments", fields)
     }
 }
 
@@ -967,6 +988,104 @@ fn cases() -> Vec<(&'static str, Forge, &'static [Role])> {
             &[Doctor],
         ),
         (
+            "add an attachment as its author",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                let fields = g.attachment_fields(&a, "p", 2048);
+                g.change(&a, "attachments", &id, "upsert", fields)
+            },
+            &[Doctor, Nurse],
+        ),
+        (
+            "add an attachment in another user's name",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                let other = g.id(if r == Role::Doctor {
+                    Role::Nurse
+                } else {
+                    Role::Doctor
+                });
+                let fields = g.attachment_fields(&other, "p", 2048);
+                g.change(&a, "attachments", &id, "upsert", fields)
+            },
+            NOBODY,
+        ),
+        (
+            "add an attachment larger than 25 MB",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                let fields =
+                    g.attachment_fields(&a, "p", clinic_protocol::attachments::MAX_BYTES + 1);
+                g.change(&a, "attachments", &id, "upsert", fields)
+            },
+            NOBODY,
+        ),
+        (
+            "add an attachment of a kind the clinic does not take",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                let mut fields = g.attachment_fields(&a, "p", 2048);
+                fields["mime"] = json!("application/x-msdownload");
+                g.change(&a, "attachments", &id, "upsert", fields)
+            },
+            NOBODY,
+        ),
+        (
+            "archive the doctor's attachment",
+            |g, r| {
+                let (x, a) = (g.doctors_attachment("p", 2048), g.id(r));
+                g.change(
+                    &a,
+                    "attachments",
+                    &x,
+                    "upsert",
+                    json!({"archived": true, "archived_by": a, "archive_reason": "wrong patient",
+                           "archived_at": "2026-01-05T10:00:00.000Z"}),
+                )
+            },
+            &[Doctor],
+        ),
+        (
+            "swap an attachment's key and hash for another file's",
+            |g, r| {
+                let (x, a) = (g.doctors_attachment("p", 2048), g.id(r));
+                g.change(
+                    &a,
+                    "attachments",
+                    &x,
+                    "upsert",
+                    json!({"file_key": "f".repeat(64), "sha256": "e".repeat(64)}),
+                )
+            },
+            NOBODY,
+        ),
+        (
+            "un-archive an archived attachment",
+            |g, r| {
+                let x = g.doctors_attachment("p", 2048);
+                let d = g.id(Role::Doctor);
+                let archive = g.change(
+                    &d,
+                    "attachments",
+                    &x,
+                    "upsert",
+                    json!({"archived": true, "archived_by": d, "archive_reason": "dup"}),
+                );
+                assert!(g.accepted(Role::Doctor, &archive).0);
+                let a = g.id(r);
+                g.change(&a, "attachments", &x, "upsert", json!({"archived": false}))
+            },
+            NOBODY,
+        ),
+        (
+            "delete an attachment",
+            |g, r| {
+                let (x, a) = (g.doctors_attachment("p", 2048), g.id(r));
+                g.change(&a, "attachments", &x, "tombstone", json!({}))
+            },
+            NOBODY,
+        ),
+        (
             "push a change in another user's name",
             |g, r| {
                 // The author claimed is an administrator (or, for the administrator, the
@@ -1181,4 +1300,156 @@ fn the_server_refuses_audit_events_that_do_not_continue_the_devices_chain() {
         !ok,
         "a second event with the same number is a fork: {reason}"
     );
+}
+
+/// The attachment endpoints, attacked role by role with each user's own access token:
+/// bytes go up only from the attachment's author (and only as long as their role may
+/// add attachments), exactly as the record's size shapes them, never replacing what is
+/// stored; they come down only to a role that may read the patient's record (a patient
+/// only their own; the front desk, administrators, the laboratory, the pharmacy and the
+/// accounts never).
+#[test]
+fn attachment_bytes_go_up_only_from_their_author_and_down_only_to_who_may_read_the_record() {
+    use crate::harness::http_bytes;
+    use clinic_protocol::attachments::{CHUNK_BYTES, TAG_BYTES};
+    let mut g = Group::new();
+    let own = g.own_record.clone();
+    let size = CHUNK_BYTES + 100;
+    let scan = g.doctors_attachment(&own, size);
+    let elsewhere = g.patient();
+    let other = g.doctors_attachment(&elsewhere, 10);
+    let v = clinic_protocol::PROTOCOL_VERSION;
+    let chunk_at = |id: &str, index: u32| {
+        format!("/v1/attachments/chunk?attachment_id={id}&index={index}&protocol_version={v}")
+    };
+    let status_of =
+        |id: &str| format!("/v1/attachments/status?attachment_id={id}&protocol_version={v}");
+    let token = |g: &Group, role: Role| g.users[&role].1.clone();
+    let url = g.server.url.clone();
+    let first: Vec<u8> = (0..CHUNK_BYTES + TAG_BYTES)
+        .map(|i| (i % 251) as u8)
+        .collect();
+    let last: Vec<u8> = vec![7; 100 + TAG_BYTES as usize];
+
+    let mut wrong = Vec::new();
+    for role in Role::ALL {
+        let (status, body) = http_bytes(
+            &url,
+            "PUT",
+            &chunk_at(&scan, 0),
+            Some(&token(&g, role)),
+            Some(&first),
+        );
+        let expected = if role == Role::Doctor { 200 } else { 403 };
+        if status != expected {
+            wrong.push(format!(
+                "{role} uploading the doctor's chunk: {status} {}",
+                String::from_utf8_lossy(&body)
+            ));
+        }
+    }
+    let doctor = token(&g, Role::Doctor);
+    for (what, target, body, expected) in [
+        (
+            "the same chunk again",
+            chunk_at(&scan, 0),
+            first.clone(),
+            200,
+        ),
+        (
+            "other bytes for a stored chunk",
+            chunk_at(&scan, 0),
+            vec![1; first.len()],
+            409,
+        ),
+        (
+            "a last chunk of the wrong length",
+            chunk_at(&scan, 1),
+            vec![7; 99 + TAG_BYTES as usize],
+            400,
+        ),
+        (
+            "a chunk past the last",
+            chunk_at(&scan, 2),
+            vec![7; 17],
+            400,
+        ),
+        (
+            "a chunk of an attachment the server never accepted",
+            chunk_at(&g.uuid(), 0),
+            vec![7; 26],
+            404,
+        ),
+        (
+            "the right last chunk",
+            chunk_at(&scan, 1),
+            last.clone(),
+            200,
+        ),
+    ] {
+        let (status, answer) = http_bytes(&url, "PUT", &target, Some(&doctor), Some(&body));
+        if status != expected {
+            wrong.push(format!(
+                "doctor, {what}: {status} {}",
+                String::from_utf8_lossy(&answer)
+            ));
+        }
+    }
+    let stored: Vec<u8> = g.server.query(&format!(
+        "SELECT bytes FROM attachment_chunks WHERE attachment_id = '{scan}' AND chunk = 0"
+    ))[0]
+        .get(0);
+    assert!(stored == first, "a refused upload changes nothing stored");
+
+    for role in Role::ALL {
+        let readers = [Role::Doctor, Role::Nurse, Role::Patient];
+        let expected = if readers.contains(&role) { 200 } else { 403 };
+        let (status, body) = http_bytes(
+            &url,
+            "GET",
+            &chunk_at(&scan, 1),
+            Some(&token(&g, role)),
+            None,
+        );
+        if status != expected || (status == 200 && body != last) {
+            wrong.push(format!(
+                "{role} downloading a chunk of their patient's record: {status}"
+            ));
+        }
+        let (status, _) = http_bytes(&url, "GET", &status_of(&scan), Some(&token(&g, role)), None);
+        if status != expected {
+            wrong.push(format!("{role} asking the attachment's status: {status}"));
+        }
+        let expected = if matches!(role, Role::Doctor | Role::Nurse) {
+            200
+        } else {
+            403
+        };
+        let (status, _) = http_bytes(
+            &url,
+            "GET",
+            &status_of(&other),
+            Some(&token(&g, role)),
+            None,
+        );
+        let (chunk_status, _) = http_bytes(
+            &url,
+            "GET",
+            &chunk_at(&other, 0),
+            Some(&token(&g, role)),
+            None,
+        );
+        let chunk_expected = if expected == 200 { 404 } else { 403 };
+        if status != expected || chunk_status != chunk_expected {
+            wrong.push(format!("{role} reaching another patient's attachment: status {status}, chunk {chunk_status}"));
+        }
+    }
+    let (status, body) = http_bytes(&url, "GET", &status_of(&scan), Some(&doctor), None);
+    assert_eq!(status, 200);
+    let answer: clinic_protocol::attachments::AttachmentStatus =
+        serde_json::from_slice(&body).unwrap();
+    assert!(answer.complete && answer.missing.is_empty(), "{answer:?}");
+    let (status, _) = http_bytes(&url, "GET", &chunk_at(&scan, 0), None, None);
+    assert_eq!(status, 401, "no token, no bytes");
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
 }

@@ -458,3 +458,68 @@ pub fn post(url: &str, path: &str, token: Option<&str>, body: &str) -> (u16, Str
         ),
     )
 }
+
+/// One HTTP/1.1 exchange with a binary body and answer: (status, body bytes). The answer
+/// is read whole (`Connection: close`); a chunked body is reassembled.
+pub fn http_bytes(
+    url: &str,
+    method: &str,
+    target: &str,
+    token: Option<&str>,
+    body: Option<&[u8]>,
+) -> (u16, Vec<u8>) {
+    use std::io::{Read as _, Write as _};
+    let addr = url
+        .trim_start_matches("http://")
+        .replace("localhost", "127.0.0.1");
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    let mut head = format!("{method} {target} HTTP/1.1\r\nHost: t\r\nConnection: close\r\n");
+    if let Some(token) = token {
+        head.push_str(&format!("Authorization: Bearer {token}\r\n"));
+    }
+    if let Some(body) = body {
+        head.push_str(&format!(
+            "Content-Type: application/octet-stream\r\nContent-Length: {}\r\n",
+            body.len()
+        ));
+    }
+    head.push_str("\r\n");
+    let _ = stream
+        .write_all(head.as_bytes())
+        .and_then(|()| stream.write_all(body.unwrap_or_default()));
+    let mut bytes = Vec::new();
+    let _ = stream.read_to_end(&mut bytes);
+    let split = bytes
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("an HTTP answer");
+    let head = String::from_utf8_lossy(&bytes[..split]).to_lowercase();
+    let status = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let mut body = bytes[split + 4..].to_vec();
+    if head.contains("transfer-encoding: chunked") {
+        let mut raw = body.as_slice();
+        let mut out = Vec::new();
+        while let Some(end) = raw.windows(2).position(|w| w == b"\r\n") {
+            let size = usize::from_str_radix(
+                String::from_utf8_lossy(&raw[..end])
+                    .split(';')
+                    .next()
+                    .unwrap()
+                    .trim(),
+                16,
+            )
+            .unwrap_or(0);
+            if size == 0 {
+                break;
+            }
+            out.extend_from_slice(&raw[end + 2..end + 2 + size]);
+            raw = &raw[end + 2 + size + 2..];
+        }
+        body = out;
+    }
+    (status, body)
+}

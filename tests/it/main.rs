@@ -1,6 +1,7 @@
 //! End-to-end: the shipped binaries and several workstations syncing through a real
 //! sync server against a real PostgreSQL.
 
+mod attachments;
 mod auth;
 mod backup;
 mod contract;
