@@ -1,6 +1,9 @@
-//! `clinic encounter|vitals|diagnosis|chart …`: the clinical record from a terminal, for
-//! scripts and for a doctor at a console. Every read goes through the core, which
-//! audits it.
+//! `clinic encounter|vitals|diagnosis|chart|attach …`: the clinical record from a
+//! terminal, for scripts and for a doctor at a console. Every read goes through the core,
+//! which audits it.
+
+use std::io::{Read as _, Write as _};
+use std::path::PathBuf;
 
 use anyhow::Context as _;
 use clap::Subcommand;
@@ -8,7 +11,7 @@ use clinic_core::Session;
 use clinic_core::clinical::diagnoses::DiagnosisInput;
 use clinic_core::clinical::notes::{NoteContent, NoteKind};
 use clinic_core::clinical::vitals::{Units, VitalsInput, VitalsReading};
-use clinic_core::ids::{EncounterId, NoteId, PatientId};
+use clinic_core::ids::{AttachmentId, EncounterId, NoteId, PatientId};
 
 #[derive(Subcommand)]
 pub enum EncounterCommand {
@@ -146,6 +149,45 @@ pub enum ChartCommand {
         mrn: String,
         #[arg(long, default_value_t = 100)]
         limit: usize,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum AttachCommand {
+    /// Attach a scan, photo or PDF (PDF, PNG, JPEG, TIFF or WebP, at most 25 MB) to a
+    /// patient's record, or to one of their visits (doctors and nurses). It is sealed on
+    /// this workstation at once and goes to the sync server at the next sync.
+    Add {
+        #[arg(long)]
+        mrn: String,
+        /// The visit it belongs to.
+        #[arg(long)]
+        encounter: Option<String>,
+        /// A short description shown in the list.
+        #[arg(long)]
+        title: Option<String>,
+        /// The file to attach.
+        file: PathBuf,
+    },
+    /// Save an attachment's file (fetched from the sync server first if it is not on this
+    /// workstation yet). Opening it is recorded in the patient's access history.
+    Get {
+        id: String,
+        /// Where to write it; an existing file is never overwritten.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// A patient's attachments, newest first, archived ones marked.
+    List {
+        #[arg(long)]
+        mrn: String,
+    },
+    /// Archive an attachment added in error (its author, or a doctor); it stays in the
+    /// record, marked, with the reason.
+    Archive {
+        id: String,
+        #[arg(long)]
+        reason: String,
     },
 }
 
@@ -500,6 +542,98 @@ pub fn chart(session: &mut Session, command: ChartCommand) -> anyhow::Result<()>
                         .unwrap_or_default()
                 );
             }
+        }
+    }
+    Ok(())
+}
+
+pub fn attach(session: &mut Session, command: AttachCommand) -> anyhow::Result<()> {
+    match command {
+        AttachCommand::Add {
+            mrn,
+            encounter,
+            title,
+            file,
+        } => {
+            let patient = patient_id(session, &mrn)?;
+            let encounter = encounter
+                .map(|e| id::<EncounterId>("visit", &e))
+                .transpose()?;
+            let limit = clinic_core::clinical::attachments::MAX_BYTES;
+            let mut bytes = Vec::new();
+            std::fs::File::open(&file)
+                .and_then(|f| f.take(limit + 1).read_to_end(&mut bytes))
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let added =
+                session.add_attachment(patient, encounter, &name, title.as_deref(), &bytes)?;
+            out!(
+                "{} added to {mrn}: {} ({}, {} bytes); it goes to the sync server at the next sync",
+                added.id,
+                added.file_name,
+                added.mime,
+                added.size
+            );
+        }
+        AttachCommand::Get { id: text, out } => {
+            let attachment = id::<AttachmentId>("attachment", &text)?;
+            if out.exists() {
+                anyhow::bail!(
+                    "{} already exists; choose another --out (nothing is overwritten)",
+                    out.display()
+                );
+            }
+            let (mime, bytes) = session.attachment_bytes(attachment)?;
+            let mut options = std::fs::OpenOptions::new();
+            options.write(true).create_new(true);
+            #[cfg(unix)]
+            std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+            options
+                .open(&out)
+                .and_then(|mut f| f.write_all(&bytes).and_then(|()| f.sync_all()))
+                .with_context(|| format!("cannot write {}", out.display()))?;
+            out!("Wrote {} ({mime}, {} bytes).", out.display(), bytes.len());
+        }
+        AttachCommand::List { mrn } => {
+            let patient = patient_id(session, &mrn)?;
+            let list = session.attachments_of(patient)?;
+            if list.is_empty() {
+                out!("No attachments.");
+            }
+            for a in list {
+                let mut flags = Vec::new();
+                if a.archived {
+                    flags.push(format!(
+                        "archived: {}",
+                        a.archive_reason.as_deref().unwrap_or_default()
+                    ));
+                }
+                if !a.here {
+                    flags.push("not on this workstation yet".to_owned());
+                }
+                out!(
+                    "{}  {}  {:<15}  {:>9}  {}{}{}",
+                    a.id,
+                    a.added_at,
+                    a.mime,
+                    a.size,
+                    a.file_name,
+                    a.title.map(|t| format!(" - {t}")).unwrap_or_default(),
+                    if flags.is_empty() {
+                        String::new()
+                    } else {
+                        format!("  [{}]", flags.join("; "))
+                    }
+                );
+            }
+        }
+        AttachCommand::Archive { id: text, reason } => {
+            let attachment = id::<AttachmentId>("attachment", &text)?;
+            let a = session.archive_attachment(attachment, &reason)?;
+            out!("{} archived: {}", a.id, a.file_name);
         }
     }
     Ok(())

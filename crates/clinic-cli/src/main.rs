@@ -159,6 +159,9 @@ enum Command {
     /// A patient's chart, and who opened it (every look is audited).
     #[command(subcommand)]
     Chart(clinical::ChartCommand),
+    /// Scans, photos and PDFs of a patient: add (doctors and nurses), get, list, archive.
+    #[command(subcommand)]
+    Attach(clinical::AttachCommand),
     /// Fill a new workstation with a realistic demo clinic (run as the administrator).
     ///
     /// The demo clinic the desktop app's demo mode also shows (one seeder in the core):
@@ -578,6 +581,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Chart(command) => {
             let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
             clinical::chart(&mut session, command)?;
+        }
+        Command::Attach(command) => {
+            let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
+            clinical::attach(&mut session, command)?;
         }
         Command::DemoSeed(args) => {
             let (ws, session) = sign_in(&dir, cli.user.as_deref())?;

@@ -742,3 +742,67 @@ fn backup_then_restore_with_the_recovery_code_and_refusals_leave_nothing() {
         stderr(&audit)
     );
 }
+
+#[test]
+fn attach_add_list_get_and_archive_from_a_script() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_script_in(
+        dir.path(),
+        r#"
+        export CLINIC_PASSWORD='a long clinic secret'
+        "$CLINIC" init --clinic-name Hillside --admin-user boss > /dev/null
+        CLINIC_NEW_PASSWORD='front desk phrase' "$CLINIC" user add --username grace --role receptionist > /dev/null
+        CLINIC_NEW_PASSWORD='doctor on call phrase' "$CLINIC" user add --username dr.wu --role doctor > /dev/null
+        desk() { CLINIC_PASSWORD='front desk phrase' "$CLINIC" --user grace "$@"; }
+        doc() { CLINIC_PASSWORD='doctor on call phrase' "$CLINIC" --user dr.wu "$@"; }
+        desk patient add --given Ann --family Lee --dob 1990-01-02 --sex female > "$OUT/p.txt"
+        MRN=$(cut -d' ' -f2 "$OUT/p.txt" | tr -d :)
+        printf '%%PDF-1.7\nreferral letter for Ann Lee\n%%%%EOF\n' > "$OUT/referral.pdf"
+        doc attach add --mrn "$MRN" --title Referral "$OUT/referral.pdf" | tee "$OUT/added.txt"
+        ID=$(cut -d' ' -f1 "$OUT/added.txt")
+        echo "--- list"
+        doc attach list --mrn "$MRN"
+        doc attach get "$ID" --out "$OUT/back.pdf"
+        cmp "$OUT/referral.pdf" "$OUT/back.pdf" && echo "same bytes"
+        stat -c '%a' "$OUT/back.pdf"
+        echo "--- refused"
+        printf 'MZ this is a program' > "$OUT/virus.pdf"
+        doc attach add --mrn "$MRN" "$OUT/virus.pdf" || echo "wrong kind: $?"
+        desk attach add --mrn "$MRN" "$OUT/referral.pdf" || echo "front desk: $?"
+        doc attach get "$ID" --out "$OUT/back.pdf" || echo "exists: $?"
+        echo "--- archived"
+        doc attach archive "$ID" --reason "sent twice"
+        doc attach list --mrn "$MRN"
+        "#,
+    );
+    let text = stdout(&out);
+    let errors = stderr(&out);
+    assert!(out.status.success(), "{errors}\n{text}");
+    assert!(
+        text.contains("added to") && text.contains("application/pdf"),
+        "{text}"
+    );
+    let list = text.split("--- list").nth(1).unwrap();
+    assert!(
+        list.contains("referral.pdf") && list.contains("Referral"),
+        "{list}"
+    );
+    assert!(
+        text.contains("same bytes"),
+        "get writes the file back exactly: {text}"
+    );
+    assert!(
+        text.contains("\n600\n"),
+        "the saved copy is private: {text}"
+    );
+    assert!(text.contains("wrong kind: 1"), "{text}");
+    assert!(
+        errors.contains("error[validation]: file:"),
+        "the field is named: {errors}"
+    );
+    assert!(text.contains("front desk: 1"), "{text}");
+    assert!(errors.contains("error[forbidden]"), "{errors}");
+    assert!(text.contains("exists: 1"), "{text}");
+    let archived = text.split("--- archived").nth(1).unwrap();
+    assert!(archived.contains("[archived: sent twice]"), "{archived}");
+}

@@ -219,7 +219,7 @@ fn attachments_of_the_wrong_kind_or_too_large_are_refused_naming_the_field() {
             .unwrap_err(),
     );
     assert_eq!((code, f), (Code::Validation, Some("file")), "{message}");
-    assert!(message.contains("at most 25 MB"), "{message}");
+    assert!(message.contains("larger than 25 MB"), "{message}");
 
     let (code, f, _) = field(
         r.doctor

@@ -21,7 +21,9 @@ pub(crate) mod store;
 use std::fs;
 use std::io::Write as _;
 
-use clinic_protocol::attachments::{self as wire, MAX_BYTES};
+use clinic_protocol::attachments as wire;
+/// The largest attachment (25 MB), and the kinds of file accepted.
+pub use clinic_protocol::attachments::{MAX_BYTES, MIME_TYPES};
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
@@ -75,12 +77,10 @@ fn check_file(bytes: &[u8]) -> Result<&'static str> {
         ));
     }
     if size > MAX_BYTES {
-        #[allow(clippy::cast_precision_loss)]
-        let mb = size as f64 / (1024.0 * 1024.0);
         return Err(Error::validation(
             "file",
             format!(
-                "is {mb:.1} MB; an attachment may be at most {} MB: scan at a lower resolution or split the document",
+                "is larger than {} MB, the most an attachment may be: scan at a lower resolution or split the document",
                 MAX_BYTES / (1024 * 1024)
             ),
         ));
