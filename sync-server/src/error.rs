@@ -32,7 +32,7 @@ pub enum Error {
     #[error("{0}")]
     UpdateRequired(String),
     #[error(
-        "the request body is larger than the server accepts; push fewer changes at a time (an attachment chunk is at most 1 MB and its tag)"
+        "the request body is larger than the server accepts; push fewer changes at a time (an attachment chunk is at most 256 KB and its tag)"
     )]
     PayloadTooLarge,
     /// Too many failed sign-ins for one account: refused until `retry_after` seconds pass.

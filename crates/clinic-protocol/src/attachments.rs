@@ -20,14 +20,16 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-/// Plaintext bytes per chunk (the last chunk holds the rest).
-pub const CHUNK_BYTES: u64 = 1024 * 1024;
+/// Plaintext bytes per chunk (the last chunk holds the rest). Small enough that one
+/// chunk crosses a poor link (70 kbit/s) within a request's 30 seconds, and that a
+/// broken transfer loses little.
+pub const CHUNK_BYTES: u64 = 256 * 1024;
 /// The authentication tag each sealed chunk carries.
 pub const TAG_BYTES: u64 = 16;
 /// The largest attachment (25 MB).
 pub const MAX_BYTES: u64 = 25 * 1024 * 1024;
 /// The most chunks an attachment has.
-pub const MAX_CHUNKS: u32 = 25;
+pub const MAX_CHUNKS: u32 = 100;
 /// The kinds of file accepted, as told by their content (never by their name).
 pub const MIME_TYPES: &[&str] = &[
     "application/pdf",

@@ -10,6 +10,9 @@ use clinic_core::{Code, NewUser, Role, Session};
 
 use crate::support::{Clinic, password_of};
 
+/// Plaintext bytes per chunk of a sealed file.
+const CHUNK: usize = 256 * 1024;
+
 /// A run of text that appears nowhere but in the test file's plaintext.
 const MARKER: &[u8] = b"PATIENT-SCAN-PLAINTEXT-MARKER-7f3a9c";
 
@@ -150,7 +153,7 @@ fn an_attachment_round_trips_bit_for_bit_and_its_file_on_disk_holds_none_of_its_
 #[test]
 fn a_tampered_attachment_file_is_refused_with_a_clear_error_and_shows_nothing() {
     let mut r = Room::new();
-    let plain = scan(2 * 1024 * 1024 + 5, 2);
+    let plain = scan(2 * CHUNK + 5, 2);
     let added = r
         .doctor
         .add_attachment(r.patient, None, "ct.png", None, &plain)
@@ -159,7 +162,7 @@ fn a_tampered_attachment_file_is_refused_with_a_clear_error_and_shows_nothing() 
     let original = std::fs::read(&path).unwrap();
 
     let mut flipped = original.clone();
-    flipped[1024 * 1024 + 16 + 4000] ^= 0x20;
+    flipped[CHUNK + 16 + 4000] ^= 0x20;
     std::fs::write(&path, &flipped).unwrap();
     let opens_before = r.clinic.count_audit("action = 'record.attachment_open'");
     let err = r.doctor.attachment_bytes(added.id).unwrap_err();
