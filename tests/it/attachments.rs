@@ -294,7 +294,7 @@ fn a_20_mb_attachment_syncs_to_a_second_workstation_across_dropped_connections()
         .len();
     let chunk = SEALED as u64;
     assert!(
-        part >= 4 * MIB as u64 && part % chunk == 0,
+        part >= 4 * MIB as u64 && part.is_multiple_of(chunk),
         "whole authenticated chunks are kept: {part} bytes"
     );
 
