@@ -715,7 +715,7 @@ fn past_visits(workstation: &Workstation, patients: &[PatientId], count: usize) 
         by_ms: std::sync::atomic::AtomicI64::new(0),
     });
     let tz = {
-        let mut desk = workstation.sign_in(FRONT_DESK, PASSWORD, None)?;
+        let desk = workstation.sign_in(FRONT_DESK, PASSWORD, None)?;
         let tz = desk.clinic_time()?;
         desk.lock();
         tz
