@@ -701,6 +701,17 @@ pub struct AppointmentRow {
     pub doctor_name: String,
 }
 
+impl From<clinic_core::frontdesk::appointments::AppointmentRow> for AppointmentRow {
+    fn from(row: clinic_core::frontdesk::appointments::AppointmentRow) -> Self {
+        Self {
+            appointment: row.appointment.into(),
+            patient_name: row.patient.name,
+            patient_mrn: row.patient.mrn,
+            doctor_name: row.doctor_name,
+        }
+    }
+}
+
 /// One clinic day's appointments at this branch (the check-in queue).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]

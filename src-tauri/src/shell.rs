@@ -20,7 +20,6 @@
 //! ([`Session::run_due_backup`], which is not activity). It stops with the session, like
 //! the sync thread; the result is kept in the database for the Administration screen.
 
-use std::collections::HashMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -29,12 +28,11 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use clinic_core::clock::to_db_time;
-use clinic_core::frontdesk::appointments::Filter;
+use clinic_core::frontdesk::appointments::{CalendarDays, Filter};
 use clinic_core::ids::{AppointmentId, DoctorId, NotificationId, PatientId};
 use clinic_core::policy::{Decision, decide};
 use clinic_core::sync::Retries;
-use clinic_core::{Action, Clock, KdfParams, Session, Setup, Target, Workstation};
+use clinic_core::{Action, AuditDays, Clock, KdfParams, Session, Setup, Target, Workstation};
 use zeroize::Zeroizing;
 
 use crate::demo;
@@ -137,26 +135,12 @@ enum State {
 /// An open session and what the shell remembers for it.
 struct Open {
     session: Session,
-    /// Patient names and record numbers already read in this session, for appointment
-    /// lists. Each first read goes through `Session::patient`, which audits the view;
-    /// afterwards the list does not add an audit event per row on every refresh.
-    /// Forgotten when the session locks.
-    names: HashMap<PatientId, (String, String)>,
     /// Tells this session's background sync thread (if any) which session it serves.
     generation: u64,
     /// Dropping it (when the session locks, signs out or is replaced) stops the thread.
     background: Option<Background>,
     /// The timer that runs a due scheduled backup; stops the same way.
     _backup_timer: Background,
-}
-
-impl Open {
-    fn remember(&mut self, p: &clinic_core::frontdesk::patients::Patient) {
-        self.names.insert(
-            p.id,
-            (format!("{} {}", p.given_name, p.family_name), p.mrn.clone()),
-        );
-    }
 }
 
 /// How often the background thread syncs (at most; see [`Shell::spawn_background`]).
@@ -562,31 +546,22 @@ impl Shell {
     ) -> Result<Patient> {
         let input = input.into();
         self.with_open(|open| {
-            let patient = open
+            Ok(open
                 .session
-                .register_patient(&input, confirmed_not_duplicate)?;
-            open.remember(&patient);
-            Ok(patient.into())
+                .register_patient(&input, confirmed_not_duplicate)?
+                .into())
         })
     }
 
     pub fn patient(&self, id: &str) -> Result<Patient> {
         let id: PatientId = parse_id("patient", id)?;
-        self.with_open(|open| {
-            let patient = open.session.patient(id)?;
-            open.remember(&patient);
-            Ok(patient.into())
-        })
+        self.with_open(|open| Ok(open.session.patient(id)?.into()))
     }
 
     pub fn update_patient(&self, id: &str, input: PatientInput) -> Result<Patient> {
         let id: PatientId = parse_id("patient", id)?;
         let input = input.into();
-        self.with_open(|open| {
-            let patient = open.session.update_patient(id, &input)?;
-            open.remember(&patient);
-            Ok(patient.into())
-        })
+        self.with_open(|open| Ok(open.session.update_patient(id, &input)?.into()))
     }
 
     pub fn archive_patient(&self, id: &str, reason: &str) -> Result<Patient> {
@@ -605,12 +580,7 @@ impl Shell {
     pub fn merge_patients(&self, survivor: &str, duplicate: &str) -> Result<PatientMerge> {
         let survivor: PatientId = parse_id("survivor", survivor)?;
         let duplicate: PatientId = parse_id("duplicate", duplicate)?;
-        self.with_open(|open| {
-            let merge = open.session.merge_patients(survivor, duplicate)?;
-            // The survivor's name stays; the duplicate's rows now show it.
-            open.names.remove(&duplicate);
-            Ok(merge.into())
-        })
+        self.with_open(|open| Ok(open.session.merge_patients(survivor, duplicate)?.into()))
     }
 
     /// The merges a patient took part in, newest first.
@@ -631,11 +601,11 @@ impl Shell {
     pub fn patient_appointments(&self, id: &str) -> Result<Vec<AppointmentRow>> {
         let id: PatientId = parse_id("patient", id)?;
         self.with_open(|open| {
-            let list = open.session.appointments(&Filter {
+            let list = open.session.appointment_rows(&Filter {
                 patient: Some(id),
                 ..Filter::default()
             })?;
-            rows(open, list)
+            Ok(rows(list))
         })
     }
 
@@ -719,7 +689,7 @@ impl Shell {
     /// A doctor's time off from today (clinic time) for a year.
     pub fn doctor_time_off(&self, id: &str) -> Result<Vec<TimeOff>> {
         let id: DoctorId = parse_id("doctor", id)?;
-        self.with_open(|open| upcoming_time_off(open, self.clock.as_ref(), id))
+        self.with_open(|open| time_off_list(open.session.upcoming_time_off(id)?))
     }
 
     /// Cancels time off (kept, marked); answers with the doctor's time off from today.
@@ -727,7 +697,7 @@ impl Shell {
         let id: DoctorId = parse_id("doctor", id)?;
         self.with_open(|open| {
             open.session.cancel_time_off(id, time_off)?;
-            upcoming_time_off(open, self.clock.as_ref(), id)
+            time_off_list(open.session.upcoming_time_off(id)?)
         })
     }
 
@@ -743,24 +713,13 @@ impl Shell {
         let id: DoctorId = parse_id("doctor", id)?;
         self.with_open(|open| {
             open.session.add_time_off(id, from, to, reason)?;
-            upcoming_time_off(open, self.clock.as_ref(), id)
+            time_off_list(open.session.upcoming_time_off(id)?)
         })
     }
 
     /// The specializations of active doctors, sorted, each once.
     pub fn specializations(&self) -> Result<Vec<String>> {
-        self.with_open(|open| {
-            let mut names: Vec<String> = open
-                .session
-                .doctors(None)?
-                .into_iter()
-                .filter(|d| d.active)
-                .map(|d| d.specialization)
-                .collect();
-            names.sort_by_key(|s| s.to_lowercase());
-            names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-            Ok(names)
-        })
+        self.with_open(|open| Ok(open.session.specializations()?))
     }
 
     /// Doctors of a specialization with their first free slot on or after `from` (a
@@ -774,7 +733,7 @@ impl Shell {
         self.with_open(|open| {
             let from = match from {
                 Some(from) => from,
-                None => open.session.clinic_time()?.today(self.clock.as_ref()),
+                None => open.session.today()?,
             };
             let found = open.session.find_available_doctors(specialization, from)?;
             Ok(found.into_iter().map(Availability::from).collect())
@@ -848,18 +807,10 @@ impl Shell {
     pub fn day_appointments(&self, day: Option<&str>) -> Result<DayAppointments> {
         let day = day.map(|d| parse_day("day", d)).transpose()?;
         self.with_open(|open| {
-            let clinic = open.session.clinic_time()?;
-            let day = day.unwrap_or_else(|| clinic.today(self.clock.as_ref()));
-            let (from, to) = clinic.days(day, 1);
-            let list = open.session.appointments(&Filter {
-                branch: Some(open.session.clinic().branch_id),
-                from: Some(to_db_time(from)),
-                to: Some(to_db_time(to)),
-                ..Filter::default()
-            })?;
+            let (day, list) = open.session.day_queue(day)?;
             Ok(DayAppointments {
                 day: day.format("%Y-%m-%d").to_string(),
-                rows: rows(open, list)?,
+                rows: rows(list),
             })
         })
     }
@@ -874,52 +825,23 @@ impl Shell {
         doctor_id: Option<&str>,
         branch: Option<&str>,
     ) -> Result<CalendarAppointments> {
-        let from = parse_day("from", from)?;
-        if !(1..=31).contains(&days) {
-            return Err(CommandError::invalid("days", "show between 1 and 31 days"));
-        }
+        let days = CalendarDays::new(parse_day("from", from)?, days)?;
         let doctor: Option<DoctorId> = doctor_id
             .map(str::trim)
             .filter(|d| !d.is_empty())
             .map(|d| parse_id("doctor", d))
             .transpose()?;
         self.with_open(|open| {
-            let (start, end) = open.session.clinic_time()?.days(from, days);
-            let (branch_id, branch_code) = match branch.map(str::trim) {
-                None => (
-                    Some(open.session.clinic().branch_id),
-                    Some(open.session.clinic().branch_code.clone()),
-                ),
-                Some("") => (None, None),
-                Some(code) => {
-                    let code = code.to_ascii_uppercase();
-                    let found = open
-                        .session
-                        .branches()?
-                        .into_iter()
-                        .find(|b| b.code == code)
-                        .ok_or_else(|| {
-                            CommandError::invalid("branch", format!("there is no branch {code}"))
-                        })?;
-                    (Some(found.id), Some(found.code))
-                }
-            };
-            let list = open.session.appointments(&Filter {
-                doctor,
-                branch: branch_id,
-                from: Some(to_db_time(start)),
-                to: Some(to_db_time(end)),
-                ..Filter::default()
-            })?;
+            let calendar = open.session.calendar(days, doctor, branch)?;
             Ok(CalendarAppointments {
-                days: from
-                    .iter_days()
-                    .take(days as usize)
+                days: calendar
+                    .days
+                    .iter()
                     .map(|d| d.format("%Y-%m-%d").to_string())
                     .collect(),
-                branch_code,
-                doctor_id: doctor.map(|d| d.to_string()),
-                rows: rows(open, list)?,
+                branch_code: calendar.branch_code,
+                doctor_id: calendar.doctor.map(|d| d.to_string()),
+                rows: rows(calendar.rows),
             })
         })
     }
@@ -930,7 +852,7 @@ impl Shell {
     pub fn users(&self) -> Result<Vec<UserAccount>> {
         self.with_open(|open| {
             let users = open.session.list_users()?;
-            let codes = branch_codes(&mut open.session)?;
+            let codes = open.session.branch_codes()?;
             let mut list: Vec<UserAccount> = users
                 .into_iter()
                 .map(|u| UserAccount::of(u, &codes))
@@ -1078,29 +1000,18 @@ impl Shell {
 
     pub fn audit_log(&self, query: AuditQuery) -> Result<Vec<AuditEntry>> {
         let text = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
-        let from = text(query.from)
-            .map(|d| parse_day("from", &d))
-            .transpose()?;
-        let to = text(query.to).map(|d| parse_day("to", &d)).transpose()?;
-        if let (Some(from), Some(to)) = (from, to)
-            && to < from
-        {
-            return Err(CommandError::invalid(
-                "to",
-                "the last day is before the first day; swap them",
-            ));
-        }
+        let days = AuditDays::parse(query.from.as_deref(), query.to.as_deref())?;
         let username = text(query.username);
         let action = text(query.action);
         let limit = usize::try_from(query.limit).unwrap_or(usize::MAX);
         self.with_open(|open| {
-            let clinic = open.session.clinic_time()?;
+            let (from, to) = days.bounds(open.session.clinic_time()?);
             let filter = clinic_core::AuditFilter {
                 username,
                 patient: None,
                 action,
-                from: from.map(|d| clinic.day_start(d)),
-                to: to.map(|d| clinic.days(d, 1).1),
+                from,
+                to,
                 limit,
                 newest_first: true,
             };
@@ -1243,11 +1154,11 @@ impl Shell {
     /// first), soonest first, with names: the front desk rebooks or cancels them.
     pub fn conflicted_appointments(&self) -> Result<Vec<AppointmentRow>> {
         self.with_open(|open| {
-            let list = open.session.appointments(&Filter {
+            let list = open.session.appointment_rows(&Filter {
                 status: Some("conflict".into()),
                 ..Filter::default()
             })?;
-            rows(open, list)
+            Ok(rows(list))
         })
     }
 
@@ -1321,7 +1232,6 @@ impl Shell {
                 &mut *state,
                 State::Open(Box::new(Open {
                     session,
-                    names: HashMap::new(),
                     generation,
                     background,
                     _backup_timer: self.spawn_backup_timer(generation),
@@ -1441,41 +1351,9 @@ fn ui_session_active(state: &Mutex<State>, generation: u64) -> bool {
     }
 }
 
-/// Joins patient and doctor names onto appointments. The core has no call that lists
-/// appointments with names, so the shell asks for each patient once per session (see
-/// [`Open::names`]) and for the doctors once per list.
-fn rows(
-    open: &mut Open,
-    list: Vec<clinic_core::frontdesk::appointments::Appointment>,
-) -> Result<Vec<AppointmentRow>> {
-    // Nurses may see appointments but not the doctor directory: ask the policy first, so
-    // the list does not write a refusal into the audit log on every refresh.
-    let doctors: HashMap<DoctorId, String> = if capabilities(open.session.actor()).view_doctors {
-        open.session
-            .doctors(None)?
-            .into_iter()
-            .map(|d| (d.id, d.name))
-            .collect()
-    } else {
-        HashMap::new()
-    };
-    let mut out = Vec::with_capacity(list.len());
-    for a in list {
-        if !open.names.contains_key(&a.patient_id) {
-            let patient = open.session.patient(a.patient_id)?;
-            open.remember(&patient);
-        }
-        let (patient_name, patient_mrn) =
-            open.names.get(&a.patient_id).cloned().unwrap_or_default();
-        let doctor_name = doctors.get(&a.doctor_id).cloned().unwrap_or_default();
-        out.push(AppointmentRow {
-            appointment: a.into(),
-            patient_name,
-            patient_mrn,
-            doctor_name,
-        });
-    }
-    Ok(out)
+/// Appointments with the names the core put on them.
+fn rows(list: Vec<clinic_core::frontdesk::appointments::AppointmentRow>) -> Vec<AppointmentRow> {
+    list.into_iter().map(AppointmentRow::from).collect()
 }
 
 /// Weekly hours with branch codes and `HH:MM` times, in week order.
@@ -1483,7 +1361,7 @@ fn weekly_hours(
     open: &mut Open,
     blocks: Vec<clinic_core::frontdesk::doctors::HoursBlock>,
 ) -> Result<Vec<WeeklyHours>> {
-    let codes = branch_codes(&mut open.session)?;
+    let codes = open.session.branch_codes()?;
     let hhmm = |minute: u32| format!("{:02}:{:02}", minute / 60, minute % 60);
     let mut list: Vec<WeeklyHours> = blocks
         .into_iter()
@@ -1504,25 +1382,12 @@ fn weekly_hours(
     Ok(list)
 }
 
-fn upcoming_time_off(open: &mut Open, clock: &dyn Clock, id: DoctorId) -> Result<Vec<TimeOff>> {
-    let clinic = open.session.clinic_time()?;
-    let from = clinic.day_start(clinic.today(clock));
-    let to = from + chrono::Duration::days(366);
-    let list = open.session.doctor_time_off(id, from, to)?;
+fn time_off_list(list: Vec<clinic_core::frontdesk::doctors::TimeOff>) -> Result<Vec<TimeOff>> {
     Ok(list.into_iter().map(TimeOff::from).collect())
 }
 
-/// Branch codes by id, to name a user's branches.
-fn branch_codes(session: &mut Session) -> Result<HashMap<clinic_core::ids::BranchId, String>> {
-    Ok(session
-        .branches()?
-        .into_iter()
-        .map(|b| (b.id, b.code))
-        .collect())
-}
-
 fn user_account(open: &mut Open, user: clinic_core::User) -> Result<UserAccount> {
-    let codes = branch_codes(&mut open.session)?;
+    let codes = open.session.branch_codes()?;
     Ok(UserAccount::of(user, &codes))
 }
 
@@ -1561,6 +1426,7 @@ mod tests {
     use clinic_core::{ManualClock, NewUser, Role};
 
     use clinic_core::Code;
+    use clinic_core::clock::to_db_time;
 
     use super::*;
 
