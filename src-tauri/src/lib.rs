@@ -1,13 +1,23 @@
 //! The clinic desktop shell: one Tauri window showing the Svelte UI in `ui/`, over
-//! clinic-core. A library so that its tests drive the shell through the same public
-//! API the commands use, without a window; `main.rs` only reads the command line.
-//! See `shell.rs` for the state and `commands.rs` for the IPC surface.
+//! clinic-core. A library so that its tests (`tests/it/`) drive the shell through the
+//! same public API the commands use, without a window; `main.rs` only reads the command
+//! line.
+//!
+//! One file per feature holds its commands, their wire types and the shell's steps
+//! behind them (`frontdesk/patients.rs`, `admin/users.rs`, …); `shell/` is the state they
+//! share and `dto.rs` the wire conventions. The commands are named once more, in the
+//! list below, and nowhere else (see ARCHITECTURE.md, "Adding a command").
 
-pub mod commands;
+pub mod admin;
+pub mod app;
 #[doc(hidden)]
 pub mod demo;
 pub mod dto;
+pub mod frontdesk;
+pub mod notifications;
 pub mod shell;
+pub mod signin;
+pub mod sync;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,7 +26,110 @@ use std::sync::Arc;
 use clinic_core::{Clock, KdfParams, SystemClock};
 use tauri::{Manager, RunEvent};
 
-pub use shell::{Args, Shell, demo_enabled, parse_args, resolve_data_dir};
+pub use app::{Args, demo_enabled, parse_args, resolve_data_dir};
+pub use shell::Shell;
+
+/// The name of a command, from its path: the path's last segment.
+macro_rules! command_name {
+    ($name:ident) => {
+        stringify!($name)
+    };
+    ($module:ident $($rest:ident)+) => {
+        command_name!($($rest)+)
+    };
+}
+
+/// Registers the commands from one list of paths: `COMMANDS` (their names) and Tauri's
+/// invoke handler. `build.rs` reads the same list from this file's text to declare each
+/// command's `allow-…` permission and to write `capabilities/main.json`, which grants
+/// them to the window; a test checks that the three agree.
+macro_rules! commands {
+    ($($($segment:ident)::+),+ $(,)?) => {
+        /// Every command the window may call, by name, as registered.
+        pub const COMMANDS: &[&str] = &[$(command_name!($($segment)+)),+];
+
+        fn invoke_handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$($($segment)::+),+]
+        }
+    };
+}
+
+// The one registration list: a new command is added here, by its path, and nowhere else
+// outside its feature's files. `build.rs` reads the entries between `commands![` and
+// `];`, so keep them plain paths separated by commas.
+commands![
+    app::app_state,
+    app::ui_ready,
+    signin::session_state,
+    signin::set_up_workstation,
+    signin::join_workstation,
+    signin::sign_in,
+    signin::break_glass,
+    signin::unlock,
+    signin::sign_out,
+    signin::lock,
+    signin::begin_totp_enrolment,
+    signin::enrol_totp,
+    notifications::notifications,
+    notifications::mark_notification_read,
+    frontdesk::patients::search_patients,
+    frontdesk::patients::possible_duplicates,
+    frontdesk::patients::register_patient,
+    frontdesk::patients::patient,
+    frontdesk::patients::update_patient,
+    frontdesk::patients::archive_patient,
+    frontdesk::patients::restore_patient,
+    frontdesk::patients::merge_patients,
+    frontdesk::patients::patient_merges,
+    frontdesk::patients::undo_merge,
+    frontdesk::doctors::doctors,
+    frontdesk::doctors::all_doctors,
+    frontdesk::doctors::specializations,
+    frontdesk::doctors::add_doctor,
+    frontdesk::doctors::update_doctor,
+    frontdesk::doctors::doctor_hours,
+    frontdesk::doctors::set_doctor_hours,
+    frontdesk::doctors::doctor_time_off,
+    frontdesk::doctors::add_time_off,
+    frontdesk::doctors::cancel_time_off,
+    frontdesk::appointments::find_available_doctors,
+    frontdesk::appointments::free_slots,
+    frontdesk::appointments::hold_slot,
+    frontdesk::appointments::confirm_appointment,
+    frontdesk::appointments::cancel_appointment,
+    frontdesk::appointments::reschedule_appointment,
+    frontdesk::appointments::check_in,
+    frontdesk::appointments::patient_appointments,
+    frontdesk::appointments::day_appointments,
+    frontdesk::appointments::calendar,
+    frontdesk::appointments::conflicted_appointments,
+    admin::users::users,
+    admin::users::create_user,
+    admin::users::create_emergency_account,
+    admin::users::admit_user_here,
+    admin::users::set_user_role,
+    admin::users::deactivate_user,
+    admin::users::reactivate_user,
+    admin::users::set_user_branches,
+    admin::branches::branches,
+    admin::branches::add_branch,
+    admin::settings::sign_in_settings,
+    admin::settings::set_totp_required,
+    admin::settings::set_idle_lock_minutes,
+    admin::backup::backup_schedule,
+    admin::backup::set_backup_schedule,
+    admin::backup::backup_now,
+    admin::audit::audit_log,
+    admin::audit::audit_verify,
+    sync::sync_status,
+    sync::cached_sync_status,
+    sync::sync_now,
+    sync::sync_join,
+    sync::sync_conflicts,
+    sync::dismiss_sync_conflict,
+    sync::group_devices,
+    sync::revoke_device,
+];
 
 /// Opens the window on the workstation in `data_dir` (seeding the demo clinic there
 /// first in demo mode) and runs until it closes.
@@ -46,79 +159,7 @@ pub fn run(data_dir: PathBuf, demo_mode: bool) -> ExitCode {
 
     let app = tauri::Builder::default()
         .manage(shell)
-        .invoke_handler(tauri::generate_handler![
-            commands::app_state,
-            commands::session_state,
-            commands::set_up_workstation,
-            commands::sign_in,
-            commands::break_glass,
-            commands::unlock,
-            commands::sign_out,
-            commands::lock,
-            commands::notifications,
-            commands::mark_notification_read,
-            commands::search_patients,
-            commands::possible_duplicates,
-            commands::register_patient,
-            commands::patient,
-            commands::update_patient,
-            commands::archive_patient,
-            commands::patient_appointments,
-            commands::doctors,
-            commands::specializations,
-            commands::find_available_doctors,
-            commands::free_slots,
-            commands::hold_slot,
-            commands::confirm_appointment,
-            commands::cancel_appointment,
-            commands::reschedule_appointment,
-            commands::check_in,
-            commands::day_appointments,
-            commands::begin_totp_enrolment,
-            commands::enrol_totp,
-            commands::sync_status,
-            commands::cached_sync_status,
-            commands::sync_now,
-            commands::sync_join,
-            commands::users,
-            commands::branches,
-            commands::add_branch,
-            commands::create_user,
-            commands::create_emergency_account,
-            commands::admit_user_here,
-            commands::join_workstation,
-            commands::group_devices,
-            commands::dismiss_sync_conflict,
-            commands::cancel_time_off,
-            commands::revoke_device,
-            commands::set_user_role,
-            commands::deactivate_user,
-            commands::reactivate_user,
-            commands::set_user_branches,
-            commands::sign_in_settings,
-            commands::set_totp_required,
-            commands::set_idle_lock_minutes,
-            commands::backup_schedule,
-            commands::set_backup_schedule,
-            commands::backup_now,
-            commands::audit_log,
-            commands::audit_verify,
-            commands::all_doctors,
-            commands::add_doctor,
-            commands::update_doctor,
-            commands::doctor_hours,
-            commands::set_doctor_hours,
-            commands::doctor_time_off,
-            commands::add_time_off,
-            commands::calendar,
-            commands::restore_patient,
-            commands::merge_patients,
-            commands::patient_merges,
-            commands::undo_merge,
-            commands::sync_conflicts,
-            commands::conflicted_appointments,
-            commands::ui_ready,
-        ])
+        .invoke_handler(invoke_handler())
         .build(tauri::generate_context!());
     let app = match app {
         Ok(app) => app,

@@ -1,46 +1,44 @@
-//! The commands the window may call (`src/lib.rs`, `build.rs`, `capabilities/main.json`).
+//! The commands the window may call: the one registration list in `src/lib.rs`, which
+//! `build.rs` reads to declare each command's permission and to write
+//! `capabilities/main.json`.
 
 use std::collections::BTreeSet;
 
-/// A command must be registered in `lib.rs`, declared in `build.rs` (which makes its
-/// `allow-…` permission) and granted in `capabilities/main.json`; one missing from the
-/// last two is refused at run time with no error in the build, so compare the lists.
+/// A command must be registered (Tauri's handler), declared (its `allow-…` permission)
+/// and granted in `capabilities/main.json`; one missing from the last two is refused at
+/// run time with no error in the build. The handler and `COMMANDS` come from the list
+/// through the compiler, the declaration and the grants from `build.rs`'s reading of the
+/// same list as text (it writes both from one parse), so compare the two.
 #[test]
 fn every_registered_command_is_declared_and_granted() {
+    let registered: Vec<&str> = clinic_desktop::COMMANDS.to_vec();
+    let unique: BTreeSet<&str> = registered.iter().copied().collect();
+    assert!(registered.len() > 30, "the list holds the app's commands");
+    assert_eq!(
+        unique.len(),
+        registered.len(),
+        "each command is listed once"
+    );
+
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
-    let read = |p: &str| std::fs::read_to_string(dir.join(p)).unwrap();
-    let lib = read("src/lib.rs");
-    let registered: BTreeSet<String> = lib
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix("commands::"))
-        .map(|l| l.trim_end_matches(',').to_owned())
-        .collect();
-    let build = read("build.rs");
-    let list = build
-        .split_once("const COMMANDS")
-        .and_then(|(_, rest)| rest.split_once("];"))
-        .map(|(list, _)| list)
-        .unwrap();
-    let declared: BTreeSet<String> = list
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix('"'))
-        .map(|l| l.trim_end_matches(['"', ',']).to_owned())
-        .collect();
-    let caps: serde_json::Value = serde_json::from_str(&read("capabilities/main.json")).unwrap();
-    let granted: BTreeSet<String> = caps["permissions"]
+    let caps: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("capabilities/main.json")).unwrap())
+            .unwrap();
+    let granted: Vec<String> = caps["permissions"]
         .as_array()
         .unwrap()
         .iter()
         .filter_map(|p| p.as_str()?.strip_prefix("allow-"))
         .map(|p| p.replace('-', "_"))
         .collect();
-    assert!(registered.len() > 30, "the parse found the handler list");
     assert_eq!(
-        registered, declared,
-        "lib.rs and build.rs list the same commands"
+        granted, registered,
+        "the main window may call exactly the registered commands, in the list's order \
+         (build.rs writes capabilities/main.json from the list; commit it)"
     );
     assert_eq!(
-        registered, granted,
-        "the main window may call exactly the registered commands"
+        caps["permissions"].as_array().unwrap().len(),
+        granted.len(),
+        "nothing but the app's own commands is granted (no core plugin)"
     );
 }

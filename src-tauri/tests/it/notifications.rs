@@ -1,7 +1,7 @@
 //! In-app notifications (`src/notifications.rs`).
 
 use clinic_core::KdfParams;
-use clinic_desktop::dto::{self};
+use clinic_desktop::dto;
 use clinic_desktop::{Shell, demo};
 
 use crate::support::*;

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use clinic_core::{KdfParams, NewUser, Role};
 use clinic_desktop::Shell;
-use clinic_desktop::dto::{self, ErrorCode, QrMatrix, SessionState};
+use clinic_desktop::dto::{self, ErrorCode};
+use clinic_desktop::signin::{QrMatrix, SessionState};
 
 use crate::support::*;
 

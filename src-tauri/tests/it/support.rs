@@ -7,7 +7,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use clinic_core::{Clock, KdfParams, ManualClock, Workstation};
-use clinic_desktop::dto::{self, SessionState, SignedIn};
+use clinic_desktop::dto;
+use clinic_desktop::signin::{SessionState, SignedIn};
 use clinic_desktop::{Shell, demo};
 
 /// No test reads the wall clock. Monday 2026-01-05 at 09:00 in the demo clinic

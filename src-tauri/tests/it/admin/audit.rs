@@ -2,7 +2,8 @@
 //! `src/admin/settings.rs`).
 
 use chrono::NaiveDate;
-use clinic_desktop::dto::{self, AuditQuery};
+use clinic_desktop::admin::audit::AuditQuery;
+use clinic_desktop::dto;
 
 use crate::support::*;
 

@@ -5,7 +5,8 @@ use std::sync::Arc;
 
 use clinic_core::{KdfParams, ManualClock};
 use clinic_desktop::Shell;
-use clinic_desktop::dto::{self, BackupSchedule, BackupScheduleInput, ErrorCode};
+use clinic_desktop::admin::backup::{BackupSchedule, BackupScheduleInput};
+use clinic_desktop::dto::{self, ErrorCode};
 use clinic_desktop::shell::Result;
 
 #[test]

@@ -5,7 +5,8 @@ mod backup;
 mod branches;
 mod users;
 
-use clinic_desktop::dto::{self, AuditQuery, ErrorCode};
+use clinic_desktop::admin::audit::AuditQuery;
+use clinic_desktop::dto::{self, ErrorCode};
 use clinic_desktop::shell::Result;
 
 use crate::support::*;

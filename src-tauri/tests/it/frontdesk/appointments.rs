@@ -1,7 +1,9 @@
 //! Booking, the check-in queue and the calendar (`src/frontdesk/appointments.rs`).
 
 use clinic_core::KdfParams;
-use clinic_desktop::dto::{self, AppointmentRow, CommandError, ErrorCode, PatientInput};
+use clinic_desktop::dto::{self, CommandError, ErrorCode};
+use clinic_desktop::frontdesk::appointments::{AppointmentRow, AppointmentStatus};
+use clinic_desktop::frontdesk::patients::PatientInput;
 use clinic_desktop::shell::{parse_day, parse_time};
 use clinic_desktop::{Shell, demo};
 
@@ -84,7 +86,7 @@ fn front_desk_registers_searches_books_and_checks_in() {
             Some("  "),
         )
         .unwrap();
-    assert_eq!(held.status, dto::AppointmentStatus::Held);
+    assert_eq!(held.status, AppointmentStatus::Held);
     assert!(held.hold_expires_at.is_some() && held.provisional);
     let taken = shell
         .hold_slot(
@@ -97,7 +99,7 @@ fn front_desk_registers_searches_books_and_checks_in() {
     assert_eq!(taken.code, ErrorCode::SlotTaken);
 
     let confirmed = shell.confirm_appointment(&held.id).unwrap();
-    assert_eq!(confirmed.status, dto::AppointmentStatus::Confirmed);
+    assert_eq!(confirmed.status, AppointmentStatus::Confirmed);
     let mine = shell.patient_appointments(&zawadi.id).unwrap();
     assert_eq!(mine.len(), 1);
     assert_eq!(mine[0].patient_name, "Zawadi Otieno");
@@ -112,7 +114,7 @@ fn front_desk_registers_searches_books_and_checks_in() {
         .expect("the booking is in that day's queue");
     assert_eq!(row.patient_mrn, zawadi.mrn);
     let checked = shell.check_in(&confirmed.id).unwrap();
-    assert_eq!(checked.status, dto::AppointmentStatus::CheckedIn);
+    assert_eq!(checked.status, AppointmentStatus::CheckedIn);
     let twice = shell.check_in(&confirmed.id).unwrap_err();
     assert_eq!(twice.code, ErrorCode::InvalidTransition);
 
@@ -157,7 +159,7 @@ fn reschedule_moves_the_booking_and_cancel_frees_it() {
     let cancelled = shell
         .cancel_appointment(&moved.id, "Patient phoned to cancel")
         .unwrap();
-    assert_eq!(cancelled.status, dto::AppointmentStatus::Cancelled);
+    assert_eq!(cancelled.status, AppointmentStatus::Cancelled);
     assert!(
         shell
             .free_slots(&doctor.id, &day)
@@ -315,10 +317,7 @@ fn bookings_that_lost_a_double_booking_are_listed_for_rebooking() {
     let listed = shell.conflicted_appointments().unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].appointment.id, lost.id);
-    assert_eq!(
-        listed[0].appointment.status,
-        dto::AppointmentStatus::Conflict
-    );
+    assert_eq!(listed[0].appointment.status, AppointmentStatus::Conflict);
     assert!(!listed[0].patient_name.is_empty() && !listed[0].doctor_name.is_empty());
 
     // Rebooking is the booking flow's move: the lost booking becomes `rescheduled`.

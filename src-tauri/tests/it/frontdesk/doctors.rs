@@ -1,6 +1,7 @@
 //! Doctors, their weekly hours and time off (`src/frontdesk/doctors.rs`).
 
-use clinic_desktop::dto::{self, CommandError, DoctorInput, ErrorCode, WeeklyHours};
+use clinic_desktop::dto::{self, CommandError, ErrorCode};
+use clinic_desktop::frontdesk::doctors::{DoctorInput, WeeklyHours};
 
 use crate::support::*;
 

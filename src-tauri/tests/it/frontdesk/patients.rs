@@ -2,7 +2,8 @@
 //! (`src/frontdesk/patients.rs`).
 
 use clinic_core::KdfParams;
-use clinic_desktop::dto::{self, CommandError, ErrorCode, PatientInput};
+use clinic_desktop::dto::{self, CommandError, ErrorCode};
+use clinic_desktop::frontdesk::patients::PatientInput;
 use clinic_desktop::{Shell, demo};
 
 use crate::support::*;
