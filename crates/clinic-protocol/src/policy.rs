@@ -106,6 +106,8 @@ pub enum Action {
     VitalsAdd,
     /// Make a new version of an existing note.
     NoteRevise,
+    /// Record, correct or archive a patient's allergy.
+    AllergyRecord,
     /// Clinical data is never deleted: nobody holds this.
     NoteDelete,
     PrescriptionRead,
@@ -123,7 +125,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 31] = [
+    pub const ALL: [Action; 32] = [
         Action::PatientCreate,
         Action::PatientUpdate,
         Action::PatientView,
@@ -142,6 +144,7 @@ impl Action {
         Action::NoteAdd,
         Action::VitalsAdd,
         Action::NoteRevise,
+        Action::AllergyRecord,
         Action::NoteDelete,
         Action::PrescriptionRead,
         Action::PrescriptionWrite,
@@ -177,6 +180,7 @@ impl Action {
             Action::NoteAdd => "note_add",
             Action::VitalsAdd => "vitals_add",
             Action::NoteRevise => "note_revise",
+            Action::AllergyRecord => "allergy_record",
             Action::NoteDelete => "note_delete",
             Action::PrescriptionRead => "prescription_read",
             Action::PrescriptionWrite => "prescription_write",
@@ -259,6 +263,7 @@ pub const RULES: &[(Role, &[(Action, Scope)])] = &[
             (A::NoteAdd, All),
             (A::VitalsAdd, All),
             (A::NoteRevise, Own),
+            (A::AllergyRecord, All),
             (A::PrescriptionRead, All),
             (A::PrescriptionWrite, All),
             (A::LabOrderRead, All),
@@ -275,6 +280,7 @@ pub const RULES: &[(Role, &[(Action, Scope)])] = &[
             (A::RecordRead, All),
             (A::NoteAdd, All),
             (A::VitalsAdd, All),
+            (A::AllergyRecord, All),
         ],
     ),
     (

@@ -181,7 +181,6 @@ pub struct PatientInput {
     pub blood_group: Option<String>,
     pub emergency_contact_name: Option<String>,
     pub emergency_contact_phone: Option<String>,
-    pub allergies: Vec<String>,
     pub insurance_provider: Option<String>,
     pub insurance_number: Option<String>,
 }
@@ -199,7 +198,6 @@ impl From<PatientInput> for clinic_core::frontdesk::patients::PatientInput {
             blood_group: p.blood_group,
             emergency_contact_name: p.emergency_contact_name,
             emergency_contact_phone: p.emergency_contact_phone,
-            allergies: p.allergies,
             insurance_provider: p.insurance_provider,
             insurance_number: p.insurance_number,
         }
@@ -253,7 +251,6 @@ pub struct Patient {
     pub blood_group: Option<String>,
     pub emergency_contact_name: Option<String>,
     pub emergency_contact_phone: Option<String>,
-    pub allergies: Vec<String>,
     pub insurance_provider: Option<String>,
     pub insurance_number: Option<String>,
     pub active: bool,
@@ -276,7 +273,6 @@ impl From<clinic_core::frontdesk::patients::Patient> for Patient {
             blood_group: p.blood_group,
             emergency_contact_name: p.emergency_contact_name,
             emergency_contact_phone: p.emergency_contact_phone,
-            allergies: p.allergies,
             insurance_provider: p.insurance_provider,
             insurance_number: p.insurance_number,
             active: p.active,

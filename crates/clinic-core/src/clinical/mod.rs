@@ -1,4 +1,5 @@
-//! The clinical record: visits (`encounters`), notes with every version (`notes`),
+//! The clinical record: allergies (`allergies`), visits (`encounters`), notes with every
+//! version (`notes`),
 //! vitals (`vitals`), diagnoses and the problem list (`diagnoses`), the chart that puts
 //! them together (`chart`), and who looked (`access`).
 //!
@@ -9,9 +10,10 @@
 //! clinical content (the policy grants the front desk no `record_read`); break-glass
 //! access reads and never writes (the policy again).
 //!
-//! Layers inside: access < encounters < notes < vitals < diagnoses < chart.
+//! Layers inside: access < allergies < encounters < notes < vitals < diagnoses < chart.
 
 pub mod access;
+pub mod allergies;
 pub mod chart;
 pub mod diagnoses;
 pub mod encounters;

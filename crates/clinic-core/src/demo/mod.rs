@@ -12,7 +12,7 @@
 
 pub mod people;
 
-pub use people::{Rng, patient, patients, patients_range};
+pub use people::{Rng, allergies, patient, patients, patients_range};
 
 use std::path::Path;
 use std::sync::Arc;
@@ -21,6 +21,7 @@ use chrono::{DateTime, Datelike as _, Duration, Utc};
 
 use crate::actor::Role;
 use crate::clinic_time::ClinicTime;
+use crate::clinical::allergies::AllergyInput;
 use crate::clinical::diagnoses::DiagnosisInput;
 use crate::clinical::notes::{NoteContent, NoteKind};
 use crate::clinical::vitals::VitalsInput;
@@ -250,6 +251,7 @@ pub struct Seeded {
     pub cancelled: usize,
     pub rescheduled: usize,
     pub past_visits: usize,
+    pub allergies: usize,
 }
 
 /// Progress lines for a long seed (patients imported, days booked).
@@ -322,6 +324,7 @@ pub fn seed(
         doctors: doctors.len(),
         ..Seeded::default()
     };
+    seeded.allergies = record_allergies(workstation, &patients, plan)?;
     if plan.past_visits > 0 && plan.doctors > 0 {
         seeded.past_visits = past_visits(workstation, &patients, plan.past_visits)?;
     }
@@ -590,6 +593,47 @@ fn reschedule_later(
     Ok(false)
 }
 
+/// How many generated patients have their allergies recorded (a nurse does it one by
+/// one, as in the chart; a million-patient seed would take hours).
+const ALLERGY_PATIENTS: usize = 300;
+
+/// The nurse records the allergies the patients report: penicillin for every fifth of
+/// the hand-written register, and what the generator gives the first generated ones.
+fn record_allergies(
+    workstation: &Workstation,
+    patients: &[PatientId],
+    plan: &Plan,
+) -> Result<usize> {
+    let known = KNOWN_PATIENTS.len().min(patients.len());
+    let mut nurse = workstation.sign_in("nurse.akinyi", PASSWORD, None)?;
+    let mut made = 0;
+    for (i, patient) in patients.iter().enumerate().take(known + ALLERGY_PATIENTS) {
+        let reported: Vec<String> = if i < known {
+            if i % 5 == 0 {
+                vec!["Penicillin".into()]
+            } else {
+                Vec::new()
+            }
+        } else {
+            allergies(plan.seed, (i - known) as u64)
+        };
+        for (k, substance) in reported.into_iter().enumerate() {
+            nurse.add_allergy(
+                *patient,
+                &AllergyInput {
+                    substance,
+                    reaction: Some(["Rash", "Hives", "Swelling of the lips"][(i + k) % 3].into()),
+                    severity: Some(["moderate", "mild", "severe"][(i + k) % 3].into()),
+                    ..AllergyInput::default()
+                },
+            )?;
+            made += 1;
+        }
+    }
+    nurse.lock();
+    Ok(made)
+}
+
 /// A past visit's story: reason, SOAP note, vitals, and its diagnosis (an ICD-10-CM
 /// code, chronic or not).
 struct Story {
@@ -841,11 +885,6 @@ fn known_patients() -> Vec<PatientInput> {
             blood_group: Some(BLOOD[i % BLOOD.len()].into()),
             emergency_contact_name: None,
             emergency_contact_phone: None,
-            allergies: if i % 5 == 0 {
-                vec!["Penicillin".into()]
-            } else {
-                Vec::new()
-            },
             insurance_provider: (i % 3 == 0).then(|| "NHIF".into()),
             insurance_number: (i % 3 == 0).then(|| format!("NHIF-{:06}", 104_200 + i * 37)),
         })

@@ -47,6 +47,7 @@ fn expected(role: Role, action: Action) -> Expect {
             | A::RecordWrite
             | A::NoteAdd
             | A::VitalsAdd
+            | A::AllergyRecord
             | A::PrescriptionRead
             | A::PrescriptionWrite
             | A::LabOrderRead
@@ -54,7 +55,8 @@ fn expected(role: Role, action: Action) -> Expect {
             A::NoteRevise => Own,
             _ => Deny,
         },
-        // Nurse: updates patients, adds notes and vitals, never deletes or rewrites.
+        // Nurse: updates patients, adds notes, vitals and allergies, never deletes or
+        // rewrites.
         Role::Nurse => match action {
             A::PatientUpdate
             | A::PatientView
@@ -62,7 +64,8 @@ fn expected(role: Role, action: Action) -> Expect {
             | A::AppointmentCheckIn
             | A::RecordRead
             | A::NoteAdd
-            | A::VitalsAdd => Allow,
+            | A::VitalsAdd
+            | A::AllergyRecord => Allow,
             _ => Deny,
         },
         // Admin: archives and merges patients, manages doctors, users, settings, audit;

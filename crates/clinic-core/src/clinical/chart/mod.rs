@@ -1,5 +1,5 @@
 //! The chart: what a doctor or nurse sees on opening a patient — who they are, their
-//! problem list, their latest vitals, their active diagnoses, and their visits with how
+//! current allergies, their problem list, their latest vitals, their active diagnoses, and their visits with how
 //! many notes each has and how many are signed. One audited read (`record.chart`).
 //!
 //! Invariants: opening a chart is authorized as a read of that patient's record and
@@ -9,6 +9,7 @@
 
 use serde::Serialize;
 
+use crate::clinical::allergies::{self, Allergy};
 use crate::clinical::diagnoses::{self, Diagnosis};
 use crate::clinical::encounters::{self, Encounter};
 use crate::clinical::notes;
@@ -41,6 +42,8 @@ pub struct VisitLine {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Chart {
     pub patient: ChartPatient,
+    /// Current allergies (active, not archived), the chart's warning.
+    pub allergies: Vec<Allergy>,
     pub problems: Vec<Diagnosis>,
     pub diagnoses: Vec<Diagnosis>,
     pub last_vitals: Option<VitalsReading>,
@@ -59,6 +62,10 @@ impl Session {
 fn assemble(conn: &rusqlite::Connection, patient: PatientId) -> Result<Chart> {
     let p = patients::store::get(conn, patient)?
         .ok_or_else(|| Error::validation("patient", format!("there is no patient {patient}")))?;
+    let allergies = allergies::store::for_patient(conn, patient)?
+        .into_iter()
+        .filter(Allergy::is_current)
+        .collect();
     let all_diagnoses = diagnoses::store::for_patient(conn, patient)?;
     let problems = diagnoses::problem_list(&all_diagnoses);
     let diagnoses: Vec<Diagnosis> = all_diagnoses
@@ -92,6 +99,7 @@ fn assemble(conn: &rusqlite::Connection, patient: PatientId) -> Result<Chart> {
             blood_group: p.blood_group,
             active: p.active,
         },
+        allergies,
         problems,
         diagnoses,
         last_vitals,

@@ -42,7 +42,6 @@ pub struct PatientInput {
     pub blood_group: Option<String>,
     pub emergency_contact_name: Option<String>,
     pub emergency_contact_phone: Option<String>,
-    pub allergies: Vec<String>,
     pub insurance_provider: Option<String>,
     pub insurance_number: Option<String>,
 }
@@ -426,12 +425,6 @@ impl Session {
                 ),
             ));
         }
-        let mut allergies = Vec::new();
-        for allergy in &input.allergies {
-            if !allergy.trim().is_empty() {
-                allergies.push(validate::text("allergies", allergy, 100)?);
-            }
-        }
         let dob = validate::date_of_birth(&input.date_of_birth, self.today()?)?;
         Ok(Patient {
             id: PatientId(uuid::Uuid::nil()),
@@ -453,7 +446,6 @@ impl Session {
                 "emergency_contact_phone",
                 input.emergency_contact_phone.as_deref(),
             )?,
-            allergies,
             insurance_provider: validate::optional_text(
                 "insurance_provider",
                 input.insurance_provider.as_deref(),
