@@ -3,6 +3,7 @@
 
 mod auth;
 mod backup;
+mod clinical;
 mod contract;
 mod forged;
 mod harness;
