@@ -114,7 +114,7 @@ impl Shell {
         if let Some(name) = display_name.map(str::trim).filter(|n| !n.is_empty()) {
             name.clone_into(&mut new.display_name);
         }
-        new.branches = clean_codes(branches);
+        new.branches = branches.to_vec();
         self.with_open(|open| {
             let user = open.session.create_user(&new)?;
             user_account(open, user)
@@ -160,9 +160,8 @@ impl Shell {
     }
 
     pub fn set_user_branches(&self, username: &str, codes: &[String]) -> Result<UserAccount> {
-        let codes = clean_codes(codes);
         self.with_open(|open| {
-            let user = open.session.set_user_branches(username, &codes)?;
+            let user = open.session.set_user_branches(username, codes)?;
             user_account(open, user)
         })
     }
@@ -171,18 +170,6 @@ impl Shell {
 fn user_account(open: &mut Open, user: clinic_core::User) -> Result<UserAccount> {
     let codes = open.session.branch_codes()?;
     Ok(UserAccount::of(user, &codes))
-}
-
-/// Branch codes as typed: trimmed, upper case, blanks dropped, each once.
-fn clean_codes(codes: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = codes
-        .iter()
-        .map(|c| c.trim().to_ascii_uppercase())
-        .filter(|c| !c.is_empty())
-        .collect();
-    out.sort();
-    out.dedup();
-    out
 }
 
 // ---- wire types -----------------------------------------------------------------------

@@ -107,7 +107,7 @@ impl Session {
         let id = UserId::new(workstation.clock());
         let unlocked = self.live()?;
         let mut branches = Vec::new();
-        for code in &new.branches {
+        for code in &clean_branch_codes(&new.branches) {
             branches.push(
                 organisation::branch_by_code(unlocked.store.conn(), code)?.ok_or_else(|| {
                     Error::validation("branches", format!("there is no branch with code {code}"))
@@ -287,7 +287,7 @@ impl Session {
     pub fn set_user_branches(&mut self, username: &str, codes: &[String]) -> Result<User> {
         self.authorize(Action::UserManage, Target::Any)?;
         let username = username.to_owned();
-        let codes = codes.to_vec();
+        let codes = clean_branch_codes(codes);
         self.transact(move |tx, ctx, actor| {
             let user =
                 users::find_by_username(tx, &username)?.ok_or_else(|| no_such_user(&username))?;
@@ -522,8 +522,26 @@ fn no_such_user(username: &str) -> Error {
     Error::validation("username", format!("there is no user \"{username}\""))
 }
 
+/// Branch codes as typed: trimmed, upper case, blanks dropped, each once.
+pub fn clean_branch_codes(codes: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = codes
+        .iter()
+        .map(|c| c.trim().to_ascii_uppercase())
+        .filter(|c| !c.is_empty())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn branch_codes_are_trimmed_upper_cased_and_listed_once() {
+        let typed: Vec<String> = [" br02", "BR01", "", "br01 "].map(String::from).to_vec();
+        assert_eq!(super::clean_branch_codes(&typed), ["BR01", "BR02"]);
+    }
+
     use std::sync::Arc;
 
     use crate::{Code, KdfParams, ManualClock, Session, Setup, Workstation};
