@@ -21,7 +21,7 @@ PRIMITIVES = ["error", "clock", "ids", "actor", "hlc", "money", "clinic_time", "
 PLUMBING = ["store", "workstation", "session", "signin"]
 FEATURES = ["identity",
             "frontdesk::patients", "frontdesk::doctors", "frontdesk::appointments",
-            "clinical::access", "clinical::encounters", "clinical::notes", "clinical::vitals",
+            "clinical::access", "clinical::allergies", "clinical::encounters", "clinical::notes", "clinical::vitals",
             "clinical::diagnoses", "clinical::chart",
             "sync",
             "clinical::attachments",

@@ -11,9 +11,7 @@ use clinic_core::{Clock, KdfParams, Role};
 
 use crate::dto::DemoAccount;
 
-pub use clinic_core::demo::PASSWORD;
-#[cfg(test)]
-pub use clinic_core::demo::TIME_ZONE;
+pub use clinic_core::demo::{PASSWORD, TIME_ZONE};
 
 /// The accounts the sign-in screen lists in demo mode: one per role a visitor wants to
 /// try first.

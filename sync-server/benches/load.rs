@@ -86,7 +86,7 @@ fn registrations(ws: usize, count: usize) -> Vec<Change> {
             kind: ChangeKind::Upsert,
             fields: json!({
                 "mrn": format!("BR{ws:02}-BENCH-{i:06}"), "given_name": "Bench", "family_name": format!("Patient{i}"),
-                "date_of_birth": "1980-01-01", "sex": "unknown", "phone": "+254 700 000000", "allergies": [],
+                "date_of_birth": "1980-01-01", "sex": "unknown", "phone": "+254 700 000000",
                 "branch_id": uuid(0x5000 + ws as u128), "active": true, "merged_into": null,
             })
             .as_object()

@@ -988,6 +988,59 @@ fn cases() -> Vec<(&'static str, Forge, &'static [Role])> {
             &[Doctor],
         ),
         (
+            "record an allergy",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                g.change(
+                    &a,
+                    "allergies",
+                    &id,
+                    "upsert",
+                    json!({"patient_id": "p", "substance": "Penicillin", "severity": "severe",
+                           "status": "active", "active": true, "noted_by": a,
+                           "noted_at": "2026-01-05T09:00:00.000Z"}),
+                )
+            },
+            &[Doctor, Nurse],
+        ),
+        (
+            "record an allergy in a colleague's name",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                let named = g.id(if r == Role::Nurse {
+                    Role::Doctor
+                } else {
+                    Role::Nurse
+                });
+                g.change(
+                    &a,
+                    "allergies",
+                    &id,
+                    "upsert",
+                    json!({"patient_id": "p", "substance": "Latex", "severity": "mild",
+                           "status": "active", "active": true, "noted_by": named,
+                           "noted_at": "2026-01-05T09:00:00.000Z"}),
+                )
+            },
+            NOBODY,
+        ),
+        (
+            "correct an allergy moved from the old patient list",
+            |g, r| {
+                let (n, a) = (g.next(), g.id(r));
+                g.change(
+                    &a,
+                    "allergies",
+                    &format!("legacy-p{n}-0"),
+                    "upsert",
+                    json!({"patient_id": format!("p{n}"), "substance": "Penicillin",
+                           "severity": "severe", "status": "inactive", "active": true,
+                           "noted_by": null, "noted_at": "2026-01-01T00:00:00.000Z"}),
+                )
+            },
+            &[Doctor, Nurse],
+        ),
+        (
             "add an attachment as its author",
             |g, r| {
                 let (id, a) = (g.uuid(), g.id(r));

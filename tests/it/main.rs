@@ -4,6 +4,7 @@
 mod attachments;
 mod auth;
 mod backup;
+mod clinical;
 mod contract;
 mod forged;
 mod harness;

@@ -1,4 +1,4 @@
-//! `clinic encounter|vitals|diagnosis|chart|attach …`: the clinical record from a
+//! `clinic encounter|vitals|diagnosis|allergy|chart|attach …`: the clinical record from a
 //! terminal, for scripts and for a doctor at a console. Every read goes through the core,
 //! which audits it.
 
@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use clap::Subcommand;
 use clinic_core::Session;
+use clinic_core::clinical::allergies::AllergyInput;
 use clinic_core::clinical::diagnoses::DiagnosisInput;
 use clinic_core::clinical::notes::{NoteContent, NoteKind};
 use clinic_core::clinical::vitals::{Units, VitalsInput, VitalsReading};
@@ -138,6 +139,33 @@ pub enum DiagnosisCommand {
     },
     /// A patient's diagnoses, newest first.
     List { mrn: String },
+}
+
+#[derive(Subcommand)]
+pub enum AllergyCommand {
+    /// Record an allergy (doctors and nurses).
+    Add {
+        #[arg(long)]
+        mrn: String,
+        #[arg(long)]
+        substance: String,
+        #[arg(long)]
+        reaction: Option<String>,
+        /// mild, moderate, severe or unknown.
+        #[arg(long)]
+        severity: Option<String>,
+        /// A drug or class code, when known.
+        #[arg(long)]
+        coded: Option<String>,
+    },
+    /// A patient's allergies, current ones first.
+    List { mrn: String },
+    /// Archive an allergy entered in error (it stays in the history).
+    Archive {
+        id: String,
+        #[arg(long)]
+        reason: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -277,7 +305,7 @@ pub fn encounter(session: &mut Session, command: EncounterCommand) -> anyhow::Re
             if history {
                 for v in session.note_history(note_id)? {
                     out!(
-                        "--- version {} by {} at {}",
+                        "[version {} by {} at {}]",
                         v.version,
                         v.author_name,
                         v.written_at
@@ -480,6 +508,57 @@ pub fn diagnosis(session: &mut Session, command: DiagnosisCommand) -> anyhow::Re
     Ok(())
 }
 
+pub fn allergy(session: &mut Session, command: AllergyCommand) -> anyhow::Result<()> {
+    match command {
+        AllergyCommand::Add {
+            mrn,
+            substance,
+            reaction,
+            severity,
+            coded,
+        } => {
+            let patient = patient_id(session, &mrn)?;
+            let a = session.add_allergy(
+                patient,
+                &AllergyInput {
+                    substance,
+                    coded,
+                    reaction,
+                    severity,
+                },
+            )?;
+            out!("{} {} ({})", a.id, a.substance, a.severity);
+        }
+        AllergyCommand::List { mrn } => {
+            let patient = patient_id(session, &mrn)?;
+            for a in session.allergies_of(patient)? {
+                out!(
+                    "{} {} ({}{}){}",
+                    a.id,
+                    a.substance,
+                    a.severity,
+                    a.reaction
+                        .as_deref()
+                        .map(|r| format!(", {r}"))
+                        .unwrap_or_default(),
+                    if !a.active {
+                        " archived"
+                    } else if a.status != "active" {
+                        " inactive"
+                    } else {
+                        ""
+                    }
+                );
+            }
+        }
+        AllergyCommand::Archive { id, reason } => {
+            let a = session.archive_allergy(&id, &reason)?;
+            out!("{} archived", a.id);
+        }
+    }
+    Ok(())
+}
+
 pub fn chart(session: &mut Session, command: ChartCommand) -> anyhow::Result<()> {
     match command {
         ChartCommand::Show { mrn } => {
@@ -497,6 +576,10 @@ pub fn chart(session: &mut Session, command: ChartCommand) -> anyhow::Result<()>
                     .map(|b| format!(" {b}"))
                     .unwrap_or_default()
             );
+            out!("Allergies:");
+            for a in &c.allergies {
+                out!("  {} ({})", a.substance, a.severity);
+            }
             out!("Problems:");
             for p in &c.problems {
                 out!("  {:<8} {}", p.code.as_deref().unwrap_or("-"), p.title);

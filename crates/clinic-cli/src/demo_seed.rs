@@ -40,10 +40,11 @@ pub fn run(ws: &Workstation, admin: Session, args: &DemoSeedArgs) -> anyhow::Res
         }
     })?;
     out!(
-        "Demo clinic ready in {:.1} s: {} patients, {} doctors, {} appointments from today to {} days ahead ({} confirmed, {} of them moved to a later day; {} checked in; {} cancelled).",
+        "Demo clinic ready in {:.1} s: {} patients, {} doctors, {} past visits with signed notes, {} appointments from today to {} days ahead ({} confirmed, {} of them moved to a later day; {} checked in; {} cancelled).",
         started.elapsed().as_secs_f64(),
         seeded.patients,
         seeded.doctors,
+        seeded.past_visits,
         seeded.booked,
         args.days,
         seeded.confirmed,

@@ -156,6 +156,9 @@ enum Command {
     /// Record diagnoses (doctors) and search the ICD-10-CM list.
     #[command(subcommand)]
     Diagnosis(clinical::DiagnosisCommand),
+    /// Record and list a patient's allergies (doctors and nurses).
+    #[command(subcommand)]
+    Allergy(clinical::AllergyCommand),
     /// A patient's chart, and who opened it (every look is audited).
     #[command(subcommand)]
     Chart(clinical::ChartCommand),
@@ -577,6 +580,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Diagnosis(command) => {
             let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
             clinical::diagnosis(&mut session, command)?;
+        }
+        Command::Allergy(command) => {
+            let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
+            clinical::allergy(&mut session, command)?;
         }
         Command::Chart(command) => {
             let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;

@@ -81,9 +81,6 @@ pub struct AddArgs {
     /// A+, A-, B+, B-, AB+, AB-, O+ or O-.
     #[arg(long)]
     blood_group: Option<String>,
-    /// A known allergy (repeat for several).
-    #[arg(long = "allergy")]
-    allergies: Vec<String>,
     #[arg(long)]
     insurance_provider: Option<String>,
     #[arg(long)]
@@ -111,7 +108,6 @@ pub fn run(session: &mut Session, command: PatientCommand) -> anyhow::Result<()>
                 blood_group: args.blood_group,
                 emergency_contact_name: args.emergency_name,
                 emergency_contact_phone: args.emergency_phone,
-                allergies: args.allergies,
                 insurance_provider: args.insurance_provider,
                 insurance_number: args.insurance_number,
             };
@@ -240,14 +236,6 @@ fn print_patient(session: &Session, p: &Patient) -> anyhow::Result<()> {
         ("E-mail", or_dash(&p.email)),
         ("Address", or_dash(&p.address)),
         ("Blood group", or_dash(&p.blood_group)),
-        (
-            "Allergies",
-            if p.allergies.is_empty() {
-                "none recorded".to_owned()
-            } else {
-                p.allergies.join(", ")
-            },
-        ),
         ("Insurance", insurance),
         ("Emergency contact", emergency),
         ("Status", status),

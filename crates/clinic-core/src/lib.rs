@@ -43,7 +43,9 @@ pub use maintenance::rekey::Rekeyed;
 pub use policy::{Action, Target};
 pub use session::Session;
 pub use signin::setup::{Initialized, Setup};
-pub use store::audit::{Entry as AuditEntry, Filter as AuditFilter, Verification};
+pub use store::audit::{
+    Days as AuditDays, Entry as AuditEntry, Filter as AuditFilter, Verification,
+};
 pub use store::notifications::Notification;
 pub use store::organisation::ClinicInfo;
 pub use store::users::User;

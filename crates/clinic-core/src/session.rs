@@ -13,7 +13,7 @@ use crate::actor::Actor;
 use crate::clinic_time::ClinicTime;
 use crate::envelope::DataKey;
 use crate::error::{Error, Result};
-use crate::ids::NotificationId;
+use crate::ids::{NotificationId, PatientId};
 use crate::policy::{self, Action, Decision, Target};
 use crate::store::Store;
 use crate::store::audit::{self, Event, Outcome};
@@ -22,6 +22,7 @@ use crate::store::notifications::{self, Notification};
 use crate::store::organisation::ClinicInfo;
 use crate::workstation::Workstation;
 use chrono::NaiveDate;
+use std::collections::HashMap;
 use std::time::Instant;
 use zeroize::Zeroizing;
 
@@ -41,6 +42,21 @@ pub struct Session {
     pub(crate) idle_limit: Duration,
     /// The sign-in on the sync server, if the workstation has joined one.
     pub(crate) server: std::sync::Arc<std::sync::Mutex<ServerLogin>>,
+    /// The patients whose record this session has read whole (each read audited as a
+    /// view), with what lists show of them. The front desk's patient feature keeps it
+    /// and decides from it which reads are audited; forgotten when the session locks.
+    pub(crate) patients_read: HashMap<PatientId, PatientLabel>,
+}
+
+/// What a list shows of a patient (an appointment's row): the name and the record
+/// number. The session remembers it once it has read the record, so a list refreshed
+/// every few seconds does not audit one view per row each time.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PatientLabel {
+    /// Given and family name, as the record spells them.
+    pub name: String,
+    /// The medical record number.
+    pub mrn: String,
 }
 
 impl std::fmt::Debug for Session {
@@ -109,6 +125,7 @@ impl Session {
                 .details(serde_json::json!({ "reason": reason })),
         );
         self.unlocked = None;
+        self.patients_read.clear();
     }
 
     /// A second session of the same sign-in, on its own database connection, for work
@@ -126,6 +143,7 @@ impl Session {
             last_activity: self.now(),
             idle_limit: self.idle_limit,
             server: std::sync::Arc::clone(&self.server),
+            patients_read: HashMap::new(),
         })
     }
 

@@ -158,36 +158,10 @@ fn collapse_spaces(value: &str) -> String {
 }
 
 /// Lower-cases and strips accents from Latin letters, so "José Álvarez" compares equal
-/// to "jose alvarez" (the search index folds the same way).
+/// to "jose alvarez" (the search index folds the same way). The table is the product's
+/// one, in `clinic-icd10`, which searches diagnosis titles with it.
 pub(crate) fn fold(text: &str) -> String {
-    text.chars()
-        .flat_map(|c| {
-            let lower = c.to_lowercase().next().unwrap_or(c);
-            let base = match lower {
-                'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => 'a',
-                'ç' | 'ć' | 'ĉ' | 'ċ' | 'č' => 'c',
-                'ď' | 'đ' => 'd',
-                'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ĕ' | 'ė' | 'ę' | 'ě' => 'e',
-                'ĝ' | 'ğ' | 'ġ' | 'ģ' => 'g',
-                'ĥ' | 'ħ' => 'h',
-                'ì' | 'í' | 'î' | 'ï' | 'ĩ' | 'ī' | 'ĭ' | 'į' | 'ı' => 'i',
-                'ĵ' => 'j',
-                'ķ' => 'k',
-                'ĺ' | 'ļ' | 'ľ' | 'ŀ' | 'ł' => 'l',
-                'ñ' | 'ń' | 'ņ' | 'ň' => 'n',
-                'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' | 'ŏ' | 'ő' => 'o',
-                'ŕ' | 'ŗ' | 'ř' => 'r',
-                'ś' | 'ŝ' | 'ş' | 'š' => 's',
-                'ţ' | 'ť' | 'ŧ' => 't',
-                'ù' | 'ú' | 'û' | 'ü' | 'ũ' | 'ū' | 'ŭ' | 'ů' | 'ű' | 'ų' => 'u',
-                'ŵ' => 'w',
-                'ý' | 'ÿ' | 'ŷ' => 'y',
-                'ź' | 'ż' | 'ž' => 'z',
-                other => other,
-            };
-            Some(base)
-        })
-        .collect()
+    clinic_icd10::fold_text(text)
 }
 
 /// Optimal string alignment distance (Damerau-Levenshtein with adjacent swaps), for

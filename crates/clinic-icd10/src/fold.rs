@@ -6,9 +6,8 @@
 //! the prefix `alzheimer` finds, and a query typed with decomposed accents (`e` followed by
 //! U+0301) folds like one typed with precomposed ones. Anything else ends a word.
 //!
-//! The table is the one `clinic-core` uses for patient names (`validate::fold`), with a
-//! few letters that fold to two (`ß` to `ss`); this crate has no dependencies, so it keeps
-//! its own copy.
+//! The table is also the one `clinic-core` folds patient names with ([`fold_text`]): one
+//! table for the whole product, kept here because this crate has no dependencies.
 
 /// Calls `word` with each folded word of `text`, in order. `buffer` is reused between
 /// calls so that folding a whole catalogue does not allocate per word.
@@ -39,6 +38,18 @@ pub(crate) fn words(text: &str, buffer: &mut String, mut word: impl FnMut(&str))
 pub(crate) fn split(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     words(text, &mut String::new(), |w| out.push(w.to_owned()));
+    out
+}
+
+/// `text` lower-cased with Latin accents removed, everything else kept as it is (for
+/// comparing names: `José Álvarez` and `jose alvarez` fold the same).
+pub fn fold_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        for lower in c.to_lowercase() {
+            push_folded(lower, &mut out);
+        }
+    }
     out
 }
 

@@ -20,6 +20,7 @@ mod fold;
 mod search;
 
 pub use catalogue::Catalogue;
+pub use fold::fold_text;
 
 /// Which release of ICD-10-CM the compiled-in list is, for a diagnosis to record beside
 /// its code (codes are added, retitled and retired every October).

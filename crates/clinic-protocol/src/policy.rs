@@ -106,6 +106,8 @@ pub enum Action {
     VitalsAdd,
     /// Make a new version of an existing note.
     NoteRevise,
+    /// Record, correct or archive a patient's allergy.
+    AllergyRecord,
     /// Clinical data is never deleted: nobody holds this.
     NoteDelete,
     /// Add a scan, photo or PDF to a patient's record (and archive one's own).
@@ -125,7 +127,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 32] = [
+    pub const ALL: [Action; 33] = [
         Action::PatientCreate,
         Action::PatientUpdate,
         Action::PatientView,
@@ -144,6 +146,7 @@ impl Action {
         Action::NoteAdd,
         Action::VitalsAdd,
         Action::NoteRevise,
+        Action::AllergyRecord,
         Action::NoteDelete,
         Action::AttachmentAdd,
         Action::PrescriptionRead,
@@ -180,6 +183,7 @@ impl Action {
             Action::NoteAdd => "note_add",
             Action::VitalsAdd => "vitals_add",
             Action::NoteRevise => "note_revise",
+            Action::AllergyRecord => "allergy_record",
             Action::NoteDelete => "note_delete",
             Action::AttachmentAdd => "attachment_add",
             Action::PrescriptionRead => "prescription_read",
@@ -263,6 +267,7 @@ pub const RULES: &[(Role, &[(Action, Scope)])] = &[
             (A::NoteAdd, All),
             (A::VitalsAdd, All),
             (A::NoteRevise, Own),
+            (A::AllergyRecord, All),
             (A::AttachmentAdd, All),
             (A::PrescriptionRead, All),
             (A::PrescriptionWrite, All),
@@ -280,6 +285,7 @@ pub const RULES: &[(Role, &[(Action, Scope)])] = &[
             (A::RecordRead, All),
             (A::NoteAdd, All),
             (A::VitalsAdd, All),
+            (A::AllergyRecord, All),
             (A::AttachmentAdd, All),
         ],
     ),

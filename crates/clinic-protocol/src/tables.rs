@@ -258,6 +258,7 @@ pub const NOTE_VERSIONS: TableSpec = TableSpec {
 };
 pub const VITALS: TableSpec = append("vitals", Access::ByTransition(vitals_need));
 pub const DIAGNOSES: TableSpec = lww("diagnoses", Access::ByTransition(diagnoses_need));
+pub const ALLERGIES: TableSpec = lww("allergies", Access::ByTransition(allergies_need));
 // Scans, photos and PDFs: a record is never removed and keeps what it was born with (its
 // file, key and author); archiving is a flag. The bytes travel separately
 // (`crate::attachments`).
@@ -284,6 +285,7 @@ pub const TABLES: &[&TableSpec] = &[
     &NOTE_VERSIONS,
     &VITALS,
     &DIAGNOSES,
+    &ALLERGIES,
     &ATTACHMENTS,
 ];
 
@@ -552,6 +554,24 @@ fn note_versions_need(t: &Transition<'_>) -> Need {
 
 fn vitals_need(t: &Transition<'_>) -> Need {
     authored(t, "recorded_by", Need::Action(Action::VitalsAdd))
+}
+
+fn allergies_need(t: &Transition<'_>) -> Need {
+    if t.is_new() {
+        // An allergy moved from the patient row's old list (workstation V13) is first
+        // seen by the server when someone corrects it; it names no author.
+        if t.row_id.starts_with("legacy-") && t.after("noted_by").is_none() {
+            return Need::Action(Action::AllergyRecord);
+        }
+        return authored(t, "noted_by", Need::Action(Action::AllergyRecord));
+    }
+    if let Some(refused) = fixed(t, &["noted_by", "noted_at"]) {
+        return refused;
+    }
+    if t.changes("patient_id") {
+        return Need::Action(Action::PatientMerge);
+    }
+    Need::Action(Action::AllergyRecord)
 }
 
 fn diagnoses_need(t: &Transition<'_>) -> Need {

@@ -1,4 +1,5 @@
-//! The clinical record: visits (`encounters`), notes with every version (`notes`),
+//! The clinical record: allergies (`allergies`), visits (`encounters`), notes with every
+//! version (`notes`),
 //! vitals (`vitals`), diagnoses and the problem list (`diagnoses`), the chart that puts
 //! them together (`chart`), who looked (`access`), and scans, photos and PDFs
 //! (`attachments`, which sits above `sync`: opening one may fetch its file).
@@ -10,10 +11,11 @@
 //! clinical content (the policy grants the front desk no `record_read`); break-glass
 //! access reads and never writes (the policy again).
 //!
-//! Layers inside: access < encounters < notes < vitals < diagnoses < chart, then
-//! (after `crate::sync`) attachments.
+//! Layers inside: access < allergies < encounters < notes < vitals < diagnoses < chart,
+//! then (after `crate::sync`) attachments.
 
 pub mod access;
+pub mod allergies;
 pub mod attachments;
 pub mod chart;
 pub mod diagnoses;

@@ -12,7 +12,7 @@
 
 pub mod people;
 
-pub use people::{Rng, patient, patients, patients_range};
+pub use people::{Rng, allergies, patient, patients, patients_range};
 
 use std::path::Path;
 use std::sync::Arc;
@@ -21,6 +21,10 @@ use chrono::{DateTime, Datelike as _, Duration, Utc};
 
 use crate::actor::Role;
 use crate::clinic_time::ClinicTime;
+use crate::clinical::allergies::AllergyInput;
+use crate::clinical::diagnoses::DiagnosisInput;
+use crate::clinical::notes::{NoteContent, NoteKind};
+use crate::clinical::vitals::VitalsInput;
 use crate::clock::Clock;
 use crate::envelope::KdfParams;
 use crate::error::{Code, Error, Result};
@@ -201,6 +205,9 @@ pub struct Plan {
     /// Fill this many days ahead (from tomorrow) to about half the free slots, with some
     /// cancellations and reschedules (0: none).
     pub days: u32,
+    /// Past visits of the hand-written patients, with vitals, signed notes and diagnoses
+    /// (0: none). Seeded on the clock set back, most recent first.
+    pub past_visits: usize,
 }
 
 impl Plan {
@@ -214,6 +221,7 @@ impl Plan {
             hours: Hours::RoundTheClock,
             queue_today: true,
             days: 0,
+            past_visits: 12,
         }
     }
 
@@ -227,6 +235,7 @@ impl Plan {
             hours: Hours::Office,
             queue_today: true,
             days,
+            past_visits: 12,
         }
     }
 }
@@ -241,6 +250,8 @@ pub struct Seeded {
     pub checked_in: usize,
     pub cancelled: usize,
     pub rescheduled: usize,
+    pub past_visits: usize,
+    pub allergies: usize,
 }
 
 /// Progress lines for a long seed (patients imported, days booked).
@@ -313,6 +324,10 @@ pub fn seed(
         doctors: doctors.len(),
         ..Seeded::default()
     };
+    seeded.allergies = record_allergies(workstation, &patients, plan)?;
+    if plan.past_visits > 0 && plan.doctors > 0 {
+        seeded.past_visits = past_visits(workstation, &patients, plan.past_visits)?;
+    }
     if !patients.is_empty() {
         let mut rng = Rng::new(plan.seed ^ 0xA990_1A7E);
         if plan.queue_today {
@@ -578,6 +593,247 @@ fn reschedule_later(
     Ok(false)
 }
 
+/// How many generated patients have their allergies recorded (a nurse does it one by
+/// one, as in the chart; a million-patient seed would take hours).
+const ALLERGY_PATIENTS: usize = 300;
+
+/// The nurse records the allergies the patients report: penicillin for every fifth of
+/// the hand-written register, and what the generator gives the first generated ones.
+fn record_allergies(
+    workstation: &Workstation,
+    patients: &[PatientId],
+    plan: &Plan,
+) -> Result<usize> {
+    let known = KNOWN_PATIENTS.len().min(patients.len());
+    let mut nurse = workstation.sign_in("nurse.akinyi", PASSWORD, None)?;
+    let mut made = 0;
+    for (i, patient) in patients.iter().enumerate().take(known + ALLERGY_PATIENTS) {
+        let reported: Vec<String> = if i < known {
+            if i % 5 == 0 {
+                vec!["Penicillin".into()]
+            } else {
+                Vec::new()
+            }
+        } else {
+            allergies(plan.seed, (i - known) as u64)
+        };
+        for (k, substance) in reported.into_iter().enumerate() {
+            nurse.add_allergy(
+                *patient,
+                &AllergyInput {
+                    substance,
+                    reaction: Some(["Rash", "Hives", "Swelling of the lips"][(i + k) % 3].into()),
+                    severity: Some(["moderate", "mild", "severe"][(i + k) % 3].into()),
+                    ..AllergyInput::default()
+                },
+            )?;
+            made += 1;
+        }
+    }
+    nurse.lock();
+    Ok(made)
+}
+
+/// A past visit's story: reason, SOAP note, vitals, and its diagnosis (an ICD-10-CM
+/// code, chronic or not).
+struct Story {
+    reason: &'static str,
+    soap: [&'static str; 4],
+    vitals: VitalsInput,
+    code: &'static str,
+    chronic: bool,
+}
+
+fn stories() -> Vec<Story> {
+    let v = |systolic, diastolic, pulse, temp: f64, spo2, weight: f64| VitalsInput {
+        systolic: Some(systolic),
+        diastolic: Some(diastolic),
+        pulse: Some(pulse),
+        temperature_c: Some(temp),
+        spo2: Some(spo2),
+        weight_kg: Some(weight),
+        height_cm: Some(168.0),
+        ..VitalsInput::default()
+    };
+    vec![
+        Story {
+            reason: "Blood pressure review",
+            soap: [
+                "Occasional morning headaches. Taking amlodipine 5 mg daily.",
+                "BP raised on two readings. Heart sounds normal, no oedema.",
+                "Essential hypertension, not at target.",
+                "Increase amlodipine to 10 mg daily. Salt reduction. Review in 4 weeks.",
+            ],
+            vitals: v(152, 96, 78, 36.7, 98, 84.0),
+            code: "I10",
+            chronic: true,
+        },
+        Story {
+            reason: "Diabetes review",
+            soap: [
+                "Thirst improved since starting metformin. No hypoglycaemia.",
+                "Feet: pulses present, sensation intact. HbA1c 7.4%.",
+                "Type 2 diabetes, fair control.",
+                "Continue metformin 500 mg twice daily. Diet advice. HbA1c in 3 months.",
+            ],
+            vitals: v(134, 84, 74, 36.6, 97, 91.0),
+            code: "E11.9",
+            chronic: true,
+        },
+        Story {
+            reason: "Fever and cough",
+            soap: [
+                "Three days of cough, sore throat and fever. No breathlessness.",
+                "Throat red, chest clear, no rash.",
+                "Acute upper respiratory infection.",
+                "Paracetamol, fluids, rest. Return if breathless or fever beyond 5 days.",
+            ],
+            vitals: v(118, 76, 96, 38.2, 97, 62.0),
+            code: "J06.9",
+            chronic: false,
+        },
+        Story {
+            reason: "Wheeze at night",
+            soap: [
+                "Night-time wheeze twice a week, worse with dust.",
+                "Scattered wheeze, no distress. Peak flow 80% of predicted.",
+                "Asthma, partly controlled.",
+                "Inhaler technique checked. Start low-dose inhaled steroid. Review in 6 weeks.",
+            ],
+            vitals: v(122, 78, 88, 36.8, 95, 58.0),
+            code: "J45.909",
+            chronic: true,
+        },
+        Story {
+            reason: "Back pain",
+            soap: [
+                "Low back pain for a week after lifting. No leg weakness or numbness.",
+                "Paraspinal tenderness, straight-leg raise negative.",
+                "Mechanical low back pain.",
+                "Ibuprofen with food for 5 days, keep moving, physiotherapy leaflet.",
+            ],
+            vitals: VitalsInput {
+                pain: Some(6),
+                ..v(126, 80, 80, 36.6, 98, 77.0)
+            },
+            code: "M54.50",
+            chronic: false,
+        },
+        Story {
+            reason: "Diarrhoea and vomiting",
+            soap: [
+                "Two days of watery diarrhoea and vomiting; others at home unwell.",
+                "Mildly dry, abdomen soft, non-tender.",
+                "Infectious gastroenteritis.",
+                "Oral rehydration salts, zinc, return if blood in stool or unable to drink.",
+            ],
+            vitals: v(112, 70, 102, 37.9, 98, 66.0),
+            code: "A09",
+            chronic: false,
+        },
+    ]
+}
+
+/// A clock some time before the one it wraps, moved by the seeder.
+struct Earlier {
+    clock: Arc<dyn Clock>,
+    by_ms: std::sync::atomic::AtomicI64,
+}
+
+impl Clock for Earlier {
+    fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+            - Duration::milliseconds(self.by_ms.load(std::sync::atomic::Ordering::SeqCst))
+    }
+}
+
+/// Seeds `count` past visits of the hand-written patients on the workstation's clock set
+/// back, most recent first (moving a session's clock back never idles it out, and each
+/// visit takes less than the idle limit): the
+/// nurse takes vitals, the doctor writes a SOAP note (revising some), signs it, records
+/// the diagnosis and completes the visit; one note gets an addendum.
+fn past_visits(workstation: &Workstation, patients: &[PatientId], count: usize) -> Result<usize> {
+    let real = workstation.clock_handle();
+    let clock = Arc::new(Earlier {
+        clock: real.clone(),
+        by_ms: std::sync::atomic::AtomicI64::new(0),
+    });
+    let tz = {
+        let desk = workstation.sign_in(FRONT_DESK, PASSWORD, None)?;
+        let tz = desk.clinic_time()?;
+        desk.lock();
+        tz
+    };
+    let back = workstation.with_clock(clock.clone());
+    let today = tz.date_of(real.now());
+    let set = |days_ago: i64, minute: i64| {
+        let day = today - Duration::days(days_ago);
+        let at = tz.day_start(day) + Duration::hours(9) + Duration::minutes(minute);
+        clock.by_ms.store(
+            (real.now() - at).num_milliseconds().max(0),
+            std::sync::atomic::Ordering::SeqCst,
+        );
+    };
+    let stories = stories();
+    let people = patients.len().min(KNOWN_PATIENTS.len()).min(6);
+    if people == 0 {
+        return Ok(0);
+    }
+    set(3, 0);
+    let mut doctor = back.sign_in(DOCTORS[0].username, PASSWORD, None)?;
+    let mut nurse = back.sign_in("nurse.akinyi", PASSWORD, None)?;
+    let mut made = 0;
+    for k in 0..count {
+        let patient = patients[k % people];
+        let story = &stories[(k * 5 + k / people) % stories.len()];
+        // Most recent first: three days ago, then every nine days further back.
+        let days_ago = 3 + 9 * i64::try_from(k).unwrap_or(0);
+        set(days_ago, 0);
+        let visit = doctor.open_walk_in(patient, story.reason)?;
+        set(days_ago, 2);
+        nurse.record_vitals(patient, Some(visit.id), &story.vitals)?;
+        set(days_ago, 4);
+        let [subjective, objective, assessment, plan] = story.soap;
+        let mut content = NoteContent {
+            subjective: subjective.into(),
+            objective: objective.into(),
+            assessment: assessment.into(),
+            plan: plan.into(),
+            body: String::new(),
+        };
+        let note = doctor.write_note(visit.id, NoteKind::Soap, &content)?;
+        if k % 3 == 0 {
+            set(days_ago, 6);
+            content.plan.push_str(" Patient given written advice.");
+            doctor.revise_note(note.id, &content)?;
+        }
+        set(days_ago, 7);
+        doctor.sign_note(note.id)?;
+        doctor.add_diagnosis(
+            patient,
+            Some(visit.id),
+            &DiagnosisInput {
+                code: Some(story.code.into()),
+                primary: true,
+                chronic: story.chronic,
+                ..DiagnosisInput::default()
+            },
+        )?;
+        if k == 1 {
+            set(days_ago, 9);
+            doctor.add_addendum(
+                note.id,
+                "Results reviewed by telephone: no change to the plan.",
+            )?;
+        }
+        doctor.complete_encounter(visit.id)?;
+        made += 1;
+    }
+    doctor.lock();
+    nurse.lock();
+    Ok(made)
+}
+
 /// The hand-written register every demo starts with (the flows and screenshots look for
 /// some of them by name): given, family, born, sex, phone.
 const KNOWN_PATIENTS: &[(&str, &str, &str, &str, &str)] = &[
@@ -629,11 +885,6 @@ fn known_patients() -> Vec<PatientInput> {
             blood_group: Some(BLOOD[i % BLOOD.len()].into()),
             emergency_contact_name: None,
             emergency_contact_phone: None,
-            allergies: if i % 5 == 0 {
-                vec!["Penicillin".into()]
-            } else {
-                Vec::new()
-            },
             insurance_provider: (i % 3 == 0).then(|| "NHIF".into()),
             insurance_number: (i % 3 == 0).then(|| format!("NHIF-{:06}", 104_200 + i * 37)),
         })
@@ -681,6 +932,51 @@ mod tests {
             }
             session.lock();
         }
+    }
+
+    #[test]
+    fn the_demo_has_past_visits_with_signed_notes_vitals_and_diagnoses() {
+        let tmp = tempfile::tempdir().unwrap();
+        let clock = clock_at("2026-03-02T06:00:00Z");
+        let kdf = KdfParams::FAST_INSECURE_FOR_TESTS;
+        assert!(set_up_app_demo(tmp.path(), clock.clone(), kdf).unwrap());
+        let workstation = Workstation::open(tmp.path(), clock.clone(), kdf).unwrap();
+        let mut desk = workstation.sign_in(FRONT_DESK, PASSWORD, None).unwrap();
+        let amani = desk.search_patients("amani njoroge", 1).unwrap()[0].id;
+        desk.lock();
+        let mut doctor = workstation
+            .sign_in(DOCTORS[0].username, PASSWORD, None)
+            .unwrap();
+        let chart = doctor.chart(amani).unwrap();
+        assert!(chart.visits.len() >= 2, "{:?}", chart.visits);
+        assert!(
+            chart
+                .visits
+                .iter()
+                .all(|v| v.encounter.status == "completed")
+        );
+        assert!(
+            chart
+                .visits
+                .iter()
+                .all(|v| v.notes >= 1 && v.signed == v.notes)
+        );
+        assert!(chart.last_vitals.is_some());
+        assert!(!chart.diagnoses.is_empty() || !chart.problems.is_empty());
+        let newest = &chart.visits[0].encounter;
+        assert!(
+            newest.opened_at.as_str() < "2026-03-02",
+            "past visits are in the past: {}",
+            newest.opened_at
+        );
+        let notes = doctor.visit_notes(newest.id).unwrap();
+        assert!(notes.iter().all(|n| n.is_signed()));
+        doctor.lock();
+        let mut admin = workstation.sign_in(ADMIN, PASSWORD, None).unwrap();
+        assert!(
+            admin.audit_verify().unwrap().first_break.is_none(),
+            "the audit chain holds"
+        );
     }
 
     #[test]

@@ -5,6 +5,8 @@
 // The feature's own types, for callers (the shell, the CLI): they live in its store.
 pub use crate::store::organisation::Branch;
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 use zeroize::Zeroizing;
 
@@ -105,7 +107,7 @@ impl Session {
         let id = UserId::new(workstation.clock());
         let unlocked = self.live()?;
         let mut branches = Vec::new();
-        for code in &new.branches {
+        for code in &clean_branch_codes(&new.branches) {
             branches.push(
                 organisation::branch_by_code(unlocked.store.conn(), code)?.ok_or_else(|| {
                     Error::validation("branches", format!("there is no branch with code {code}"))
@@ -285,7 +287,7 @@ impl Session {
     pub fn set_user_branches(&mut self, username: &str, codes: &[String]) -> Result<User> {
         self.authorize(Action::UserManage, Target::Any)?;
         let username = username.to_owned();
-        let codes = codes.to_vec();
+        let codes = clean_branch_codes(codes);
         self.transact(move |tx, ctx, actor| {
             let user =
                 users::find_by_username(tx, &username)?.ok_or_else(|| no_such_user(&username))?;
@@ -449,6 +451,26 @@ impl Session {
         organisation::branches(self.live()?.store.conn())
     }
 
+    /// Branch codes by branch id, to name the branches a user or a doctor's hours are
+    /// at (lists show codes, never ids).
+    pub fn branch_codes(&mut self) -> Result<HashMap<BranchId, String>> {
+        Ok(self
+            .branches()?
+            .into_iter()
+            .map(|b| (b.id, b.code))
+            .collect())
+    }
+
+    /// The branch a typed code names, whatever its case and surrounding blanks; a code
+    /// no branch has is `field`'s validation error.
+    pub fn branch_by_code(&mut self, field: &'static str, code: &str) -> Result<Branch> {
+        let code = code.trim().to_ascii_uppercase();
+        self.branches()?
+            .into_iter()
+            .find(|b| b.code == code)
+            .ok_or_else(|| Error::validation(field, format!("there is no branch {code}")))
+    }
+
     /// A fresh secret for the signed-in user's authenticator app. Nothing is stored until
     /// [`Session::enrol_totp`] confirms it with a code.
     pub fn begin_totp_enrolment(&mut self) -> Result<TotpEnrolment> {
@@ -498,4 +520,67 @@ impl Session {
 
 fn no_such_user(username: &str) -> Error {
     Error::validation("username", format!("there is no user \"{username}\""))
+}
+
+/// Branch codes as typed: trimmed, upper case, blanks dropped, each once.
+pub fn clean_branch_codes(codes: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = codes
+        .iter()
+        .map(|c| c.trim().to_ascii_uppercase())
+        .filter(|c| !c.is_empty())
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn branch_codes_are_trimmed_upper_cased_and_listed_once() {
+        let typed: Vec<String> = [" br02", "BR01", "", "br01 "].map(String::from).to_vec();
+        assert_eq!(super::clean_branch_codes(&typed), ["BR01", "BR02"]);
+    }
+
+    use std::sync::Arc;
+
+    use crate::{Code, KdfParams, ManualClock, Session, Setup, Workstation};
+
+    fn admin(dir: &std::path::Path) -> Session {
+        Workstation::init(
+            dir,
+            &Setup::new("Clinic", "admin", "a long password"),
+            Arc::new(ManualClock::monday_morning()),
+            KdfParams::FAST_INSECURE_FOR_TESTS,
+        )
+        .unwrap()
+        .session
+    }
+
+    #[test]
+    fn branches_are_found_by_code_whatever_its_case_and_named_by_id() {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut session = admin(tmp.path());
+        let west = session.add_branch("BR02", "Westside").unwrap();
+        let found = session.branch_by_code("branch", " br02 ").unwrap();
+        assert_eq!(found, west, "trimmed and upper-cased before the look-up");
+        let unknown = session.branch_by_code("branch", " xx9 ").unwrap_err();
+        assert_eq!(
+            (unknown.code(), unknown.field()),
+            (Code::Validation, Some("branch")),
+            "an unknown code is the asking field's error"
+        );
+        assert!(
+            unknown.to_string().ends_with("there is no branch XX9"),
+            "the message names the code as looked up: {unknown}"
+        );
+
+        let codes = session.branch_codes().unwrap();
+        assert_eq!(codes.len(), 2, "this workstation's branch and the new one");
+        assert_eq!(codes.get(&west.id).map(String::as_str), Some("BR02"));
+        assert_eq!(
+            codes.get(&session.clinic().branch_id),
+            Some(&session.clinic().branch_code)
+        );
+    }
 }

@@ -356,6 +356,7 @@ impl Workstation {
             last_activity: now,
             idle_limit: chrono::Duration::minutes(i64::from(idle_minutes)),
             server: std::sync::Arc::default(),
+            patients_read: std::collections::HashMap::new(),
         })
     }
 }

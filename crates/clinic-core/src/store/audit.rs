@@ -4,13 +4,14 @@
 //! Events are written in the same transaction as the action they describe, and travel to
 //! the server like any other append-only data.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use clinic_protocol::audit::GENESIS;
 use clinic_protocol::tables;
 use rusqlite::{OptionalExtension as _, Transaction, params};
 use serde::Serialize;
 
 use crate::actor::Actor;
+use crate::clinic_time::{self, ClinicTime};
 use crate::clock::to_db_time;
 use crate::error::{Error, Result};
 use crate::ids::{AuditEventId, PatientId};
@@ -221,6 +222,50 @@ pub struct Filter {
     pub newest_first: bool,
 }
 
+/// The days an audit search covers, as the audit screen types them: clinic-local
+/// `YYYY-MM-DD`, either end open, the last day included.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Days {
+    pub first: Option<NaiveDate>,
+    pub last: Option<NaiveDate>,
+}
+
+impl Days {
+    /// Reads the typed days; blank (or absent) leaves that end open. A day that does
+    /// not parse is its field's error (`from`, `to`), and so is a last day before the
+    /// first.
+    pub fn parse(from: Option<&str>, to: Option<&str>) -> Result<Days> {
+        let day = |field: &'static str, text: Option<&str>| {
+            text.map(str::trim)
+                .filter(|t| !t.is_empty())
+                .map(|t| clinic_time::parse_date(field, t))
+                .transpose()
+        };
+        let days = Days {
+            first: day("from", from)?,
+            last: day("to", to)?,
+        };
+        if let (Some(first), Some(last)) = (days.first, days.last)
+            && last < first
+        {
+            return Err(Error::validation(
+                "to",
+                "the last day is before the first day; swap them",
+            ));
+        }
+        Ok(days)
+    }
+
+    /// The UTC bounds `[from, to)` of these days in the clinic's zone: from the first
+    /// instant of the first day to the first instant after the last one.
+    pub fn bounds(self, clinic: ClinicTime) -> (Option<DateTime<Utc>>, Option<DateTime<Utc>>) {
+        (
+            self.first.map(|d| clinic.day_start(d)),
+            self.last.map(|d| clinic.days(d, 1).1),
+        )
+    }
+}
+
 pub(crate) fn list(conn: &rusqlite::Connection, filter: &Filter) -> Result<Vec<Entry>> {
     let action_exact = filter.action.clone().filter(|a| !a.ends_with('.'));
     let action_prefix = filter
@@ -377,4 +422,66 @@ pub(crate) fn verify(conn: &rusqlite::Connection) -> Result<Verification> {
         previous = Some(entry);
     }
     Ok(result)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Code;
+
+    fn date(text: &str) -> NaiveDate {
+        clinic_time::parse_date("day", text).unwrap()
+    }
+
+    #[test]
+    fn audit_days_are_clinic_days_either_end_open_and_in_order() {
+        assert_eq!(
+            Days::parse(None, Some("  ")).unwrap(),
+            Days::default(),
+            "blank is an open end"
+        );
+        let days = Days::parse(Some(" 2026-01-05 "), Some("2026-01-06")).unwrap();
+        assert_eq!(
+            (days.first, days.last),
+            (Some(date("2026-01-05")), Some(date("2026-01-06")))
+        );
+        let nairobi = ClinicTime::parse("Africa/Nairobi").unwrap();
+        let (from, to) = days.bounds(nairobi);
+        assert_eq!(
+            (from.map(to_db_time), to.map(to_db_time)),
+            (
+                Some("2026-01-04T21:00:00.000Z".into()),
+                Some("2026-01-06T21:00:00.000Z".into())
+            ),
+            "from the clinic's midnight before the first day to the one after the last"
+        );
+        assert_eq!(
+            Days::parse(Some("2026-01-05"), Some("2026-01-05"))
+                .unwrap()
+                .bounds(nairobi)
+                .1,
+            Some(nairobi.days(date("2026-01-05"), 1).1),
+            "one day is a whole day"
+        );
+
+        let field = |from: Option<&str>, to: Option<&str>| {
+            let err = Days::parse(from, to).unwrap_err();
+            assert_eq!(err.code(), Code::Validation);
+            err.field()
+        };
+        assert_eq!(field(Some("yesterday"), None), Some("from"));
+        assert_eq!(field(None, Some("2026-02-30")), Some("to"));
+        assert_eq!(
+            field(Some("2026-01-05"), Some("2026-01-03")),
+            Some("to"),
+            "a last day before the first is the last day's error"
+        );
+        assert!(
+            Days::parse(Some("yesterday"), None)
+                .unwrap_err()
+                .to_string()
+                .contains("\"yesterday\" is not a day"),
+            "the message quotes the day as typed, without its blanks"
+        );
+    }
 }

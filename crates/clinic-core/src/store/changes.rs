@@ -157,12 +157,19 @@ pub(crate) fn observe(
         .optional()
         .map_err(Error::from_sqlite)?
         .unwrap_or((0, 0));
+    let now_ms = u64::try_from(now.timestamp_millis()).unwrap_or(0);
+    // A stamp further ahead than any server accepts (a server with a wrong clock, or one
+    // that was tampered with) is applied by its merge rule but never adopted: this
+    // device's clock jumping ahead would get every later push of its refused.
+    if remote.wall_ms > now_ms.saturating_add(clinic_protocol::limits::MAX_CLOCK_SKEW_MS) {
+        return Ok(());
+    }
     let mut clock = HybridClock::resume(
         device,
         u64::try_from(wall).unwrap_or(0),
         u32::try_from(counter).unwrap_or(0),
     );
-    let stamp = clock.observe(remote, u64::try_from(now.timestamp_millis()).unwrap_or(0));
+    let stamp = clock.observe(remote, now_ms);
     tx.execute(
         "INSERT INTO hlc_state (singleton, wall_ms, counter) VALUES (1, ?1, ?2)
          ON CONFLICT (singleton) DO UPDATE SET wall_ms = excluded.wall_ms, counter = excluded.counter",

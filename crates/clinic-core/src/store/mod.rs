@@ -267,6 +267,103 @@ mod tests {
     }
 
     #[test]
+    fn the_allergy_migration_moves_every_listed_allergy_into_its_own_record() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        embedded::migrations::runner()
+            .set_target(refinery::Target::Version(12))
+            .run(&mut conn)
+            .unwrap();
+        conn.execute_batch(
+            "PRAGMA foreign_keys = OFF;
+             INSERT INTO patients (id, mrn, given_name, family_name, date_of_birth, sex,
+                 allergies, branch_id, created_at, updated_at) VALUES
+               ('p1', 'BR01-1', 'A', 'B', '1990-01-01', 'female', '[\"Penicillin\", \"  \", \"Peanuts\"]',
+                'b', '2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z'),
+               ('p2', 'BR01-2', 'C', 'D', '1990-01-01', 'male', '[]',
+                'b', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');",
+        )
+        .unwrap();
+        embedded::migrations::runner().run(&mut conn).unwrap();
+        let mut stmt = conn
+            .prepare("SELECT id, patient_id, substance, severity, status, noted_at FROM allergies ORDER BY id")
+            .unwrap();
+        let rows: Vec<(String, String, String, String, String, String)> = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        drop(stmt);
+        let at = "2026-01-02T00:00:00.000Z".to_owned();
+        assert_eq!(
+            rows,
+            vec![
+                (
+                    "legacy-p1-0".into(),
+                    "p1".into(),
+                    "Penicillin".into(),
+                    "unknown".into(),
+                    "active".into(),
+                    at.clone()
+                ),
+                (
+                    "legacy-p1-2".into(),
+                    "p1".into(),
+                    "Peanuts".into(),
+                    "unknown".into(),
+                    "active".into(),
+                    at.clone()
+                ),
+            ],
+            "every non-blank allergy moved, with ids every workstation derives the same way"
+        );
+        let columns: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM pragma_table_info('patients') WHERE name = 'allergies'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(
+            columns, 0,
+            "one source of truth: the patient row has no list any more"
+        );
+
+        // A pulled change from a workstation not yet moved makes the same rows, once.
+        let tx = conn.transaction().unwrap();
+        crate::clinical::allergies::store::move_legacy_list(
+            &tx,
+            "p1",
+            &serde_json::json!(["Penicillin", " ", "Peanuts"]),
+            &at,
+        )
+        .unwrap();
+        crate::clinical::allergies::store::move_legacy_list(
+            &tx,
+            "p2",
+            &serde_json::json!(["Latex"]),
+            &at,
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        let count: i64 = conn
+            .query_row("SELECT count(*) FROM allergies", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(
+            count, 3,
+            "the same list moved again adds nothing; a new one is moved"
+        );
+    }
+
+    #[test]
     fn schema_version_is_the_highest_migration_file() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../migrations/workstation");
         let highest = fs::read_dir(dir)

@@ -374,6 +374,28 @@ fn apply_one(
 ) -> Result<std::result::Result<(), Error>> {
     tx.execute("SAVEPOINT pulled", [])
         .map_err(Error::from_sqlite)?;
+    // A patient change from a workstation that has not moved allergies to their own
+    // record yet (before V13) still carries the old list: it is moved the way V13 moved
+    // ours, and the rest of the change applied as usual.
+    let moved;
+    let change = if change.table == clinic_protocol::tables::PATIENTS.name
+        && let Some(list) = change.fields.get("allergies")
+    {
+        let mut rest = change.clone();
+        rest.fields.remove("allergies");
+        moved = crate::clinical::allergies::store::move_legacy_list(tx, &change.row_id, list, now);
+        if let Err(e) = moved {
+            tx.execute("ROLLBACK TO SAVEPOINT pulled", [])
+                .map_err(Error::from_sqlite)?;
+            tx.execute("RELEASE SAVEPOINT pulled", [])
+                .map_err(Error::from_sqlite)?;
+            return Ok(Err(e));
+        }
+        std::borrow::Cow::Owned(rest)
+    } else {
+        std::borrow::Cow::Borrowed(change)
+    };
+    let change = change.as_ref();
     let outcome = match (rule, change.kind) {
         (Rule::AppendOnly, _) => insert_row(
             tx,

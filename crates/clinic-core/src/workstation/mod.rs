@@ -171,6 +171,22 @@ impl Workstation {
         self.keys().default_user.clone()
     }
 
+    /// The injected clock itself (the demo seeder wraps it).
+    pub(crate) fn clock_handle(&self) -> Arc<dyn Clock> {
+        self.0.clock.clone()
+    }
+
+    /// The same directory and key file on another clock (the demo seeder writes past
+    /// visits on the clock set back).
+    pub(crate) fn with_clock(&self, clock: Arc<dyn Clock>) -> Workstation {
+        Workstation(Arc::new(Files {
+            dir: self.0.dir.clone(),
+            keys: Mutex::new(self.keys().clone()),
+            clock,
+            kdf: self.0.kdf,
+        }))
+    }
+
     pub(crate) fn kdf(&self) -> KdfParams {
         self.0.kdf
     }

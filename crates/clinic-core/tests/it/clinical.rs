@@ -484,3 +484,67 @@ fn diagnoses_take_icd10_codes_or_free_text_and_chronic_ones_make_the_problem_lis
         Code::Forbidden
     );
 }
+
+#[test]
+fn allergies_are_recorded_by_clinical_staff_shown_on_the_chart_and_never_deleted() {
+    let mut w = Ward::new();
+    let mut nurse = w.clinic.sign_in("nurse");
+    let added = nurse
+        .add_allergy(
+            w.patient,
+            &clinic_core::clinical::allergies::AllergyInput {
+                substance: "Penicillin".into(),
+                reaction: Some("Hives".into()),
+                severity: Some("Severe".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(added.severity, "severe");
+    let again = nurse
+        .add_allergy(
+            w.patient,
+            &clinic_core::clinical::allergies::AllergyInput {
+                substance: "penicillin".into(),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+    assert_eq!(again.field(), Some("substance"), "no duplicate on the list");
+    let bad = nurse
+        .add_allergy(
+            w.patient,
+            &clinic_core::clinical::allergies::AllergyInput {
+                substance: "Latex".into(),
+                severity: Some("deadly".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+    assert_eq!(bad.field(), Some("severity"));
+    assert_eq!(
+        w.desk
+            .add_allergy(
+                w.patient,
+                &clinic_core::clinical::allergies::AllergyInput {
+                    substance: "Latex".into(),
+                    ..Default::default()
+                }
+            )
+            .unwrap_err()
+            .code(),
+        Code::Forbidden,
+        "the front desk records no clinical data"
+    );
+    let chart = w.doctor.chart(w.patient).unwrap();
+    assert_eq!(chart.allergies.len(), 1);
+    w.doctor
+        .archive_allergy(&added.id, "wrong patient")
+        .unwrap();
+    assert!(w.doctor.chart(w.patient).unwrap().allergies.is_empty());
+    let all = w.doctor.allergies_of(w.patient).unwrap();
+    assert_eq!(all.len(), 1, "an archived allergy stays in the history");
+    assert!(!all[0].active);
+    let conn = w.clinic.admin.raw_connection().unwrap();
+    assert!(conn.execute("DELETE FROM allergies", []).is_err());
+}

@@ -47,6 +47,7 @@ fn expected(role: Role, action: Action) -> Expect {
             | A::RecordWrite
             | A::NoteAdd
             | A::VitalsAdd
+            | A::AllergyRecord
             | A::AttachmentAdd
             | A::PrescriptionRead
             | A::PrescriptionWrite
@@ -55,7 +56,8 @@ fn expected(role: Role, action: Action) -> Expect {
             A::NoteRevise => Own,
             _ => Deny,
         },
-        // Nurse: updates patients, adds notes, vitals and attachments, never deletes or rewrites.
+        // Nurse: updates patients, adds notes, vitals, allergies and attachments, never
+        // deletes or rewrites.
         Role::Nurse => match action {
             A::PatientUpdate
             | A::PatientView
@@ -64,7 +66,8 @@ fn expected(role: Role, action: Action) -> Expect {
             | A::RecordRead
             | A::NoteAdd
             | A::VitalsAdd
-            | A::AttachmentAdd => Allow,
+            | A::AllergyRecord => Allow,
+            A::AttachmentAdd => Allow,
             _ => Deny,
         },
         // Admin: archives and merges patients, manages doctors, users, settings, audit;

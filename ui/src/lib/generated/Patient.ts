@@ -3,7 +3,7 @@
 /**
  * A patient's full demographic record.
  */
-export type Patient = { id: string, mrn: string, given_name: string, family_name: string, date_of_birth: string, sex: string, phone: string | null, email: string | null, address: string | null, blood_group: string | null, emergency_contact_name: string | null, emergency_contact_phone: string | null, allergies: Array<string>, insurance_provider: string | null, insurance_number: string | null, active: boolean, 
+export type Patient = { id: string, mrn: string, given_name: string, family_name: string, date_of_birth: string, sex: string, phone: string | null, email: string | null, address: string | null, blood_group: string | null, emergency_contact_name: string | null, emergency_contact_phone: string | null, insurance_provider: string | null, insurance_number: string | null, active: boolean, 
 /**
  * Set when this record was merged into another (the survivor's id).
  */

@@ -11,4 +11,4 @@ date_of_birth: string,
 /**
  * `female`, `male`, `other` or `unknown`.
  */
-sex: string, phone: string | null, email: string | null, address: string | null, blood_group: string | null, emergency_contact_name: string | null, emergency_contact_phone: string | null, allergies: Array<string>, insurance_provider: string | null, insurance_number: string | null, };
+sex: string, phone: string | null, email: string | null, address: string | null, blood_group: string | null, emergency_contact_name: string | null, emergency_contact_phone: string | null, insurance_provider: string | null, insurance_number: string | null, };

@@ -15,10 +15,9 @@ describe('the patient form', () => {
     sex: 'female',
     phone: ' 0722 118 904 ',
     email: '   ',
-    allergies: 'Penicillin, latex;  peanuts\n\n',
   };
 
-  it('maps the form to the core’s input: trimmed, blanks as null, allergies as a list', () => {
+  it('maps the form to the core’s input: trimmed, blanks as null', () => {
     expect(formToInput(filled)).toEqual({
       given_name: 'Wanjiku',
       family_name: 'Mwangi',
@@ -30,7 +29,6 @@ describe('the patient form', () => {
       blood_group: null,
       emergency_contact_name: null,
       emergency_contact_phone: null,
-      allergies: ['Penicillin', 'latex', 'peanuts'],
       insurance_provider: null,
       insurance_number: null,
     });
@@ -50,17 +48,15 @@ describe('the patient form', () => {
       blood_group: 'O+',
       emergency_contact_name: null,
       emergency_contact_phone: null,
-      allergies: ['Penicillin', 'Latex'],
       insurance_provider: 'NHIF',
       insurance_number: 'NHIF-1',
       active: true,
       merged_into: null,
     };
     const form = patientToForm(record);
-    expect(form.allergies).toBe('Penicillin, Latex');
     expect(form.email).toBe('');
     const input = formToInput(form);
-    expect(input.allergies).toEqual(record.allergies);
+    expect(input.phone).toBe(record.phone);
     expect(input.blood_group).toBe('O+');
     expect(input.email).toBeNull();
   });

@@ -17,8 +17,6 @@ export interface PatientFormValues {
   blood_group: string;
   emergency_contact_name: string;
   emergency_contact_phone: string;
-  /** Comma-, semicolon- or line-separated. */
-  allergies: string;
   insurance_provider: string;
   insurance_number: string;
 }
@@ -36,7 +34,6 @@ export const PATIENT_FIELD_ORDER: readonly PatientField[] = [
   'blood_group',
   'emergency_contact_name',
   'emergency_contact_phone',
-  'allergies',
   'insurance_provider',
   'insurance_number',
 ];
@@ -64,7 +61,6 @@ export function emptyPatientForm(): PatientFormValues {
     blood_group: '',
     emergency_contact_name: '',
     emergency_contact_phone: '',
-    allergies: '',
     insurance_provider: '',
     insurance_number: '',
   };
@@ -82,13 +78,13 @@ export function patientToForm(p: Patient): PatientFormValues {
     blood_group: p.blood_group ?? '',
     emergency_contact_name: p.emergency_contact_name ?? '',
     emergency_contact_phone: p.emergency_contact_phone ?? '',
-    allergies: p.allergies.join(', '),
     insurance_provider: p.insurance_provider ?? '',
     insurance_number: p.insurance_number ?? '',
   };
 }
 
-/** What the form sends: trimmed, empty optional fields as null, allergies as a list. */
+/** What the form sends: trimmed, empty optional fields as null. Allergies are recorded
+ * in the chart by clinical staff, not on the registration form. */
 export function formToInput(v: PatientFormValues): PatientInput {
   const optional = (text: string): string | null => (text.trim() === '' ? null : text.trim());
   return {
@@ -102,10 +98,6 @@ export function formToInput(v: PatientFormValues): PatientInput {
     blood_group: optional(v.blood_group),
     emergency_contact_name: optional(v.emergency_contact_name),
     emergency_contact_phone: optional(v.emergency_contact_phone),
-    allergies: v.allergies
-      .split(/[,;\n]/)
-      .map((a) => a.trim())
-      .filter((a) => a !== ''),
     insurance_provider: optional(v.insurance_provider),
     insurance_number: optional(v.insurance_number),
   };

@@ -1,5 +1,5 @@
 //! The chart: what a doctor or nurse sees on opening a patient — who they are, their
-//! problem list, their latest vitals, their active diagnoses, and their visits with how
+//! current allergies, their problem list, their latest vitals, their active diagnoses, and their visits with how
 //! many notes each has and how many are signed. One audited read (`record.chart`).
 //!
 //! Invariants: opening a chart is authorized as a read of that patient's record and
@@ -9,6 +9,7 @@
 
 use serde::Serialize;
 
+use crate::clinical::allergies::{self, Allergy};
 use crate::clinical::diagnoses::{self, Diagnosis};
 use crate::clinical::encounters::{self, Encounter};
 use crate::clinical::notes;
@@ -41,6 +42,8 @@ pub struct VisitLine {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Chart {
     pub patient: ChartPatient,
+    /// Current allergies (active, not archived), the chart's warning.
+    pub allergies: Vec<Allergy>,
     pub problems: Vec<Diagnosis>,
     pub diagnoses: Vec<Diagnosis>,
     pub last_vitals: Option<VitalsReading>,
@@ -51,47 +54,65 @@ impl Session {
     /// Opens a patient's chart (an audited read of the record).
     pub fn chart(&mut self, patient: PatientId) -> Result<Chart> {
         self.read_record(patient, "chart", None)?;
-        let conn = self.live()?.store.conn();
-        let p = patients::store::get(conn, patient)?.ok_or_else(|| {
-            Error::validation("patient", format!("there is no patient {patient}"))
-        })?;
-        let all_diagnoses = diagnoses::store::for_patient(conn, patient)?;
-        let problems = diagnoses::problem_list(&all_diagnoses);
-        let diagnoses: Vec<Diagnosis> = all_diagnoses
-            .into_iter()
-            .filter(|d| d.active && d.status == "active")
-            .collect();
-        let history = vitals::store::for_patient(conn, patient)?;
-        let last_vitals = vitals::readings(history).pop();
-        let counts = notes::store::count_for_patient(conn, patient)?;
-        let visits = encounters::store::for_patient(conn, patient)?
-            .into_iter()
-            .map(|e| {
-                let (n, s) = counts
-                    .iter()
-                    .find(|(id, ..)| *id == e.id)
-                    .map_or((0, 0), |(_, n, s)| (*n, *s));
-                VisitLine {
-                    encounter: e,
-                    notes: n,
-                    signed: s,
-                }
-            })
-            .collect();
-        Ok(Chart {
-            patient: ChartPatient {
-                id: p.id,
-                mrn: p.mrn,
-                name: format!("{} {}", p.given_name, p.family_name),
-                date_of_birth: p.date_of_birth,
-                sex: p.sex,
-                blood_group: p.blood_group,
-                active: p.active,
-            },
-            problems,
-            diagnoses,
-            last_vitals,
-            visits,
-        })
+        assemble(self.live()?.store.conn(), patient)
     }
+}
+
+/// The chart's queries on any connection (the session's, or a benchmark's plain copy).
+fn assemble(conn: &rusqlite::Connection, patient: PatientId) -> Result<Chart> {
+    let p = patients::store::get(conn, patient)?
+        .ok_or_else(|| Error::validation("patient", format!("there is no patient {patient}")))?;
+    let allergies = allergies::store::for_patient(conn, patient)?
+        .into_iter()
+        .filter(Allergy::is_current)
+        .collect();
+    let all_diagnoses = diagnoses::store::for_patient(conn, patient)?;
+    let problems = diagnoses::problem_list(&all_diagnoses);
+    let diagnoses: Vec<Diagnosis> = all_diagnoses
+        .into_iter()
+        .filter(|d| d.active && d.status == "active")
+        .collect();
+    let history = vitals::store::for_patient(conn, patient)?;
+    let last_vitals = vitals::readings(history).pop();
+    let counts: std::collections::HashMap<_, _> = notes::store::count_for_patient(conn, patient)?
+        .into_iter()
+        .map(|(id, n, s)| (id, (n, s)))
+        .collect();
+    let visits = encounters::store::for_patient(conn, patient)?
+        .into_iter()
+        .map(|e| {
+            let (n, s) = counts.get(&e.id).copied().unwrap_or((0, 0));
+            VisitLine {
+                encounter: e,
+                notes: n,
+                signed: s,
+            }
+        })
+        .collect();
+    Ok(Chart {
+        patient: ChartPatient {
+            id: p.id,
+            mrn: p.mrn,
+            name: format!("{} {}", p.given_name, p.family_name),
+            date_of_birth: p.date_of_birth,
+            sex: p.sex,
+            blood_group: p.blood_group,
+            active: p.active,
+        },
+        allergies,
+        problems,
+        diagnoses,
+        last_vitals,
+        visits,
+    })
+}
+
+/// A chart and the vitals history from any connection, unchecked and unaudited: only for
+/// the benchmark's baseline (the same queries on a plain SQLite copy), never for a caller
+/// with a session.
+#[doc(hidden)]
+pub fn chart_baseline(conn: &rusqlite::Connection, patient: PatientId) -> Result<(Chart, usize)> {
+    let chart = assemble(conn, patient)?;
+    let vitals = vitals::readings(vitals::store::for_patient(conn, patient)?).len();
+    Ok((chart, vitals))
 }

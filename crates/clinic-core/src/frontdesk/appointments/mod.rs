@@ -4,10 +4,14 @@
 
 // The feature's own types, for callers (the shell, the CLI): they live in its store.
 mod availability;
+mod calendar;
 pub(crate) mod store;
 
 pub use availability::{Availability, SEARCH_DAYS};
+pub use calendar::{Calendar, CalendarDays, MAX_DAYS};
 pub use store::{Appointment, Filter};
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
@@ -17,13 +21,22 @@ use crate::frontdesk::doctors::parse_db_time;
 use crate::frontdesk::doctors::store as doctors;
 use crate::frontdesk::patients::store as patients;
 use crate::ids::{AppointmentId, DoctorId, PatientId, new_v7_at};
-use crate::policy::{Action, Target};
-use crate::session::Session;
+use crate::policy::{self, Action, Decision, Target};
+use crate::session::{PatientLabel, Session};
 use crate::store::audit::{self, Event, Outcome};
 use crate::store::{notifications, sequences};
 use crate::validate;
 use availability::free_slots_on;
 use store::StatusChange;
+
+/// An appointment with the names a list shows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AppointmentRow {
+    pub appointment: Appointment,
+    pub patient: PatientLabel,
+    /// Empty when the actor may not read the doctor directory.
+    pub doctor_name: String,
+}
 
 /// How long a held slot stays reserved while the desk finishes the booking.
 pub const HOLD_MINUTES: i64 = 5;
@@ -272,6 +285,38 @@ impl Session {
             filter.patient = Some(mine);
         }
         store::list(self.live()?.store.conn(), &filter)
+    }
+
+    /// Appointments matching `filter`, with the names a list shows. Each patient is
+    /// named by `Session::patient_label` (their record read once per session, and
+    /// audited then). Doctors are named only for an actor the policy lets read the
+    /// directory, asked first without auditing: a nurse's list would otherwise write a
+    /// refusal into the audit log on every refresh; it shows no doctor names instead.
+    pub fn appointment_rows(&mut self, filter: &Filter) -> Result<Vec<AppointmentRow>> {
+        let list = self.appointments(filter)?;
+        let doctors: HashMap<DoctorId, String> =
+            if policy::decide(&self.actor, Action::DoctorView, Target::Any) == Decision::Allow {
+                self.doctors(None)?
+                    .into_iter()
+                    .map(|d| (d.id, d.name))
+                    .collect()
+            } else {
+                HashMap::new()
+            };
+        let mut rows = Vec::with_capacity(list.len());
+        for appointment in list {
+            let patient = self.patient_label(appointment.patient_id)?;
+            let doctor_name = doctors
+                .get(&appointment.doctor_id)
+                .cloned()
+                .unwrap_or_default();
+            rows.push(AppointmentRow {
+                appointment,
+                patient,
+                doctor_name,
+            });
+        }
+        Ok(rows)
     }
 
     /// Every status an appointment went through.

@@ -141,6 +141,12 @@ impl Session {
         doctors::list(self.live()?.store.conn(), specialization, false)
     }
 
+    /// The specializations of active doctors, each once whatever its case, sorted
+    /// without regard to case: the choices of the booking screen.
+    pub fn specializations(&mut self) -> Result<Vec<String>> {
+        Ok(distinct_specializations(self.doctors(None)?))
+    }
+
     pub fn doctor(&mut self, id: DoctorId) -> Result<Doctor> {
         self.authorize(Action::DoctorView, Target::Any)?;
         doctors::get(self.live()?.store.conn(), id)?.ok_or_else(|| no_such_doctor(id))
@@ -255,6 +261,14 @@ impl Session {
         })
     }
 
+    /// A doctor's time off from the start of today (clinic time) for a year (366
+    /// days), earliest first: what the doctors screen lists.
+    pub fn upcoming_time_off(&mut self, id: DoctorId) -> Result<Vec<TimeOff>> {
+        let clinic = self.clinic_time()?;
+        let from = clinic.day_start(clinic.date_of(self.now()));
+        self.doctor_time_off(id, from, from + chrono::Duration::days(366))
+    }
+
     /// A doctor's time off that overlaps `[from, to)`, earliest first.
     pub fn doctor_time_off(
         &mut self,
@@ -272,6 +286,20 @@ impl Session {
     }
 }
 
+/// The specializations of the active doctors among `doctors`: sorted without regard to
+/// case, and each once (spellings that differ only in ASCII case are one, shown as the
+/// first met in that order).
+fn distinct_specializations(doctors: impl IntoIterator<Item = Doctor>) -> Vec<String> {
+    let mut names: Vec<String> = doctors
+        .into_iter()
+        .filter(|d| d.active)
+        .map(|d| d.specialization)
+        .collect();
+    names.sort_by_key(|s| s.to_lowercase());
+    names.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+    names
+}
+
 pub(crate) fn parse_db_time(text: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
@@ -280,4 +308,42 @@ pub(crate) fn parse_db_time(text: &str) -> Result<DateTime<Utc>> {
 
 pub(crate) fn no_such_doctor(id: DoctorId) -> Error {
     Error::validation("doctor", format!("there is no doctor {id}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ids::UserId;
+
+    fn doctor(specialization: &str, active: bool) -> Doctor {
+        Doctor {
+            id: DoctorId(uuid::Uuid::nil()),
+            user_id: UserId(uuid::Uuid::nil()),
+            name: "Dr Test".into(),
+            specialization: specialization.into(),
+            licence_number: "T-1".into(),
+            phone: None,
+            email: None,
+            fee_minor: 0,
+            active,
+        }
+    }
+
+    #[test]
+    fn specializations_are_the_active_doctors_each_once_sorted_without_regard_to_case() {
+        let doctors = [
+            doctor("Paediatrics", true),
+            doctor("general practice", true),
+            doctor("General Practice", true),
+            doctor("Cardiology", false),
+            doctor("paediatrics", true),
+        ];
+        assert_eq!(
+            distinct_specializations(doctors),
+            ["general practice", "Paediatrics"],
+            "a deactivated doctor's specialization is not offered; case does not make \
+             two specializations, and the first spelling in sorted order is shown"
+        );
+        assert!(distinct_specializations(Vec::new()).is_empty());
+    }
 }

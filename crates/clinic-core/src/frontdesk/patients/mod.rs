@@ -1,8 +1,16 @@
 //! Registering, finding, editing, archiving and merging patients: the front desk's day.
+//!
+//! Invariants:
+//! - Reading one patient's whole record is audited (`patient.view`); a search is not.
+//! - A list that names patients (appointments) reads each patient's record once per
+//!   session, audited, and names them from the session's memory after that
+//!   (`Session::appointment_rows`); the session forgets when it locks. Which reads are
+//!   audited is decided here, never by a caller.
 
 // The feature's own types, for callers (the shell, the CLI): they live in its store.
 pub(crate) mod store;
 
+pub use crate::session::PatientLabel;
 pub use store::merges::Merge;
 pub use store::{Patient, PatientSummary};
 
@@ -34,7 +42,6 @@ pub struct PatientInput {
     pub blood_group: Option<String>,
     pub emergency_contact_name: Option<String>,
     pub emergency_contact_phone: Option<String>,
-    pub allergies: Vec<String>,
     pub insurance_provider: Option<String>,
     pub insurance_number: Option<String>,
 }
@@ -110,6 +117,7 @@ impl Session {
             )?;
             Ok(patient.clone())
         })
+        .inspect(|patient| self.remember_patient(patient))
     }
 
     /// Registers many patients in one transaction (imports and the demo clinic). Each is
@@ -188,6 +196,7 @@ impl Session {
             }
             Ok(new)
         })
+        .inspect(|patient| self.remember_patient(patient))
     }
 
     /// One patient's full record of demographics. The look-up is audited.
@@ -200,7 +209,26 @@ impl Session {
                 .entity("patient", id)
                 .patient(id),
         )?;
+        self.remember_patient(&patient);
         Ok(patient)
+    }
+
+    /// A patient's name and record number for a list. The first time in a session this
+    /// reads the record through [`Session::patient`] (checked and audited as a view);
+    /// afterwards, and for a patient this session registered or edited, the session's
+    /// memory answers without another audit event, so a list refreshed all day does
+    /// not write one per row each time. Only for a list the caller has just read
+    /// through a checked call (the memory answers without asking [`Session::live`]).
+    pub(crate) fn patient_label(&mut self, id: PatientId) -> Result<PatientLabel> {
+        if let Some(label) = self.patients_read.get(&id) {
+            return Ok(label.clone());
+        }
+        let patient = self.patient(id)?;
+        Ok(label_of(&patient))
+    }
+
+    fn remember_patient(&mut self, patient: &Patient) {
+        self.patients_read.insert(patient.id, label_of(patient));
     }
 
     /// Finds a patient by record number.
@@ -336,6 +364,10 @@ impl Session {
             )?;
             Ok(merge)
         })
+        // The survivor's name stays; the duplicate's rows now show it.
+        .inspect(|_| {
+            self.patients_read.remove(&duplicate);
+        })
     }
 
     /// The merges a patient took part in (as survivor or duplicate), newest first, with
@@ -393,12 +425,6 @@ impl Session {
                 ),
             ));
         }
-        let mut allergies = Vec::new();
-        for allergy in &input.allergies {
-            if !allergy.trim().is_empty() {
-                allergies.push(validate::text("allergies", allergy, 100)?);
-            }
-        }
         let dob = validate::date_of_birth(&input.date_of_birth, self.today()?)?;
         Ok(Patient {
             id: PatientId(uuid::Uuid::nil()),
@@ -420,7 +446,6 @@ impl Session {
                 "emergency_contact_phone",
                 input.emergency_contact_phone.as_deref(),
             )?,
-            allergies,
             insurance_provider: validate::optional_text(
                 "insurance_provider",
                 input.insurance_provider.as_deref(),
@@ -438,6 +463,13 @@ impl Session {
     }
 }
 
+fn label_of(patient: &Patient) -> PatientLabel {
+    PatientLabel {
+        name: format!("{} {}", patient.given_name, patient.family_name),
+        mrn: patient.mrn.clone(),
+    }
+}
+
 fn no_such_patient(id: PatientId) -> Error {
     Error::validation("patient", format!("there is no patient {id}"))
 }
@@ -451,4 +483,112 @@ pub fn search_baseline(
     limit: usize,
 ) -> Result<Vec<PatientSummary>> {
     store::search(conn, text, limit, false)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::{KdfParams, ManualClock, NewUser, Role, Setup, Workstation};
+
+    /// The `patient.view` events written about `id`.
+    fn views(session: &mut Session, id: PatientId) -> i64 {
+        session
+            .live()
+            .unwrap()
+            .store
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM audit_log WHERE action = 'patient.view' AND patient_id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .unwrap()
+    }
+
+    fn input(given: &str, family: &str) -> PatientInput {
+        PatientInput {
+            given_name: given.into(),
+            family_name: family.into(),
+            date_of_birth: "1990-04-12".into(),
+            sex: "female".into(),
+            ..PatientInput::default()
+        }
+    }
+
+    #[test]
+    fn lists_name_a_patient_from_one_audited_read_per_session() {
+        let tmp = tempfile::tempdir().unwrap();
+        let clock = Arc::new(ManualClock::monday_morning());
+        let init = Workstation::init(
+            tmp.path(),
+            &Setup::new("Clinic", "admin", "a long password"),
+            clock.clone(),
+            KdfParams::FAST_INSECURE_FOR_TESTS,
+        )
+        .unwrap();
+        let (workstation, mut admin) = (init.workstation, init.session);
+        admin
+            .create_user(&NewUser::new(
+                "desk",
+                Role::Receptionist,
+                "front office 2026",
+            ))
+            .unwrap();
+        let mut desk = workstation.unlock("desk", "front office 2026").unwrap();
+        let zawadi = desk
+            .register_patient(&input("Zawadi", "Otieno"), false)
+            .unwrap();
+        assert_eq!(
+            desk.patient_label(zawadi.id).unwrap(),
+            PatientLabel {
+                name: "Zawadi Otieno".into(),
+                mrn: zawadi.mrn.clone()
+            }
+        );
+        assert_eq!(
+            views(&mut desk, zawadi.id),
+            0,
+            "the session that registered the record has it already: no view to audit"
+        );
+
+        desk.lock();
+        let mut desk = workstation.unlock("desk", "front office 2026").unwrap();
+        desk.patient_label(zawadi.id).unwrap();
+        desk.patient_label(zawadi.id).unwrap();
+        assert_eq!(
+            views(&mut desk, zawadi.id),
+            1,
+            "a new session reads the record once, audited; then it names it from memory"
+        );
+        let renamed = desk
+            .update_patient(zawadi.id, &input("Zawadi", "Kamau"))
+            .unwrap();
+        assert_eq!(
+            desk.patient_label(renamed.id).unwrap().name,
+            "Zawadi Kamau",
+            "an edit made in the session is what its lists show"
+        );
+        assert_eq!(views(&mut desk, zawadi.id), 1);
+        clock.advance(desk.idle_limit() + chrono::Duration::seconds(1));
+        assert!(desk.search_patients("za", 5).is_err(), "idle: it locks");
+        assert!(
+            desk.patients_read.is_empty(),
+            "a locked session forgets whom it has read"
+        );
+
+        let twin = workstation
+            .unlock("desk", "front office 2026")
+            .unwrap()
+            .register_patient(&input("Zawadi", "Kamau"), true)
+            .unwrap();
+        let mut admin = workstation.unlock("admin", "a long password").unwrap();
+        admin.patient_label(twin.id).unwrap();
+        admin.merge_patients(zawadi.id, twin.id).unwrap();
+        assert!(
+            !admin.patients_read.contains_key(&twin.id),
+            "a merged-away record is read afresh (its rows now show the survivor)"
+        );
+    }
 }

@@ -29,7 +29,6 @@ pub struct Patient {
     pub blood_group: Option<String>,
     pub emergency_contact_name: Option<String>,
     pub emergency_contact_phone: Option<String>,
-    pub allergies: Vec<String>,
     pub insurance_provider: Option<String>,
     pub insurance_number: Option<String>,
     pub branch_id: BranchId,
@@ -64,7 +63,6 @@ impl Patient {
             "blood_group": self.blood_group,
             "emergency_contact_name": self.emergency_contact_name,
             "emergency_contact_phone": self.emergency_contact_phone,
-            "allergies": self.allergies,
             "insurance_provider": self.insurance_provider,
             "insurance_number": self.insurance_number,
             "branch_id": self.branch_id,
@@ -76,15 +74,13 @@ impl Patient {
 
 pub(crate) fn insert(tx: &Transaction<'_>, ctx: &WriteContext, p: &Patient) -> Result<()> {
     let now = to_db_time(ctx.now);
-    let allergies = serde_json::to_string(&p.allergies)
-        .map_err(|e| Error::Internal(format!("encoding allergies: {e}")))?;
     tx.execute(
         "INSERT INTO patients (id, mrn, given_name, family_name, date_of_birth, sex, phone, email,
-             address, blood_group, emergency_contact_name, emergency_contact_phone, allergies,
+             address, blood_group, emergency_contact_name, emergency_contact_phone,
              insurance_provider, insurance_number, branch_id, active, merged_into,
              created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-                 ?19, ?19)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 ?18, ?18)",
         params![
             p.id,
             p.mrn,
@@ -98,7 +94,6 @@ pub(crate) fn insert(tx: &Transaction<'_>, ctx: &WriteContext, p: &Patient) -> R
             p.blood_group,
             p.emergency_contact_name,
             p.emergency_contact_phone,
-            allergies,
             p.insurance_provider,
             p.insurance_number,
             p.branch_id,
@@ -139,13 +134,11 @@ pub(crate) fn update(
     if changed.is_empty() {
         return Ok(Vec::new());
     }
-    let allergies = serde_json::to_string(&new.allergies)
-        .map_err(|e| Error::Internal(format!("encoding allergies: {e}")))?;
     tx.execute(
         "UPDATE patients SET given_name = ?2, family_name = ?3, date_of_birth = ?4, sex = ?5,
              phone = ?6, email = ?7, address = ?8, blood_group = ?9, emergency_contact_name = ?10,
-             emergency_contact_phone = ?11, allergies = ?12, insurance_provider = ?13,
-             insurance_number = ?14, active = ?15, merged_into = ?16, updated_at = ?17
+             emergency_contact_phone = ?11, insurance_provider = ?12,
+             insurance_number = ?13, active = ?14, merged_into = ?15, updated_at = ?16
          WHERE id = ?1",
         params![
             new.id,
@@ -159,7 +152,6 @@ pub(crate) fn update(
             new.blood_group,
             new.emergency_contact_name,
             new.emergency_contact_phone,
-            allergies,
             new.insurance_provider,
             new.insurance_number,
             new.active,
@@ -181,11 +173,10 @@ pub(crate) fn update(
 }
 
 const COLUMNS: &str = "id, mrn, given_name, family_name, date_of_birth, sex, phone, email, address,
-    blood_group, emergency_contact_name, emergency_contact_phone, allergies, insurance_provider,
+    blood_group, emergency_contact_name, emergency_contact_phone, insurance_provider,
     insurance_number, branch_id, active, merged_into";
 
 fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<Patient> {
-    let allergies: String = r.get(12)?;
     Ok(Patient {
         id: r.get(0)?,
         mrn: r.get(1)?,
@@ -199,12 +190,11 @@ fn read(r: &rusqlite::Row<'_>) -> rusqlite::Result<Patient> {
         blood_group: r.get(9)?,
         emergency_contact_name: r.get(10)?,
         emergency_contact_phone: r.get(11)?,
-        allergies: serde_json::from_str(&allergies).unwrap_or_default(),
-        insurance_provider: r.get(13)?,
-        insurance_number: r.get(14)?,
-        branch_id: r.get(15)?,
-        active: r.get(16)?,
-        merged_into: r.get(17)?,
+        insurance_provider: r.get(12)?,
+        insurance_number: r.get(13)?,
+        branch_id: r.get(14)?,
+        active: r.get(15)?,
+        merged_into: r.get(16)?,
     })
 }
 

@@ -1,0 +1,5 @@
+//! The front desk (`src/frontdesk/`).
+
+mod appointments;
+mod doctors;
+mod patients;

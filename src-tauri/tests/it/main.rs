@@ -1,0 +1,12 @@
+//! Tests of the desktop shell through the library's public API, without a window: one
+//! module per feature file of `src/`, plus the command registration.
+
+mod admin;
+mod app;
+mod commands;
+mod frontdesk;
+mod notifications;
+mod shell;
+mod signin;
+mod support;
+mod sync;
