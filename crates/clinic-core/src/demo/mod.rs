@@ -751,7 +751,8 @@ impl Clock for Earlier {
 /// back, most recent first (moving a session's clock back never idles it out, and each
 /// visit takes less than the idle limit): the
 /// nurse takes vitals, the doctor writes a SOAP note (revising some), signs it, records
-/// the diagnosis and completes the visit; one note gets an addendum.
+/// the diagnosis and completes the visit; one note gets an addendum, one visit a scanned
+/// referral letter.
 fn past_visits(workstation: &Workstation, patients: &[PatientId], count: usize) -> Result<usize> {
     let real = workstation.clock_handle();
     let clock = Arc::new(Earlier {
@@ -819,6 +820,23 @@ fn past_visits(workstation: &Workstation, patients: &[PatientId], count: usize) 
                 ..DiagnosisInput::default()
             },
         )?;
+        if k == 0 {
+            set(days_ago, 8);
+            nurse.add_attachment(
+                patient,
+                Some(visit.id),
+                "referral-letter.pdf",
+                Some("Referral letter from the district hospital"),
+                &letter_pdf(&[
+                    "District Hospital - Outpatients",
+                    "Referral letter",
+                    "",
+                    "Reason: blood pressure above target on three visits.",
+                    "Please review treatment and repeat renal function.",
+                    "Signed: Dr M. Achieng, Physician",
+                ]),
+            )?;
+        }
         if k == 1 {
             set(days_ago, 9);
             doctor.add_addendum(
@@ -832,6 +850,51 @@ fn past_visits(workstation: &Workstation, patients: &[PatientId], count: usize) 
     doctor.lock();
     nurse.lock();
     Ok(made)
+}
+
+/// A one-page PDF letter with `lines` of text (the demo's scanned document). Built by
+/// hand: a catalogue, one page, a standard font, one text stream, and the cross-reference
+/// table with each object's byte offset.
+fn letter_pdf(lines: &[&str]) -> Vec<u8> {
+    let escape = |t: &str| {
+        t.replace('\\', "\\\\")
+            .replace('(', "\\(")
+            .replace(')', "\\)")
+    };
+    let mut text = String::from("BT /F1 14 Tf 72 770 Td");
+    for (i, line) in lines.iter().enumerate() {
+        if i > 0 {
+            text.push_str(" 0 -22 Td");
+        }
+        text.push_str(&format!(" ({}) Tj", escape(line)));
+    }
+    text.push_str(" ET");
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_owned(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_owned(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>".to_owned(),
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>".to_owned(),
+        format!("<< /Length {} >>\nstream\n{text}\nendstream", text.len()),
+    ];
+    let mut pdf = String::from("%PDF-1.4\n");
+    let mut offsets = Vec::new();
+    for (i, body) in objects.iter().enumerate() {
+        offsets.push(pdf.len());
+        pdf.push_str(&format!("{} 0 obj\n{body}\nendobj\n", i + 1));
+    }
+    let xref = pdf.len();
+    pdf.push_str(&format!(
+        "xref\n0 {}\n0000000000 65535 f \n",
+        objects.len() + 1
+    ));
+    for offset in offsets {
+        pdf.push_str(&format!("{offset:010} 00000 n \n"));
+    }
+    pdf.push_str(&format!(
+        "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+        objects.len() + 1
+    ));
+    pdf.into_bytes()
 }
 
 /// The hand-written register every demo starts with (the flows and screenshots look for
@@ -971,6 +1034,13 @@ mod tests {
         );
         let notes = doctor.visit_notes(newest.id).unwrap();
         assert!(notes.iter().all(|n| n.is_signed()));
+        let letters = doctor.attachments_of(amani).unwrap();
+        assert_eq!(letters.len(), 1, "a scanned letter on the first visit");
+        let (mime, bytes) = doctor.attachment_bytes(letters[0].id).unwrap();
+        assert_eq!(mime, "application/pdf");
+        assert!(bytes.starts_with(b"%PDF-1.4") && bytes.ends_with(b"%%EOF\n"));
+        let xref = String::from_utf8_lossy(&bytes).find("xref").unwrap();
+        assert!(String::from_utf8_lossy(&bytes).contains(&format!("startxref\n{xref}\n")));
         doctor.lock();
         let mut admin = workstation.sign_in(ADMIN, PASSWORD, None).unwrap();
         assert!(
