@@ -344,3 +344,47 @@ fn pruning_keeps_the_newest_n_and_touches_nothing_else() {
     expected.sort();
     assert_eq!(left, expected, "the newest three and every other file stay");
 }
+
+/// Attachment files live outside the database; a backup that left them out would lose
+/// every scan not yet uploaded. They travel in the backup as they are (sealed), and a
+/// restored workstation opens them with no server at all.
+#[test]
+fn a_backup_carries_attachment_files_and_the_restore_opens_them_offline() {
+    let mut clinic = found("Attached Clinic");
+    register(&mut clinic, NAME);
+    let _ = clinic.init.session.create_user(&clinic_core::NewUser::new(
+        "nurse",
+        Role::Nurse,
+        &password_of("nurse"),
+    ));
+    let mut nurse = clinic
+        .init
+        .workstation
+        .unlock("nurse", &password_of("nurse"))
+        .unwrap();
+    let patient = nurse.search_patients(NAME, 1).unwrap()[0].id;
+    let mut scan = b"%PDF-1.4\n".to_vec();
+    scan.extend(std::iter::repeat_n(b'x', 300_000));
+    scan.extend_from_slice(b"\n%%EOF\n");
+    let added = nurse
+        .add_attachment(patient, None, "scan.pdf", Some("Scan"), &scan)
+        .unwrap();
+    drop(nurse);
+    let out = clinic.dir.path().join("with-scan.clinicbak");
+    clinic.init.session.backup(&out).unwrap();
+
+    let target = tempfile::tempdir().unwrap();
+    let restored = restore(
+        &out,
+        &target.path().join("ws"),
+        Secret::RecoveryCode(clinic.init.recovery_code.as_str()),
+    )
+    .unwrap();
+    let mut reader = restored
+        .workstation
+        .unlock("nurse", &password_of("nurse"))
+        .unwrap();
+    let (mime, bytes) = reader.attachment_bytes(added.id).unwrap();
+    assert_eq!(mime, "application/pdf");
+    assert!(bytes == scan, "the scan comes back bit for bit");
+}

@@ -5,7 +5,7 @@
 //! into one file. Every envelope of `keys.json` travels inside, so any user's password
 //! or the recovery code restores it; nothing in it is readable without one of them.
 //!
-//! The format (version 1; integers little-endian):
+//! The format (version 2, which reads version 1 too; integers little-endian):
 //!
 //! | bytes | what |
 //! |---|---|
@@ -14,6 +14,7 @@
 //! | 4 | header length `h` |
 //! | h | header, JSON: `database_id`, `created_at` (RFC 3339, UTC), `schema_version`, `database_len`, `key_file` (the key file, as in `keys.json`, naming the copy's SQLCipher salt) |
 //! | database_len | the database copy: SQLCipher pages exactly as on disk |
+//! | sum of lengths | (format 2) the sealed attachment files the header's `attachments` names, in order, as they are in `attachments/` (already encrypted, with keys only the database holds) |
 //! | 32 | HMAC-SHA256 of everything above, under a key derived from the database key (`clinic-backup/v1 mac` and the database id): only a holder of the key can make a file that passes |
 //! | 32 | SHA-256 of everything above: tells accidental damage apart before any password is asked |
 //!
@@ -55,7 +56,9 @@ use crate::store::audit::{Event, Outcome};
 use crate::workstation::{DB_FILE, KEY_FILE, SIGNIN_FILE, Workstation};
 
 const MAGIC: &[u8; 8] = b"CLINICBK";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
+/// Formats this version reads: 1 (no attachment files) and 2.
+const READS: [u32; 2] = [1, 2];
 /// A header is a few kilobytes (the envelopes); anything near this is not ours.
 const MAX_HEADER: usize = 16 * 1024 * 1024;
 const TAG: usize = 32;
@@ -72,6 +75,43 @@ struct Header {
     schema_version: u32,
     database_len: u64,
     key_file: KeyFile,
+    /// The sealed attachment files that follow the database, in order (format 2).
+    #[serde(default)]
+    attachments: Vec<AttachmentFile>,
+}
+
+/// One sealed attachment file in a backup: its name in `attachments/` and its length.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct AttachmentFile {
+    name: String,
+    len: u64,
+}
+
+/// The sealed attachment files of a data directory (whole ones: `<id>.bin`), by name.
+/// They are already encrypted with keys the database holds, so they go in as they are.
+fn attachment_files(dir: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+    let folder = dir.join(crate::sync::blobs::FOLDER);
+    let Ok(entries) = fs::read_dir(&folder) else {
+        return Ok(Vec::new());
+    };
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(Error::io(&folder))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !is_attachment_name(&name) {
+            continue;
+        }
+        let path = entry.path();
+        files.push((name, fs::read(&path).map_err(Error::io(&path))?));
+    }
+    files.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(files)
+}
+
+/// `<uuid>.bin`, nothing else: a name from a backup never leaves the attachments folder.
+fn is_attachment_name(name: &str) -> bool {
+    name.strip_suffix(".bin")
+        .is_some_and(|id| id.len() == 36 && id.chars().all(|c| c.is_ascii_hexdigit() || c == '-'))
 }
 
 /// A backup just written and checked.
@@ -140,15 +180,28 @@ impl Session {
         })();
         let _ = remove_database_files(&staged);
         let database = copied?;
+        let files = attachment_files(workstation.dir())?;
         let header = Header {
             database_id,
             created_at,
             schema_version: crate::store::schema_version(),
             database_len: database.len() as u64,
             key_file,
+            attachments: files
+                .iter()
+                .map(|(name, bytes)| AttachmentFile {
+                    name: name.clone(),
+                    len: bytes.len() as u64,
+                })
+                .collect(),
         };
-        let bytes = seal(&header, &database, &unlocked.key)?;
-        drop(database);
+        let mut body = database;
+        for (_, bytes) in &files {
+            body.extend_from_slice(bytes);
+        }
+        drop(files);
+        let bytes = seal(&header, &body, &unlocked.key)?;
+        drop(body);
         crate::keyfile::write_atomically(out, &bytes)?;
         // Read back what is on disk, as a restore would, before calling it a backup.
         let written = BackupFile::read(out)?;
@@ -287,9 +340,9 @@ impl BackupFile {
                 "its checksum does not match: bytes were changed or lost",
             ));
         }
-        if version != VERSION {
+        if !READS.contains(&version) {
             return Err(not_ours(&format!(
-                "it is format {version}, which this version does not read (it reads {VERSION}); use the app version that wrote it"
+                "it is format {version}, which this version does not read (it reads {READS:?}); use the app version that wrote it"
             )));
         }
         let header_len = u32::from_le_bytes(bytes[12..16].try_into().unwrap_or_default()) as usize;
@@ -299,8 +352,22 @@ impl BackupFile {
         let header: Header = serde_json::from_slice(&bytes[16..16 + header_len])
             .map_err(|e| damaged(&format!("its header is not readable: {e}")))?;
         let database_at = 16 + header_len;
-        if (bytes.len() - database_at - 2 * TAG) as u64 != header.database_len {
-            return Err(damaged("its database is not the length its header says"));
+        let files: u64 = header.attachments.iter().map(|a| a.len).sum();
+        if (bytes.len() - database_at - 2 * TAG) as u64 != header.database_len.saturating_add(files)
+        {
+            return Err(damaged(
+                "its database and attachment files are not the lengths its header says",
+            ));
+        }
+        if let Some(bad) = header
+            .attachments
+            .iter()
+            .find(|a| !is_attachment_name(&a.name))
+        {
+            return Err(damaged(&format!(
+                "it names an attachment file \"{}\" that is not one",
+                bad.name
+            )));
         }
         // The same checks as loading keys.json.
         let key_file = serde_json::to_vec(&header.key_file)
@@ -333,7 +400,21 @@ impl BackupFile {
     }
 
     fn database(&self) -> &[u8] {
-        &self.bytes[self.database_at..self.bytes.len() - 2 * TAG]
+        let end =
+            self.database_at + usize::try_from(self.header.database_len).unwrap_or(usize::MAX);
+        &self.bytes[self.database_at..end]
+    }
+
+    /// The sealed attachment files after the database, with their names.
+    fn attachments(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        let mut at =
+            self.database_at + usize::try_from(self.header.database_len).unwrap_or(usize::MAX);
+        self.header.attachments.iter().map(move |a| {
+            let len = usize::try_from(a.len).unwrap_or(usize::MAX);
+            let bytes = &self.bytes[at..at + len];
+            at += len;
+            (a.name.as_str(), bytes)
+        })
     }
 
     /// Checks the file's HMAC with the database key.
@@ -436,6 +517,16 @@ impl BackupFile {
             };
             store.checkpoint()?;
             drop(store);
+            if !self.header.attachments.is_empty() {
+                let folder = crate::sync::blobs::folder(&staging)?;
+                for (name, bytes) in self.attachments() {
+                    let path = folder.join(name);
+                    let mut file = crate::private_files::create_new_file(&path)?;
+                    file.write_all(bytes)
+                        .and_then(|()| file.sync_all())
+                        .map_err(Error::io(&path))?;
+                }
+            }
             keys.save(&staging.join(KEY_FILE))?;
             Ok(caught_up)
         })();
@@ -449,6 +540,12 @@ impl BackupFile {
                 return Err(err);
             }
         };
+        // Attachment files first and the key file last: a workstation that opens has them.
+        let folder = staging.join(crate::sync::blobs::FOLDER);
+        if folder.exists() {
+            let target = dir.join(crate::sync::blobs::FOLDER);
+            fs::rename(&folder, &target).map_err(Error::io(&target))?;
+        }
         for name in [DB_FILE, KEY_FILE] {
             fs::rename(staging.join(name), dir.join(name)).map_err(Error::io(dir.join(name)))?;
         }
