@@ -5,7 +5,9 @@
 # with the duplicate warning, the booking flow (held slot, then booked), the check-in
 # queue, the lock screen, a doctor's notifications; then the administrator's users, audit
 # log, sign-in settings, branches (one added), a doctor's weekly hours and the week's
-# calendar; and the second-factor set-up with its QR code.
+# calendar; the second-factor set-up with its QR code; then the clinical screens: the
+# doctor's day, a visit's note with the comparison of its two versions, vitals with their
+# trend plots, the ICD-10-CM search and a chart; and the administrator's access history.
 #
 # Usage: scripts/e2e-screens.sh PATH/TO/clinic-desktop [OUT_DIR]
 #   OUT_DIR defaults to docs/screenshots. CLINIC_SCREENSHOT_TIMEOUT (seconds, default 60)
@@ -286,6 +288,120 @@ inside_xvfb() {
   click 133 351
   wait_screen totp-qr
   capture totp-qr
+
+  # The clinical screens, by keyboard. Each step notes how often its screen was shown so
+  # far and waits for one more showing (search results, saves and panels show more than
+  # once). The doctor: Ctrl+D opens the day, whose first row has the focus.
+  local n
+  scroll_to_top
+  click 1033 27
+  wait_screen login 4
+  type_text dr.wanjiru
+  key Tab
+  type_text demo-clinic-2026
+  key Return
+  wait_screen home 5
+  n=$(shown_count day)
+  key ctrl+d
+  wait_screen day "$n"
+  capture doctor-day
+
+  # Enter opens the visit with the focus in the note's first section: a SOAP note saved
+  # (Ctrl+S), the plan changed and saved again; the history compares the two versions.
+  n=$(shown_count visit)
+  key Return
+  wait_screen visit "$n"
+  type_text "Thirsty and tired for a month, passing water often."
+  key Tab
+  type_text "Looks well. Random glucose 14.2 mmol/L."
+  key Tab
+  type_text "Probable type 2 diabetes."
+  key Tab
+  type_text "HbA1c. Diet advice."
+  n=$(shown_count note-saved)
+  key ctrl+s
+  wait_screen note-saved "$n"
+  type_text " Review in 2 weeks."
+  n=$(shown_count note-history)
+  key ctrl+s
+  wait_screen note-history "$n"
+  # Wheel down to the versions and their side-by-side comparison.
+  xdotool mousemove --window "$window" 550 400 click --repeat 10 --delay 20 5
+  sleep 0.5
+  capture visit-note-history
+  scroll_to_top
+
+  # Alt+2: vitals, the first field focused; Enter saves; the trends are below the form.
+  n=$(shown_count vitals)
+  key alt+2
+  wait_screen vitals "$n"
+  type_text 150
+  key Tab
+  type_text 95
+  key Tab
+  type_text 88
+  key Tab
+  type_text 37.9
+  key Tab
+  type_text 18
+  key Tab
+  type_text 97
+  key Tab
+  type_text 88.5
+  n=$(shown_count vitals-saved)
+  key Return
+  wait_screen vitals-saved "$n"
+  xdotool mousemove --window "$window" 550 400 click --repeat 8 --delay 20 5
+  sleep 0.5
+  capture vitals-plots
+  scroll_to_top
+
+  # Alt+3: diagnoses, the search focused; words in any order find the ICD-10-CM codes.
+  n=$(shown_count diagnoses)
+  key alt+3
+  wait_screen diagnoses "$n"
+  n=$(shown_count diagnosis-results)
+  type_text "diabetes type 2"
+  wait_screen diagnosis-results "$n"
+  capture diagnosis-search
+
+  # Ctrl+K searches patients from anywhere; the record's "Open chart" has the focus.
+  n=$(shown_count patients)
+  key ctrl+k
+  wait_screen patients "$n"
+  n=$(shown_count patient-results)
+  type_text "amani njoroge"
+  wait_screen patient-results "$n"
+  n=$(shown_count patient)
+  key Return
+  wait_screen patient "$n"
+  n=$(shown_count chart)
+  key Return
+  wait_screen chart "$n"
+  capture chart
+
+  # The administrator sees who opened the record (the doctor's reads just now).
+  scroll_to_top
+  click 1033 27
+  wait_screen login 5
+  type_text admin
+  key Tab
+  type_text demo-clinic-2026
+  key Return
+  wait_screen home 6
+  n=$(shown_count patients)
+  key ctrl+k
+  wait_screen patients "$n"
+  n=$(shown_count patient-results)
+  type_text "amani njoroge"
+  wait_screen patient-results "$n"
+  n=$(shown_count patient)
+  key Return
+  wait_screen patient "$n"
+  n=$(shown_count access-history)
+  key Return
+  wait_screen access-history "$n"
+  capture access-history
 
   stop_app
 }

@@ -3,9 +3,9 @@
 # WebKitGTK's WebKitWebDriver, on a virtual X display. This script only starts the display
 # and the driver; the flows are TypeScript, one file each in ui/e2e/*.e2e.ts (first-run
 # set-up, front desk, check-in queue, a doctor's notification, administration, doctors'
-# schedules, patient records, the idle lock), run by Vitest one after another, each with
-# a fresh data directory and its own app session, so one failing flow never hides the
-# others. Prints each flow's result and exits non-zero if any failed.
+# schedules, patient records, the idle lock, the doctor's visit), run by Vitest one after
+# another, each with a fresh data directory and its own app session, so one failing flow
+# never hides the others. Prints each flow's result and exits non-zero if any failed.
 #
 # Usage: scripts/e2e-webdriver.sh PATH/TO/clinic-desktop
 #   TAURI_DRIVER      the tauri-driver binary (default: on PATH, else

@@ -224,6 +224,12 @@ pub(crate) mod typescript {
         crate::frontdesk::patients::export_types(&cfg)?;
         crate::frontdesk::doctors::export_types(&cfg)?;
         crate::frontdesk::appointments::export_types(&cfg)?;
+        crate::clinical::encounters::export_types(&cfg)?;
+        crate::clinical::notes::export_types(&cfg)?;
+        crate::clinical::vitals::export_types(&cfg)?;
+        crate::clinical::diagnoses::export_types(&cfg)?;
+        crate::clinical::allergies::export_types(&cfg)?;
+        crate::clinical::chart::export_types(&cfg)?;
         crate::admin::users::export_types(&cfg)?;
         crate::admin::branches::export_types(&cfg)?;
         crate::admin::settings::export_types(&cfg)?;

@@ -10,6 +10,7 @@
 
 pub mod admin;
 pub mod app;
+pub mod clinical;
 #[doc(hidden)]
 pub mod demo;
 pub mod dto;
@@ -103,6 +104,33 @@ commands![
     frontdesk::appointments::day_appointments,
     frontdesk::appointments::calendar,
     frontdesk::appointments::conflicted_appointments,
+    clinical::encounters::doctors_day,
+    clinical::encounters::open_visit,
+    clinical::encounters::open_walk_in,
+    clinical::encounters::encounter,
+    clinical::encounters::complete_encounter,
+    clinical::notes::visit_notes,
+    clinical::notes::write_note,
+    clinical::notes::revise_note,
+    clinical::notes::sign_note,
+    clinical::notes::add_addendum,
+    clinical::notes::note_history,
+    clinical::vitals::record_vitals,
+    clinical::vitals::vitals_history,
+    clinical::vitals::display_units,
+    clinical::vitals::set_display_units,
+    clinical::diagnoses::search_diagnosis_codes,
+    clinical::diagnoses::add_diagnosis,
+    clinical::diagnoses::set_diagnosis_resolved,
+    clinical::diagnoses::set_diagnosis_chronic,
+    clinical::diagnoses::archive_diagnosis,
+    clinical::diagnoses::patient_diagnoses,
+    clinical::allergies::add_allergy,
+    clinical::allergies::update_allergy,
+    clinical::allergies::archive_allergy,
+    clinical::allergies::patient_allergies,
+    clinical::chart::chart,
+    clinical::chart::access_history,
     admin::users::users,
     admin::users::create_user,
     admin::users::create_emergency_account,

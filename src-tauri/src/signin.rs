@@ -266,6 +266,10 @@ impl Shell {
 /// refusal), so the UI can ask on every sign-in without filling the audit log.
 pub fn capabilities(actor: &clinic_core::Actor) -> Capabilities {
     let may = |action| decide(actor, action, Target::Any) == Decision::Allow;
+    // A patient's account reads its own record only (the policy's `Own` scope).
+    let own_record = actor.patient.is_some_and(|patient| {
+        decide(actor, Action::RecordRead, Target::Patient(patient)) == Decision::Allow
+    });
     Capabilities {
         search_patients: may(Action::PatientView),
         register_patients: may(Action::PatientCreate),
@@ -284,6 +288,13 @@ pub fn capabilities(actor: &clinic_core::Actor) -> Capabilities {
         read_audit: may(Action::AuditRead),
         manage_doctors: may(Action::DoctorManage),
         merge_patients: may(Action::PatientMerge),
+        read_records: may(Action::RecordRead),
+        read_own_record: own_record,
+        write_records: may(Action::RecordWrite),
+        add_notes: may(Action::NoteAdd),
+        add_vitals: may(Action::VitalsAdd),
+        record_allergies: may(Action::AllergyRecord),
+        read_access_history: may(Action::AuditRead) || own_record,
     }
 }
 
@@ -331,6 +342,8 @@ pub struct Actor {
     /// The role requires a second factor this user has not set up yet; until they do,
     /// the core refuses everything else.
     pub must_enrol_totp: bool,
+    /// A patient's account: the patient record it belongs to.
+    pub patient_id: Option<String>,
 }
 
 impl From<&clinic_core::Actor> for Actor {
@@ -341,6 +354,7 @@ impl From<&clinic_core::Actor> for Actor {
             role: a.role.into(),
             emergency_until: a.emergency_until.map(to_db_time),
             must_enrol_totp: a.must_enrol_totp,
+            patient_id: a.patient.map(|p| p.to_string()),
         }
     }
 }
@@ -375,6 +389,19 @@ pub struct Capabilities {
     pub manage_doctors: bool,
     /// Merging duplicate patient records, undoing merges, restoring archived records.
     pub merge_patients: bool,
+    /// Opening any patient's chart: notes, vitals, diagnoses, allergies (doctors, nurses).
+    pub read_records: bool,
+    /// Opening one's own chart (a patient's account; `Actor::patient_id` names it).
+    pub read_own_record: bool,
+    /// Opening visits, writing SOAP notes, recording diagnoses (doctors).
+    pub write_records: bool,
+    /// Writing a nursing note on an open visit.
+    pub add_notes: bool,
+    pub add_vitals: bool,
+    /// Recording, correcting and archiving allergies.
+    pub record_allergies: bool,
+    /// Who opened a patient's record (administrators; a patient for their own).
+    pub read_access_history: bool,
 }
 
 /// A successful sign-in or unlock, and what `session_state` reports while open.

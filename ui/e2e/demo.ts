@@ -13,15 +13,23 @@ export const DEMO_USERS = {
   admin: 'admin',
   frontDesk: 'frontdesk',
   doctor: 'dr.wanjiru',
+  nurse: 'nurse.akinyi',
 } as const;
 
-/** Hand-written demo patients the flows look for, as search lists them ("Family, Given"). */
+/** An ICD-10-CM search the doctor types, and the code it must offer. */
+export const DIABETES = { search: 'diabetes type 2', code: 'E11.9' } as const;
+
+/**
+ * Hand-written demo patients the flows look for, as search lists them ("Family, Given").
+ * Amani Njoroge is also the doctor's checked-in patient today, with a penicillin allergy
+ * the demo's nurse recorded and two past visits.
+ */
 export const DEMO_PATIENTS = {
   annette: { search: 'ann', listed: 'Chebet, Annette' },
   anna: { listed: 'Kamau, Anna' },
   anne: { search: 'anne wambui', listed: 'Wambui, Anne', title: 'Anne Wambui' },
   wanjiku: { search: 'wanjiku mwangi', listed: 'Mwangi, Wanjiku', title: 'Wanjiku Mwangi' },
-  amani: { search: 'amani njoroge', listed: 'Njoroge, Amani', title: 'Amani Njoroge' },
+  amani: { search: 'amani njoroge', listed: 'Njoroge, Amani', title: 'Amani Njoroge', allergy: 'Penicillin' },
 } as const;
 
 /** The demo branch's code, which prefixes record numbers (`BR01-…`). */

@@ -236,6 +236,25 @@ export class Session {
   }
 
   /**
+   * Presses keys on whatever has the focus (W3C key actions), as a person at the keyboard
+   * does: `press(ENTER)` on a focused button. Each string is one key (`'a'`, `ENTER`).
+   */
+  async press(...keys: string[]): Promise<void> {
+    const actions = keys.flatMap((value) => [
+      { type: 'keyDown', value },
+      { type: 'keyUp', value },
+    ]);
+    await request('POST', `/session/${this.id}/actions`, { actions: [{ type: 'key', id: 'keyboard', actions }] });
+    await request('DELETE', `/session/${this.id}/actions`);
+  }
+
+  /** The id attribute of the element that has the focus ('' for none). */
+  async focusedId(): Promise<string> {
+    const value = await request('POST', `/session/${this.id}/execute/sync`, { script: 'return document.activeElement ? document.activeElement.id : "";', args: [] });
+    return String(value ?? '');
+  }
+
+  /**
    * Saves what the screen shows to `path` (PNG). WebKitWebDriver's screenshot command has
    * been seen never to answer under Xvfb, so it gets ten seconds, then ImageMagick's
    * `import` takes the whole virtual display instead. Returns where it went, or why not.

@@ -3,6 +3,7 @@
 
 mod admin;
 mod app;
+mod clinical;
 mod commands;
 mod frontdesk;
 mod notifications;

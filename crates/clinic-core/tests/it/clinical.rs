@@ -119,6 +119,14 @@ fn a_doctor_opens_todays_checked_in_patient_writes_signs_and_completes_the_visit
         visit.id,
         "opening it again returns the open visit"
     );
+    let open = w.doctor.my_open_visits().unwrap();
+    assert_eq!(
+        open.iter()
+            .map(|v| (v.encounter.id, v.patient_name.as_str()))
+            .collect::<Vec<_>>(),
+        vec![(visit.id, "Wanjiku Mwangi")],
+        "the open visit is on the doctor's list, named"
+    );
     let note = w
         .doctor
         .write_note(visit.id, NoteKind::Soap, &soap("Viral URTI."))
@@ -133,6 +141,10 @@ fn a_doctor_opens_todays_checked_in_patient_writes_signs_and_completes_the_visit
         "completing the visit completes its appointment"
     );
     assert!(w.doctor.doctors_day().unwrap().is_empty());
+    assert!(
+        w.doctor.my_open_visits().unwrap().is_empty(),
+        "a completed visit is no longer open"
+    );
     let err = w
         .doctor
         .write_note(visit.id, NoteKind::Soap, &soap("late"))

@@ -13,4 +13,8 @@ emergency_until: string | null,
  * The role requires a second factor this user has not set up yet; until they do,
  * the core refuses everything else.
  */
-must_enrol_totp: boolean, };
+must_enrol_totp: boolean, 
+/**
+ * A patient's account: the patient record it belongs to.
+ */
+patient_id: string | null, };

@@ -33,4 +33,28 @@ manage_doctors: boolean,
 /**
  * Merging duplicate patient records, undoing merges, restoring archived records.
  */
-merge_patients: boolean, };
+merge_patients: boolean, 
+/**
+ * Opening any patient's chart: notes, vitals, diagnoses, allergies (doctors, nurses).
+ */
+read_records: boolean, 
+/**
+ * Opening one's own chart (a patient's account; `Actor::patient_id` names it).
+ */
+read_own_record: boolean, 
+/**
+ * Opening visits, writing SOAP notes, recording diagnoses (doctors).
+ */
+write_records: boolean, 
+/**
+ * Writing a nursing note on an open visit.
+ */
+add_notes: boolean, add_vitals: boolean, 
+/**
+ * Recording, correcting and archiving allergies.
+ */
+record_allergies: boolean, 
+/**
+ * Who opened a patient's record (administrators; a patient for their own).
+ */
+read_access_history: boolean, };

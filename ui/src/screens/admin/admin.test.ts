@@ -47,6 +47,13 @@ const none: Capabilities = {
   read_audit: false,
   manage_doctors: false,
   merge_patients: false,
+  read_records: false,
+  read_own_record: false,
+  write_records: false,
+  add_notes: false,
+  add_vitals: false,
+  record_allergies: false,
+  read_access_history: false,
 };
 
 const user = (over: Partial<UserAccount> = {}): UserAccount => ({

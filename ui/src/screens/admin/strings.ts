@@ -5,7 +5,7 @@ export const adminStrings = {
   title: 'Administration',
   intro: 'People, sign-in rules, the audit log, this workstation’s sync and the group’s branches.',
   sections: 'Administration sections',
-  tabs: { users: 'Users and roles', settings: 'Sign-in settings', audit: 'Audit log', devices: 'This workstation', branches: 'Branches' },
+  tabs: { users: 'Users and roles', settings: 'Clinic settings', audit: 'Audit log', devices: 'This workstation', branches: 'Branches' },
   users: {
     title: 'Users',
     count: (n: number) => (n === 1 ? '1 account' : `${n} accounts`),
@@ -71,6 +71,11 @@ export const adminStrings = {
     totpSave: 'Save second-factor rules',
     totpSaved: 'Second-factor rules saved.',
     totpUnchanged: 'Nothing changed.',
+    unitsTitle: 'Vitals units',
+    unitsIntro: 'How temperature, weight and height are shown on charts and trend plots. Vitals are always typed in metric units.',
+    units: { metric: 'Metric (°C, kg, cm)', imperial: 'Imperial (°F, lb, ft and in)' },
+    unitsSave: 'Save units',
+    unitsSaved: (units: string) => `Vitals are now shown in ${units} units.`,
   },
   branches: {
     title: 'Branches',

@@ -22,6 +22,13 @@ const caps = (over: Partial<Capabilities>): Capabilities => ({
   read_audit: false,
   manage_doctors: false,
   merge_patients: false,
+  read_records: false,
+  read_own_record: false,
+  write_records: false,
+  add_notes: false,
+  add_vitals: false,
+  record_allergies: false,
+  read_access_history: false,
   ...over,
 });
 

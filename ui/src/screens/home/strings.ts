@@ -13,6 +13,8 @@ export const homeStrings = {
   todayQueue: 'Today’s appointments',
   openQueue: 'Open the full list',
   actions: {
+    day: { title: 'My day', text: 'Your checked-in patients: open a visit, write and sign the note.' },
+    ownRecord: { title: 'Your record', text: 'Your visits, vitals, diagnoses and allergies, and who opened them.' },
     search: { title: 'Find a patient', text: 'Search by name, phone, record number or date of birth.' },
     register: { title: 'Register a patient', text: 'Add someone who is new to the clinic.' },
     book: { title: 'Book an appointment', text: 'Find a doctor with a free slot and hold it.' },

@@ -68,6 +68,8 @@ export const profileStrings = {
   none: '—',
   edit: 'Edit',
   book: 'Book an appointment',
+  chart: 'Open chart',
+  accessHistory: 'Who opened this record',
   archive: 'Archive record…',
   archived: 'This record is archived. It no longer appears in searches.',
   merged: 'This record was merged into another one.',

@@ -19,6 +19,12 @@ describe('keyboard shortcuts', () => {
     expect(key('n', { ctrlKey: true, altKey: true })).toBeNull();
   });
 
+  it('Ctrl+D opens the doctor’s day, even from inside a field', () => {
+    expect(key('d', { ctrlKey: true, inTextField: true })).toBe('day');
+    expect(key('D', { metaKey: true })).toBe('day');
+    expect(key('d')).toBeNull();
+  });
+
   it('Ctrl+L locks the workstation', () => {
     expect(key('l', { ctrlKey: true, inTextField: true })).toBe('lock');
     expect(key('l')).toBeNull();
@@ -38,5 +44,12 @@ describe('section', () => {
     expect(section({ name: 'doctors', id: 'd1' })).toBe('doctors');
     expect(section({ name: 'calendar', view: 'week', day: null, doctor: null, branch: null })).toBe('calendar');
     expect(section({ name: 'conflicts' })).toBe('conflicts');
+  });
+
+  it('keeps My day lit on a visit, and Patients on a chart', () => {
+    expect(section({ name: 'day' })).toBe('day');
+    expect(section({ name: 'visit', id: 'v', tab: null })).toBe('day');
+    expect(section({ name: 'chart', patient: 'p', tab: 'vitals', visit: null })).toBe('patients');
+    expect(section({ name: 'access', patient: 'p' })).toBe('patients');
   });
 });

@@ -4,6 +4,8 @@
 import type { AppointmentRow } from '../../lib/api';
 import type { AdminTab } from '../admin/admin';
 import type { CalendarView } from '../calendar/calendar';
+import type { ChartTab } from '../chart/chart';
+import type { VisitTab } from '../encounter/visit';
 
 /** Enough of a patient to book for: shown above the booking steps. */
 export interface PatientRef {
@@ -23,18 +25,29 @@ export type Route =
   | { name: 'admin'; tab: AdminTab | null }
   | { name: 'doctors'; id: string | null }
   | { name: 'calendar'; view: CalendarView; day: string | null; doctor: string | null; branch: string | null }
-  | { name: 'conflicts' };
+  | { name: 'conflicts' }
+  | { name: 'day' }
+  | { name: 'chart'; patient: string; tab: ChartTab | null; visit: string | null }
+  | { name: 'visit'; id: string; tab: VisitTab | null }
+  | { name: 'access'; patient: string };
 
 export type Navigate = (route: Route) => void;
 
 /** The header tab a route belongs to. */
-export function section(route: Route): 'home' | 'patients' | 'register' | 'book' | 'queue' | 'admin' | 'doctors' | 'calendar' | 'conflicts' {
+export type Section = 'home' | 'day' | 'patients' | 'register' | 'book' | 'queue' | 'admin' | 'doctors' | 'calendar' | 'conflicts';
+
+export function section(route: Route): Section {
   switch (route.name) {
     case 'home':
       return 'home';
+    case 'day':
+    case 'visit':
+      return 'day';
     case 'patients':
     case 'patient':
     case 'edit':
+    case 'chart':
+    case 'access':
       return 'patients';
     case 'register':
       return 'register';
@@ -55,8 +68,8 @@ export function section(route: Route): 'home' | 'patients' | 'register' | 'book'
 
 /**
  * The workspace's keyboard shortcuts: `/` (outside a text field) or Ctrl+K searches
- * patients, Ctrl+N registers one, Ctrl+L locks, Escape closes a panel. Returns null for
- * other keys.
+ * patients, Ctrl+N registers one, Ctrl+D opens the doctor's day, Ctrl+L locks, Escape
+ * closes a panel. Returns null for other keys.
  */
 export function shortcut(event: {
   key: string;
@@ -64,12 +77,13 @@ export function shortcut(event: {
   metaKey: boolean;
   altKey: boolean;
   inTextField: boolean;
-}): 'search' | 'register' | 'lock' | 'escape' | null {
+}): 'search' | 'register' | 'day' | 'lock' | 'escape' | null {
   const command = event.ctrlKey || event.metaKey;
   if (event.altKey) return null;
   if (event.key === 'Escape' && !command) return 'escape';
   if (command && (event.key === 'k' || event.key === 'K')) return 'search';
   if (command && (event.key === 'n' || event.key === 'N')) return 'register';
+  if (command && (event.key === 'd' || event.key === 'D')) return 'day';
   if (command && (event.key === 'l' || event.key === 'L')) return 'lock';
   if (!command && event.key === '/' && !event.inTextField) return 'search';
   return null;

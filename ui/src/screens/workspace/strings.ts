@@ -4,6 +4,7 @@
 export const headerStrings = {
   nav: 'Main',
   home: 'Home',
+  day: 'My day',
   patients: 'Patients',
   register: 'New patient',
   book: 'Book',
@@ -20,4 +21,5 @@ export const headerStrings = {
   signOut: 'Sign out',
   signedInAs: (username: string, role: string) => `${username} · ${role}`,
   shortcuts: 'Shortcuts: / or Ctrl+K search patients · Ctrl+N new patient · Ctrl+L lock · Esc closes panels.',
+  doctorShortcuts: 'Shortcuts: Ctrl+D my day · / or Ctrl+K search patients · Ctrl+S save note · Ctrl+Enter sign · Alt+1–5 sections · Ctrl+L lock.',
 } as const;

@@ -192,7 +192,8 @@ impl Session {
     }
 
     /// The signed-in doctor's day: patients checked in for them today (soonest first),
-    /// with the visit when it is open, then walk-ins still open.
+    /// with the visit when it is open. Walk-ins and visits left open are in
+    /// [`Session::my_open_visits`].
     pub fn doctors_day(&mut self) -> Result<Vec<Waiting>> {
         self.authorize(Action::RecordWrite, Target::Any)?;
         let me = self.actor().user;
@@ -227,12 +228,34 @@ impl Session {
         Ok(waiting)
     }
 
-    /// The doctor's own open visits (walk-ins included), oldest first.
-    pub fn my_open_encounters(&mut self) -> Result<Vec<Encounter>> {
+    /// The doctor's own open visits (walk-ins included), oldest first, with the names a
+    /// list needs: the rest of the doctor's day beside [`Session::doctors_day`].
+    pub fn my_open_visits(&mut self) -> Result<Vec<OpenVisit>> {
         self.authorize(Action::RecordWrite, Target::Any)?;
         let me = self.actor().user;
-        store::open_for(self.live()?.store.conn(), me)
+        let conn = self.live()?.store.conn();
+        store::open_for(conn, me)?
+            .into_iter()
+            .map(|encounter| {
+                let p = patients::store::get(conn, encounter.patient_id)?.ok_or_else(|| {
+                    Error::Internal("a visit names a patient this workstation lacks".into())
+                })?;
+                Ok(OpenVisit {
+                    patient_name: format!("{} {}", p.given_name, p.family_name),
+                    mrn: p.mrn,
+                    encounter,
+                })
+            })
+            .collect()
     }
+}
+
+/// One of the doctor's open visits, with whom it is for.
+#[derive(Debug, Clone, Serialize)]
+pub struct OpenVisit {
+    pub encounter: Encounter,
+    pub patient_name: String,
+    pub mrn: String,
 }
 
 fn waiting_for(

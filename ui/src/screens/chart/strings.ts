@@ -1,0 +1,46 @@
+// The chart's words: the summary, its sections and the visits list. English for now.
+
+import type { ChartTab } from './chart';
+
+export const chartStrings = {
+  title: 'Chart',
+  born: (date: string, age: string) => `Born ${date}${age}`,
+  age: (years: number) => ` (${years} y)`,
+  bloodGroup: (group: string) => `Blood group ${group}`,
+  archived: 'This record is archived.',
+  problems: 'Problem list',
+  noProblems: 'No chronic problems recorded.',
+  latestVitals: 'Latest vitals',
+  noVitals: 'No vitals recorded yet.',
+  activeDiagnoses: 'Active diagnoses',
+  noDiagnoses: 'No active diagnoses.',
+  sections: 'Chart sections',
+  tabs: {
+    visits: 'Visits',
+    vitals: 'Vitals',
+    diagnoses: 'Diagnoses',
+    allergies: 'Allergies',
+    access: 'Access history',
+  } satisfies Record<ChartTab, string>,
+  tabHint: (n: number) => `Alt+1 to Alt+${n} switch sections.`,
+  visitsTitle: 'Visits',
+  noVisits: 'No visits yet.',
+  visitWhen: 'When',
+  visitReason: 'Reason',
+  visitStatus: 'Status',
+  visitNotes: 'Notes',
+  notesCount: (notes: number, signed: number) =>
+    notes === 0 ? 'none' : signed === notes ? `${notes} signed` : `${notes} (${notes - signed} not signed)`,
+  statusOpen: 'Open',
+  statusCompleted: 'Completed',
+  statusUnknown: 'Unknown',
+  walkIn: 'walk-in',
+  showNotes: 'Show notes',
+  hideNotes: 'Hide notes',
+  openVisit: 'Open visit',
+  visitNotesTitle: (when: string) => `Notes of the visit on ${when}`,
+  startWalkIn: 'Start a walk-in visit…',
+  walkInReason: 'Reason for the visit',
+  walkInConfirm: 'Open visit',
+  yourRecord: 'Your record',
+} as const;

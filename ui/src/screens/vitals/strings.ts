@@ -1,0 +1,73 @@
+// The vitals panel's words: the entry form (metric, units beside each field), the trend
+// plots and the latest readings on the chart. English for now.
+
+import type { VitalsField } from './form';
+
+export const vitalsStrings = {
+  title: 'Vitals',
+  recordTitle: 'Record vitals',
+  recordIntro: 'In metric units; leave blank what was not measured. Enter saves.',
+  fields: {
+    systolic: 'Systolic',
+    diastolic: 'Diastolic',
+    pulse: 'Pulse',
+    temperature_c: 'Temperature',
+    respiratory_rate: 'Respiratory rate',
+    spo2: 'SpO₂',
+    weight_kg: 'Weight',
+    height_cm: 'Height',
+    pain: 'Pain',
+    note: 'Note',
+  } satisfies Record<VitalsField, string>,
+  /** The unit typed into each field (entry is always metric). */
+  entryUnits: {
+    systolic: 'mmHg',
+    diastolic: 'mmHg',
+    pulse: 'beats/min',
+    temperature_c: '°C',
+    respiratory_rate: 'breaths/min',
+    spo2: '%',
+    weight_kg: 'kg',
+    height_cm: 'cm',
+    pain: '0–10',
+    note: '',
+  } satisfies Record<VitalsField, string>,
+  save: 'Save vitals',
+  saving: 'Saving…',
+  saved: 'Vitals recorded.',
+  wholeNumber: 'Type a whole number.',
+  number: 'Type a number, e.g. 36.8.',
+  trendsTitle: 'Trends',
+  trendsIntro: (units: string) => `Every recorded set, oldest on the left, in ${units} units. Red points are outside the normal range.`,
+  unitNames: { metric: 'metric', imperial: 'imperial' },
+  noReadings: 'No vitals recorded yet.',
+  measures: {
+    bp: 'Blood pressure',
+    pulse: 'Pulse',
+    temperature: 'Temperature',
+    respiratory_rate: 'Respiratory rate',
+    spo2: 'SpO₂',
+    weight: 'Weight',
+    bmi: 'BMI',
+    height: 'Height',
+    pain: 'Pain',
+  },
+  plotUnits: {
+    bp: 'mmHg',
+    pulse: '/min',
+    respiratory_rate: '/min',
+    spo2: '%',
+    bmi: 'kg/m²',
+    pain: '0–10',
+  },
+  series: { systolic: 'Systolic', diastolic: 'Diastolic' },
+  high: 'high',
+  low: 'low',
+  plotTitle: (measure: string, unit: string) => `${measure} (${unit})`,
+  plotDescription: (measure: string, count: number, flagged: number) =>
+    `${measure}: ${count === 1 ? '1 reading' : `${count} readings`}${flagged > 0 ? `, ${flagged} outside the normal range` : ''}.`,
+  point: (series: string, value: string, when: string, flag: string | null) => `${series} ${value} on ${when}${flag ? ` (${flag})` : ''}`,
+  latestTitle: 'Latest vitals',
+  takenBy: (when: string, who: string) => `Taken ${when} by ${who}`,
+  none: 'None recorded.',
+} as const;
