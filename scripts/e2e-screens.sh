@@ -7,7 +7,8 @@
 # log, sign-in settings, branches (one added), a doctor's weekly hours and the week's
 # calendar; the second-factor set-up with its QR code; then the clinical screens: the
 # doctor's day, a visit's note with the comparison of its two versions, vitals with their
-# trend plots, the ICD-10-CM search and a chart; and the administrator's access history.
+# trend plots, the ICD-10-CM search, a chart and a scanned letter in the viewer; and the
+# administrator's access history.
 #
 # Usage: scripts/e2e-screens.sh PATH/TO/clinic-desktop [OUT_DIR]
 #   OUT_DIR defaults to docs/screenshots. CLINIC_SCREENSHOT_TIMEOUT (seconds, default 60)
@@ -379,6 +380,17 @@ inside_xvfb() {
   key Return
   wait_screen chart "$n"
   capture chart
+
+  # Alt+5: attachments, the newest one's "View" focused; Enter shows the scanned letter
+  # (a PDF page drawn by pdftoppm) inside the window.
+  n=$(shown_count attachments)
+  key alt+5
+  wait_screen attachments "$n"
+  n=$(shown_count attachment-view)
+  key Return
+  wait_screen attachment-view "$n"
+  capture attachment-viewer
+  scroll_to_top
 
   # The administrator sees who opened the record (the doctor's reads just now).
   scroll_to_top

@@ -229,6 +229,7 @@ pub(crate) mod typescript {
         crate::clinical::vitals::export_types(&cfg)?;
         crate::clinical::diagnoses::export_types(&cfg)?;
         crate::clinical::allergies::export_types(&cfg)?;
+        crate::clinical::attachments::export_types(&cfg)?;
         crate::clinical::chart::export_types(&cfg)?;
         crate::admin::users::export_types(&cfg)?;
         crate::admin::branches::export_types(&cfg)?;

@@ -294,6 +294,7 @@ pub fn capabilities(actor: &clinic_core::Actor) -> Capabilities {
         add_notes: may(Action::NoteAdd),
         add_vitals: may(Action::VitalsAdd),
         record_allergies: may(Action::AllergyRecord),
+        add_attachments: may(Action::AttachmentAdd),
         read_access_history: may(Action::AuditRead) || own_record,
     }
 }
@@ -400,6 +401,8 @@ pub struct Capabilities {
     pub add_vitals: bool,
     /// Recording, correcting and archiving allergies.
     pub record_allergies: bool,
+    /// Add scans, photos and PDFs to a record.
+    pub add_attachments: bool,
     /// Who opened a patient's record (administrators; a patient for their own).
     pub read_access_history: bool,
 }

@@ -1,12 +1,14 @@
 //! The clinical record, one file per feature (as in `clinic_core::clinical`): the doctor's
 //! day and visits (`encounters`), notes with their versions (`notes`), vitals and the
 //! clinic's display units (`vitals`), ICD-10-CM search and diagnoses (`diagnoses`),
-//! allergies (`allergies`), and the chart with who opened it (`chart`).
+//! allergies (`allergies`), scans, photos and PDFs (`attachments`), and the chart with who
+//! opened it (`chart`).
 //!
 //! The core authorizes and audits every one of these reads and writes; these files only
 //! parse what the UI sent, call the core and map its answer.
 
 pub mod allergies;
+pub mod attachments;
 pub mod chart;
 pub mod diagnoses;
 pub mod encounters;

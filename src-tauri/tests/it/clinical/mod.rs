@@ -2,6 +2,7 @@
 //! patient, its nurse and receptionist, and its past visits.
 
 mod allergies;
+mod attachments;
 mod chart;
 mod diagnoses;
 mod encounters;

@@ -55,6 +55,10 @@ add_notes: boolean, add_vitals: boolean,
  */
 record_allergies: boolean, 
 /**
+ * Add scans, photos and PDFs to a record.
+ */
+add_attachments: boolean, 
+/**
  * Who opened a patient's record (administrators; a patient for their own).
  */
 read_access_history: boolean, };

@@ -53,6 +53,7 @@ const none: Capabilities = {
   add_notes: false,
   add_vitals: false,
   record_allergies: false,
+  add_attachments: false,
   read_access_history: false,
 };
 

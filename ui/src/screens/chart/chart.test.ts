@@ -27,17 +27,19 @@ const none: Capabilities = {
   add_notes: false,
   add_vitals: false,
   record_allergies: false,
+  add_attachments: false,
   read_access_history: false,
 };
 
 describe('the chart’s sections', () => {
   it('add the access history only for those the core lets read it', () => {
-    expect(chartTabs({ ...none, read_records: true })).toEqual(['visits', 'vitals', 'diagnoses', 'allergies']);
+    expect(chartTabs({ ...none, read_records: true })).toEqual(['visits', 'vitals', 'diagnoses', 'allergies', 'attachments']);
     expect(chartTabs({ ...none, read_own_record: true, read_access_history: true })).toEqual([
       'visits',
       'vitals',
       'diagnoses',
       'allergies',
+      'attachments',
       'access',
     ]);
   });

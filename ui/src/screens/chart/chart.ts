@@ -3,11 +3,11 @@
 
 import type { Capabilities } from '../../lib/api';
 
-export type ChartTab = 'visits' | 'vitals' | 'diagnoses' | 'allergies' | 'access';
+export type ChartTab = 'visits' | 'vitals' | 'diagnoses' | 'allergies' | 'attachments' | 'access';
 
 /** The chart's sections the signed-in person may open, in order. */
 export function chartTabs(caps: Capabilities): ChartTab[] {
-  const tabs: ChartTab[] = ['visits', 'vitals', 'diagnoses', 'allergies'];
+  const tabs: ChartTab[] = ['visits', 'vitals', 'diagnoses', 'allergies', 'attachments'];
   if (caps.read_access_history) tabs.push('access');
   return tabs;
 }

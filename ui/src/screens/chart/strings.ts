@@ -20,6 +20,7 @@ export const chartStrings = {
     vitals: 'Vitals',
     diagnoses: 'Diagnoses',
     allergies: 'Allergies',
+    attachments: 'Attachments',
     access: 'Access history',
   } satisfies Record<ChartTab, string>,
   tabHint: (n: number) => `Alt+1 to Alt+${n} switch sections.`,

@@ -28,6 +28,7 @@ const caps = (over: Partial<Capabilities>): Capabilities => ({
   add_notes: false,
   add_vitals: false,
   record_allergies: false,
+  add_attachments: false,
   read_access_history: false,
   ...over,
 });

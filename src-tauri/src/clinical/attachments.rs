@@ -1,0 +1,271 @@
+//! Attachments: a patient's scans, photos and PDFs — the list, adding one from a file the
+//! UI read, archiving one, and viewing one inside the window. Images go to the window as
+//! they are; a PDF is shown a page at a time, rendered to PNG by poppler's `pdftoppm`
+//! through pipes, so the plaintext never touches the disk. Every view is an audited read
+//! in the core.
+
+use std::io::{Read as _, Write as _};
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+
+use base64::Engine as _;
+use clinic_core::ids::{AttachmentId, EncounterId, PatientId};
+use serde::Serialize;
+
+use crate::dto::CommandError;
+use crate::shell::{Reply, Result, Shared, Shell, blocking, parse_id};
+
+/// Resolution a PDF page is rendered at (dots per inch): sharp on a laptop screen.
+const PDF_DPI: &str = "110";
+
+// ---- commands -------------------------------------------------------------------------
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn patient_attachments(shell: Shared<'_>, patient_id: String) -> Reply<Vec<Attachment>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.patient_attachments(&patient_id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn add_attachment(
+    shell: Shared<'_>,
+    patient_id: String,
+    encounter_id: Option<String>,
+    file_name: String,
+    title: Option<String>,
+    data: String,
+) -> Reply<Attachment> {
+    let shell = Arc::clone(&shell);
+    blocking(move || {
+        shell.add_attachment(
+            &patient_id,
+            encounter_id.as_deref(),
+            &file_name,
+            title.as_deref(),
+            &data,
+        )
+    })
+    .await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn archive_attachment(
+    shell: Shared<'_>,
+    id: String,
+    reason: String,
+) -> Reply<Attachment> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.archive_attachment(&id, &reason)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn view_attachment(shell: Shared<'_>, id: String, page: u32) -> Reply<AttachmentView> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.view_attachment(&id, page)).await
+}
+
+// ---- steps: parse what the UI sent, call the core, map the answer ---------------------
+
+impl Shell {
+    /// A patient's attachments, newest first (an audited read).
+    pub fn patient_attachments(&self, patient_id: &str) -> Result<Vec<Attachment>> {
+        let patient: PatientId = parse_id("patient", patient_id)?;
+        self.with_open(|open| {
+            let list = open.session.attachments_of(patient)?;
+            Ok(list.into_iter().map(Attachment::from).collect())
+        })
+    }
+
+    /// Adds a file the UI read (base64): the core checks its kind by content and its size.
+    pub fn add_attachment(
+        &self,
+        patient_id: &str,
+        encounter_id: Option<&str>,
+        file_name: &str,
+        title: Option<&str>,
+        data: &str,
+    ) -> Result<Attachment> {
+        let patient: PatientId = parse_id("patient", patient_id)?;
+        let encounter: Option<EncounterId> = encounter_id
+            .filter(|e| !e.trim().is_empty())
+            .map(|e| parse_id("encounter", e))
+            .transpose()?;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(data.trim())
+            .map_err(|_| {
+                CommandError::invalid("file", "the file did not arrive whole; choose it again")
+            })?;
+        self.with_open(|open| {
+            Ok(open
+                .session
+                .add_attachment(patient, encounter, file_name, title, &bytes)?
+                .into())
+        })
+    }
+
+    pub fn archive_attachment(&self, id: &str, reason: &str) -> Result<Attachment> {
+        let id: AttachmentId = parse_id("attachment", id)?;
+        self.with_open(|open| Ok(open.session.archive_attachment(id, reason)?.into()))
+    }
+
+    /// One attachment ready to show: an image as it is, or page `page` (from 1) of a PDF as
+    /// a PNG, with the page count.
+    pub fn view_attachment(&self, id: &str, page: u32) -> Result<AttachmentView> {
+        let id: AttachmentId = parse_id("attachment", id)?;
+        let (mime, bytes) = self.with_open(|open| Ok(open.session.attachment_bytes(id)?))?;
+        if mime != "application/pdf" {
+            return Ok(AttachmentView {
+                mime,
+                data: base64::engine::general_purpose::STANDARD.encode(&bytes),
+                page: 1,
+                pages: 1,
+            });
+        }
+        let pages = pdf_pages(&bytes)?;
+        let page = page.clamp(1, pages.max(1));
+        let png = pdf_page_png(&bytes, page)?;
+        Ok(AttachmentView {
+            mime: "image/png".into(),
+            data: base64::engine::general_purpose::STANDARD.encode(png),
+            page,
+            pages,
+        })
+    }
+}
+
+/// Runs a poppler tool with `input` on its standard input and returns its standard output.
+fn pipe(tool: &str, args: &[&str], input: &[u8]) -> Result<Vec<u8>> {
+    let mut child = Command::new(tool)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| {
+            if e.kind() == std::io::ErrorKind::NotFound {
+                CommandError::internal(format!(
+                    "showing PDFs needs poppler-utils ({tool}); install it, or save the file with `clinic attach get`"
+                ))
+            } else {
+                CommandError::internal(format!("could not start {tool}: {e}"))
+            }
+        })?;
+    let mut stdin = child
+        .stdin
+        .take()
+        .ok_or_else(|| CommandError::internal(format!("{tool} has no input")))?;
+    let input = input.to_vec();
+    // Written from another thread: a tool may start writing before it has read it all.
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let mut out = Vec::new();
+    if let Some(mut stdout) = child.stdout.take() {
+        stdout
+            .read_to_end(&mut out)
+            .map_err(|e| CommandError::internal(format!("reading from {tool}: {e}")))?;
+    }
+    let status = child
+        .wait()
+        .map_err(|e| CommandError::internal(format!("waiting for {tool}: {e}")))?;
+    let _ = writer.join();
+    if !status.success() {
+        return Err(CommandError::internal(format!(
+            "{tool} could not read this PDF; save the file with `clinic attach get` and open it elsewhere"
+        )));
+    }
+    Ok(out)
+}
+
+fn pdf_pages(pdf: &[u8]) -> Result<u32> {
+    let info = pipe("pdfinfo", &["-"], pdf)?;
+    Ok(String::from_utf8_lossy(&info)
+        .lines()
+        .find_map(|l| l.strip_prefix("Pages:").and_then(|n| n.trim().parse().ok()))
+        .unwrap_or(1))
+}
+
+fn pdf_page_png(pdf: &[u8], page: u32) -> Result<Vec<u8>> {
+    let page = page.to_string();
+    let png = pipe(
+        "pdftoppm",
+        &[
+            "-png",
+            "-r",
+            PDF_DPI,
+            "-f",
+            &page,
+            "-l",
+            &page,
+            "-singlefile",
+            "-",
+        ],
+        pdf,
+    )?;
+    if !png.starts_with(b"\x89PNG") {
+        return Err(CommandError::internal(
+            "pdftoppm gave no picture of this page",
+        ));
+    }
+    Ok(png)
+}
+
+// ---- wire types -----------------------------------------------------------------------
+
+/// An attachment as the chart lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Attachment {
+    pub id: String,
+    pub patient_id: String,
+    pub encounter_id: Option<String>,
+    pub file_name: String,
+    pub title: Option<String>,
+    /// `application/pdf`, `image/png`, `image/jpeg`, `image/tiff` or `image/webp`.
+    pub mime: String,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub size: u64,
+    pub added_by_name: String,
+    pub added_at: String,
+    pub archived: bool,
+    pub archive_reason: Option<String>,
+    /// Whether its file is on this workstation (else opening it fetches it).
+    pub here: bool,
+}
+
+impl From<clinic_core::clinical::attachments::Attachment> for Attachment {
+    fn from(a: clinic_core::clinical::attachments::Attachment) -> Self {
+        Self {
+            id: a.id.to_string(),
+            patient_id: a.patient_id.to_string(),
+            encounter_id: a.encounter_id.map(|e| e.to_string()),
+            file_name: a.file_name,
+            title: a.title,
+            mime: a.mime,
+            size: a.size,
+            added_by_name: a.added_by_name,
+            added_at: a.added_at,
+            archived: a.archived,
+            archive_reason: a.archive_reason,
+            here: a.here,
+        }
+    }
+}
+
+/// What the window shows: a picture (base64) and, for a PDF, which page of how many.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct AttachmentView {
+    /// The picture's type: the image's own, or `image/png` for a PDF page.
+    pub mime: String,
+    pub data: String,
+    pub page: u32,
+    pub pages: u32,
+}
+
+/// This feature's wire types, for `dto::typescript`.
+#[cfg(test)]
+pub(crate) fn export_types(cfg: &ts_rs::Config) -> Result<(), ts_rs::ExportError> {
+    use ts_rs::TS as _;
+    Attachment::export_all(cfg)?;
+    AttachmentView::export_all(cfg)?;
+    Ok(())
+}
