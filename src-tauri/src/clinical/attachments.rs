@@ -1,7 +1,8 @@
 //! Attachments: a patient's scans, photos and PDFs — the list, adding one from a file the
-//! UI read, archiving one, and viewing one inside the window. Images go to the window as
-//! they are; a PDF is shown a page at a time, rendered to PNG by poppler's `pdftoppm`
-//! through pipes, so the plaintext never touches the disk. Every view is an audited read
+//! UI read, archiving one, and viewing one inside the window. PNG, JPEG and WebP images go
+//! to the window as they are; a TIFF scan's first page becomes a PNG (ImageMagick's
+//! `convert`), and a PDF is shown a page at a time, rendered to PNG by poppler's
+//! `pdftoppm`, both through pipes, so the plaintext never touches the disk. Every view is an audited read
 //! in the core.
 
 use std::io::{Read as _, Write as _};
@@ -113,6 +114,16 @@ impl Shell {
     pub fn view_attachment(&self, id: &str, page: u32) -> Result<AttachmentView> {
         let id: AttachmentId = parse_id("attachment", id)?;
         let (mime, bytes) = self.with_open(|open| Ok(open.session.attachment_bytes(id)?))?;
+        if mime == "image/tiff" {
+            // WebKitGTK shows no TIFF: the first page becomes a PNG, through pipes.
+            let png = pipe("convert", &["tiff:-[0]", "png:-"], &bytes)?;
+            return Ok(AttachmentView {
+                mime: "image/png".into(),
+                data: base64::engine::general_purpose::STANDARD.encode(png),
+                page: 1,
+                pages: 1,
+            });
+        }
         if mime != "application/pdf" {
             return Ok(AttachmentView {
                 mime,
@@ -144,7 +155,7 @@ fn pipe(tool: &str, args: &[&str], input: &[u8]) -> Result<Vec<u8>> {
         .map_err(|e| {
             if e.kind() == std::io::ErrorKind::NotFound {
                 CommandError::internal(format!(
-                    "showing PDFs needs poppler-utils ({tool}); install it, or save the file with `clinic attach get`"
+                    "showing this file needs {tool} (Debian packages poppler-utils and imagemagick); install them, or save the file with `clinic attach get`"
                 ))
             } else {
                 CommandError::internal(format!("could not start {tool}: {e}"))
@@ -169,7 +180,7 @@ fn pipe(tool: &str, args: &[&str], input: &[u8]) -> Result<Vec<u8>> {
     let _ = writer.join();
     if !status.success() {
         return Err(CommandError::internal(format!(
-            "{tool} could not read this PDF; save the file with `clinic attach get` and open it elsewhere"
+            "{tool} could not read this file; save it with `clinic attach get` and open it elsewhere"
         )));
     }
     Ok(out)

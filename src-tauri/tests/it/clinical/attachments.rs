@@ -55,6 +55,34 @@ fn a_pdf_is_shown_as_a_picture_of_its_page_and_a_photo_as_it_is() {
     let view = shell.view_attachment(&added.id, 1).unwrap();
     assert_eq!(view.mime, "image/png");
     assert_eq!(view.data, photo, "an image goes to the window as it is");
+    // A TIFF scan (which the window cannot show) arrives as a PNG of its first page.
+    let tiff = std::process::Command::new("convert")
+        .args(["-size", "40x30", "xc:white", "tiff:-"])
+        .output()
+        .expect("ImageMagick (scripts/run-tests.sh installs it)")
+        .stdout;
+    assert!(
+        tiff.starts_with(b"II*\0") || tiff.starts_with(b"MM\0*"),
+        "a TIFF"
+    );
+    let scan = shell
+        .add_attachment(
+            &patient,
+            None,
+            "scan.tiff",
+            None,
+            &base64::engine::general_purpose::STANDARD.encode(&tiff),
+        )
+        .unwrap();
+    assert_eq!(scan.mime, "image/tiff");
+    let view = shell.view_attachment(&scan.id, 1).unwrap();
+    assert_eq!(view.mime, "image/png");
+    assert!(
+        base64::engine::general_purpose::STANDARD
+            .decode(&view.data)
+            .unwrap()
+            .starts_with(b"\x89PNG")
+    );
     invalid(
         shell
             .add_attachment(&patient, None, "notes.txt", None, "aGVsbG8gd29ybGQ=")
