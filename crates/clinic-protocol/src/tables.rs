@@ -263,6 +263,24 @@ pub const ALLERGIES: TableSpec = lww("allergies", Access::ByTransition(allergies
 // file, key and author); archiving is a flag. The bytes travel separately
 // (`crate::attachments`).
 pub const ATTACHMENTS: TableSpec = lww("attachments", Access::ByTransition(attachments_need));
+// Prescriptions travel once issued (a draft stays on its workstation), numbered like
+// records and bookings, and are then frozen but for cancelling. Their items are appended
+// once each, with ids `<prescription id>-<position>` up to the prescription's
+// `item_count`, so nothing can be added to an issued prescription later.
+pub const PRESCRIPTIONS: TableSpec = TableSpec {
+    unique_number: Some("number"),
+    ..lww("prescriptions", Access::ByTransition(prescriptions_need))
+};
+pub const PRESCRIPTION_ITEMS: TableSpec = TableSpec {
+    parent: Some(Parent {
+        field: "prescription_id",
+        table: "prescriptions",
+    }),
+    ..append(
+        "prescription_items",
+        Access::ByTransition(prescription_items_need),
+    )
+};
 
 /// Every synced table.
 pub const TABLES: &[&TableSpec] = &[
@@ -287,6 +305,8 @@ pub const TABLES: &[&TableSpec] = &[
     &DIAGNOSES,
     &ALLERGIES,
     &ATTACHMENTS,
+    &PRESCRIPTIONS,
+    &PRESCRIPTION_ITEMS,
 ];
 
 /// Workstation tables that never sync, each with why: the schema test checks that every
@@ -305,6 +325,14 @@ pub const LOCAL_TABLES: &[(&str, &str)] = &[
     (
         "backup_schedule",
         "where and how often this workstation backs up",
+    ),
+    (
+        "drugs",
+        "reference data: the starter catalogue and this workstation's imported formulary",
+    ),
+    (
+        "drug_interactions",
+        "reference data: the starter interaction pairs and this workstation's imports",
     ),
     (
         "attachment_uploads",
@@ -637,6 +665,93 @@ fn attachments_need(t: &Transition<'_>) -> Need {
     }
 }
 
+/// The fields of an issued prescription that cancelling changes; every other is frozen.
+const CANCEL_FIELDS: [&str; 5] = [
+    "status",
+    "cancelled_at",
+    "cancelled_by",
+    "cancel_reason",
+    "updated_at",
+];
+
+fn prescriptions_need(t: &Transition<'_>) -> Need {
+    if t.is_new() {
+        if t.after("status") != Some("issued") {
+            return Need::Refused(
+                "a prescription travels once issued; drafts stay on their workstation".into(),
+            );
+        }
+        if t.after("number").is_none_or(str::is_empty) || t.after("issued_at").is_none() {
+            return Need::Refused("an issued prescription carries its number and issued_at".into());
+        }
+        let count = t.fields.get("item_count").and_then(Value::as_i64);
+        if !count.is_some_and(|n| (1..=50).contains(&n)) {
+            return Need::Refused("an issued prescription has 1 to 50 items (item_count)".into());
+        }
+        if t.fields.get("cancelled_at").is_some_and(|v| !v.is_null()) {
+            return Need::Refused("a prescription is issued before it is cancelled".into());
+        }
+        return authored(t, "prescriber_id", Need::Action(Action::PrescriptionWrite));
+    }
+    if t.changes("number") {
+        return Need::Refused(
+            "a prescription number is given once; only the sync server renumbers".into(),
+        );
+    }
+    if t.changes("patient_id") {
+        return Need::Action(Action::PatientMerge);
+    }
+    if let Some(f) = t.changed_fields().find(|f| !CANCEL_FIELDS.contains(f)) {
+        return Need::Refused(format!(
+            "an issued prescription is immutable ({f}); cancel it and issue a new one"
+        ));
+    }
+    if t.before("status") != Some("issued") {
+        return Need::Refused("a cancelled prescription stays cancelled".into());
+    }
+    if t.after("status") != Some("cancelled") {
+        return Need::Refused(
+            "an issued prescription is immutable; cancel it and issue a new one".into(),
+        );
+    }
+    if t.after("cancelled_by") != Some(t.author)
+        || t.after("cancel_reason").is_none_or(|r| r.trim().is_empty())
+        || t.after("cancelled_at").is_none()
+    {
+        return Need::Refused(
+            "a cancelled prescription names who cancelled it (the user who pushes it), when and why".into(),
+        );
+    }
+    Need::Action(Action::PrescriptionWrite)
+}
+
+fn prescription_items_need(t: &Transition<'_>) -> Need {
+    if !t.is_new() {
+        return Need::Refused("a prescription's items never change".into());
+    }
+    let Some(rx) = t.parent else {
+        return Need::Refused("a prescription's item travels with or after its prescription".into());
+    };
+    let field = |f: &str| rx.get(f).and_then(Value::as_str);
+    if field("prescriber_id") != Some(t.author) {
+        return Need::Refused("only the prescriber sends a prescription's items".into());
+    }
+    if field("status") != Some("issued") {
+        return Need::Refused("items are sent with an issued prescription only".into());
+    }
+    let position = t.fields.get("position").and_then(Value::as_i64);
+    let count = rx.get("item_count").and_then(Value::as_i64).unwrap_or(0);
+    let rx_id = t.after("prescription_id").unwrap_or_default();
+    match position {
+        Some(p) if (1..=count).contains(&p) && t.row_id == format!("{rx_id}-{p}") => {
+            Need::Action(Action::PrescriptionWrite)
+        }
+        _ => Need::Refused(
+            "an item's id is <prescription id>-<position>, its position within the prescription's item_count".into(),
+        ),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -912,6 +1027,93 @@ mod tests {
             "archiving is for good"
         );
         assert!(!ATTACHMENTS.kind_allowed(ChangeKind::Tombstone));
+    }
+
+    #[test]
+    fn a_prescription_travels_issued_by_its_prescriber_and_then_only_cancels() {
+        let issued = json!({
+            "number": "BR01-7KQ3M-000001", "patient_id": "p", "prescriber_id": "u1",
+            "status": "issued", "issued_at": "t", "item_count": 2, "follow_up": null,
+            "cancelled_at": null,
+        });
+        assert_eq!(
+            need(&PRESCRIPTIONS, None, issued.clone()),
+            Need::Action(Action::PrescriptionWrite)
+        );
+        let mut draft = issued.clone();
+        draft["status"] = json!("draft");
+        assert!(
+            matches!(need(&PRESCRIPTIONS, None, draft), Need::Refused(_)),
+            "drafts never travel"
+        );
+        let mut other = issued.clone();
+        other["prescriber_id"] = json!("u2");
+        assert!(
+            matches!(need(&PRESCRIPTIONS, None, other), Need::Refused(_)),
+            "the prescriber is the pusher"
+        );
+        let mut unnumbered = issued.clone();
+        unnumbered["number"] = json!(null);
+        assert!(matches!(need(&PRESCRIPTIONS, None, unnumbered), Need::Refused(_)));
+        for edit in [
+            json!({"follow_up": "2026-02-01"}),
+            json!({"item_count": 3}),
+            json!({"number": "BR01-X-2"}),
+            json!({"status": "draft"}),
+            json!({"status": "cancelled", "cancelled_by": "u2", "cancelled_at": "t", "cancel_reason": "x"}),
+            json!({"status": "cancelled", "cancelled_by": "u1", "cancelled_at": "t"}),
+        ] {
+            assert!(
+                matches!(need(&PRESCRIPTIONS, Some(issued.clone()), edit.clone()), Need::Refused(_)),
+                "an issued prescription refuses {edit}"
+            );
+        }
+        assert!(
+            matches!(need(&PRESCRIPTIONS, Some(issued.clone()), json!({})), Need::Refused(_)),
+            "a change that changes nothing is no cancel"
+        );
+        let cancel = json!({"status": "cancelled", "cancelled_by": "u1", "cancelled_at": "t",
+                            "cancel_reason": "wrong dose", "updated_at": "t"});
+        assert_eq!(
+            need(&PRESCRIPTIONS, Some(issued.clone()), cancel.clone()),
+            Need::Action(Action::PrescriptionWrite)
+        );
+        let mut cancelled = issued.clone();
+        cancelled["status"] = json!("cancelled");
+        assert!(matches!(
+            need(&PRESCRIPTIONS, Some(cancelled), json!({"status": "issued"})),
+            Need::Refused(_)
+        ));
+        assert!(!PRESCRIPTIONS.kind_allowed(ChangeKind::Tombstone));
+        assert_eq!(PRESCRIPTIONS.unique_number, Some("number"));
+    }
+
+    #[test]
+    fn a_prescriptions_items_are_its_prescribers_and_bounded_by_its_item_count() {
+        let rx = obj(json!({"prescriber_id": "u1", "status": "issued", "item_count": 2}));
+        let judge = |author: &str, row_id: &str, position: i64, parent: Option<&Map<String, Value>>| {
+            let fields = obj(json!({"prescription_id": "rx", "position": position, "drug_name": "x"}));
+            let t = Transition {
+                author,
+                row_id,
+                old: None,
+                fields: &fields,
+                parent,
+                same_push: &|_, _| false,
+            };
+            prescription_items_need(&t)
+        };
+        assert_eq!(
+            judge("u1", "rx-2", 2, Some(&rx)),
+            Need::Action(Action::PrescriptionWrite)
+        );
+        assert!(matches!(judge("u1", "rx-3", 3, Some(&rx)), Need::Refused(_)), "beyond item_count");
+        assert!(matches!(judge("u1", "other", 1, Some(&rx)), Need::Refused(_)), "id not derived");
+        assert!(matches!(judge("u2", "rx-1", 1, Some(&rx)), Need::Refused(_)), "not the prescriber");
+        assert!(matches!(judge("u1", "rx-1", 1, None), Need::Refused(_)), "no prescription");
+        let cancelled = obj(json!({"prescriber_id": "u1", "status": "cancelled", "item_count": 2}));
+        assert!(matches!(judge("u1", "rx-1", 1, Some(&cancelled)), Need::Refused(_)));
+        assert!(!PRESCRIPTION_ITEMS.kind_allowed(ChangeKind::Upsert), "items are append-only");
     }
 
     #[test]
