@@ -100,6 +100,8 @@ id_type!(
     DiagnosisId,
     AllergyId,
     AttachmentId,
+    /// A prescription (clinical::prescriptions).
+    PrescriptionId,
 );
 
 #[cfg(test)]

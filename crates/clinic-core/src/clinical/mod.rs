@@ -2,7 +2,8 @@
 //! version (`notes`),
 //! vitals (`vitals`), diagnoses and the problem list (`diagnoses`), the chart that puts
 //! them together (`chart`), who looked (`access`), and scans, photos and PDFs
-//! (`attachments`, which sits above `sync`: opening one may fetch its file).
+//! (`attachments`, which sits above `sync`: opening one may fetch its file), the drug
+//! catalogue and interaction table (`drugs`) and prescriptions (`prescriptions`).
 //!
 //! Invariants of the whole area: nothing clinical is ever deleted or overwritten (notes'
 //! versions and vitals are append-only; a signed note takes only an addendum; diagnoses
@@ -11,7 +12,8 @@
 //! clinical content (the policy grants the front desk no `record_read`); break-glass
 //! access reads and never writes (the policy again).
 //!
-//! Layers inside: access < allergies < encounters < notes < vitals < diagnoses < chart,
+//! Layers inside: access < allergies < encounters < notes < vitals < diagnoses < drugs <
+//! prescriptions < chart,
 //! then (after `crate::sync`) attachments.
 
 pub mod access;
@@ -19,6 +21,8 @@ pub mod allergies;
 pub mod attachments;
 pub mod chart;
 pub mod diagnoses;
+pub mod drugs;
 pub mod encounters;
 pub mod notes;
+pub mod prescriptions;
 pub mod vitals;
