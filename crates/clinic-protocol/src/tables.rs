@@ -730,7 +730,9 @@ fn prescription_items_need(t: &Transition<'_>) -> Need {
         return Need::Refused("a prescription's items never change".into());
     }
     let Some(rx) = t.parent else {
-        return Need::Refused("a prescription's item travels with or after its prescription".into());
+        return Need::Refused(
+            "a prescription's item travels with or after its prescription".into(),
+        );
     };
     let field = |f: &str| rx.get(f).and_then(Value::as_str);
     if field("prescriber_id") != Some(t.author) {
@@ -1054,7 +1056,10 @@ mod tests {
         );
         let mut unnumbered = issued.clone();
         unnumbered["number"] = json!(null);
-        assert!(matches!(need(&PRESCRIPTIONS, None, unnumbered), Need::Refused(_)));
+        assert!(matches!(
+            need(&PRESCRIPTIONS, None, unnumbered),
+            Need::Refused(_)
+        ));
         for edit in [
             json!({"follow_up": "2026-02-01"}),
             json!({"item_count": 3}),
@@ -1064,12 +1069,18 @@ mod tests {
             json!({"status": "cancelled", "cancelled_by": "u1", "cancelled_at": "t"}),
         ] {
             assert!(
-                matches!(need(&PRESCRIPTIONS, Some(issued.clone()), edit.clone()), Need::Refused(_)),
+                matches!(
+                    need(&PRESCRIPTIONS, Some(issued.clone()), edit.clone()),
+                    Need::Refused(_)
+                ),
                 "an issued prescription refuses {edit}"
             );
         }
         assert!(
-            matches!(need(&PRESCRIPTIONS, Some(issued.clone()), json!({})), Need::Refused(_)),
+            matches!(
+                need(&PRESCRIPTIONS, Some(issued.clone()), json!({})),
+                Need::Refused(_)
+            ),
             "a change that changes nothing is no cancel"
         );
         let cancel = json!({"status": "cancelled", "cancelled_by": "u1", "cancelled_at": "t",
@@ -1091,29 +1102,49 @@ mod tests {
     #[test]
     fn a_prescriptions_items_are_its_prescribers_and_bounded_by_its_item_count() {
         let rx = obj(json!({"prescriber_id": "u1", "status": "issued", "item_count": 2}));
-        let judge = |author: &str, row_id: &str, position: i64, parent: Option<&Map<String, Value>>| {
-            let fields = obj(json!({"prescription_id": "rx", "position": position, "drug_name": "x"}));
-            let t = Transition {
-                author,
-                row_id,
-                old: None,
-                fields: &fields,
-                parent,
-                same_push: &|_, _| false,
+        let judge =
+            |author: &str, row_id: &str, position: i64, parent: Option<&Map<String, Value>>| {
+                let fields =
+                    obj(json!({"prescription_id": "rx", "position": position, "drug_name": "x"}));
+                let t = Transition {
+                    author,
+                    row_id,
+                    old: None,
+                    fields: &fields,
+                    parent,
+                    same_push: &|_, _| false,
+                };
+                prescription_items_need(&t)
             };
-            prescription_items_need(&t)
-        };
         assert_eq!(
             judge("u1", "rx-2", 2, Some(&rx)),
             Need::Action(Action::PrescriptionWrite)
         );
-        assert!(matches!(judge("u1", "rx-3", 3, Some(&rx)), Need::Refused(_)), "beyond item_count");
-        assert!(matches!(judge("u1", "other", 1, Some(&rx)), Need::Refused(_)), "id not derived");
-        assert!(matches!(judge("u2", "rx-1", 1, Some(&rx)), Need::Refused(_)), "not the prescriber");
-        assert!(matches!(judge("u1", "rx-1", 1, None), Need::Refused(_)), "no prescription");
+        assert!(
+            matches!(judge("u1", "rx-3", 3, Some(&rx)), Need::Refused(_)),
+            "beyond item_count"
+        );
+        assert!(
+            matches!(judge("u1", "other", 1, Some(&rx)), Need::Refused(_)),
+            "id not derived"
+        );
+        assert!(
+            matches!(judge("u2", "rx-1", 1, Some(&rx)), Need::Refused(_)),
+            "not the prescriber"
+        );
+        assert!(
+            matches!(judge("u1", "rx-1", 1, None), Need::Refused(_)),
+            "no prescription"
+        );
         let cancelled = obj(json!({"prescriber_id": "u1", "status": "cancelled", "item_count": 2}));
-        assert!(matches!(judge("u1", "rx-1", 1, Some(&cancelled)), Need::Refused(_)));
-        assert!(!PRESCRIPTION_ITEMS.kind_allowed(ChangeKind::Upsert), "items are append-only");
+        assert!(matches!(
+            judge("u1", "rx-1", 1, Some(&cancelled)),
+            Need::Refused(_)
+        ));
+        assert!(
+            !PRESCRIPTION_ITEMS.kind_allowed(ChangeKind::Upsert),
+            "items are append-only"
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ mod frontdesk;
 mod identity;
 mod policy;
 mod rekey;
+mod rx;
 mod server_address;
 mod store;
 mod support;

@@ -131,7 +131,14 @@ fn header(records: &[(usize, Vec<String>)], expected: &[&str]) -> Result<()> {
     }
 }
 
-const DRUG_HEADER: [&str; 6] = ["name", "strengths", "forms", "routes", "ingredients", "classes"];
+const DRUG_HEADER: [&str; 6] = [
+    "name",
+    "strengths",
+    "forms",
+    "routes",
+    "ingredients",
+    "classes",
+];
 const INTERACTION_HEADER: [&str; 5] = ["a", "b", "severity", "advice", "source"];
 
 /// Parses a catalogue CSV: the drugs to write and the lines refused.
@@ -183,7 +190,10 @@ pub fn parse_interactions(
     for (line, f) in recs.into_iter().skip(1) {
         let reason = if f.len() != 5 {
             Some(format!("has {} fields, not 5", f.len()))
-        } else if let Some(unknown) = [&f[0], &f[1]].into_iter().find(|t| !known.contains(&fold(t))) {
+        } else if let Some(unknown) = [&f[0], &f[1]]
+            .into_iter()
+            .find(|t| !known.contains(&fold(t)))
+        {
             Some(format!(
                 "\"{}\" is neither an ingredient nor a class of the catalogue",
                 unknown.trim()
@@ -335,11 +345,9 @@ impl Session {
                 ctx,
                 Some(actor),
                 ctx.now,
-                &Event::new("interactions.import", Outcome::Success).details(
-                    serde_json::json!({
-                        "accepted": report.accepted, "rejected": report.rejected.len(),
-                    }),
-                ),
+                &Event::new("interactions.import", Outcome::Success).details(serde_json::json!({
+                    "accepted": report.accepted, "rejected": report.rejected.len(),
+                })),
             )?;
             Ok(())
         })?;
@@ -361,14 +369,20 @@ mod tests {
             .flat_map(|d| d.ingredients.iter().chain(&d.classes).cloned())
             .collect();
         let (pairs, rejected) = parse_interactions(STARTER_INTERACTIONS, &known).unwrap();
-        assert!(rejected.is_empty(), "every starter pair names known terms: {rejected:?}");
+        assert!(
+            rejected.is_empty(),
+            "every starter pair names known terms: {rejected:?}"
+        );
         assert!(pairs.len() >= 10);
     }
 
     #[test]
     fn csv_fields_may_be_quoted() {
         let r = records("a,\"b, c\",\"say \"\"hi\"\"\"\n\n x ,y");
-        assert_eq!(r[0], (1, vec!["a".into(), "b, c".into(), "say \"hi\"".into()]));
+        assert_eq!(
+            r[0],
+            (1, vec!["a".into(), "b, c".into(), "say \"hi\"".into()])
+        );
         assert_eq!(r[1].0, 3, "line numbers count blank lines");
     }
 }

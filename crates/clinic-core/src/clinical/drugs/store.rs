@@ -13,7 +13,10 @@ use super::{Drug, Interaction};
 const COLUMNS: &str = "id, name, strengths, forms, routes, ingredients, classes, source";
 
 fn split(text: String) -> Vec<String> {
-    text.split('|').filter(|p| !p.is_empty()).map(str::to_owned).collect()
+    text.split('|')
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Drug> {
@@ -120,7 +123,9 @@ pub(crate) fn search(conn: &Connection, query: &str, limit: usize) -> Result<Vec
 
 pub(crate) fn all_interactions(conn: &Connection) -> Result<Vec<Interaction>> {
     let mut stmt = conn
-        .prepare_cached("SELECT a, b, severity, advice, source FROM drug_interactions ORDER BY a, b")
+        .prepare_cached(
+            "SELECT a, b, severity, advice, source FROM drug_interactions ORDER BY a, b",
+        )
         .map_err(Error::from_sqlite)?;
     let rows = stmt
         .query_map([], |r| {

@@ -179,7 +179,12 @@ mod tests {
 
     #[test]
     fn a_penicillin_allergy_meets_amoxicillin_by_its_class() {
-        let amox = facts(1, "amoxicillin", &["amoxicillin"], &["penicillins", "beta-lactams"]);
+        let amox = facts(
+            1,
+            "amoxicillin",
+            &["amoxicillin"],
+            &["penicillins", "beta-lactams"],
+        );
         let w = run(&[amox], &[], &[("Penicillin".into(), None)], &[]);
         assert_eq!(w.len(), 1, "{w:?}");
         assert!(w[0].is_serious() && w[0].kind == "allergy");
@@ -194,9 +199,26 @@ mod tests {
 
     #[test]
     fn duplicates_and_interactions_fire_at_class_level_never_with_itself() {
-        let qt1 = facts(1, "clarithromycin", &["clarithromycin"], &["macrolides", "qt-prolonging drugs", "strong cyp3a4 inhibitors"]);
-        let simva = facts(2, "simvastatin", &["simvastatin"], &["statins", "cyp3a4-metabolised statins"]);
-        let table = [pair("cyp3a4-metabolised statins", "strong cyp3a4 inhibitors"), pair("qt-prolonging drugs", "qt-prolonging drugs")];
+        let qt1 = facts(
+            1,
+            "clarithromycin",
+            &["clarithromycin"],
+            &[
+                "macrolides",
+                "qt-prolonging drugs",
+                "strong cyp3a4 inhibitors",
+            ],
+        );
+        let simva = facts(
+            2,
+            "simvastatin",
+            &["simvastatin"],
+            &["statins", "cyp3a4-metabolised statins"],
+        );
+        let table = [
+            pair("cyp3a4-metabolised statins", "strong cyp3a4 inhibitors"),
+            pair("qt-prolonging drugs", "qt-prolonging drugs"),
+        ];
         let w = run(&[qt1.clone(), simva], &[], &[], &table);
         assert_eq!(w.len(), 1, "only the statin pair: {w:?}");
         assert_eq!(w[0].items, vec![1, 2]);

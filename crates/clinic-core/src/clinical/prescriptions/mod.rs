@@ -209,7 +209,10 @@ impl Session {
         if let Some(e) = input.encounter
             && self.encounter_unaudited(e)?.patient_id != patient
         {
-            return Err(Error::validation("encounter", "this visit is another patient's"));
+            return Err(Error::validation(
+                "encounter",
+                "this visit is another patient's",
+            ));
         }
         let (diagnosis_code, diagnosis_title) = match input.diagnosis {
             None => (None, None),
@@ -217,7 +220,10 @@ impl Session {
                 let found = crate::clinical::diagnoses::store::get(self.live()?.store.conn(), d)?
                     .filter(|x| x.patient_id == patient && x.active)
                     .ok_or_else(|| {
-                        Error::validation("diagnosis", "choose one of this patient's recorded diagnoses")
+                        Error::validation(
+                            "diagnosis",
+                            "choose one of this patient's recorded diagnoses",
+                        )
                     })?;
                 (found.code, Some(found.title))
             }
@@ -262,8 +268,9 @@ impl Session {
 
     /// A draft of this user's, for changing.
     fn own_draft(&mut self, id: PrescriptionId) -> Result<Prescription> {
-        let rx = store::get(self.live()?.store.conn(), id)?
-            .ok_or_else(|| Error::validation("prescription", format!("there is no prescription {id}")))?;
+        let rx = store::get(self.live()?.store.conn(), id)?.ok_or_else(|| {
+            Error::validation("prescription", format!("there is no prescription {id}"))
+        })?;
         self.authorize(Action::PrescriptionWrite, Target::Patient(rx.patient_id))?;
         if rx.status != "draft" {
             return Err(Error::validation(
@@ -276,7 +283,10 @@ impl Session {
             ));
         }
         if rx.prescriber_id != self.actor().user {
-            return Err(Error::validation("prescription", "only its prescriber changes a draft"));
+            return Err(Error::validation(
+                "prescription",
+                "only its prescriber changes a draft",
+            ));
         }
         Ok(rx)
     }
@@ -289,39 +299,64 @@ impl Session {
     ) -> Result<Prescription> {
         let rx = self.own_draft(id)?;
         if rx.items.len() >= 50 {
-            return Err(Error::validation("item", "a prescription has at most 50 items"));
+            return Err(Error::validation(
+                "item",
+                "a prescription has at most 50 items",
+            ));
         }
         self.ensure_reference_data()?;
-        let (drug_id, drug_name, free_text, ingredients, classes) =
-            match (input.drug.as_deref().map(str::trim).filter(|d| !d.is_empty()), input.free_text.as_deref().map(str::trim).filter(|d| !d.is_empty())) {
-                (Some(name), None) => {
-                    let drug = drugs::store::get(self.live()?.store.conn(), &fold(name))?.ok_or_else(|| {
+        let (drug_id, drug_name, free_text, ingredients, classes) = match (
+            input
+                .drug
+                .as_deref()
+                .map(str::trim)
+                .filter(|d| !d.is_empty()),
+            input
+                .free_text
+                .as_deref()
+                .map(str::trim)
+                .filter(|d| !d.is_empty()),
+        ) {
+            (Some(name), None) => {
+                let drug = drugs::store::get(self.live()?.store.conn(), &fold(name))?.ok_or_else(|| {
                         Error::validation(
                             "drug",
                             format!("{name} is not in the catalogue; search for it, or write it as free text"),
                         )
                     })?;
-                    (Some(drug.id), drug.name, false, drug.ingredients, drug.classes)
-                }
-                (None, Some(text)) => {
-                    let text = validate::text("free_text", text, 200)?;
-                    // Checked by its name as an ingredient: better than nothing.
-                    (None, text.clone(), true, vec![fold(&text)], Vec::new())
-                }
-                _ => {
-                    return Err(Error::validation(
-                        "drug",
-                        "choose a drug from the catalogue or write one as free text (not both)",
-                    ));
-                }
-            };
+                (
+                    Some(drug.id),
+                    drug.name,
+                    false,
+                    drug.ingredients,
+                    drug.classes,
+                )
+            }
+            (None, Some(text)) => {
+                let text = validate::text("free_text", text, 200)?;
+                // Checked by its name as an ingredient: better than nothing.
+                (None, text.clone(), true, vec![fold(&text)], Vec::new())
+            }
+            _ => {
+                return Err(Error::validation(
+                    "drug",
+                    "choose a drug from the catalogue or write one as free text (not both)",
+                ));
+            }
+        };
         let dose = validate::text("dose", input.dose.trim(), 60)?;
         if dose.trim().is_empty() {
-            return Err(Error::validation("dose", "say how much per dose, e.g. 1 tablet or 5 mL"));
+            return Err(Error::validation(
+                "dose",
+                "say how much per dose, e.g. 1 tablet or 5 mL",
+            ));
         }
         let frequency = fold(&input.frequency);
         if frequency.is_empty() {
-            return Err(Error::validation("frequency", "say how often, e.g. bd, tds or as needed"));
+            return Err(Error::validation(
+                "frequency",
+                "say how often, e.g. bd, tds or as needed",
+            ));
         }
         let frequency = validate::text("frequency", &frequency, 60)?;
         if input.duration_days.is_some_and(|d| !(1..=366).contains(&d)) {
@@ -365,11 +400,18 @@ impl Session {
     }
 
     /// Removes an item from a draft.
-    pub fn remove_prescription_item(&mut self, id: PrescriptionId, position: i64) -> Result<Prescription> {
+    pub fn remove_prescription_item(
+        &mut self,
+        id: PrescriptionId,
+        position: i64,
+    ) -> Result<Prescription> {
         self.own_draft(id)?;
         self.transact(|tx, ctx, _| {
             if !store::delete_item(tx, id, position)? {
-                return Err(Error::validation("position", format!("the draft has no item {position}")));
+                return Err(Error::validation(
+                    "position",
+                    format!("the draft has no item {position}"),
+                ));
             }
             store::touch_draft(tx, id, ctx.now)?;
             store::get(tx, id)?.ok_or_else(|| Error::Internal("prescription vanished".into()))
@@ -394,11 +436,18 @@ impl Session {
     ) -> Result<Prescription> {
         let rx = self.own_draft(id)?;
         if rx.items.is_empty() {
-            return Err(Error::validation("items", "add at least one item before issuing"));
+            return Err(Error::validation(
+                "items",
+                "add at least one item before issuing",
+            ));
         }
         let reason = optional("override_reason", override_reason, 500)?;
         self.ensure_reference_data()?;
-        let (code, device, today) = (self.clinic.branch_code.clone(), self.actor().device, self.today()?);
+        let (code, device, today) = (
+            self.clinic.branch_code.clone(),
+            self.actor().device,
+            self.today()?,
+        );
         self.transact(|tx, ctx, actor| {
             let found = warnings(tx, &rx, today)?;
             let serious: Vec<&Warning> = found.iter().filter(|w| w.is_serious()).collect();
@@ -445,18 +494,29 @@ impl Session {
     }
 
     /// Cancels an issued prescription (it stays readable, marked cancelled).
-    pub fn cancel_prescription(&mut self, id: PrescriptionId, reason: &str) -> Result<Prescription> {
+    pub fn cancel_prescription(
+        &mut self,
+        id: PrescriptionId,
+        reason: &str,
+    ) -> Result<Prescription> {
         let reason = validate::text("reason", reason.trim(), 500)?;
         if reason.is_empty() {
-            return Err(Error::validation("reason", "say why the prescription is cancelled"));
+            return Err(Error::validation(
+                "reason",
+                "say why the prescription is cancelled",
+            ));
         }
-        let rx = store::get(self.live()?.store.conn(), id)?
-            .ok_or_else(|| Error::validation("prescription", format!("there is no prescription {id}")))?;
+        let rx = store::get(self.live()?.store.conn(), id)?.ok_or_else(|| {
+            Error::validation("prescription", format!("there is no prescription {id}"))
+        })?;
         self.authorize(Action::PrescriptionWrite, Target::Patient(rx.patient_id))?;
         if rx.status != "issued" {
             return Err(Error::validation(
                 "prescription",
-                format!("only an issued prescription is cancelled; this one is {}", rx.status),
+                format!(
+                    "only an issued prescription is cancelled; this one is {}",
+                    rx.status
+                ),
             ));
         }
         self.transact(|tx, ctx, actor| {
@@ -481,7 +541,10 @@ impl Session {
         let old = self.prescription(id)?;
         self.authorize(Action::PrescriptionWrite, Target::Patient(old.patient_id))?;
         if old.status == "draft" {
-            return Err(Error::validation("prescription", "a draft is edited, not repeated"));
+            return Err(Error::validation(
+                "prescription",
+                "a draft is edited, not repeated",
+            ));
         }
         self.transact(|tx, ctx, actor| {
             let rx = Prescription {
@@ -530,11 +593,17 @@ impl Session {
         let rx = store::get(self.live()?.store.conn(), id)?;
         let Some(rx) = rx else {
             self.authorize(Action::PrescriptionRead, Target::Any)?;
-            return Err(Error::validation("prescription", format!("there is no prescription {id}")));
+            return Err(Error::validation(
+                "prescription",
+                format!("there is no prescription {id}"),
+            ));
         };
         self.read_prescriptions(rx.patient_id, Some(id))?;
         if rx.status == "draft" && rx.prescriber_id != self.actor().user {
-            return Err(Error::validation("prescription", "a draft is seen only by its prescriber"));
+            return Err(Error::validation(
+                "prescription",
+                "a draft is seen only by its prescriber",
+            ));
         }
         Ok(rx)
     }
@@ -576,7 +645,11 @@ fn facts(item: &Item, label: String) -> checks::Facts {
 }
 
 /// Runs the checks for `rx` against what this workstation holds.
-fn warnings(conn: &rusqlite::Connection, rx: &Prescription, today: NaiveDate) -> Result<Vec<Warning>> {
+fn warnings(
+    conn: &rusqlite::Connection,
+    rx: &Prescription,
+    today: NaiveDate,
+) -> Result<Vec<Warning>> {
     let items: Vec<checks::Facts> = rx
         .items
         .iter()
@@ -614,10 +687,20 @@ fn active_on(rx: &Prescription, today: NaiveDate) -> bool {
     if rx.status != "issued" {
         return false;
     }
-    let Some(issued) = rx.issued_at.as_deref().and_then(|t| t.get(..10)).and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) else {
+    let Some(issued) = rx
+        .issued_at
+        .as_deref()
+        .and_then(|t| t.get(..10))
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+    else {
         return false;
     };
-    let days = rx.items.iter().map(|i| i.duration_days.unwrap_or(30)).max().unwrap_or(30);
+    let days = rx
+        .items
+        .iter()
+        .map(|i| i.duration_days.unwrap_or(30))
+        .max()
+        .unwrap_or(30);
     issued + chrono::Duration::days(days) >= today
 }
 
@@ -627,13 +710,37 @@ mod tests {
 
     #[test]
     fn quantity_is_dose_times_frequency_times_days() {
-        assert_eq!(compute_quantity("1 tablet", "tds", Some(7)).as_deref(), Some("21 tablet"));
-        assert_eq!(compute_quantity("5 mL", "TDS", Some(5)).as_deref(), Some("75 mL"));
-        assert_eq!(compute_quantity("1/2 tablet", "bd", Some(3)).as_deref(), Some("3 tablet"));
-        assert_eq!(compute_quantity("0.25 tablet", "od", Some(3)).as_deref(), Some("0.75 tablet"));
-        assert_eq!(compute_quantity("1 tablet", "as needed", Some(7)), None, "unknown frequency");
-        assert_eq!(compute_quantity("1 tablet", "bd", None), None, "no duration");
-        assert_eq!(compute_quantity("one tablet", "bd", Some(2)), None, "no number");
+        assert_eq!(
+            compute_quantity("1 tablet", "tds", Some(7)).as_deref(),
+            Some("21 tablet")
+        );
+        assert_eq!(
+            compute_quantity("5 mL", "TDS", Some(5)).as_deref(),
+            Some("75 mL")
+        );
+        assert_eq!(
+            compute_quantity("1/2 tablet", "bd", Some(3)).as_deref(),
+            Some("3 tablet")
+        );
+        assert_eq!(
+            compute_quantity("0.25 tablet", "od", Some(3)).as_deref(),
+            Some("0.75 tablet")
+        );
+        assert_eq!(
+            compute_quantity("1 tablet", "as needed", Some(7)),
+            None,
+            "unknown frequency"
+        );
+        assert_eq!(
+            compute_quantity("1 tablet", "bd", None),
+            None,
+            "no duration"
+        );
+        assert_eq!(
+            compute_quantity("one tablet", "bd", Some(2)),
+            None,
+            "no number"
+        );
         assert_eq!(compute_quantity("1 tablet", "stat", Some(2)), None);
     }
 }

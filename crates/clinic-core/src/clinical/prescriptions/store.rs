@@ -23,7 +23,10 @@ const ITEM_COLUMNS: &str = "id, position, drug_id, drug_name, free_text, ingredi
     substitution_allowed, instructions";
 
 fn split(text: String) -> Vec<String> {
-    text.split('|').filter(|p| !p.is_empty()).map(str::to_owned).collect()
+    text.split('|')
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 fn from_row(r: &Row<'_>) -> rusqlite::Result<Prescription> {
@@ -148,7 +151,11 @@ pub(crate) fn insert_draft(tx: &Transaction<'_>, rx: &Prescription) -> Result<()
     Ok(())
 }
 
-pub(crate) fn touch_draft(tx: &Transaction<'_>, id: PrescriptionId, now: DateTime<Utc>) -> Result<()> {
+pub(crate) fn touch_draft(
+    tx: &Transaction<'_>,
+    id: PrescriptionId,
+    now: DateTime<Utc>,
+) -> Result<()> {
     tx.execute(
         "UPDATE prescriptions SET updated_at = ?2 WHERE id = ?1 AND status = 'draft'",
         params![id, to_db_time(now)],
@@ -237,12 +244,20 @@ pub(crate) fn issue(
         insert_item(tx, rx.id, &item)?;
         final_items.push(item);
     }
-    let warnings_json = serde_json::to_string(warnings).map_err(|e| Error::Internal(e.to_string()))?;
+    let warnings_json =
+        serde_json::to_string(warnings).map_err(|e| Error::Internal(e.to_string()))?;
     tx.execute(
         "UPDATE prescriptions SET status = 'issued', number = ?2, item_count = ?3, warnings = ?4,
              override_reason = ?5, issued_at = ?6, updated_at = ?6
          WHERE id = ?1 AND status = 'draft'",
-        params![rx.id, number, final_items.len() as i64, warnings_json, override_reason, now],
+        params![
+            rx.id,
+            number,
+            final_items.len() as i64,
+            warnings_json,
+            override_reason,
+            now
+        ],
     )
     .map_err(Error::from_sqlite)?;
     changes::record(
