@@ -32,6 +32,7 @@ mod demo_seed;
 mod doctor;
 mod local_time;
 mod patient;
+mod prescription;
 mod sync;
 
 #[derive(Parser)]
@@ -165,6 +166,15 @@ enum Command {
     /// Scans, photos and PDFs of a patient: add (doctors and nurses), get, list, archive.
     #[command(subcommand)]
     Attach(clinical::AttachCommand),
+    /// Prescriptions: draft, add items, check, issue (doctors), cancel, show, repeat.
+    #[command(subcommand)]
+    Rx(prescription::RxCommand),
+    /// The drug catalogue: search it, import the clinic's formulary (administrators).
+    #[command(subcommand)]
+    Drugs(prescription::DrugsCommand),
+    /// The interaction table: import pairs (administrators).
+    #[command(subcommand)]
+    Interactions(prescription::InteractionsCommand),
     /// Fill a new workstation with a realistic demo clinic (run as the administrator).
     ///
     /// The demo clinic the desktop app's demo mode also shows (one seeder in the core):
@@ -592,6 +602,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Attach(command) => {
             let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
             clinical::attach(&mut session, command)?;
+        }
+        Command::Rx(command) => {
+            let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
+            prescription::rx(&mut session, command)?;
+        }
+        Command::Drugs(command) => {
+            let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
+            prescription::drugs(&mut session, command)?;
+        }
+        Command::Interactions(command) => {
+            let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
+            prescription::interactions(&mut session, command)?;
         }
         Command::DemoSeed(args) => {
             let (ws, session) = sign_in(&dir, cli.user.as_deref())?;
