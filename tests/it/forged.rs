@@ -354,6 +354,50 @@ impl Group {
     }
 }
 
+impl Group {
+    /// The fields of an issued prescription by `author` with `items` items.
+    fn prescription_fields(&mut self, author: &str, items: i64) -> Value {
+        let n = self.next();
+        json!({"number": format!("BR01-FORGE-{n:06}"), "patient_id": "p", "encounter_id": null,
+               "prescriber_id": author, "status": "issued", "diagnosis_code": null,
+               "diagnosis_title": null, "follow_up": null, "item_count": items,
+               "warnings": "[]", "override_reason": null, "repeat_of": null,
+               "created_at": "2026-01-05T09:00:00.000Z", "issued_at": "2026-01-05T09:01:00.000Z",
+               "cancelled_at": null, "cancelled_by": null, "cancel_reason": null,
+               "updated_at": "2026-01-05T09:01:00.000Z"})
+    }
+
+    /// An issued prescription of the group's doctor (accepted), with one item pushed of two.
+    fn doctors_prescription(&mut self) -> String {
+        let doctor = self.id(Role::Doctor);
+        let fields = self.prescription_fields(&doctor, 2);
+        let rx = self.seed(Role::Doctor, "prescriptions", fields);
+        let item = self.prescription_item(Role::Doctor, &rx, 1);
+        assert!(
+            self.accepted(Role::Doctor, &item).0,
+            "the prescriber sends its first item"
+        );
+        rx
+    }
+
+    /// Item `position` of prescription `rx`, sent by `role`.
+    fn prescription_item(&mut self, role: Role, rx: &str, position: i64) -> Value {
+        let a = self.id(role);
+        let id = format!("{rx}-{position}");
+        self.change(
+            &a,
+            "prescription_items",
+            &id,
+            "append",
+            json!({"id": id, "prescription_id": rx, "position": position, "drug_id": "amoxicillin",
+                   "drug_name": "amoxicillin", "free_text": false, "ingredients": "amoxicillin",
+                   "classes": "penicillins", "dose": "1 capsule", "frequency": "tds",
+                   "duration_days": 7, "quantity": "21 capsule", "refills": 0,
+                   "substitution_allowed": true}),
+        )
+    }
+}
+
 /// What one forged change is, as a function of the group and the role sending it.
 type Forge = fn(&mut Group, Role) -> Value;
 
@@ -1135,6 +1179,103 @@ fn cases() -> Vec<(&'static str, Forge, &'static [Role])> {
             |g, r| {
                 let (x, a) = (g.doctors_attachment("p", 2048), g.id(r));
                 g.change(&a, "attachments", &x, "tombstone", json!({}))
+            },
+            NOBODY,
+        ),
+        (
+            "issue a prescription",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                let fields = g.prescription_fields(&a, 1);
+                g.change(&a, "prescriptions", &id, "upsert", fields)
+            },
+            &[Doctor],
+        ),
+        (
+            "push a draft prescription",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                let mut fields = g.prescription_fields(&a, 1);
+                fields["status"] = json!("draft");
+                g.change(&a, "prescriptions", &id, "upsert", fields)
+            },
+            NOBODY,
+        ),
+        (
+            "issue a prescription in a colleague's name (prescriber_id)",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                let doctor = g.id(if r == Doctor { Admin } else { Doctor });
+                let fields = g.prescription_fields(&doctor, 1);
+                g.change(&a, "prescriptions", &id, "upsert", fields)
+            },
+            NOBODY,
+        ),
+        (
+            "edit an issued prescription (its follow-up)",
+            |g, r| {
+                let (rx, a) = (g.doctors_prescription(), g.id(r));
+                g.change(
+                    &a,
+                    "prescriptions",
+                    &rx,
+                    "upsert",
+                    json!({"follow_up": "2026-03-01"}),
+                )
+            },
+            NOBODY,
+        ),
+        (
+            "renumber an issued prescription",
+            |g, r| {
+                let (rx, a) = (g.doctors_prescription(), g.id(r));
+                g.change(
+                    &a,
+                    "prescriptions",
+                    &rx,
+                    "upsert",
+                    json!({"number": "BR01-MINE-000001"}),
+                )
+            },
+            NOBODY,
+        ),
+        (
+            "cancel an issued prescription with a reason",
+            |g, r| {
+                let (rx, a) = (g.doctors_prescription(), g.id(r));
+                g.change(
+                    &a,
+                    "prescriptions",
+                    &rx,
+                    "upsert",
+                    json!({"status": "cancelled", "cancelled_by": a, "cancel_reason": "wrong dose",
+                           "cancelled_at": "2026-01-05T09:30:00.000Z",
+                           "updated_at": "2026-01-05T09:30:00.000Z"}),
+                )
+            },
+            &[Doctor],
+        ),
+        (
+            "send the missing item of an issued prescription",
+            |g, r| {
+                let rx = g.doctors_prescription();
+                g.prescription_item(r, &rx, 2)
+            },
+            &[Doctor],
+        ),
+        (
+            "add an item beyond an issued prescription's item_count",
+            |g, r| {
+                let rx = g.doctors_prescription();
+                g.prescription_item(r, &rx, 3)
+            },
+            NOBODY,
+        ),
+        (
+            "send an item again (change an issued prescription's item)",
+            |g, r| {
+                let rx = g.doctors_prescription();
+                g.prescription_item(r, &rx, 1)
             },
             NOBODY,
         ),
