@@ -161,6 +161,9 @@ fn print(rx: &Prescription) -> anyhow::Result<()> {
                 .unwrap_or_default(),
         );
     }
+    for w in &rx.warnings {
+        out!("  warning ({} {}): {}", w.severity, w.kind, w.message);
+    }
     if let Some(reason) = &rx.override_reason {
         out!("  override: {reason}");
     }

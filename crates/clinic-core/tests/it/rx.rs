@@ -187,6 +187,18 @@ fn rx_allergy_duplicate_and_interaction_checks_fire_and_serious_ones_need_a_reas
         1,
         "the override is audited"
     );
+    let chart = r.doctor.chart(r.patient).unwrap();
+    assert_eq!(chart.prescriptions.len(), 1);
+    assert!(
+        chart.prescriptions[0].override_reason.is_some()
+            && !chart.prescriptions[0].warnings.is_empty(),
+        "the chart shows the override and what it overrode"
+    );
+    let mut nurse = r.clinic.sign_in("nurse");
+    assert!(
+        nurse.chart(r.patient).unwrap().prescriptions.is_empty(),
+        "a nurse's chart has no prescriptions (no prescription_read)"
+    );
 }
 
 #[test]

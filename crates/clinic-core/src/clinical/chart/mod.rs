@@ -1,6 +1,8 @@
 //! The chart: what a doctor or nurse sees on opening a patient — who they are, their
 //! current allergies, their problem list, their latest vitals, their active diagnoses, and their visits with how
-//! many notes each has and how many are signed. One audited read (`record.chart`).
+//! many notes each has and how many are signed, and (for a role that may read them) their
+//! issued and cancelled prescriptions with the warnings overridden and why. One audited
+//! read (`record.chart`).
 //!
 //! Invariants: opening a chart is authorized as a read of that patient's record and
 //! audited before anything is returned; the chart shows records merged into the patient
@@ -13,10 +15,12 @@ use crate::clinical::allergies::{self, Allergy};
 use crate::clinical::diagnoses::{self, Diagnosis};
 use crate::clinical::encounters::{self, Encounter};
 use crate::clinical::notes;
+use crate::clinical::prescriptions::{self, Prescription};
 use crate::clinical::vitals::{self, VitalsReading};
 use crate::error::{Error, Result};
 use crate::frontdesk::patients;
 use crate::ids::PatientId;
+use crate::policy::{Action, Decision, Target, decide};
 use crate::session::Session;
 
 /// Who the chart is about (no contact details: the front desk keeps those).
@@ -48,13 +52,25 @@ pub struct Chart {
     pub diagnoses: Vec<Diagnosis>,
     pub last_vitals: Option<VitalsReading>,
     pub visits: Vec<VisitLine>,
+    /// Issued and cancelled prescriptions, newest first, with the warnings shown when each
+    /// was issued and any override reason (empty for a role that may not read them).
+    pub prescriptions: Vec<Prescription>,
 }
 
 impl Session {
     /// Opens a patient's chart (an audited read of the record).
     pub fn chart(&mut self, patient: PatientId) -> Result<Chart> {
         self.read_record(patient, "chart", None)?;
-        assemble(self.live()?.store.conn(), patient)
+        let mut chart = assemble(self.live()?.store.conn(), patient)?;
+        if decide(
+            self.actor(),
+            Action::PrescriptionRead,
+            Target::Patient(patient),
+        ) != Decision::Allow
+        {
+            chart.prescriptions.clear();
+        }
+        Ok(chart)
     }
 }
 
@@ -89,6 +105,10 @@ fn assemble(conn: &rusqlite::Connection, patient: PatientId) -> Result<Chart> {
             }
         })
         .collect();
+    let prescriptions = prescriptions::store::for_patient(conn, patient)?
+        .into_iter()
+        .filter(|rx| rx.status != "draft")
+        .collect();
     Ok(Chart {
         patient: ChartPatient {
             id: p.id,
@@ -104,6 +124,7 @@ fn assemble(conn: &rusqlite::Connection, patient: PatientId) -> Result<Chart> {
         diagnoses,
         last_vitals,
         visits,
+        prescriptions,
     })
 }
 
