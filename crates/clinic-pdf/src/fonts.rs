@@ -63,7 +63,7 @@ impl Faces {
     pub fn missing(&self, face: Face, text: &str) -> impl Iterator<Item = char> + '_ {
         let font = self.get(face);
         text.chars()
-            .filter(|c| !c.is_whitespace() || *c == ' ')
+            .filter(|c| *c != '\n')
             .filter(move |c| {
                 font.lookup_glyph_index(u32::from(*c))
                     .is_none_or(|g| g == 0)

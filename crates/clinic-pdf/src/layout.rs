@@ -38,9 +38,13 @@ pub(crate) struct Sheet {
 }
 
 /// Text is NFC-normalised before it is measured, checked and drawn, so "José" typed
-/// with a combining accent prints (and copies) as the one character "é".
+/// with a combining accent prints (and copies) as the one character "é". Control
+/// characters other than a line break (a tab pasted into an address) become spaces:
+/// the font has no glyph for them and they are not worth refusing a document over.
 pub(crate) fn nfc(text: &str) -> String {
-    text.nfc().collect()
+    text.nfc()
+        .map(|c| if c.is_control() && c != '\n' { ' ' } else { c })
+        .collect()
 }
 
 impl Sheet {
@@ -448,5 +452,10 @@ mod tests {
     #[test]
     fn decomposed_accents_are_composed_before_printing() {
         assert_eq!(nfc("Jose\u{301}"), "Jos\u{e9}");
+    }
+
+    #[test]
+    fn a_pasted_tab_prints_as_a_space_instead_of_a_missing_glyph() {
+        assert_eq!(nfc("Ngong\tRoad\r\n4"), "Ngong Road \n4");
     }
 }
