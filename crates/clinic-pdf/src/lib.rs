@@ -1,0 +1,34 @@
+//! The clinic's printed documents as PDF: prescriptions and sick notes /
+//! fitness-to-work certificates.
+//!
+//! Core fills in a print view ([`PrescriptionView`], [`CertificateView`]) with every
+//! text settled (dates formatted in the clinic's locale and zone); this crate only lays
+//! it out. It knows nothing about the database, sessions or permissions.
+//!
+//! Invariants:
+//! - Text is printed in the vendored DejaVu Sans (regular and bold), embedded as a
+//!   subset with a ToUnicode map, so names print and copy as typed (after NFC).
+//! - A character the font lacks is never replaced: the whole document is refused with
+//!   [`PdfError::MissingCharacters`] listing each one.
+//! - Every page carries the document number, its verification code, a QR code holding
+//!   both, and "Page N of M".
+//! - No clock: nothing printed is computed here, so the same view gives the same pages.
+
+mod certificate;
+mod error;
+mod fonts;
+mod layout;
+mod prescription;
+mod view;
+
+pub use certificate::certificate;
+pub use error::{PdfError, Result};
+pub use prescription::prescription;
+pub use view::{
+    CertificateKind, CertificateView, Doctor, Letterhead, PageSize, Patient, PrescriptionView,
+    RxItem,
+};
+
+/// The vendored regular face, for callers that measure against it (the benchmark's
+/// baseline embeds the same font).
+pub const FONT_REGULAR_TTF: &[u8] = fonts::REGULAR_TTF;

@@ -1,0 +1,116 @@
+//! The print views core fills in. Every field is text already settled: dates formatted
+//! in the clinic's locale and time zone, numbers as they should read. This crate never
+//! formats, computes or looks anything up; it only lays these strings out.
+
+/// Paper the clinic prints on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PageSize {
+    /// 210 × 297 mm.
+    #[default]
+    A4,
+    /// 8.5 × 11 in.
+    Letter,
+}
+
+impl PageSize {
+    /// Width and height in PDF points (1/72 in).
+    pub fn points(self) -> (f32, f32) {
+        match self {
+            PageSize::A4 => (595.28, 841.89),
+            PageSize::Letter => (612.0, 792.0),
+        }
+    }
+}
+
+/// The clinic's heading on every page.
+#[derive(Debug, Clone, Default)]
+pub struct Letterhead {
+    pub name: String,
+    /// One printed line each.
+    pub address_lines: Vec<String>,
+    pub phone: String,
+    /// Printed one per line, e.g. "Facility reg. no. KMPDC/123".
+    pub registration_numbers: Vec<String>,
+    /// PNG bytes, drawn 48 pt high at the left of the heading.
+    pub logo_png: Option<Vec<u8>>,
+    pub page_size: PageSize,
+}
+
+/// The doctor who signs.
+#[derive(Debug, Clone, Default)]
+pub struct Doctor {
+    pub name: String,
+    pub qualification: String,
+    pub licence_number: String,
+}
+
+/// The patient as printed.
+#[derive(Debug, Clone, Default)]
+pub struct Patient {
+    pub name: String,
+    pub date_of_birth: String,
+    /// As the clinic writes it, e.g. "42 y" or "7 mo".
+    pub age: String,
+    pub sex: String,
+    pub record_number: String,
+    pub address: String,
+}
+
+/// One prescribed item, printed as Rx / Disp / Sig / Refills.
+#[derive(Debug, Clone, Default)]
+pub struct RxItem {
+    pub drug: String,
+    pub strength: String,
+    pub form: String,
+    pub quantity: String,
+    pub dose: String,
+    pub route: String,
+    pub frequency: String,
+    pub duration: String,
+    pub refills: String,
+}
+
+/// A prescription, ready to print.
+#[derive(Debug, Clone, Default)]
+pub struct PrescriptionView {
+    pub letterhead: Letterhead,
+    pub prescriber: Doctor,
+    pub patient: Patient,
+    /// The prescription number; the QR code carries it.
+    pub number: String,
+    /// A short code core derives for this number (the QR code carries it too), so a
+    /// pharmacy can check the paper against the clinic.
+    pub verification_code: String,
+    pub date: String,
+    pub items: Vec<RxItem>,
+    pub diagnosis: String,
+    pub follow_up: String,
+}
+
+/// Which certificate it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CertificateKind {
+    /// Unfit for work for the period.
+    #[default]
+    SickNote,
+    /// Fit to (return to) work from the first date.
+    FitnessToWork,
+}
+
+/// A sick note or fitness-to-work certificate, ready to print.
+#[derive(Debug, Clone, Default)]
+pub struct CertificateView {
+    pub letterhead: Letterhead,
+    pub doctor: Doctor,
+    pub patient: Patient,
+    pub kind: CertificateKind,
+    pub number: String,
+    pub verification_code: String,
+    /// Date of issue.
+    pub date: String,
+    pub examined_on: String,
+    pub from: String,
+    pub until: String,
+    /// Free text, e.g. "Rest at home; light duties for one week after".
+    pub recommendation: String,
+}
