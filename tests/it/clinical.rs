@@ -1,31 +1,20 @@
 //! The clinical record across workstations: a visit written at one branch is read whole
 //! at another, and an allergy list from a workstation not yet upgraded is moved on apply.
 
+use clinic_core::Role;
 use clinic_core::clinical::allergies::AllergyInput;
 use clinic_core::clinical::diagnoses::DiagnosisInput;
 use clinic_core::clinical::notes::{NoteContent, NoteKind};
 use clinic_core::clinical::vitals::VitalsInput;
 use clinic_core::frontdesk::patients::PatientInput;
-use clinic_core::{NewUser, Role, Session};
 
 use crate::harness::{Server, Station};
-
-const STAFF_PASSWORD: &str = "ward round phrase";
-
-fn staff(station: &mut Station, name: &str, role: Role) -> Session {
-    station
-        .admin()
-        .create_user(&NewUser::new(name, role, STAFF_PASSWORD))
-        .unwrap();
-    station.admin().sync_now().unwrap();
-    station.workstation.unlock(name, STAFF_PASSWORD).unwrap()
-}
 
 #[test]
 fn a_visit_written_at_one_branch_is_read_whole_at_another() {
     let server = Server::start();
     let mut north = Station::new("BR01", &server);
-    let mut desk = staff(&mut north, "desk.n", Role::Receptionist);
+    let mut desk = north.staff("desk.n", Role::Receptionist);
     let patient = desk
         .register_patient(
             &PatientInput {
@@ -40,8 +29,8 @@ fn a_visit_written_at_one_branch_is_read_whole_at_another() {
         .unwrap()
         .id;
     desk.sync_now().unwrap();
-    let mut doctor = staff(&mut north, "dr.n", Role::Doctor);
-    let mut nurse = staff(&mut north, "nurse.n", Role::Nurse);
+    let mut doctor = north.staff("dr.n", Role::Doctor);
+    let mut nurse = north.staff("nurse.n", Role::Nurse);
     let visit = doctor.open_walk_in(patient, "Cough").unwrap();
     let content = NoteContent {
         subjective: "Cough for three days.".into(),
@@ -100,7 +89,7 @@ fn a_visit_written_at_one_branch_is_read_whole_at_another() {
 
     let mut south = Station::new("BR02", &server);
     south.admin().sync_now().unwrap();
-    let mut reader = staff(&mut south, "dr.s", Role::Doctor);
+    let mut reader = south.staff("dr.s", Role::Doctor);
     reader.sync_now().unwrap();
     let chart = reader.chart(patient).unwrap();
     assert_eq!(chart.visits.len(), 1);
@@ -130,7 +119,7 @@ fn a_visit_written_at_one_branch_is_read_whole_at_another() {
 fn an_allergy_list_from_a_workstation_not_yet_upgraded_is_moved_on_apply() {
     let server = Server::start();
     let mut north = Station::new("BR01", &server);
-    let mut desk = staff(&mut north, "desk.n", Role::Receptionist);
+    let mut desk = north.staff("desk.n", Role::Receptionist);
     let patient = desk
         .register_patient(
             &PatientInput {
@@ -159,7 +148,7 @@ fn an_allergy_list_from_a_workstation_not_yet_upgraded_is_moved_on_apply() {
     );
     let mut south = Station::new("BR02", &server);
     south.admin().sync_now().unwrap();
-    let mut nurse = staff(&mut south, "nurse.s", Role::Nurse);
+    let mut nurse = south.staff("nurse.s", Role::Nurse);
     nurse.sync_now().unwrap();
     let allergies = nurse.allergies_of(patient).unwrap();
     let substances: Vec<&str> = allergies.iter().map(|a| a.substance.as_str()).collect();
@@ -194,7 +183,7 @@ fn an_allergy_list_from_a_workstation_not_yet_upgraded_is_moved_on_apply() {
 fn a_pulled_change_stamped_far_ahead_does_not_drag_the_workstations_clock_with_it() {
     let server = Server::start();
     let mut north = Station::new("BR01", &server);
-    let mut desk = staff(&mut north, "desk.n", Role::Receptionist);
+    let mut desk = north.staff("desk.n", Role::Receptionist);
     let patient = desk
         .register_patient(
             &PatientInput {

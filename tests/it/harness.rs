@@ -195,6 +195,8 @@ impl Drop for Server {
 }
 
 pub const PASSWORD: &str = "correct horse battery";
+/// The password of the colleagues [`Station::staff`] makes.
+pub const STAFF_PASSWORD: &str = "ward round phrase";
 
 /// One workstation: its own branch, admin and clock.
 pub struct Station {
@@ -342,6 +344,16 @@ impl Station {
     }
 
     /// The admin session, signing in again if it locked itself.
+    /// A colleague of `role` made by this station's administrator, known to the server
+    /// (the administrator syncs first), signed in here.
+    pub fn staff(&mut self, name: &str, role: clinic_core::Role) -> Session {
+        self.admin()
+            .create_user(&clinic_core::NewUser::new(name, role, STAFF_PASSWORD))
+            .unwrap();
+        self.admin().sync_now().unwrap();
+        self.workstation.unlock(name, STAFF_PASSWORD).unwrap()
+    }
+
     pub fn admin(&mut self) -> &mut Session {
         if self.admin.raw_connection().is_err() {
             self.admin = self.workstation.unlock(&self.admin_name, PASSWORD).unwrap();

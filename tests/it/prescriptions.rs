@@ -5,20 +5,9 @@
 use clinic_core::clinical::prescriptions::{DraftInput, ItemInput};
 use clinic_core::frontdesk::patients::PatientInput;
 use clinic_core::ids::PatientId;
-use clinic_core::{NewUser, Role, Session};
+use clinic_core::{Role, Session};
 
 use crate::harness::{Server, Station};
-
-const STAFF_PASSWORD: &str = "ward round phrase";
-
-fn staff(station: &mut Station, name: &str, role: Role) -> Session {
-    station
-        .admin()
-        .create_user(&NewUser::new(name, role, STAFF_PASSWORD))
-        .unwrap();
-    station.admin().sync_now().unwrap();
-    station.workstation.unlock(name, STAFF_PASSWORD).unwrap()
-}
 
 fn issue(doctor: &mut Session, patient: PatientId, drug: &str) -> String {
     let rx = doctor
@@ -47,7 +36,7 @@ fn issue(doctor: &mut Session, patient: PatientId, drug: &str) -> String {
 fn prescriptions_issued_offline_at_two_stations_never_collide_and_reach_both() {
     let server = Server::start();
     let mut north = Station::new("BR01", &server);
-    let mut desk = staff(&mut north, "desk.n", Role::Receptionist);
+    let mut desk = north.staff("desk.n", Role::Receptionist);
     let patient = desk
         .register_patient(
             &PatientInput {
@@ -62,10 +51,10 @@ fn prescriptions_issued_offline_at_two_stations_never_collide_and_reach_both() {
         .unwrap()
         .id;
     desk.sync_now().unwrap();
-    let mut dr_n = staff(&mut north, "dr.n", Role::Doctor);
+    let mut dr_n = north.staff("dr.n", Role::Doctor);
     let mut south = Station::new("BR02", &server);
     south.admin().sync_now().unwrap();
-    let mut dr_s = staff(&mut south, "dr.s", Role::Doctor);
+    let mut dr_s = south.staff("dr.s", Role::Doctor);
     dr_s.sync_now().unwrap();
 
     // Both offline: nothing syncs while they prescribe.
