@@ -25,6 +25,7 @@ FEATURES = ["identity",
             "clinical::diagnoses", "clinical::drugs", "clinical::prescriptions", "clinical::chart",
             "sync",
             "clinical::attachments",
+            "documents",
             "maintenance::backup", "maintenance::backup_schedule", "maintenance::rekey",
             "demo"]
 ORDER = PRIMITIVES + PLUMBING + FEATURES

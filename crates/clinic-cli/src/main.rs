@@ -30,6 +30,7 @@ mod appointment;
 mod clinical;
 mod demo_seed;
 mod doctor;
+mod documents;
 mod local_time;
 mod patient;
 mod prescription;
@@ -175,6 +176,12 @@ enum Command {
     /// The interaction table: import pairs (administrators).
     #[command(subcommand)]
     Interactions(prescription::InteractionsCommand),
+    /// Sick notes and fitness-to-work certificates from a visit (doctors).
+    #[command(subcommand)]
+    Certificate(documents::CertificateCommand),
+    /// The letterhead on every printed document: show, set, logo (administrators).
+    #[command(subcommand)]
+    Letterhead(documents::LetterheadCommand),
     /// Fill a new workstation with a realistic demo clinic (run as the administrator).
     ///
     /// The demo clinic the desktop app's demo mode also shows (one seeder in the core):
@@ -614,6 +621,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Interactions(command) => {
             let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
             prescription::interactions(&mut session, command)?;
+        }
+        Command::Certificate(command) => {
+            let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
+            documents::certificate(&mut session, command)?;
+        }
+        Command::Letterhead(command) => {
+            let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
+            documents::letterhead(&mut session, command)?;
         }
         Command::DemoSeed(args) => {
             let (ws, session) = sign_in(&dir, cli.user.as_deref())?;

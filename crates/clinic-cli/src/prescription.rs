@@ -1,4 +1,4 @@
-//! `clinic rx new|add-item|check|issue|cancel|show|repeat`, `clinic drugs
+//! `clinic rx new|add-item|check|issue|cancel|show|repeat|print|verify`, `clinic drugs
 //! search|import`, `clinic interactions import`: prescribing from a terminal. The core
 //! checks, numbers, freezes and audits; this file parses and prints.
 
@@ -9,6 +9,7 @@ use clap::Subcommand;
 use clinic_core::Session;
 use clinic_core::clinical::drugs::ImportReport;
 use clinic_core::clinical::prescriptions::{DraftInput, ItemInput, Prescription};
+use clinic_core::documents::DocumentRef;
 use clinic_core::ids::{DiagnosisId, EncounterId, PrescriptionId};
 
 #[derive(Subcommand)]
@@ -80,6 +81,20 @@ pub enum RxCommand {
     },
     /// Copy a prescription into a new draft (a repeat, or the reissue of a cancelled one).
     Repeat { id: String },
+    /// Lay out an issued prescription as PDF and save it (audited as an export).
+    Print {
+        id: String,
+        /// Where to write the PDF.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Check a paper prescription: its number and the verification code printed under
+    /// the QR code (pharmacists and doctors).
+    Verify {
+        number: String,
+        #[arg(long)]
+        code: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -288,6 +303,20 @@ pub fn rx(session: &mut Session, command: RxCommand) -> anyhow::Result<()> {
         RxCommand::Repeat { id } => {
             let rx = session.repeat_prescription(rx_id(&id)?)?;
             out!("{}", rx.id);
+            print(&rx)?;
+        }
+        RxCommand::Print { id, out } => {
+            let doc = session.export_document(DocumentRef::Prescription(rx_id(&id)?), &out)?;
+            out!(
+                "{} saved to {} ({} bytes)",
+                doc.title,
+                out.display(),
+                doc.pdf.len()
+            );
+        }
+        RxCommand::Verify { number, code } => {
+            let rx = session.verify_prescription(&number, &code)?;
+            out!("genuine: prescription {number} as issued:");
             print(&rx)?;
         }
     }

@@ -27,6 +27,7 @@ pub mod workstation;
 // Features, lowest first (ARCHITECTURE.md, "Layers").
 pub mod clinical;
 pub mod demo;
+pub mod documents;
 pub mod frontdesk;
 pub mod identity;
 pub mod maintenance;

@@ -27,6 +27,7 @@ fn view() -> PrescriptionView {
         frequency: "twice a day".into(),
         duration: "for 7 days".into(),
         refills: "0".into(),
+        note: String::new(),
     };
     PrescriptionView {
         letterhead: Letterhead {

@@ -127,8 +127,10 @@ fn item_lines(sheet: &Sheet, item: &RxItem, width: f32) -> Vec<(Face, String)> {
             ),
         ),
         (Face::Regular, format!("Refills: {}", item.refills)),
+        (Face::Regular, item.note.trim().to_owned()),
     ];
     rows.into_iter()
+        .filter(|(_, text)| !text.is_empty())
         .flat_map(|(face, text)| {
             sheet
                 .wrap(face, ITEM_SIZE, width, &text)

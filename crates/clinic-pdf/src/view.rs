@@ -68,6 +68,9 @@ pub struct RxItem {
     pub frequency: String,
     pub duration: String,
     pub refills: String,
+    /// Instructions and whether substitution is allowed, printed under the item when
+    /// not empty (e.g. "Take after food. Dispense as written.").
+    pub note: String,
 }
 
 /// A prescription, ready to print.

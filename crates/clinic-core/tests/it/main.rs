@@ -4,6 +4,7 @@ mod attachments;
 mod audit;
 mod backup;
 mod clinical;
+mod documents;
 mod frontdesk;
 mod identity;
 mod policy;

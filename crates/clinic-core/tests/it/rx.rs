@@ -126,7 +126,7 @@ fn rx_allergy_duplicate_and_interaction_checks_fire_and_serious_ones_need_a_reas
     let rx = r.doctor.prescription(id).unwrap();
     assert_eq!(
         rx.items[0].quantity.as_deref(),
-        Some("21 capsule"),
+        Some("21 capsules"),
         "1 × tds × 7 days"
     );
     let warnings = r.doctor.check_prescription(id).unwrap();
@@ -230,7 +230,7 @@ fn rx_an_issued_prescription_is_numbered_frozen_cancelled_with_a_reason_and_repe
         format!("{}-1", a.id),
         "items take ids from their position"
     );
-    assert_eq!(a.items[0].quantity.as_deref(), Some("24 tablet"));
+    assert_eq!(a.items[0].quantity.as_deref(), Some("24 tablets"));
 
     for refused in [
         r.doctor

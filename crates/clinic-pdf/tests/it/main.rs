@@ -54,6 +54,7 @@ pub fn item(n: usize) -> RxItem {
         frequency: "three times a day".into(),
         duration: "for 7 days".into(),
         refills: "0".into(),
+        note: String::new(),
     }
 }
 

@@ -175,10 +175,29 @@ pub fn compute_quantity(dose: &str, frequency: &str, days: Option<i64>) -> Optio
     };
     Some(if unit.is_empty() {
         number
+    } else if total != 1000 && COUNTABLE.contains(&unit.to_ascii_lowercase().as_str()) {
+        format!("{number} {unit}s")
     } else {
         format!("{number} {unit}")
     })
 }
+
+/// Units counted in whole things, written in the singular in a dose ("1 tablet") and
+/// the plural in a quantity ("21 tablets"); units of measure ("mL") stay as written.
+const COUNTABLE: [&str; 12] = [
+    "tablet",
+    "capsule",
+    "puff",
+    "drop",
+    "sachet",
+    "suppository",
+    "patch",
+    "pessary",
+    "ampoule",
+    "vial",
+    "lozenge",
+    "spray",
+];
 
 fn optional(field: &'static str, text: Option<&str>, max: usize) -> Result<Option<String>> {
     text.map(str::trim)
@@ -712,7 +731,7 @@ mod tests {
     fn quantity_is_dose_times_frequency_times_days() {
         assert_eq!(
             compute_quantity("1 tablet", "tds", Some(7)).as_deref(),
-            Some("21 tablet")
+            Some("21 tablets")
         );
         assert_eq!(
             compute_quantity("5 mL", "TDS", Some(5)).as_deref(),
@@ -720,11 +739,11 @@ mod tests {
         );
         assert_eq!(
             compute_quantity("1/2 tablet", "bd", Some(3)).as_deref(),
-            Some("3 tablet")
+            Some("3 tablets")
         );
         assert_eq!(
             compute_quantity("0.25 tablet", "od", Some(3)).as_deref(),
-            Some("0.75 tablet")
+            Some("0.75 tablets")
         );
         assert_eq!(
             compute_quantity("1 tablet", "as needed", Some(7)),

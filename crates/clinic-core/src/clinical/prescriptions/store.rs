@@ -89,6 +89,17 @@ fn items(conn: &Connection, id: PrescriptionId) -> Result<Vec<Item>> {
         .map_err(Error::from_sqlite)
 }
 
+/// The prescription issued with this number, if any.
+pub(crate) fn id_by_number(conn: &Connection, number: &str) -> Result<Option<PrescriptionId>> {
+    conn.query_row(
+        "SELECT id FROM prescriptions WHERE number = ?1",
+        [number],
+        |r| r.get(0),
+    )
+    .optional()
+    .map_err(Error::from_sqlite)
+}
+
 pub(crate) fn get(conn: &Connection, id: PrescriptionId) -> Result<Option<Prescription>> {
     let rx = conn
         .query_row(
