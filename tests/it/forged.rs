@@ -518,6 +518,62 @@ fn cases() -> Vec<(&'static str, Forge, &'static [Role])> {
             &[Admin],
         ),
         (
+            "set the letterhead's logo and paper size",
+            |g, r| {
+                let a = g.id(r);
+                let org: String = g.server.query(
+                    "SELECT row_id FROM row_state WHERE table_name = 'organisation' LIMIT 1",
+                )[0]
+                .get(0);
+                g.change(
+                    &a,
+                    "organisation",
+                    &org,
+                    "upsert",
+                    json!({"logo_png": format!("iVBORw0KGgo{}", g.counter), "page_size": "Letter",
+                           "letterhead_address": "Road 1"}),
+                )
+            },
+            &[Admin],
+        ),
+        (
+            "set a letterhead logo that is not a PNG",
+            |g, r| {
+                let a = g.id(r);
+                let org: String = g.server.query(
+                    "SELECT row_id FROM row_state WHERE table_name = 'organisation' LIMIT 1",
+                )[0]
+                .get(0);
+                g.change(&a, "organisation", &org, "upsert", json!({"logo_png": "R0lGODlhAQABAAAAACw="}))
+            },
+            NOBODY,
+        ),
+        (
+            "set a letterhead logo larger than 256 KB",
+            |g, r| {
+                let a = g.id(r);
+                let org: String = g.server.query(
+                    "SELECT row_id FROM row_state WHERE table_name = 'organisation' LIMIT 1",
+                )[0]
+                .get(0);
+                let big = format!("iVBORw0KGgo{}", "A".repeat(360 * 1024));
+                g.change(&a, "organisation", &org, "upsert", json!({"logo_png": big}))
+            },
+            NOBODY,
+        ),
+        (
+            "set a paper size no printer has",
+            |g, r| {
+                let a = g.id(r);
+                let org: String = g.server.query(
+                    "SELECT row_id FROM row_state WHERE table_name = 'organisation' LIMIT 1",
+                )[0]
+                .get(0);
+                g.change(&a, "organisation", &org, "upsert", json!({"page_size": "A0"}))
+            },
+            NOBODY,
+        ),
+        (
             "add a branch",
             |g, r| {
                 let (id, a) = (g.uuid(), g.id(r));

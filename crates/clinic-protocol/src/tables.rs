@@ -200,7 +200,33 @@ fn patient_merge(_: &Transition<'_>) -> Need {
     Need::Action(Action::PatientMerge)
 }
 
-pub const ORGANISATION: TableSpec = lww("organisation", Access::ByTransition(settings));
+/// The largest letterhead logo a change may carry, base64 (a 256 KB PNG).
+pub const MAX_LOGO_BASE64: usize = 256 * 1024 * 4 / 3 + 4;
+
+/// The organisation row: administrators only; the letterhead's paper size and logo are
+/// checked here too, so no workstation can make every other one fail to print.
+fn organisation_need(t: &Transition<'_>) -> Need {
+    if t.changes("page_size") && !matches!(t.after("page_size"), Some("A4" | "Letter")) {
+        return Need::Refused("the paper size is A4 or Letter".into());
+    }
+    if t.changes("logo_png")
+        && let Some(logo) = t.fields.get("logo_png")
+    {
+        let fits = match logo {
+            Value::Null => true,
+            Value::String(b64) => b64.len() <= MAX_LOGO_BASE64 && b64.starts_with("iVBORw0KGgo"),
+            _ => false,
+        };
+        if !fits {
+            return Need::Refused(
+                "a letterhead logo is a base64 PNG of at most 256 KB, or null".into(),
+            );
+        }
+    }
+    Need::Action(Action::SettingsManage)
+}
+
+pub const ORGANISATION: TableSpec = lww("organisation", Access::ByTransition(organisation_need));
 pub const BRANCHES: TableSpec = lww("branches", Access::ByTransition(settings));
 pub const USERS: TableSpec = TableSpec {
     // TOTP seeds stay on the workstation where the user enrolled them.
