@@ -231,6 +231,7 @@ pub(crate) mod typescript {
         crate::clinical::allergies::export_types(&cfg)?;
         crate::clinical::attachments::export_types(&cfg)?;
         crate::clinical::chart::export_types(&cfg)?;
+        crate::documents::export_types(&cfg)?;
         crate::admin::users::export_types(&cfg)?;
         crate::admin::branches::export_types(&cfg)?;
         crate::admin::settings::export_types(&cfg)?;

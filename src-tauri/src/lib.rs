@@ -13,6 +13,7 @@ pub mod app;
 pub mod clinical;
 #[doc(hidden)]
 pub mod demo;
+pub mod documents;
 pub mod dto;
 pub mod frontdesk;
 pub mod notifications;
@@ -133,6 +134,12 @@ commands![
     clinical::attachments::add_attachment,
     clinical::attachments::archive_attachment,
     clinical::attachments::view_attachment,
+    documents::document_page,
+    documents::save_document,
+    documents::issue_certificate,
+    documents::letterhead,
+    documents::set_letterhead,
+    documents::set_letterhead_logo,
     clinical::chart::chart,
     clinical::chart::access_history,
     admin::users::users,

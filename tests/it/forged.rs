@@ -544,7 +544,13 @@ fn cases() -> Vec<(&'static str, Forge, &'static [Role])> {
                     "SELECT row_id FROM row_state WHERE table_name = 'organisation' LIMIT 1",
                 )[0]
                 .get(0);
-                g.change(&a, "organisation", &org, "upsert", json!({"logo_png": "R0lGODlhAQABAAAAACw="}))
+                g.change(
+                    &a,
+                    "organisation",
+                    &org,
+                    "upsert",
+                    json!({"logo_png": "R0lGODlhAQABAAAAACw="}),
+                )
             },
             NOBODY,
         ),
@@ -569,7 +575,13 @@ fn cases() -> Vec<(&'static str, Forge, &'static [Role])> {
                     "SELECT row_id FROM row_state WHERE table_name = 'organisation' LIMIT 1",
                 )[0]
                 .get(0);
-                g.change(&a, "organisation", &org, "upsert", json!({"page_size": "A0"}))
+                g.change(
+                    &a,
+                    "organisation",
+                    &org,
+                    "upsert",
+                    json!({"page_size": "A0"}),
+                )
             },
             NOBODY,
         ),

@@ -23,6 +23,7 @@
 //! the sync thread; the result is kept in the database for the Administration screen.
 
 pub(crate) mod background;
+pub(crate) mod pdf;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
