@@ -298,8 +298,7 @@ pub fn capabilities(actor: &clinic_core::Actor) -> Capabilities {
         read_access_history: may(Action::AuditRead) || own_record,
         read_prescriptions: may(Action::PrescriptionRead)
             || actor.patient.is_some_and(|patient| {
-                decide(actor, Action::PrescriptionRead, Target::Patient(patient))
-                    == Decision::Allow
+                decide(actor, Action::PrescriptionRead, Target::Patient(patient)) == Decision::Allow
             }),
         write_prescriptions: may(Action::PrescriptionWrite),
     }
