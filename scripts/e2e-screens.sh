@@ -7,8 +7,8 @@
 # log, sign-in settings, branches (one added), a doctor's weekly hours and the week's
 # calendar; the second-factor set-up with its QR code; then the clinical screens: the
 # doctor's day, a visit's note with the comparison of its two versions, vitals with their
-# trend plots, the ICD-10-CM search, a chart and a scanned letter in the viewer; and the
-# administrator's access history.
+# trend plots, the ICD-10-CM search, a chart, a scanned letter in the viewer and the
+# prescribing form with an interaction warning; and the administrator's access history.
 #
 # Usage: scripts/e2e-screens.sh PATH/TO/clinic-desktop [OUT_DIR]
 #   OUT_DIR defaults to docs/screenshots. CLINIC_SCREENSHOT_TIMEOUT (seconds, default 60)
@@ -390,6 +390,42 @@ inside_xvfb() {
   key Return
   wait_screen attachment-view "$n"
   capture attachment-viewer
+  scroll_to_top
+
+  # Alt+6: prescriptions, "New prescription" focused; Enter opens the form, Enter in the
+  # follow-up field starts the draft with the drug search focused. Two drugs the ONC table
+  # says interact, each found as typed (Enter chooses), strength, dose, frequency and days
+  # typed (form and route come from the catalogue), Enter adds; the checks then show the serious interaction and the Override.
+  n=$(shown_count prescriptions)
+  key alt+6
+  wait_screen prescriptions "$n"
+  n=$(shown_count prescribing)
+  key Return
+  wait_screen prescribing "$n"
+  key Tab
+  key Return
+  for drug in "simva|20 mg|1 tablet|nocte|30" "clarith|500 mg|1 tablet|bd|7"; do
+    IFS='|' read -r search strength dose frequency days <<<"$drug"
+    n=$(shown_count drug-results)
+    type_text "$search"
+    wait_screen drug-results "$n"
+    key Return
+    sleep 0.3
+    type_text "$strength"
+    # Form and route come filled in from the catalogue (one of each for these drugs).
+    key Tab Tab Tab
+    type_text "$dose"
+    key Tab
+    type_text "$frequency"
+    key Tab
+    type_text "$days"
+    n=$(shown_count prescription-checked)
+    key Return
+    wait_screen prescription-checked "$n"
+  done
+  xdotool mousemove --window "$window" 550 400 click --repeat 6 --delay 20 5
+  sleep 0.5
+  capture prescribing
   scroll_to_top
 
   # The administrator sees who opened the record (the doctor's reads just now).

@@ -230,6 +230,7 @@ pub(crate) mod typescript {
         crate::clinical::diagnoses::export_types(&cfg)?;
         crate::clinical::allergies::export_types(&cfg)?;
         crate::clinical::attachments::export_types(&cfg)?;
+        crate::clinical::prescriptions::export_types(&cfg)?;
         crate::clinical::chart::export_types(&cfg)?;
         crate::documents::export_types(&cfg)?;
         crate::admin::users::export_types(&cfg)?;

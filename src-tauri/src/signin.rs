@@ -296,6 +296,11 @@ pub fn capabilities(actor: &clinic_core::Actor) -> Capabilities {
         record_allergies: may(Action::AllergyRecord),
         add_attachments: may(Action::AttachmentAdd),
         read_access_history: may(Action::AuditRead) || own_record,
+        read_prescriptions: may(Action::PrescriptionRead)
+            || actor.patient.is_some_and(|patient| {
+                decide(actor, Action::PrescriptionRead, Target::Patient(patient)) == Decision::Allow
+            }),
+        write_prescriptions: may(Action::PrescriptionWrite),
     }
 }
 
@@ -405,6 +410,10 @@ pub struct Capabilities {
     pub add_attachments: bool,
     /// Who opened a patient's record (administrators; a patient for their own).
     pub read_access_history: bool,
+    /// A patient's prescriptions (doctors, pharmacists; a patient for their own).
+    pub read_prescriptions: bool,
+    /// Writing, issuing, cancelling and repeating prescriptions (doctors).
+    pub write_prescriptions: bool,
 }
 
 /// A successful sign-in or unlock, and what `session_state` reports while open.

@@ -34,3 +34,14 @@ export const DEMO_PATIENTS = {
 
 /** The demo branch's code, which prefixes record numbers (`BR01-…`). */
 export const DEMO_BRANCH_CODE = 'BR01';
+
+/**
+ * Two starter-catalogue drugs the shipped ONC table (crates/clinic-core/data/interactions.csv)
+ * says interact seriously: a CYP3A4-metabolised statin with a strong CYP3A4 inhibitor.
+ * Each with how the doctor writes it and the quantity the core computes.
+ */
+export const INTERACTING_DRUGS = {
+  statin: { name: 'simvastatin', strength: '20 mg', dose: '1 tablet', frequency: 'nocte', days: '30', quantity: '30 tablet' },
+  inhibitor: { name: 'clarithromycin', strength: '500 mg', dose: '1 tablet', frequency: 'bd', days: '7', quantity: '14 tablet' },
+  source: 'Phansalkar',
+} as const;

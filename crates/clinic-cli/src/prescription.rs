@@ -178,6 +178,9 @@ fn print(rx: &Prescription) -> anyhow::Result<()> {
     }
     for w in &rx.warnings {
         out!("  warning ({} {}): {}", w.severity, w.kind, w.message);
+        if !w.advice.is_empty() {
+            out!("    {} [{}]", w.advice, w.source);
+        }
     }
     if let Some(reason) = &rx.override_reason {
         out!("  override: {reason}");
@@ -276,6 +279,9 @@ pub fn rx(session: &mut Session, command: RxCommand) -> anyhow::Result<()> {
             let warnings = session.check_prescription(rx_id(&id)?)?;
             for w in &warnings {
                 out!("{} {}: {}", w.severity, w.kind, w.message);
+                if !w.advice.is_empty() {
+                    out!("  {} [{}]", w.advice, w.source);
+                }
             }
             out!("{} warning(s)", warnings.len());
         }

@@ -1,6 +1,6 @@
 //! The chart (who the patient is, current allergies, problem list, latest vitals, active
-//! diagnoses, visits) in one audited read, and who opened the record (administrators, and
-//! a patient for themselves).
+//! diagnoses, visits, prescriptions) in one audited read, and who opened the record
+//! (administrators, and a patient for themselves).
 
 use std::sync::Arc;
 
@@ -10,6 +10,7 @@ use serde::Serialize;
 use crate::clinical::allergies::Allergy;
 use crate::clinical::diagnoses::Diagnosis;
 use crate::clinical::encounters::Encounter;
+use crate::clinical::prescriptions::Prescription;
 use crate::clinical::vitals::VitalsReading;
 use crate::dto::Role;
 use crate::shell::{Reply, Result, Shared, Shell, blocking, parse_id};
@@ -92,6 +93,9 @@ pub struct Chart {
     pub last_vitals: Option<VitalsReading>,
     /// Newest first.
     pub visits: Vec<VisitLine>,
+    /// Issued and cancelled prescriptions, newest first, with the warnings shown when each
+    /// was issued and any override reason (empty for a role that may not read them).
+    pub prescriptions: Vec<Prescription>,
 }
 
 impl From<clinic_core::clinical::chart::Chart> for Chart {
@@ -119,6 +123,11 @@ impl From<clinic_core::clinical::chart::Chart> for Chart {
                     notes: v.notes,
                     signed: v.signed,
                 })
+                .collect(),
+            prescriptions: c
+                .prescriptions
+                .into_iter()
+                .map(Prescription::from)
                 .collect(),
         }
     }

@@ -24,6 +24,7 @@ use crate::clinic_time::ClinicTime;
 use crate::clinical::allergies::AllergyInput;
 use crate::clinical::diagnoses::DiagnosisInput;
 use crate::clinical::notes::{NoteContent, NoteKind};
+use crate::clinical::prescriptions::{DraftInput, ItemInput};
 use crate::clinical::vitals::VitalsInput;
 use crate::clock::Clock;
 use crate::envelope::KdfParams;
@@ -31,7 +32,7 @@ use crate::error::{Code, Error, Result};
 use crate::frontdesk::doctors::{Doctor, DoctorInput, HoursInput};
 use crate::frontdesk::patients::PatientInput;
 use crate::identity::NewUser;
-use crate::ids::{AppointmentId, PatientId};
+use crate::ids::{AppointmentId, DiagnosisId, EncounterId, PatientId};
 use crate::session::Session;
 use crate::signin::setup::Setup;
 use crate::workstation::Workstation;
@@ -634,14 +635,39 @@ fn record_allergies(
     Ok(made)
 }
 
-/// A past visit's story: reason, SOAP note, vitals, and its diagnosis (an ICD-10-CM
-/// code, chronic or not).
+/// A past visit's story: reason, SOAP note, vitals, its diagnosis (an ICD-10-CM code,
+/// chronic or not) and the drug prescribed for it, if any.
 struct Story {
     reason: &'static str,
     soap: [&'static str; 4],
     vitals: VitalsInput,
     code: &'static str,
     chronic: bool,
+    rx: Option<StoryRx>,
+}
+
+/// One catalogue drug as the story's doctor writes it.
+struct StoryRx {
+    drug: &'static str,
+    strength: &'static str,
+    dose: &'static str,
+    frequency: &'static str,
+    days: i64,
+    instructions: Option<&'static str>,
+}
+
+impl StoryRx {
+    fn item(&self) -> ItemInput {
+        ItemInput {
+            drug: Some(self.drug.into()),
+            strength: Some(self.strength.into()),
+            dose: self.dose.into(),
+            frequency: self.frequency.into(),
+            duration_days: Some(self.days),
+            instructions: self.instructions.map(str::to_owned),
+            ..ItemInput::default()
+        }
+    }
 }
 
 fn stories() -> Vec<Story> {
@@ -667,6 +693,14 @@ fn stories() -> Vec<Story> {
             vitals: v(152, 96, 78, 36.7, 98, 84.0),
             code: "I10",
             chronic: true,
+            rx: Some(StoryRx {
+                drug: "amlodipine",
+                strength: "10 mg",
+                dose: "1 tablet",
+                frequency: "od",
+                days: 28,
+                instructions: None,
+            }),
         },
         Story {
             reason: "Diabetes review",
@@ -679,6 +713,14 @@ fn stories() -> Vec<Story> {
             vitals: v(134, 84, 74, 36.6, 97, 91.0),
             code: "E11.9",
             chronic: true,
+            rx: Some(StoryRx {
+                drug: "metformin",
+                strength: "500 mg",
+                dose: "1 tablet",
+                frequency: "bd",
+                days: 90,
+                instructions: Some("Take with meals"),
+            }),
         },
         Story {
             reason: "Fever and cough",
@@ -691,6 +733,7 @@ fn stories() -> Vec<Story> {
             vitals: v(118, 76, 96, 38.2, 97, 62.0),
             code: "J06.9",
             chronic: false,
+            rx: None,
         },
         Story {
             reason: "Wheeze at night",
@@ -703,6 +746,7 @@ fn stories() -> Vec<Story> {
             vitals: v(122, 78, 88, 36.8, 95, 58.0),
             code: "J45.909",
             chronic: true,
+            rx: None,
         },
         Story {
             reason: "Back pain",
@@ -718,6 +762,14 @@ fn stories() -> Vec<Story> {
             },
             code: "M54.50",
             chronic: false,
+            rx: Some(StoryRx {
+                drug: "ibuprofen",
+                strength: "400 mg",
+                dose: "1 tablet",
+                frequency: "tds",
+                days: 5,
+                instructions: Some("Take with food"),
+            }),
         },
         Story {
             reason: "Diarrhoea and vomiting",
@@ -730,6 +782,7 @@ fn stories() -> Vec<Story> {
             vitals: v(112, 70, 102, 37.9, 98, 66.0),
             code: "A09",
             chronic: false,
+            rx: None,
         },
     ]
 }
@@ -810,7 +863,7 @@ fn past_visits(workstation: &Workstation, patients: &[PatientId], count: usize) 
         }
         set(days_ago, 7);
         doctor.sign_note(note.id)?;
-        doctor.add_diagnosis(
+        let diagnosis = doctor.add_diagnosis(
             patient,
             Some(visit.id),
             &DiagnosisInput {
@@ -820,6 +873,10 @@ fn past_visits(workstation: &Workstation, patients: &[PatientId], count: usize) 
                 ..DiagnosisInput::default()
             },
         )?;
+        if let Some(rx) = &story.rx {
+            set(days_ago, 8);
+            prescribe(&mut doctor, patient, visit.id, diagnosis.id, rx)?;
+        }
         if k == 0 {
             set(days_ago, 8);
             nurse.add_attachment(
@@ -850,6 +907,34 @@ fn past_visits(workstation: &Workstation, patients: &[PatientId], count: usize) 
     doctor.lock();
     nurse.lock();
     Ok(made)
+}
+
+/// Writes and issues the story's prescription for the visit (numbered and audited as any
+/// other). A patient seen twice for the same story is still taking the first one, so the
+/// duplicate warning is overridden as a doctor continuing treatment would.
+fn prescribe(
+    doctor: &mut Session,
+    patient: PatientId,
+    visit: EncounterId,
+    diagnosis: DiagnosisId,
+    rx: &StoryRx,
+) -> Result<()> {
+    let draft = doctor.new_prescription(
+        patient,
+        &DraftInput {
+            encounter: Some(visit),
+            diagnosis: Some(diagnosis),
+            follow_up: None,
+        },
+    )?;
+    doctor.add_prescription_item(draft.id, &rx.item())?;
+    let serious = doctor
+        .check_prescription(draft.id)?
+        .iter()
+        .any(|w| w.is_serious());
+    let reason = serious.then_some("Continuing the current treatment, reviewed today");
+    doctor.issue_prescription(draft.id, reason)?;
+    Ok(())
 }
 
 /// A one-page PDF letter with `lines` of text (the demo's scanned document). Built by
@@ -1026,6 +1111,15 @@ mod tests {
         );
         assert!(chart.last_vitals.is_some());
         assert!(!chart.diagnoses.is_empty() || !chart.problems.is_empty());
+        assert!(
+            !chart.prescriptions.is_empty()
+                && chart
+                    .prescriptions
+                    .iter()
+                    .all(|rx| rx.status == "issued" && rx.number.is_some()),
+            "her blood pressure and diabetes visits each issued a numbered prescription: {:?}",
+            chart.prescriptions
+        );
         let newest = &chart.visits[0].encounter;
         assert!(
             newest.opened_at.as_str() < "2026-03-02",

@@ -62,6 +62,16 @@ fn each_role_is_told_what_it_may_do_with_records() {
         !nurse.write_records,
         "nurses open no visit and sign no SOAP note"
     );
+    assert!(
+        doctor.read_prescriptions && doctor.write_prescriptions,
+        "doctors prescribe"
+    );
+    assert!(
+        !nurse.read_prescriptions && !nurse.write_prescriptions,
+        "the policy gives nurses no prescription_read: {nurse:?}"
+    );
+    let desk = caps(DESK);
+    assert!(!desk.read_prescriptions && !desk.write_prescriptions);
     let admin = caps(ADMIN);
     assert!(admin.read_access_history && !admin.read_records);
 }

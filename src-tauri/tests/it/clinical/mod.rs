@@ -7,6 +7,7 @@ mod chart;
 mod diagnoses;
 mod encounters;
 mod notes;
+mod prescriptions;
 mod vitals;
 
 use clinic_core::KdfParams;

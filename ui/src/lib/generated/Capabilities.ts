@@ -61,4 +61,12 @@ add_attachments: boolean,
 /**
  * Who opened a patient's record (administrators; a patient for their own).
  */
-read_access_history: boolean, };
+read_access_history: boolean, 
+/**
+ * A patient's prescriptions (doctors, pharmacists; a patient for their own).
+ */
+read_prescriptions: boolean, 
+/**
+ * Writing, issuing, cancelling and repeating prescriptions (doctors).
+ */
+write_prescriptions: boolean, };

@@ -2,6 +2,7 @@
 import type { Allergy } from "./Allergy";
 import type { ChartPatient } from "./ChartPatient";
 import type { Diagnosis } from "./Diagnosis";
+import type { Prescription } from "./Prescription";
 import type { VisitLine } from "./VisitLine";
 import type { VitalsReading } from "./VitalsReading";
 
@@ -24,4 +25,9 @@ diagnoses: Array<Diagnosis>, last_vitals: VitalsReading | null,
 /**
  * Newest first.
  */
-visits: Array<VisitLine>, };
+visits: Array<VisitLine>, 
+/**
+ * Issued and cancelled prescriptions, newest first, with the warnings shown when each
+ * was issued and any override reason (empty for a role that may not read them).
+ */
+prescriptions: Array<Prescription>, };

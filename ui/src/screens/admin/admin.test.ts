@@ -55,6 +55,8 @@ const none: Capabilities = {
   record_allergies: false,
   add_attachments: false,
   read_access_history: false,
+  read_prescriptions: false,
+  write_prescriptions: false,
 };
 
 const user = (over: Partial<UserAccount> = {}): UserAccount => ({

@@ -29,6 +29,8 @@ const none: Capabilities = {
   record_allergies: false,
   add_attachments: false,
   read_access_history: false,
+  read_prescriptions: false,
+  write_prescriptions: false,
 };
 
 describe('the chart’s sections', () => {
@@ -41,6 +43,17 @@ describe('the chart’s sections', () => {
       'allergies',
       'attachments',
       'access',
+    ]);
+  });
+
+  it('add the prescriptions for those the core lets read them', () => {
+    expect(chartTabs({ ...none, read_records: true, read_prescriptions: true })).toEqual([
+      'visits',
+      'vitals',
+      'diagnoses',
+      'allergies',
+      'attachments',
+      'prescriptions',
     ]);
   });
 });

@@ -3,11 +3,12 @@
 
 import type { Capabilities } from '../../lib/api';
 
-export type ChartTab = 'visits' | 'vitals' | 'diagnoses' | 'allergies' | 'attachments' | 'access';
+export type ChartTab = 'visits' | 'vitals' | 'diagnoses' | 'allergies' | 'attachments' | 'prescriptions' | 'access';
 
 /** The chart's sections the signed-in person may open, in order. */
 export function chartTabs(caps: Capabilities): ChartTab[] {
   const tabs: ChartTab[] = ['visits', 'vitals', 'diagnoses', 'allergies', 'attachments'];
+  if (caps.read_prescriptions) tabs.push('prescriptions');
   if (caps.read_access_history) tabs.push('access');
   return tabs;
 }

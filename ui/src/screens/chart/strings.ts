@@ -21,6 +21,7 @@ export const chartStrings = {
     diagnoses: 'Diagnoses',
     allergies: 'Allergies',
     attachments: 'Attachments',
+    prescriptions: 'Prescriptions',
     access: 'Access history',
   } satisfies Record<ChartTab, string>,
   tabHint: (n: number) => `Alt+1 to Alt+${n} switch sections.`,

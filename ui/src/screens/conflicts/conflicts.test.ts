@@ -30,6 +30,8 @@ const caps = (over: Partial<Capabilities>): Capabilities => ({
   record_allergies: false,
   add_attachments: false,
   read_access_history: false,
+  read_prescriptions: false,
+  write_prescriptions: false,
   ...over,
 });
 

@@ -30,7 +30,16 @@ pub struct Warning {
     pub kind: String,
     /// `serious`, `moderate` or `minor`.
     pub severity: String,
+    /// What was found: the drugs (and the allergy) it is about.
     pub message: String,
+    /// What to do about it. Empty in warnings kept before it had its own field (the
+    /// advice was then at the end of the message).
+    #[serde(default)]
+    pub advice: String,
+    /// Where the rule comes from: the recorded allergies, the prescriptions, or the
+    /// interaction table's source. Empty in warnings kept before it had its own field.
+    #[serde(default)]
+    pub source: String,
     /// The positions of this prescription's items it is about.
     pub items: Vec<i64>,
 }
@@ -49,6 +58,11 @@ const PROPERTY_CLASSES: [&str; 4] = [
     "strong cyp3a4 inhibitors",
     "cyp3a4-metabolised statins",
 ];
+
+const ALLERGY_ADVICE: &str =
+    "Choose another drug; override only if the allergy record is known to be wrong";
+const DUPLICATE_ADVICE: &str = "Keep one of them unless both are meant";
+const DUPLICATE_SOURCE: &str = "this prescription and the patient's active prescriptions";
 
 /// A name compared without a plural `s`: a "penicillin" allergy meets the `penicillins`
 /// class.
@@ -95,6 +109,8 @@ pub fn run(
                         item.label,
                         substance.trim()
                     ),
+                    advice: ALLERGY_ADVICE.into(),
+                    source: "the patient's recorded allergies".into(),
                     items: positions(item, None),
                 });
             }
@@ -117,6 +133,8 @@ pub fn run(
                 kind: "duplicate".into(),
                 severity: "serious".into(),
                 message: format!("{} and {} both contain {i}", a.label, b.label),
+                advice: DUPLICATE_ADVICE.into(),
+                source: DUPLICATE_SOURCE.into(),
                 items: positions(a, Some(b)),
             });
         } else if let Some(c) = a
@@ -128,6 +146,8 @@ pub fn run(
                 kind: "duplicate".into(),
                 severity: "moderate".into(),
                 message: format!("{} and {} are both {c}", a.label, b.label),
+                advice: DUPLICATE_ADVICE.into(),
+                source: DUPLICATE_SOURCE.into(),
                 items: positions(a, Some(b)),
             });
         }
@@ -140,10 +160,9 @@ pub fn run(
                 out.push(Warning {
                     kind: "interaction".into(),
                     severity: pair.severity.clone(),
-                    message: format!(
-                        "{} with {} ({} + {}): {} [{}]",
-                        a.label, b.label, pair.a, pair.b, pair.advice, pair.source
-                    ),
+                    message: format!("{} with {} ({} + {})", a.label, b.label, pair.a, pair.b),
+                    advice: pair.advice.clone(),
+                    source: pair.source.clone(),
                     items: positions(a, Some(b)),
                 });
             }
@@ -222,6 +241,12 @@ mod tests {
         let w = run(&[qt1.clone(), simva], &[], &[], &table);
         assert_eq!(w.len(), 1, "only the statin pair: {w:?}");
         assert_eq!(w[0].items, vec![1, 2]);
+        assert_eq!(
+            (w[0].advice.as_str(), w[0].source.as_str()),
+            ("avoid", "test"),
+            "the table's advice and source travel beside the message, not inside it"
+        );
+        assert!(!w[0].message.contains("avoid"), "{}", w[0].message);
         let para = facts(3, "paracetamol", &["paracetamol"], &["analgesics"]);
         let mut para2 = facts(4, "paracetamol", &["paracetamol"], &["analgesics"]);
         para2.label = "co-something".into();
