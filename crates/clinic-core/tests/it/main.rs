@@ -7,6 +7,7 @@ mod clinical;
 mod frontdesk;
 mod identity;
 mod policy;
+mod printing;
 mod rekey;
 mod rx;
 mod server_address;
