@@ -74,12 +74,17 @@ ensure_cups_pdf_queue() {
       echo "the cups-pdf driver is missing (lpinfo -m lists no CUPS-PDF_opt.ppd): install printer-driver-cups-pdf" >&2
       exit 1
     fi
-    # lpadmin warns that printer drivers are deprecated: cups-pdf has no driverless form.
-    as_root lpadmin -p "$queue" -E -v cups-pdf:/ -m "$ppd"
+    # As the package's own set-up does, not shared on the network. lpadmin warns that
+    # printer drivers are deprecated: cups-pdf has no driverless form.
+    as_root lpadmin -p "$queue" -E -v cups-pdf:/ -m "$ppd" -o printer-is-shared=no
   fi
-  # A queue stopped by an earlier failed job would hold the tests' jobs.
-  as_root cupsenable "$queue"
-  as_root cupsaccept "$queue"
+  # A queue stopped or rejecting after an earlier failed job would hold the tests' jobs.
+  if LC_ALL=C lpstat -p "$queue" | grep -q disabled; then
+    as_root cupsenable "$queue"
+  fi
+  if LC_ALL=C lpstat -a "$queue" | grep -q "not accepting"; then
+    as_root cupsaccept "$queue"
+  fi
   export CLINIC_TEST_CUPS_PDF_QUEUE="$queue"
   CLINIC_TEST_CUPS_PDF_OUT="/var/spool/cups-pdf/$(id -un)"
   export CLINIC_TEST_CUPS_PDF_OUT
