@@ -17,7 +17,7 @@ CORE = Path(__file__).resolve().parent.parent / "crates/clinic-core/src"
 # Lowest first. Primitives use no session; plumbing uses no feature; a feature uses the
 # plumbing and the features before it.
 PRIMITIVES = ["error", "clock", "ids", "actor", "hlc", "money", "clinic_time", "envelope",
-              "private_files", "keyfile", "totp", "policy", "validate"]
+              "private_files", "printing", "keyfile", "totp", "policy", "validate"]
 PLUMBING = ["store", "workstation", "session", "signin"]
 FEATURES = ["identity",
             "frontdesk::patients", "frontdesk::doctors", "frontdesk::appointments",

@@ -7,6 +7,7 @@ CLINIC_APT_PACKAGES=(
   libwebkit2gtk-4.1-dev
   xvfb xdotool imagemagick webkit2gtk-driver poppler-utils jq curl
   postgresql
+  cups printer-driver-cups-pdf
 )
 
 log() { printf '\033[1m==> %s\033[0m\n' "$*" >&2; }
@@ -25,6 +26,68 @@ ensure_apt_packages() {
     as_root apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}"
   fi
+}
+
+# cups-pdf, a virtual printer that writes each job as a PDF, set up so that a print can be
+# checked: CUPS started if it is not running, the queue made if the package could not
+# make it (it skips that when CUPS was down at install time), and every user's jobs
+# written to /var/spool/cups-pdf/<user> (Debian's default, ~/PDF, is not where a job
+# from root or from CI lands predictably). Idempotent. Exports the queue's name and
+# that folder for the print tests.
+ensure_cups_pdf_queue() {
+  local queue=PDF conf=/etc/cups/cups-pdf.conf
+  # Single quotes: ${USER} is cups-pdf's own placeholder for the job's owner.
+  local out_line='Out /var/spool/cups-pdf/${USER}'
+  if ! LC_ALL=C lpstat -r 2>/dev/null | grep -q "scheduler is running"; then
+    log "starting CUPS"
+    if [ -d /run/systemd/system ]; then
+      as_root systemctl start cups
+    elif [ -x /etc/init.d/cups ]; then
+      as_root /etc/init.d/cups start
+    else
+      as_root cupsd
+    fi
+    local tries=0
+    until LC_ALL=C lpstat -r 2>/dev/null | grep -q "scheduler is running"; do
+      tries=$((tries + 1))
+      if [ "$tries" -gt 50 ]; then
+        echo "CUPS did not start within 10 seconds: see /var/log/cups/error_log" >&2
+        exit 1
+      fi
+      sleep 0.2
+    done
+  fi
+  # cups-pdf reads its configuration for every job: no restart needed.
+  if ! grep -qxF "$out_line" "$conf"; then
+    log "cups-pdf: writing jobs to /var/spool/cups-pdf/<user>"
+    if grep -q '^Out ' "$conf"; then
+      as_root sed -i "s|^Out .*|$out_line|" "$conf"
+    else
+      echo "$out_line" | as_root tee -a "$conf" >/dev/null
+    fi
+  fi
+  if ! LC_ALL=C lpstat -e | grep -qxF "$queue"; then
+    log "adding the cups-pdf printer $queue"
+    local ppd
+    ppd=$(as_root lpinfo -m | awk '$1 ~ /cups-pdf\/CUPS-PDF_opt\.ppd$/ {print $1; exit}')
+    if [ -z "$ppd" ]; then
+      echo "the cups-pdf driver is missing (lpinfo -m lists no CUPS-PDF_opt.ppd): install printer-driver-cups-pdf" >&2
+      exit 1
+    fi
+    # As the package's own set-up does, not shared on the network. lpadmin warns that
+    # printer drivers are deprecated: cups-pdf has no driverless form.
+    as_root lpadmin -p "$queue" -E -v cups-pdf:/ -m "$ppd" -o printer-is-shared=no
+  fi
+  # A queue stopped or rejecting after an earlier failed job would hold the tests' jobs.
+  if LC_ALL=C lpstat -p "$queue" | grep -q disabled; then
+    as_root cupsenable "$queue"
+  fi
+  if LC_ALL=C lpstat -a "$queue" | grep -q "not accepting"; then
+    as_root cupsaccept "$queue"
+  fi
+  export CLINIC_TEST_CUPS_PDF_QUEUE="$queue"
+  CLINIC_TEST_CUPS_PDF_OUT="/var/spool/cups-pdf/$(id -un)"
+  export CLINIC_TEST_CUPS_PDF_OUT
 }
 
 ensure_rust() {

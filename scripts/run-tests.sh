@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test: formatting, lints, the crate boundaries, UI checks and unit tests,
-# Rust unit and integration tests (with a real PostgreSQL), a short crash test (SIGKILL
-# at random points, scripts/crash-test.sh), and the app's window under
-# Xvfb. Installs whatever is missing first. Usage: scripts/run-tests.sh
+# Rust unit and integration tests (with a real PostgreSQL and a real CUPS queue, cups-pdf),
+# a short crash test (SIGKILL at random points, scripts/crash-test.sh), and the app's
+# window under Xvfb. Installs whatever is missing first. Usage: scripts/run-tests.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -25,6 +25,9 @@ pg_port=$(pg_lsclusters -h | awk '$4 == "online" {print $3; exit}')
 as_root su postgres -c "psql -q -p $pg_port -tAc \"SELECT 1 FROM pg_roles WHERE rolname = 'clinic_test'\"" | grep -q 1 \
   || as_root su postgres -c "psql -q -p $pg_port -c \"CREATE ROLE clinic_test LOGIN SUPERUSER PASSWORD 'clinic_test'\""
 export CLINIC_TEST_DATABASE_URL="postgres://clinic_test:clinic_test@127.0.0.1:$pg_port/postgres"
+
+# CUPS with the cups-pdf printer: the print tests send a job and read the PDF it writes.
+ensure_cups_pdf_queue
 
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT

@@ -115,6 +115,12 @@ pub enum Error {
     #[error("the appointment is {from}; it cannot become {to}")]
     InvalidTransition { from: String, to: &'static str },
 
+    /// Printing failed: CUPS is missing or not running, the printer refused the job, or
+    /// it did not answer. The message says which, with the printing system's own words,
+    /// and what to do.
+    #[error("{0}")]
+    Printing(String),
+
     #[error("{0}")]
     Offline(String),
 
@@ -185,6 +191,7 @@ pub enum Code {
     PossibleDuplicate,
     SlotTaken,
     InvalidTransition,
+    Printing,
     Offline,
     UpdateRequired,
     SyncRefused,
@@ -220,6 +227,7 @@ impl Code {
             Code::PossibleDuplicate => "possible_duplicate",
             Code::SlotTaken => "slot_taken",
             Code::InvalidTransition => "invalid_transition",
+            Code::Printing => "printing",
             Code::Offline => "offline",
             Code::UpdateRequired => "update_required",
             Code::SyncRefused => "sync_refused",
@@ -256,6 +264,7 @@ impl Error {
             Error::PossibleDuplicate { .. } => Code::PossibleDuplicate,
             Error::SlotTaken { .. } => Code::SlotTaken,
             Error::InvalidTransition { .. } => Code::InvalidTransition,
+            Error::Printing(_) => Code::Printing,
             Error::Offline(_) => Code::Offline,
             Error::UpdateRequired(_) => Code::UpdateRequired,
             Error::SyncRefused(_) => Code::SyncRefused,
@@ -330,6 +339,7 @@ mod tests {
             (Code::PossibleDuplicate, "possible_duplicate"),
             (Code::SlotTaken, "slot_taken"),
             (Code::InvalidTransition, "invalid_transition"),
+            (Code::Printing, "printing"),
             (Code::Offline, "offline"),
             (Code::UpdateRequired, "update_required"),
             (Code::SyncRefused, "sync_refused"),

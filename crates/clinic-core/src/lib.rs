@@ -13,6 +13,7 @@ pub mod ids;
 mod keyfile;
 pub mod money;
 pub mod policy;
+pub mod printing;
 mod private_files;
 pub mod totp;
 mod validate;

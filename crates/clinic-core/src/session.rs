@@ -15,11 +15,13 @@ use crate::envelope::DataKey;
 use crate::error::{Error, Result};
 use crate::ids::{NotificationId, PatientId};
 use crate::policy::{self, Action, Decision, Target};
+use crate::printing;
 use crate::store::Store;
 use crate::store::audit::{self, Event, Outcome};
 use crate::store::changes::{self, WriteContext};
 use crate::store::notifications::{self, Notification};
 use crate::store::organisation::ClinicInfo;
+use crate::store::settings;
 use crate::workstation::Workstation;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -290,6 +292,20 @@ impl Session {
             notifications::mark_read(tx, ctx, actor.user, id)?;
             Ok(())
         })
+    }
+
+    /// The printer this workstation printed to last (any signed-in user's choice: it is
+    /// the machine's preference, not theirs). `None` until one is remembered; it may name
+    /// a printer since removed, which [`crate::printing::Printers::preferred`] passes over.
+    pub fn last_printer(&mut self) -> Result<Option<String>> {
+        settings::last_printer(self.live()?.store.conn())
+    }
+
+    /// Remembers `printer` as this workstation's last, to offer it first next time. Local
+    /// to this workstation, never synced and not audited (a preference, not a record).
+    pub fn remember_printer(&mut self, printer: &str) -> Result<()> {
+        printing::check_printer_name(printer)?;
+        settings::set_last_printer(self.live()?.store.conn(), printer)
     }
 
     /// Audit events matching `filter`. Administrators only; the look-up is itself audited.

@@ -59,6 +59,7 @@ const ALL_CODES = {
   possible_duplicate: true,
   slot_taken: true,
   invalid_transition: true,
+  printing: true,
   offline: true,
   update_required: true,
   sync_refused: true,

@@ -1,5 +1,6 @@
 //! Clinic-wide settings an administrator controls: the idle lock and which roles must use
-//! a second factor.
+//! a second factor. And this workstation's own preferences (the printer used last),
+//! which are kept on its `workstation` row and never sync.
 
 use clinic_protocol::tables;
 use rusqlite::{OptionalExtension as _, Transaction, params};
@@ -108,5 +109,18 @@ pub(crate) fn set_units(
         ChangeKind::Upsert,
         &serde_json::json!({ "units": units }),
     )?;
+    Ok(())
+}
+
+/// The printer this workstation printed to last, if any.
+pub(crate) fn last_printer(conn: &rusqlite::Connection) -> Result<Option<String>> {
+    conn.query_row("SELECT last_printer FROM workstation", [], |r| r.get(0))
+        .map_err(Error::from_sqlite)
+}
+
+/// Remembers `printer` as this workstation's last; no change is recorded (never synced).
+pub(crate) fn set_last_printer(conn: &rusqlite::Connection, printer: &str) -> Result<()> {
+    conn.execute("UPDATE workstation SET last_printer = ?1", [printer])
+        .map_err(Error::from_sqlite)?;
     Ok(())
 }

@@ -8,6 +8,7 @@ mod documents;
 mod frontdesk;
 mod identity;
 mod policy;
+mod printing;
 mod rekey;
 mod rx;
 mod server_address;
