@@ -1,5 +1,6 @@
 //! Printed documents in the window: a preview of the pages (rendered by poppler through
-//! pipes), "Save as PDF…" to a folder the user picks, sick notes and fitness-to-work
+//! pipes), "Print" through CUPS (the queues listed, the last one remembered per
+//! workstation), "Save as PDF…" to a folder the user picks, sick notes and fitness-to-work
 //! certificates from a visit, and the letterhead an administrator sets. The core lays
 //! every document out from its record and audits every read, print and export; the
 //! window only ever names a document, it never hands PDF bytes back.
@@ -39,6 +40,23 @@ pub async fn save_document(
 ) -> Reply<SavedDocument> {
     let shell = Arc::clone(&shell);
     blocking(move || shell.save_document(&document, &folder, &file_name, replace)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn printers(shell: Shared<'_>) -> Reply<PrinterList> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.printers()).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn print_document(
+    shell: Shared<'_>,
+    document: DocumentRef,
+    printer: String,
+    copies: u32,
+) -> Reply<PrintedDocument> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.print_document(&document, &printer, copies)).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -149,6 +167,39 @@ impl Shell {
         Ok(SavedDocument {
             title: doc.title,
             path: path.display().to_string(),
+        })
+    }
+
+    /// The print queues, and the one to offer first.
+    pub fn printers(&self) -> Result<PrinterList> {
+        let cups = self.cups.clone();
+        self.with_open(|open| {
+            let (printers, preferred) = open.session.printer_choice(&cups)?;
+            Ok(PrinterList {
+                printers: printers.queues,
+                preferred,
+            })
+        })
+    }
+
+    /// Prints a document through CUPS (audited; the printer is remembered here).
+    pub fn print_document(
+        &self,
+        document: &DocumentRef,
+        printer: &str,
+        copies: u32,
+    ) -> Result<PrintedDocument> {
+        let reference = document.parse()?;
+        let cups = self.cups.clone();
+        self.with_open(|open| {
+            let (doc, job) = open
+                .session
+                .print_document(reference, printer, copies, &cups)?;
+            Ok(PrintedDocument {
+                title: doc.title,
+                printer: printer.to_owned(),
+                job: job.to_string(),
+            })
         })
     }
 
@@ -280,6 +331,26 @@ pub struct SavedDocument {
     pub path: String,
 }
 
+/// The print queues CUPS offers here.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct PrinterList {
+    pub printers: Vec<String>,
+    /// The one used last on this workstation if it is still there, else the system
+    /// default, else the first.
+    pub preferred: Option<String>,
+}
+
+/// A print CUPS accepted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct PrintedDocument {
+    pub title: String,
+    pub printer: String,
+    /// CUPS's job id, e.g. `PDF-12`.
+    pub job: String,
+}
+
 /// A certificate as the doctor writes it.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -346,6 +417,8 @@ pub(crate) fn export_types(cfg: &ts_rs::Config) -> Result<(), ts_rs::ExportError
     use ts_rs::TS as _;
     DocumentRef::export_all(cfg)?;
     DocumentPage::export_all(cfg)?;
+    PrinterList::export_all(cfg)?;
+    PrintedDocument::export_all(cfg)?;
     SavedDocument::export_all(cfg)?;
     CertificateInput::export_all(cfg)?;
     IssuedCertificate::export_all(cfg)?;

@@ -147,6 +147,8 @@ commands![
     clinical::prescriptions::patient_prescriptions,
     documents::document_page,
     documents::save_document,
+    documents::printers,
+    documents::print_document,
     documents::issue_certificate,
     documents::letterhead,
     documents::set_letterhead,

@@ -41,7 +41,7 @@ export const DEMO_BRANCH_CODE = 'BR01';
  * Each with how the doctor writes it and the quantity the core computes.
  */
 export const INTERACTING_DRUGS = {
-  statin: { name: 'simvastatin', strength: '20 mg', dose: '1 tablet', frequency: 'nocte', days: '30', quantity: '30 tablet' },
-  inhibitor: { name: 'clarithromycin', strength: '500 mg', dose: '1 tablet', frequency: 'bd', days: '7', quantity: '14 tablet' },
+  statin: { name: 'simvastatin', strength: '20 mg', dose: '1 tablet', frequency: 'nocte', days: '30', quantity: '30 tablets' },
+  inhibitor: { name: 'clarithromycin', strength: '500 mg', dose: '1 tablet', frequency: 'bd', days: '7', quantity: '14 tablets' },
   source: 'Phansalkar',
 } as const;

@@ -81,12 +81,17 @@ pub enum RxCommand {
     },
     /// Copy a prescription into a new draft (a repeat, or the reissue of a cancelled one).
     Repeat { id: String },
-    /// Lay out an issued prescription as PDF and save it (audited as an export).
+    /// Lay out an issued prescription as PDF and save it (--out) or print it through
+    /// CUPS (--printer, a queue `lpstat -e` lists); audited either way.
     Print {
         id: String,
         /// Where to write the PDF.
-        #[arg(long)]
-        out: PathBuf,
+        #[arg(long, required_unless_present = "printer")]
+        out: Option<PathBuf>,
+        #[arg(long, conflicts_with = "out")]
+        printer: Option<String>,
+        #[arg(long, default_value_t = 1)]
+        copies: u32,
     },
     /// Check a paper prescription: its number and the verification code printed under
     /// the QR code (pharmacists and doctors).
@@ -311,14 +316,34 @@ pub fn rx(session: &mut Session, command: RxCommand) -> anyhow::Result<()> {
             out!("{}", rx.id);
             print(&rx)?;
         }
-        RxCommand::Print { id, out } => {
-            let doc = session.export_document(DocumentRef::Prescription(rx_id(&id)?), &out)?;
-            out!(
-                "{} saved to {} ({} bytes)",
-                doc.title,
-                out.display(),
-                doc.pdf.len()
-            );
+        RxCommand::Print {
+            id,
+            out,
+            printer,
+            copies,
+        } => {
+            let reference = DocumentRef::Prescription(rx_id(&id)?);
+            match (out, printer) {
+                (Some(out), _) => {
+                    let doc = session.export_document(reference, &out)?;
+                    out!(
+                        "{} saved to {} ({} bytes)",
+                        doc.title,
+                        out.display(),
+                        doc.pdf.len()
+                    );
+                }
+                (None, Some(printer)) => {
+                    let (doc, job) = session.print_document(
+                        reference,
+                        &printer,
+                        copies,
+                        &clinic_core::printing::Cups::default(),
+                    )?;
+                    out!("{} sent to {printer} as job {job}", doc.title);
+                }
+                (None, None) => anyhow::bail!("say where: --out FILE or --printer QUEUE"),
+            }
         }
         RxCommand::Verify { number, code } => {
             let rx = session.verify_prescription(&number, &code)?;

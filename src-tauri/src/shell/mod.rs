@@ -78,6 +78,8 @@ pub struct Shell {
     pub(crate) background_running: Arc<AtomicUsize>,
     pub(crate) sync_interval: Duration,
     pub(crate) backup_interval: Duration,
+    /// The CUPS tools documents are printed with.
+    pub(crate) cups: clinic_core::printing::Cups,
 }
 
 impl std::fmt::Debug for Shell {
@@ -108,7 +110,15 @@ impl Shell {
             background_running: Arc::new(AtomicUsize::new(0)),
             sync_interval: SYNC_INTERVAL,
             backup_interval: BACKUP_CHECK_INTERVAL,
+            cups: clinic_core::printing::Cups::default(),
         }
+    }
+
+    /// The same shell printing with other CUPS tools (tests point `lp` at a script).
+    #[doc(hidden)]
+    pub fn with_cups(mut self, cups: clinic_core::printing::Cups) -> Self {
+        self.cups = cups;
+        self
     }
 
     /// The same shell with a shorter background sync interval (tests).

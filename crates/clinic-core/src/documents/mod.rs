@@ -7,7 +7,7 @@
 //! Invariants:
 //! - Reading a document is an audited read of its record (the prescription's or the
 //!   attachment's own audited read); a draft or cancelled prescription has no document.
-//! - Every print and every export is audited (`document.print`, `document.export`) with
+//! - Every print (including one CUPS refused) and every export is audited (`document.print`, `document.export`) with
 //!   what was printed or saved, where, and for which patient.
 //! - A prescription's verification code is derived from its random id and its number,
 //!   so it cannot be guessed from the paper, and the clinic recomputes it to check one.
@@ -29,6 +29,7 @@ use crate::clinical::prescriptions::{Item, Prescription};
 use crate::error::{Error, Result};
 use crate::frontdesk::patients;
 use crate::ids::{AttachmentId, PatientId, PrescriptionId, UserId};
+use crate::printing::{Cups, JobId, Printers};
 use crate::session::Session;
 use crate::store::audit::{Event, Outcome};
 
@@ -423,6 +424,53 @@ impl Session {
             },
         )?;
         Ok(doc)
+    }
+
+    /// Prints a document on a CUPS queue and remembers the queue for this workstation.
+    /// The print is audited with its job id; a print CUPS refused is audited as failed.
+    pub fn print_document(
+        &mut self,
+        reference: DocumentRef,
+        printer: &str,
+        copies: u32,
+        cups: &Cups,
+    ) -> Result<(Document, JobId)> {
+        let doc = self.document(reference)?;
+        let job = match cups.print_pdf(printer, &doc.pdf, &doc.title, copies) {
+            Ok(job) => job,
+            Err(e) => {
+                let (entity, id) = doc.reference.entity();
+                self.write_event(
+                    Event::new("document.print", Outcome::Failure)
+                        .entity(entity, id)
+                        .patient(doc.patient)
+                        .details(serde_json::json!({
+                            "title": doc.title, "printer": printer, "error": e.to_string(),
+                        })),
+                )?;
+                return Err(e);
+            }
+        };
+        self.remember_printer(printer)?;
+        self.record_output(
+            &doc,
+            &Output::Printed {
+                printer: printer.to_owned(),
+                copies,
+                job: job.to_string(),
+            },
+        )?;
+        Ok((doc, job))
+    }
+
+    /// The print queues and the one to offer first (this workstation's last, else the
+    /// system default, else the first).
+    pub fn printer_choice(&mut self, cups: &Cups) -> Result<(Printers, Option<String>)> {
+        self.live()?;
+        let printers = cups.printers()?;
+        let last = self.last_printer()?;
+        let preferred = printers.preferred(last.as_deref()).map(str::to_owned);
+        Ok((printers, preferred))
     }
 
     /// Audits a document leaving the workstation (printed or saved).

@@ -17,13 +17,13 @@ use crate::support::{Clinic, password_of};
 
 const LOGO: &[u8] = include_bytes!("../../../clinic-pdf/tests/it/logo.png");
 
-struct Desk {
-    clinic: Clinic,
-    doctor: Session,
-    patient: PatientId,
+pub(crate) struct Desk {
+    pub clinic: Clinic,
+    pub doctor: Session,
+    pub patient: PatientId,
 }
 
-fn desk() -> Desk {
+pub(crate) fn desk() -> Desk {
     let mut clinic = Clinic::new();
     let mut new = NewUser::new("dr.alvarez", Role::Doctor, &password_of("dr.alvarez"));
     new.display_name = "Dr José Álvarez".into();
@@ -72,7 +72,7 @@ fn desk() -> Desk {
     }
 }
 
-fn issued(d: &mut Desk) -> PrescriptionId {
+pub(crate) fn issued(d: &mut Desk) -> PrescriptionId {
     let rx = d
         .doctor
         .new_prescription(d.patient, &DraftInput::default())

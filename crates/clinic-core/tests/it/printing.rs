@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
 
+use clinic_core::documents::DocumentRef;
 use clinic_core::printing::{self, Cups};
 use clinic_core::{Code, Role};
 
@@ -353,5 +354,150 @@ fn the_last_printer_is_remembered_for_the_workstation_and_never_synced() {
         clinic.admin.last_printer().unwrap().as_deref(),
         Some("Back_Office"),
         "the last one chosen wins, and a refused name changes nothing"
+    );
+}
+
+/// Page 1 of a PDF at 40 dpi in grey: width, height, pixels.
+fn grey_page(pdf: &[u8]) -> (usize, usize, Vec<u8>) {
+    use std::io::Write as _;
+    let mut child = Command::new("pdftoppm")
+        .args([
+            "-r",
+            "40",
+            "-gray",
+            "-singlefile",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-",
+        ])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("pdftoppm (poppler-utils) runs");
+    let mut stdin = child.stdin.take().unwrap();
+    let pdf = pdf.to_vec();
+    let writer = std::thread::spawn(move || stdin.write_all(&pdf));
+    let out = child.wait_with_output().unwrap();
+    let _ = writer.join();
+    let mut parts = out.stdout.splitn(4, |b| *b == b'\n');
+    assert_eq!(parts.next(), Some(&b"P5"[..]), "pdftoppm writes a PGM");
+    let size = String::from_utf8_lossy(parts.next().unwrap()).into_owned();
+    let (w, h) = size.split_once(' ').unwrap();
+    let _max = parts.next();
+    (
+        w.parse().unwrap(),
+        h.parse().unwrap(),
+        parts.next().unwrap().to_vec(),
+    )
+}
+
+#[test]
+fn an_issued_prescription_prints_on_the_cups_pdf_queue_audited_with_its_job() {
+    let Some((queue, out)) = cups_pdf("an_issued_prescription_prints_on_the_cups_pdf_queue") else {
+        return;
+    };
+    let mut d = crate::documents::desk();
+    let id = crate::documents::issued(&mut d);
+    let number = d.doctor.prescription(id).unwrap().number.unwrap();
+    let before = pdfs_in(&out);
+    let (preferred_before, _) = (d.doctor.last_printer().unwrap(), ());
+    assert_eq!(preferred_before, None);
+    let (doc, job) = d
+        .doctor
+        .print_document(DocumentRef::Prescription(id), &queue, 1, &Cups::default())
+        .unwrap_or_else(|e| panic!("the prescription prints on {queue}: {e}"));
+    assert_eq!(doc.title, format!("Prescription {number}"));
+    let deadline = Instant::now() + Duration::from_secs(60);
+    // cups-pdf names its file after the job's title; its text layer does not survive the
+    // queue's PostScript step (the glyphs become Type 3), so the page is compared as a
+    // picture with the document that was sent.
+    let printed = loop {
+        let found = pdfs_in(&out)
+            .into_iter()
+            .filter(|path| !before.contains(path))
+            .find(|path| path.to_string_lossy().contains(&number));
+        if let Some(path) = found {
+            break path;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "job {job} should have written prescription {number} as a PDF into {}",
+            out.display()
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    };
+    std::thread::sleep(Duration::from_millis(500)); // cups-pdf finishes writing it
+    let sent = grey_page(&doc.pdf);
+    let came_out = grey_page(&std::fs::read(&printed).unwrap());
+    assert_eq!(
+        (sent.0, sent.1),
+        (came_out.0, came_out.1),
+        "the same paper size comes out"
+    );
+    // Against a blank page the difference is all the ink; the printed page (its glyphs
+    // redrawn by the queue, so edges differ) must be at most half as far (measured: a
+    // third).
+    let ink: u64 = sent.2.iter().map(|p| u64::from(255 - p)).sum::<u64>() / sent.2.len() as u64;
+    let diff_x100: u64 = sent
+        .2
+        .iter()
+        .zip(&came_out.2)
+        .map(|(a, b)| u64::from(a.abs_diff(*b)))
+        .sum::<u64>()
+        * 100
+        / sent.2.len() as u64;
+    assert!(
+        diff_x100 * 2 < ink * 100,
+        "the printed page looks like the prescription sent (mean difference {diff_x100}/100 of a grey level, ink {ink})"
+    );
+    let _ = std::fs::remove_file(printed);
+    assert_eq!(
+        d.clinic.count_audit(&format!(
+            "action = 'document.print' AND outcome = 'success' AND entity_id = '{id}' \
+             AND details LIKE '%{job}%'"
+        )),
+        1,
+        "the print is audited with its job"
+    );
+    let (printers, preferred) = d.doctor.printer_choice(&Cups::default()).unwrap();
+    assert!(printers.contains(&queue));
+    assert_eq!(
+        preferred.as_deref(),
+        Some(queue.as_str()),
+        "the queue is remembered"
+    );
+}
+
+#[test]
+fn a_print_cups_refuses_is_audited_as_failed_and_the_printer_is_not_remembered() {
+    let fake = FakeCups::new();
+    fake.script(
+        "lp",
+        "cat > /dev/null\necho 'lp: Error - Front_Desk is out of paper (test)' >&2\nexit 1",
+    );
+    let mut d = crate::documents::desk();
+    let id = crate::documents::issued(&mut d);
+    let err = d
+        .doctor
+        .print_document(DocumentRef::Prescription(id), "Front_Desk", 1, &fake.cups())
+        .unwrap_err();
+    assert_eq!(err.code(), Code::Printing, "{err}");
+    assert_eq!(
+        d.clinic.count_audit(&format!(
+            "action = 'document.print' AND outcome = 'failure' AND entity_id = '{id}'"
+        )),
+        1
+    );
+    assert_eq!(d.doctor.last_printer().unwrap(), None);
+    // A receptionist may not print what she may not read.
+    let mut desk = d.clinic.sign_in("desk");
+    assert_eq!(
+        desk.print_document(DocumentRef::Prescription(id), "Front_Desk", 1, &fake.cups())
+            .unwrap_err()
+            .code(),
+        Code::Forbidden
     );
 }

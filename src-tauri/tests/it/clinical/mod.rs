@@ -5,6 +5,7 @@ mod allergies;
 mod attachments;
 mod chart;
 mod diagnoses;
+mod documents;
 mod encounters;
 mod notes;
 mod prescriptions;

@@ -41,7 +41,7 @@ fn a_doctor_prescribes_overrides_an_interaction_with_a_reason_and_cancels_and_re
         shell
             .prescription_quantity("1 tablet", "tds", Some(7))
             .as_deref(),
-        Some("21 tablet"),
+        Some("21 tablets"),
         "the core's dose × frequency × days"
     );
     assert_eq!(
@@ -106,7 +106,7 @@ fn a_doctor_prescribes_overrides_an_interaction_with_a_reason_and_cancels_and_re
         )
         .unwrap();
     assert_eq!(rx.items.len(), 2);
-    assert_eq!(rx.items[1].quantity.as_deref(), Some("14 tablet"));
+    assert_eq!(rx.items[1].quantity.as_deref(), Some("14 tablets"));
 
     let warnings = shell.check_prescription(&draft.id).unwrap();
     let interaction = warnings
