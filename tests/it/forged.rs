@@ -402,6 +402,74 @@ impl Group {
 type Forge = fn(&mut Group, Role) -> Value;
 
 /// Every case: the roles the clinic's grant table lets make it (written out by hand).
+impl Group {
+    /// The fields of a lab order by `author` naming `tests` tests.
+    fn lab_order_fields(&mut self, author: &str, tests: usize) -> Value {
+        let n = self.next();
+        let list: Vec<Value> = (0..tests)
+            .map(|i| {
+                json!({"code": format!("T-{i}"), "name": "Potassium", "specimen": "serum",
+                            "unit": "mmol/L", "result_type": "numeric", "choices": []})
+            })
+            .collect();
+        json!({"number": format!("L-BR01-FORGE-{n:06}"), "patient_id": "p", "encounter_id": null,
+               "branch_id": "b", "ordered_by": author, "priority": "routine", "note": null,
+               "tests": Value::Array(list).to_string(), "status": "ordered",
+               "ordered_at": "2026-01-05T09:00:00.000Z"})
+    }
+
+    /// A lab order of the group's doctor (accepted).
+    fn doctors_lab_order(&mut self) -> String {
+        let doctor = self.id(Role::Doctor);
+        let fields = self.lab_order_fields(&doctor, 1);
+        self.seed(Role::Doctor, "lab_orders", fields)
+    }
+
+    /// The fields of a sample of `order` collected by `author`.
+    fn sample_fields(&mut self, author: &str, order: &str) -> Value {
+        let n = self.next();
+        json!({"number": format!("S-BR01-FORGE-{n:06}"), "order_id": order, "patient_id": "p",
+               "specimen": "serum", "status": "collected", "collected_by": author,
+               "collected_at": "2026-01-05T09:10:00.000Z"})
+    }
+
+    /// A sample collected by the group's lab technician (accepted), rejected or not.
+    fn lab_sample(&mut self, rejected: bool) -> String {
+        let order = self.doctors_lab_order();
+        let tech = self.id(Role::LabTechnician);
+        let fields = self.sample_fields(&tech, &order);
+        let sample = self.seed(Role::LabTechnician, "lab_samples", fields);
+        if rejected {
+            let change = self.change(
+                &tech,
+                "lab_samples",
+                &sample,
+                "upsert",
+                json!({"status": "rejected", "rejected_by": tech,
+                       "rejected_at": "2026-01-05T09:20:00.000Z", "reject_reason": "clotted"}),
+            );
+            assert!(self.accepted(Role::LabTechnician, &change).0);
+        }
+        sample
+    }
+
+    /// A result on `sample` entered by `role`.
+    fn lab_result(&mut self, role: Role, sample: &str) -> (String, Value) {
+        let (id, a) = (self.uuid(), self.id(role));
+        let change = self.change(
+            &a,
+            "lab_results",
+            &id,
+            "append",
+            json!({"sample_id": sample, "order_id": "o", "patient_id": "p", "test_code": "2823-3",
+                   "version": 1, "value": "6.8", "number": 6800, "unit": "mmol/L",
+                   "range_text": "3.5–5.1", "flag": "critical_high", "comment": null,
+                   "entered_by": a, "entered_at": "2026-01-05T09:30:00.000Z"}),
+        );
+        (id, change)
+    }
+}
+
 fn cases() -> Vec<(&'static str, Forge, &'static [Role])> {
     use Role::*;
     const NOBODY: &[Role] = &[];
@@ -1247,6 +1315,135 @@ fn cases() -> Vec<(&'static str, Forge, &'static [Role])> {
             |g, r| {
                 let (x, a) = (g.doctors_attachment("p", 2048), g.id(r));
                 g.change(&a, "attachments", &x, "tombstone", json!({}))
+            },
+            NOBODY,
+        ),
+        (
+            "order a lab test",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                let fields = g.lab_order_fields(&a, 1);
+                g.change(&a, "lab_orders", &id, "upsert", fields)
+            },
+            &[Doctor],
+        ),
+        (
+            "order a lab test in a colleague's name (ordered_by)",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                let doctor = g.id(if r == Doctor { Admin } else { Doctor });
+                let fields = g.lab_order_fields(&doctor, 1);
+                g.change(&a, "lab_orders", &id, "upsert", fields)
+            },
+            NOBODY,
+        ),
+        (
+            "order no lab test, or more than an order holds",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                let tests = if g.next() % 2 == 0 { 0 } else { 61 };
+                let fields = g.lab_order_fields(&a, tests);
+                g.change(&a, "lab_orders", &id, "upsert", fields)
+            },
+            NOBODY,
+        ),
+        (
+            "cancel a lab order",
+            |g, r| {
+                let (order, a) = (g.doctors_lab_order(), g.id(r));
+                g.change(
+                    &a,
+                    "lab_orders",
+                    &order,
+                    "upsert",
+                    json!({"status": "cancelled", "cancelled_at": "2026-01-05T10:00:00.000Z",
+                           "cancelled_by": a, "cancel_reason": "duplicate"}),
+                )
+            },
+            &[Doctor],
+        ),
+        (
+            "change the tests of a lab order",
+            |g, r| {
+                let (order, a) = (g.doctors_lab_order(), g.id(r));
+                g.change(&a, "lab_orders", &order, "upsert", json!({"tests": "[]"}))
+            },
+            NOBODY,
+        ),
+        (
+            "collect a sample for a lab order",
+            |g, r| {
+                let (order, id, a) = (g.doctors_lab_order(), g.uuid(), g.id(r));
+                let fields = g.sample_fields(&a, &order);
+                g.change(&a, "lab_samples", &id, "upsert", fields)
+            },
+            &[LabTechnician],
+        ),
+        (
+            "collect a sample for an order that was never made",
+            |g, r| {
+                let (order, id, a) = (g.uuid(), g.uuid(), g.id(r));
+                let fields = g.sample_fields(&a, &order);
+                g.change(&a, "lab_samples", &id, "upsert", fields)
+            },
+            NOBODY,
+        ),
+        (
+            "reject a sample with its reason",
+            |g, r| {
+                let (sample, a) = (g.lab_sample(false), g.id(r));
+                g.change(&a, "lab_samples", &sample, "upsert",
+                    json!({"status": "rejected", "rejected_by": a,
+                           "rejected_at": "2026-01-05T09:20:00.000Z", "reject_reason": "haemolysed"}))
+            },
+            &[LabTechnician],
+        ),
+        (
+            "reject a sample without a reason",
+            |g, r| {
+                let (sample, a) = (g.lab_sample(false), g.id(r));
+                g.change(
+                    &a,
+                    "lab_samples",
+                    &sample,
+                    "upsert",
+                    json!({"status": "rejected", "rejected_by": a,
+                           "rejected_at": "2026-01-05T09:20:00.000Z", "reject_reason": " "}),
+                )
+            },
+            NOBODY,
+        ),
+        (
+            "enter a lab result",
+            |g, r| {
+                let sample = g.lab_sample(false);
+                g.lab_result(r, &sample).1
+            },
+            &[LabTechnician],
+        ),
+        (
+            "enter a lab result on a rejected sample",
+            |g, r| {
+                let sample = g.lab_sample(true);
+                g.lab_result(r, &sample).1
+            },
+            NOBODY,
+        ),
+        (
+            "verify a lab result one entered oneself (or without the right)",
+            |g, r| {
+                let sample = g.lab_sample(false);
+                let (result, change) = g.lab_result(LabTechnician, &sample);
+                assert!(g.accepted(LabTechnician, &change).0);
+                let (id, a) = (g.uuid(), g.id(r));
+                g.change(
+                    &a,
+                    "lab_verifications",
+                    &id,
+                    "append",
+                    json!({"result_id": result, "verified_by": a,
+                           "verified_at": "2026-01-05T09:40:00.000Z"}),
+                )
             },
             NOBODY,
         ),

@@ -8,6 +8,7 @@ mod clinical;
 mod contract;
 mod forged;
 mod harness;
+mod lab;
 mod prescriptions;
 mod server_binary;
 mod sync;

@@ -102,6 +102,12 @@ id_type!(
     AttachmentId,
     /// A prescription (clinical::prescriptions).
     PrescriptionId,
+    /// A lab order, a sample collected for it, a result, its verification
+    /// (clinical::lab).
+    LabOrderId,
+    SampleId,
+    LabResultId,
+    LabVerificationId,
 );
 
 #[cfg(test)]

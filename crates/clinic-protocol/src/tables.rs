@@ -307,6 +307,40 @@ pub const PRESCRIPTION_ITEMS: TableSpec = TableSpec {
         Access::ByTransition(prescription_items_need),
     )
 };
+// The laboratory. An order names its tests (copied from the orderer's catalogue) and
+// is frozen but for cancelling; a sample is collected against an order and may only be
+// rejected afterwards; results are appended, a correction being a later version of the
+// same test on the same sample; a verification is appended by someone other than the
+// result's author. Numbers (orders and samples) are unique across the group.
+pub const LAB_ORDERS: TableSpec = TableSpec {
+    unique_number: Some("number"),
+    ..lww("lab_orders", Access::ByTransition(lab_orders_need))
+};
+pub const LAB_SAMPLES: TableSpec = TableSpec {
+    unique_number: Some("number"),
+    parent: Some(Parent {
+        field: "order_id",
+        table: "lab_orders",
+    }),
+    ..lww("lab_samples", Access::ByTransition(lab_samples_need))
+};
+pub const LAB_RESULTS: TableSpec = TableSpec {
+    parent: Some(Parent {
+        field: "sample_id",
+        table: "lab_samples",
+    }),
+    ..append("lab_results", Access::ByTransition(lab_results_need))
+};
+pub const LAB_VERIFICATIONS: TableSpec = TableSpec {
+    parent: Some(Parent {
+        field: "result_id",
+        table: "lab_results",
+    }),
+    ..append(
+        "lab_verifications",
+        Access::ByTransition(lab_verifications_need),
+    )
+};
 
 /// Every synced table.
 pub const TABLES: &[&TableSpec] = &[
@@ -333,6 +367,10 @@ pub const TABLES: &[&TableSpec] = &[
     &ATTACHMENTS,
     &PRESCRIPTIONS,
     &PRESCRIPTION_ITEMS,
+    &LAB_ORDERS,
+    &LAB_SAMPLES,
+    &LAB_RESULTS,
+    &LAB_VERIFICATIONS,
 ];
 
 /// Workstation tables that never sync, each with why: the schema test checks that every
@@ -364,6 +402,15 @@ pub const LOCAL_TABLES: &[(&str, &str)] = &[
         "attachment_uploads",
         "attachment files made here whose bytes the sync server does not hold yet",
     ),
+    (
+        "lab_tests",
+        "reference data: the starter lab catalogue and this workstation's imports",
+    ),
+    (
+        "lab_ranges",
+        "reference data: the lab catalogue's reference ranges",
+    ),
+    ("lab_panels", "reference data: the lab catalogue's panels"),
 ];
 
 /// The declaration of a synced table, or `None` for a table that does not sync.
@@ -411,6 +458,8 @@ fn notifications_need(t: &Transition<'_>) -> Need {
         let about = match (t.after("entity"), t.after("entity_id")) {
             (Some("appointment"), Some(id)) => (t.same_push)("appointments", id),
             (Some("user"), Some(id)) => (t.same_push)("users", id),
+            // A critical lab result tells the doctor who ordered the test.
+            (Some("lab_result"), Some(id)) => (t.same_push)("lab_results", id),
             _ => false,
         };
         return if about {
@@ -778,6 +827,119 @@ fn prescription_items_need(t: &Transition<'_>) -> Need {
             "an item's id is <prescription id>-<position>, its position within the prescription's item_count".into(),
         ),
     }
+}
+
+/// The most tests one lab order may carry.
+pub const MAX_LAB_TESTS: i64 = 60;
+
+const LAB_CANCEL_FIELDS: [&str; 4] = ["status", "cancelled_at", "cancelled_by", "cancel_reason"];
+
+fn lab_orders_need(t: &Transition<'_>) -> Need {
+    if t.is_new() {
+        if t.after("status") != Some("ordered") {
+            return Need::Refused("a lab order is made with status ordered".into());
+        }
+        if t.after("number").is_none_or(str::is_empty) {
+            return Need::Refused("a lab order carries its number".into());
+        }
+        let count = t
+            .fields
+            .get("tests")
+            .and_then(Value::as_str)
+            .and_then(|text| serde_json::from_str::<Vec<Value>>(text).ok())
+            .map(|tests| tests.len() as i64);
+        if !count.is_some_and(|n| (1..=MAX_LAB_TESTS).contains(&n)) {
+            return Need::Refused(format!(
+                "a lab order names 1 to {MAX_LAB_TESTS} tests (tests, a JSON list)"
+            ));
+        }
+        return authored(t, "ordered_by", Need::Action(Action::LabOrderCreate));
+    }
+    if t.changes("number") {
+        return Need::Refused(
+            "a lab order's number is given once; only the sync server renumbers".into(),
+        );
+    }
+    if t.changes("patient_id") {
+        return Need::Action(Action::PatientMerge);
+    }
+    if let Some(f) = t.changed_fields().find(|f| !LAB_CANCEL_FIELDS.contains(f)) {
+        return Need::Refused(format!(
+            "a lab order is frozen once made ({f}); cancel it and order again"
+        ));
+    }
+    if t.before("status") != Some("ordered") || t.after("status") != Some("cancelled") {
+        return Need::Refused("a lab order only goes from ordered to cancelled".into());
+    }
+    if t.after("cancelled_by") != Some(t.author) {
+        return Need::Refused("cancelled_by names who cancels, the user who pushes it".into());
+    }
+    Need::Action(Action::LabOrderCreate)
+}
+
+fn lab_samples_need(t: &Transition<'_>) -> Need {
+    if t.is_new() {
+        let Some(order) = t.parent else {
+            return Need::Refused("a sample travels with or after its order".into());
+        };
+        if order.get("status").and_then(Value::as_str) != Some("ordered") {
+            return Need::Refused("a sample is collected for an order that stands".into());
+        }
+        if t.after("status") != Some("collected") || t.after("number").is_none_or(str::is_empty) {
+            return Need::Refused("a sample is made collected, with its number".into());
+        }
+        return authored(t, "collected_by", Need::Action(Action::LabResultEnter));
+    }
+    if t.changes("number") {
+        return Need::Refused(
+            "a sample's number is given once; only the sync server renumbers".into(),
+        );
+    }
+    if t.changes("patient_id") {
+        return Need::Action(Action::PatientMerge);
+    }
+    const REJECT_FIELDS: [&str; 4] = ["status", "rejected_at", "rejected_by", "reject_reason"];
+    if let Some(f) = t.changed_fields().find(|f| !REJECT_FIELDS.contains(f)) {
+        return Need::Refused(format!("a sample only changes by being rejected ({f})"));
+    }
+    if t.before("status") != Some("collected") || t.after("status") != Some("rejected") {
+        return Need::Refused("a sample only goes from collected to rejected".into());
+    }
+    if t.after("reject_reason").is_none_or(|r| r.trim().is_empty()) {
+        return Need::Refused("a rejected sample keeps its reason".into());
+    }
+    authored(t, "rejected_by", Need::Action(Action::LabResultEnter))
+}
+
+fn lab_results_need(t: &Transition<'_>) -> Need {
+    let Some(sample) = t.parent else {
+        return Need::Refused("a result travels with or after its sample".into());
+    };
+    if sample.get("status").and_then(Value::as_str) != Some("collected") {
+        return Need::Refused(
+            "results are entered for a collected sample, not a rejected one".into(),
+        );
+    }
+    if t.fields
+        .get("version")
+        .and_then(Value::as_i64)
+        .is_none_or(|v| v < 1)
+    {
+        return Need::Refused("a result carries its version, from 1".into());
+    }
+    authored(t, "entered_by", Need::Action(Action::LabResultEnter))
+}
+
+fn lab_verifications_need(t: &Transition<'_>) -> Need {
+    let Some(result) = t.parent else {
+        return Need::Refused("a verification travels with or after its result".into());
+    };
+    if result.get("entered_by").and_then(Value::as_str) == Some(t.author) {
+        return Need::Refused(
+            "a result is verified by a second person, not by who entered it".into(),
+        );
+    }
+    authored(t, "verified_by", Need::Action(Action::LabResultEnter))
 }
 
 #[cfg(test)]

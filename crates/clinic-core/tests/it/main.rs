@@ -7,6 +7,7 @@ mod clinical;
 mod documents;
 mod frontdesk;
 mod identity;
+mod lab;
 mod policy;
 mod printing;
 mod rekey;

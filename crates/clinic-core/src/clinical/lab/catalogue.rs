@@ -132,7 +132,7 @@ impl fmt::Display for Age {
 }
 
 /// How a test's result is written.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ResultType {
     Numeric,
