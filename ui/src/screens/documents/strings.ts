@@ -19,7 +19,6 @@ export const documentsStrings = {
   printer: 'Printer',
   noPrinters: 'No printer is set up on this workstation: add one in the system’s printer settings, or save the document as a PDF below.',
   copies: 'Copies',
-  copiesHint: '1 to 99.',
   copiesWhole: 'Write a whole number of copies.',
   copiesRange: 'Print between 1 and 99 copies.',
   choosePrinter: 'Choose a printer.',
@@ -31,7 +30,6 @@ export const documentsStrings = {
   // Save as PDF.
   saveTitle: 'Save as PDF…',
   folder: 'Folder',
-  folderHint: 'The folder on this computer to save in.',
   fileName: 'File name',
   save: 'Save',
   saving: 'Saving…',
