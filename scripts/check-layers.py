@@ -22,7 +22,7 @@ PLUMBING = ["store", "workstation", "session", "signin"]
 FEATURES = ["identity",
             "frontdesk::patients", "frontdesk::doctors", "frontdesk::appointments",
             "clinical::access", "clinical::allergies", "clinical::encounters", "clinical::notes", "clinical::vitals",
-            "clinical::diagnoses", "clinical::drugs", "clinical::prescriptions", "clinical::chart",
+            "clinical::diagnoses", "clinical::drugs", "clinical::lab", "clinical::prescriptions", "clinical::chart",
             "sync",
             "clinical::attachments",
             "documents",

@@ -5,7 +5,7 @@
 CLINIC_APT_PACKAGES=(
   build-essential pkg-config libssl-dev curl
   libwebkit2gtk-4.1-dev
-  xvfb xdotool imagemagick webkit2gtk-driver poppler-utils jq curl
+  xvfb xdotool imagemagick webkit2gtk-driver poppler-utils zbar-tools jq curl
   postgresql
   cups printer-driver-cups-pdf
 )

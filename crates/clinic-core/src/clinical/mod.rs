@@ -23,6 +23,7 @@ pub mod chart;
 pub mod diagnoses;
 pub mod drugs;
 pub mod encounters;
+pub mod lab;
 pub mod notes;
 pub mod prescriptions;
 pub mod vitals;

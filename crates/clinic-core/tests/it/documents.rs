@@ -403,3 +403,38 @@ fn documents_an_export_to_a_missing_folder_fails_clearly_and_writes_nothing() {
     assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     assert_eq!(d.clinic.count_audit("action = 'document.export'"), 0);
 }
+
+#[test]
+fn documents_the_qr_code_a_pharmacy_scans_carries_the_number_and_a_code_that_verifies() {
+    let mut d = desk();
+    let id = issued(&mut d);
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("rx.pdf");
+    d.doctor
+        .export_document(DocumentRef::Prescription(id), &pdf)
+        .unwrap();
+    let png = dir.path().join("page");
+    let rendered = Command::new("pdftoppm")
+        .args(["-png", "-r", "150", "-singlefile"])
+        .arg(&pdf)
+        .arg(&png)
+        .status()
+        .expect("pdftoppm (poppler-utils) runs");
+    assert!(rendered.success());
+    let scanned = Command::new("zbarimg")
+        .args(["-q", "--raw"])
+        .arg(png.with_extension("png"))
+        .output()
+        .expect("zbarimg (zbar-tools, installed by the test script) runs");
+    let payload = String::from_utf8(scanned.stdout).unwrap();
+    let (number, code) = payload
+        .trim()
+        .split_once(' ')
+        .unwrap_or_else(|| panic!("the QR code holds the number and the code: {payload:?}"));
+    assert_eq!(
+        Some(number.to_owned()),
+        d.doctor.prescription(id).unwrap().number
+    );
+    let mut pharm = d.clinic.sign_in("pharm");
+    assert_eq!(pharm.verify_prescription(number, code).unwrap().id, id);
+}
