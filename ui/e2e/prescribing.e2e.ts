@@ -7,7 +7,8 @@
 // in the chart's Prescriptions section. Then Print…: the preview of its one page, saved as
 // a PDF into a folder (pdftotext finds the number in it; saving again offers Replace),
 // printed on the cups-pdf queue (its job is the prescription and its page looks like the
-// saved one), and Escape gives the focus back. The print needs CUPS with that queue:
+// saved one), and Escape gives the focus back; the demo's scanned letter, a PDF in the
+// chart's attachments, opens in the same dialog. The print needs CUPS with that queue:
 // `source scripts/lib.sh && ensure_cups_pdf_queue` sets it up and exports
 // CLINIC_TEST_CUPS_PDF_QUEUE and CLINIC_TEST_CUPS_PDF_OUT, which this flow reads.
 
@@ -227,5 +228,17 @@ flow('doctor: prescribe two interacting drugs, override with a reason, issue', {
     await app.session.press(ESCAPE);
     await app.session.waitForCount(css('#document-dialog'), 0);
     await waitUntil('Print… to have the focus again', async () => (await app.session.focusedId()) === 'rx-print');
+  });
+
+  await step('a PDF in the chart’s attachments opens in the same dialog, and Close gives the focus back', async () => {
+    await app.click(css('#chart-tab-attachments'), chartStrings.tabs.attachments);
+    // The demo filed a one-page scanned letter (a PDF) for this patient.
+    const print = await app.waitFor(css('.attachments button.print'));
+    const id = await print.attribute('id');
+    await print.click();
+    await app.documentPreview(dt.page(1, 1));
+    await app.click(css('#document-close'));
+    await app.session.waitForCount(css('#document-dialog'), 0);
+    await waitUntil('the attachment’s Print… to have the focus again', async () => (await app.session.focusedId()) === id);
   });
 });
