@@ -4,11 +4,12 @@
 # receptionist), patient search with results, a patient's record, the registration form
 # with the duplicate warning, the booking flow (held slot, then booked), the check-in
 # queue, the lock screen, a doctor's notifications; then the administrator's users, audit
-# log, sign-in settings, branches (one added), a doctor's weekly hours and the week's
-# calendar; the second-factor set-up with its QR code; then the clinical screens: the
-# doctor's day, a visit's note with the comparison of its two versions, vitals with their
-# trend plots, the ICD-10-CM search, a chart, a scanned letter in the viewer and the
-# prescribing form with an interaction warning; and the administrator's access history.
+# log, sign-in settings, branches (one added), the letterhead, a doctor's weekly hours and
+# the week's calendar; the second-factor set-up with its QR code; then the clinical
+# screens: the doctor's day, a visit's note with the comparison of its two versions, vitals
+# with their trend plots, the ICD-10-CM search, a chart, a scanned letter in the viewer, an
+# issued prescription in the print dialog and the prescribing form with an interaction
+# warning; and the administrator's access history.
 #
 # Usage: scripts/e2e-screens.sh PATH/TO/clinic-desktop [OUT_DIR]
 #   OUT_DIR defaults to docs/screenshots. CLINIC_SCREENSHOT_TIMEOUT (seconds, default 60)
@@ -111,7 +112,7 @@ inside_xvfb() {
     fail "clicking at ($2, $3) never showed the $screen screen"
   }
 
-  local data_dir="$work/data"
+  local data_dir="$work/data" n
   mkdir -p "$data_dir"
   env -u WAYLAND_DISPLAY \
     CLINIC_DATA_DIR="$data_dir" CLINIC_DEMO=1 GDK_BACKEND=x11 \
@@ -260,6 +261,29 @@ inside_xvfb() {
   wait_screen branch-added
   capture admin-branches
   scroll_to_top
+  # The letterhead is the section before Branches: click Sign-in settings to focus the tab
+  # list, End then Left. Tab to the address (Enter starts its second line), the phone and
+  # the registration numbers, past the paper size to Save.
+  n=$(shown_count admin-settings)
+  click 280 221
+  wait_screen admin-settings "$n"
+  n=$(shown_count admin-branches)
+  key End
+  wait_screen admin-branches "$n"
+  key Left
+  wait_screen admin-letterhead
+  key Tab
+  type_text "Plot 12, Riverside Drive"
+  key Return
+  type_text "P.O. Box 4410-00100, Nairobi"
+  key Tab
+  type_text "+254 20 765 4321"
+  key Tab
+  type_text "Facility reg. no. KMPDC/F/1234"
+  key Tab Tab Return
+  wait_screen letterhead-saved
+  scroll_to_top
+  capture letterhead
   # This workstation: its sync, the group's workstations and the scheduled backups.
   click 572 221
   wait_screen admin-backup
@@ -293,7 +317,6 @@ inside_xvfb() {
   # The clinical screens, by keyboard. Each step notes how often its screen was shown so
   # far and waits for one more showing (search results, saves and panels show more than
   # once). The doctor: Ctrl+D opens the day, whose first row has the focus.
-  local n
   scroll_to_top
   click 1033 27
   wait_screen login 4
@@ -392,13 +415,29 @@ inside_xvfb() {
   capture attachment-viewer
   scroll_to_top
 
-  # Alt+6: prescriptions, "New prescription" focused; Enter opens the form, Enter in the
-  # follow-up field starts the draft with the drug search focused. Two drugs the ONC table
-  # says interact, each found as typed (Enter chooses), strength, dose, frequency and days
-  # typed (form and route come from the catalogue), Enter adds; the checks then show the serious interaction and the Override.
+  # Alt+6: prescriptions, "New prescription" focused. Tab to the newest prescription's
+  # Open (the demo issued it), Enter shows it with Close focused; Shift+Tab to Print…,
+  # Enter opens the print dialog with the page's preview. Escape gives the focus back to
+  # Print…, Tab and Enter close the prescription and focus "New prescription" again.
   n=$(shown_count prescriptions)
   key alt+6
   wait_screen prescriptions "$n"
+  n=$(shown_count prescription-detail)
+  key Tab Return
+  wait_screen prescription-detail "$n"
+  n=$(shown_count print-preview)
+  key shift+Tab Return
+  wait_screen print-preview "$n"
+  capture print-preview
+  key Escape
+  sleep 0.3
+  key Tab Return
+  sleep 0.5
+
+  # Enter on "New prescription" opens the form, Enter in the
+  # follow-up field starts the draft with the drug search focused. Two drugs the ONC table
+  # says interact, each found as typed (Enter chooses), strength, dose, frequency and days
+  # typed (form and route come from the catalogue), Enter adds; the checks then show the serious interaction and the Override.
   n=$(shown_count prescribing)
   key Return
   wait_screen prescribing "$n"

@@ -16,6 +16,10 @@
 #   E2E_ARTIFACTS     where a failing flow's screenshot goes (default
 #                     ${TMPDIR:-/tmp}/clinic-e2e-failures)
 #   E2E_FLOWS         run only the flow files whose names contain this (Vitest's filter)
+#   CLINIC_TEST_CUPS_PDF_QUEUE, CLINIC_TEST_CUPS_PDF_OUT
+#                     the cups-pdf queue the prescribing flow prints on and the folder it
+#                     writes PDFs to (`source scripts/lib.sh && ensure_cups_pdf_queue` sets
+#                     both up and exports them; the flows and the app inherit them as is)
 #
 # Needs the Debian packages webkit2gtk-driver (WebKitWebDriver), xvfb and imagemagick,
 # and ui/node_modules (scripts/run-tests.sh installs it; else `cd ui && npm ci`).

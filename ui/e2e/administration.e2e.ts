@@ -1,6 +1,8 @@
 // Administration of people: the administrator adds a nurse (a weak password refused next
-// to its field), finds the addition in the audit log and verifies the chain; the nurse
-// then signs in and is offered no administration.
+// to its field), finds the addition in the audit log and verifies the chain, and sets the
+// letterhead (a fifth address line refused next to its field, then an address and the
+// Letter paper size saved and shown again); the nurse then signs in and is offered no
+// administration.
 
 import { expect } from 'vitest';
 
@@ -8,10 +10,11 @@ import { adminStrings } from '../src/screens/admin/strings';
 import { calendarStrings } from '../src/screens/calendar/strings';
 import { flow, tab } from './app';
 import { DEMO_USERS } from './demo';
-import { button, css, xpath, xpathLiteral } from './driver';
+import { ENTER, button, css, waitUntil, xpath, xpathLiteral } from './driver';
 
 const t = adminStrings;
 const nurse = { username: 'amina.n', password: 'ward seven nights' };
+const letterheadAddress = 'Plot 12, Riverside Drive, Nairobi';
 
 flow('administration: add a user, audit it, the new nurse sees no administration', { demo: true }, async (app, step) => {
   await step('the administrator opens Users and roles', async () => {
@@ -42,6 +45,30 @@ flow('administration: add a user, audit it, the new nurse sees no administration
     await app.waitFor(css('table.data td'), nurse.username);
     await app.click(button(t.audit.verify));
     await app.waitFor(css('.verification.ok'));
+  });
+
+  await step('the letterhead refuses a fifth address line next to its field', async () => {
+    await app.click(css('#admin-tab-letterhead'));
+    await app.heading(t.title);
+    await app.waitFor(css('#lh-name'));
+    // Enter starts a new line in the text area (a typed "\n" is not a key).
+    await app.fill(css('#lh-address'), ['one', 'two', 'three', 'four', 'five'].join(ENTER));
+    await app.click(css('#lh-save'));
+    const error = await app.waitFor(css('#lh-address-error'));
+    expect(await error.text(), 'the core says how many lines a letterhead prints').toContain('4');
+  });
+
+  await step('an address line and the Letter paper size are saved and shown again', async () => {
+    await app.fill(css('#lh-address'), letterheadAddress);
+    await app.click(css('#lh-size-Letter'));
+    await app.click(css('#lh-save'));
+    await app.status(t.letterhead.saved);
+    // Another section and back: the panel reads the letterhead again from the core.
+    await app.click(css('#admin-tab-users'));
+    await app.waitFor(css('#admin-tab-users[aria-selected=true]'));
+    await app.click(css('#admin-tab-letterhead'));
+    await waitUntil('the saved address in its field', async () => (await (await app.waitFor(css('#lh-address'))).property('value')) === letterheadAddress);
+    expect(await (await app.waitFor(css('#lh-size-Letter'))).property('checked'), 'Letter is the saved paper size').toBe(true);
   });
 
   await step('the nurse signs in and is offered no administration', async () => {

@@ -90,6 +90,12 @@ export class App {
   async open(key: Tab): Promise<void> {
     await this.click(tab(key));
   }
+
+  /** Waits for the document dialog to show `pageText` ("Page 1 of 1") with its picture drawn. */
+  async documentPreview(pageText: string): Promise<void> {
+    await this.waitFor(css('#document-dialog[open] #document-page'), pageText);
+    await waitUntil('the preview picture to be drawn', async () => this.session.imageShown('#document-preview img'));
+  }
 }
 
 export interface FlowOptions {

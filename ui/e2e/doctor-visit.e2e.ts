@@ -2,19 +2,28 @@
 // checked-in patient; the doctor writes a SOAP note, saves a second version (the history
 // compares them side by side), signs it, records vitals (an impossible value is refused
 // next to its field first), finds a diagnosis by words and records it, sees the vitals
-// trends drawn with points, and completes the visit.
+// trends drawn with points, issues a sick note (a last day before the first refused next
+// to its field) and sees it in the print dialog, and completes the visit.
 
 import { expect } from 'vitest';
 
 import { dayStrings } from '../src/screens/day/strings';
 import { diagnosesStrings } from '../src/screens/diagnoses/strings';
+import { certificateStrings, documentsStrings } from '../src/screens/documents/strings';
 import { noteStrings, visitStrings } from '../src/screens/encounter/strings';
 import { vitalsStrings } from '../src/screens/vitals/strings';
 import { flow } from './app';
 import { DEMO_PATIENTS, DEMO_USERS, DIABETES } from './demo';
-import { ENTER, css, lead, waitUntil, xpath, xpathLiteral } from './driver';
+import { ENTER, ESCAPE, css, lead, waitUntil, xpath, xpathLiteral } from './driver';
 
 const amani = DEMO_PATIENTS.amani;
+
+/** `day` (YYYY-MM-DD) moved by `days` calendar days. */
+function shiftDay(day: string, days: number): string {
+  const date = new Date(`${day}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}
 
 flow('doctor: open today’s patient, note, vitals, diagnosis, complete', { demo: true }, async (app, step) => {
   await step('the doctor’s day lists the checked-in patient, the first row chosen', async () => {
@@ -87,6 +96,29 @@ flow('doctor: open today’s patient, note, vitals, diagnosis, complete', { demo
     await app.click(css('#diagnosis-save'));
     await app.status(lead(diagnosesStrings.saved));
     await app.waitFor(css('ul.diagnoses li'), DIABETES.code);
+  });
+
+  await step('a sick note whose last day is before its first is refused next to that field', async () => {
+    await app.click(css('#visit-certificate'));
+    await app.click(css(`#cert-kind option[value=sick_note]`));
+    const from = String(await (await app.waitFor(css('#cert-from'))).property('value'));
+    expect(from, 'the first day is today').toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    await app.fill(css('#cert-until'), shiftDay(from, -1));
+    await app.click(css('#cert-issue'));
+    await app.waitFor(css('#cert-until-error'));
+  });
+
+  await step('the sick note is issued and opens in the print dialog', async () => {
+    const from = String(await (await app.waitFor(css('#cert-from'))).property('value'));
+    await app.fill(css('#cert-until'), shiftDay(from, 3));
+    await app.fill(css('#cert-recommendation'), 'Rest at home; plenty of fluids.');
+    await app.click(css('#cert-issue'));
+    await app.documentPreview(documentsStrings.page(1, 1));
+    await app.waitFor(css('#document-title'), certificateStrings.kinds.sick_note);
+    await app.session.press(ESCAPE);
+    await app.session.waitForCount(css('#document-dialog'), 0);
+    await app.status(certificateStrings.issued('\u0000').split('\u0000')[1] ?? '');
+    await waitUntil('Certificate… to have the focus again', async () => (await app.session.focusedId()) === 'visit-certificate');
   });
 
   await step('the visit is completed and leaves the doctor’s day', async () => {

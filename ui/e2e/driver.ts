@@ -39,6 +39,9 @@ export function button(label: string, within = ''): Locator {
 /** The key WebDriver's "send keys" understands as Enter. */
 export const ENTER = '\uE007';
 
+/** The key WebDriver's "send keys" understands as Escape. */
+export const ESCAPE = '\uE00C';
+
 /** Where tauri-driver listens (`E2E_DRIVER_URL`, else port 4444 on this machine). */
 export const DRIVER_URL = process.env['E2E_DRIVER_URL'] ?? 'http://127.0.0.1:4444';
 
@@ -155,6 +158,11 @@ export class Element {
     const value = await request('GET', this.path(`attribute/${encodeURIComponent(name)}`));
     return value === null ? null : String(value);
   }
+
+  /** A DOM property, e.g. a field's current `value` (the attribute keeps the initial one). */
+  async property(name: string): Promise<unknown> {
+    return request('GET', this.path(`property/${encodeURIComponent(name)}`));
+  }
 }
 
 export interface SessionOptions {
@@ -246,6 +254,17 @@ export class Session {
     ]);
     await request('POST', `/session/${this.id}/actions`, { actions: [{ type: 'key', id: 'keyboard', actions }] });
     await request('DELETE', `/session/${this.id}/actions`);
+  }
+
+  /** Runs a script in the window and returns what it returns. */
+  async execute(script: string, args: readonly unknown[] = []): Promise<unknown> {
+    return request('POST', `/session/${this.id}/execute/sync`, { script, args: [...args] });
+  }
+
+  /** Whether the first image the CSS selector finds has loaded and has pixels. */
+  async imageShown(selector: string): Promise<boolean> {
+    const value = await this.execute('const img = document.querySelector(arguments[0]); return !!img && img.complete && img.naturalWidth > 0;', [selector]);
+    return value === true;
   }
 
   /** The id attribute of the element that has the focus ('' for none). */

@@ -6,6 +6,7 @@ import { setupStrings } from '../setup/strings';
 import {
   addedBranches,
   adminTabs,
+  pageSize,
   auditQuery,
   detailsText,
   emptyAuditFilter,
@@ -77,9 +78,9 @@ describe('admin sections', () => {
     expect(adminTabs(none)).toEqual([]);
     expect(showAdmin(none)).toBe(false);
     const admin = { ...none, manage_users: true, manage_settings: true, read_audit: true, manage_sync: true };
-    expect(adminTabs(admin)).toEqual(['users', 'settings', 'audit', 'devices', 'branches']);
+    expect(adminTabs(admin)).toEqual(['users', 'settings', 'audit', 'devices', 'letterhead', 'branches']);
     expect(adminTabs({ ...none, read_audit: true })).toEqual(['audit']);
-    expect(adminTabs({ ...none, manage_settings: true })).toEqual(['settings', 'branches']);
+    expect(adminTabs({ ...none, manage_settings: true })).toEqual(['settings', 'letterhead', 'branches']);
     expect(showAdmin({ ...none, read_audit: true })).toBe(true);
   });
 
@@ -256,5 +257,13 @@ describe('backups', () => {
       text: 'Failed: the folder /b does not exist',
       ok: false,
     });
+  });
+});
+
+describe('the letterhead’s paper size', () => {
+  it('is A4 or Letter, A4 for anything else', () => {
+    expect(pageSize('Letter')).toBe('Letter');
+    expect(pageSize('A4')).toBe('A4');
+    expect(pageSize('A5')).toBe('A4');
   });
 });

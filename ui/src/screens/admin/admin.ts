@@ -8,10 +8,11 @@ import type { FieldErrors } from '../../lib/forms';
 import type { AuditEntry, AuditQuery, AuditVerification, Branch, SignInSettings, UserAccount } from './api';
 import { adminStrings } from './strings';
 
-export type AdminTab = 'users' | 'settings' | 'audit' | 'devices' | 'branches';
+export type AdminTab = 'users' | 'settings' | 'audit' | 'devices' | 'letterhead' | 'branches';
 
-// Branches come last: the earlier tabs keep their places (the screen walk clicks them).
-const TAB_ORDER: readonly AdminTab[] = ['users', 'settings', 'audit', 'devices', 'branches'];
+// Branches come last (the screen walk opens it with End) and the earlier tabs keep their
+// places (it clicks them); the letterhead goes in between.
+const TAB_ORDER: readonly AdminTab[] = ['users', 'settings', 'audit', 'devices', 'letterhead', 'branches'];
 
 /** The sections the signed-in role may open, in the order they are shown. */
 export function adminTabs(caps: Capabilities): AdminTab[] {
@@ -20,6 +21,8 @@ export function adminTabs(caps: Capabilities): AdminTab[] {
     settings: caps.manage_settings,
     audit: caps.read_audit,
     devices: caps.manage_sync,
+    // The letterhead is a clinic setting in the core's policy (SettingsManage).
+    letterhead: caps.manage_settings,
     // Adding a branch is a clinic setting in the core's policy (SettingsManage).
     branches: caps.manage_settings,
   };
@@ -283,4 +286,25 @@ export function verificationMessage(v: AuditVerification): { ok: boolean; text: 
 /** Whether the list may have been cut at the limit. */
 export function isLimited(entries: readonly AuditEntry[], query: AuditQuery): boolean {
   return query.limit > 0 && entries.length >= query.limit;
+}
+
+// ---- letterhead ------------------------------------------------------------------------
+
+export type LetterheadField = 'address' | 'phone' | 'registration' | 'pageSize';
+export const LETTERHEAD_FIELD_ORDER: readonly LetterheadField[] = ['address', 'phone', 'registration', 'pageSize'];
+
+/** The core's field names, mapped to the letterhead form's. */
+export const LETTERHEAD_FIELDS: Readonly<Record<string, LetterheadField>> = {
+  address: 'address',
+  phone: 'phone',
+  registration: 'registration',
+  page_size: 'pageSize',
+};
+
+export const PAGE_SIZES = ['A4', 'Letter'] as const;
+export type PageSize = (typeof PAGE_SIZES)[number];
+
+/** A page size as the shell sends it, one of the two the form offers (A4 otherwise). */
+export function pageSize(value: string): PageSize {
+  return (PAGE_SIZES as readonly string[]).includes(value) ? (value as PageSize) : 'A4';
 }

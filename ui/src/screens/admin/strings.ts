@@ -1,11 +1,12 @@
-// The administration screen's words: users, sign-in settings, branches, audit log, devices, backups.
+// The administration screen's words: users, sign-in settings, branches, audit log, devices, backups,
+// the letterhead.
 // English for now; the words several screens share are in lib/strings.ts.
 
 export const adminStrings = {
   title: 'Administration',
-  intro: 'People, sign-in rules, the audit log, this workstation’s sync and the group’s branches.',
+  intro: 'People, sign-in rules, the audit log, this workstation’s sync, the letterhead and the group’s branches.',
   sections: 'Administration sections',
-  tabs: { users: 'Users and roles', settings: 'Clinic settings', audit: 'Audit log', devices: 'This workstation', branches: 'Branches' },
+  tabs: { users: 'Users and roles', settings: 'Clinic settings', audit: 'Audit log', devices: 'This workstation', letterhead: 'Letterhead', branches: 'Branches' },
   users: {
     title: 'Users',
     count: (n: number) => (n === 1 ? '1 account' : `${n} accounts`),
@@ -176,5 +177,32 @@ export const adminStrings = {
     failed: (error: string) => `Failed: ${error}`,
     backUpNow: 'Back up now',
     backingUp: 'Backing up…',
+  },
+  letterhead: {
+    title: 'Letterhead',
+    intro: 'Printed at the top of prescriptions and certificates, on the paper size chosen here.',
+    name: 'Organisation',
+    nameHint: 'Set when the clinic was set up.',
+    address: 'Address',
+    addressHint: 'Up to 4 lines.',
+    phone: 'Phone',
+    registration: 'Registration numbers',
+    registrationHint: 'Up to 4 lines, e.g. Facility reg. no. KMPDC/123.',
+    pageSize: 'Paper size',
+    pageSizes: { A4: 'A4 (210 × 297 mm)', Letter: 'Letter (8.5 × 11 in)' },
+    save: 'Save letterhead',
+    saving: 'Saving…',
+    saved: 'Letterhead saved.',
+    logoTitle: 'Logo',
+    logoIntro: 'A PNG, printed at the left of the letterhead.',
+    noLogo: 'No logo set.',
+    logoAlt: 'The current logo',
+    logoFile: 'Logo file',
+    logoFileHint: 'PNG, up to 256 KB.',
+    chooseLogo: 'Choose a PNG file first.',
+    setLogo: 'Use this logo',
+    removeLogo: 'Remove logo',
+    logoSaved: 'Logo saved.',
+    logoRemoved: 'Logo removed.',
   },
 } as const;
