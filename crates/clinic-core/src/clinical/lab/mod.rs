@@ -595,6 +595,9 @@ impl Session {
                     .map_err(|_| {
                         Error::Internal("a sample's collection time is not a time".into())
                     })?;
+                // This workstation's ranges (a lab at another branch may never have
+                // opened its catalogue before).
+                self.lab_catalogue_ready()?;
                 let ranges = store::ranges(self.live()?.store.conn(), &code)?;
                 match catalogue::select_range(&ranges, &code, &p.sex, birth, day) {
                     Some(r) => (range_text(r), Some(catalogue::flag(n, r))),
