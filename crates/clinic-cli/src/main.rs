@@ -31,6 +31,7 @@ mod clinical;
 mod demo_seed;
 mod doctor;
 mod documents;
+mod lab;
 mod local_time;
 mod patient;
 mod prescription;
@@ -176,6 +177,10 @@ enum Command {
     /// The interaction table: import pairs (administrators).
     #[command(subcommand)]
     Interactions(prescription::InteractionsCommand),
+    /// The laboratory: catalogue, orders (doctors), worklist, samples and labels,
+    /// results and verification (lab technicians), reports.
+    #[command(subcommand)]
+    Lab(lab::LabCommand),
     /// Sick notes and fitness-to-work certificates from a visit (doctors).
     #[command(subcommand)]
     Certificate(documents::CertificateCommand),
@@ -621,6 +626,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Interactions(command) => {
             let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
             prescription::interactions(&mut session, command)?;
+        }
+        Command::Lab(command) => {
+            let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
+            lab::lab(&mut session, command)?;
         }
         Command::Certificate(command) => {
             let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;

@@ -81,6 +81,15 @@ impl Sheet {
         })
     }
 
+    /// A page of its own size with no letterhead or logo (a sample label).
+    pub fn sized(title: &str, width: f32, height: f32) -> Result<Self> {
+        let mut sheet = Sheet::new(title, &Letterhead::default())?;
+        sheet.width = width;
+        sheet.height = height;
+        sheet.y = 0.0;
+        Ok(sheet)
+    }
+
     pub fn content_width(&self) -> f32 {
         self.width - 2.0 * MARGIN
     }
@@ -345,10 +354,9 @@ impl Sheet {
         Ok(self.doc.with_pages(out).save(&opts, &mut Vec::new()))
     }
 
-    fn footer(&mut self, qr: &Qr, number: &str, code: &str, page: usize, total: usize) {
-        let top = self.height - MARGIN - QR_SIZE;
-        let x = self.width - MARGIN - QR_SIZE;
-        let module = QR_SIZE / qr.width as f32;
+    /// Draws a QR code `size` points square with its top-left corner at (`x`, `top`).
+    fn draw_qr(&mut self, qr: &Qr, x: f32, top: f32, size: f32) {
+        let module = size / qr.width as f32;
         self.ops.push(Op::SetFillColor { col: black() });
         for (i, dark) in qr.modules.iter().enumerate() {
             if *dark {
@@ -362,6 +370,51 @@ impl Sheet {
                 );
             }
         }
+    }
+
+    /// A QR code of `payload` alone (a sample's number), drawn like [`Self::draw_qr`].
+    pub fn qr_code(&mut self, payload: &str, x: f32, top: f32, size: f32) -> Result<()> {
+        let qr = qrcode::QrCode::with_error_correction_level(
+            nfc(payload).as_bytes(),
+            qrcode::EcLevel::M,
+        )
+        .map_err(|e| PdfError::QrCode(e.to_string()))?;
+        let qr = Qr {
+            width: qr.width(),
+            modules: qr
+                .to_colors()
+                .into_iter()
+                .map(|c| c == qrcode::Color::Dark)
+                .collect(),
+        };
+        self.draw_qr(&qr, x, top, size);
+        Ok(())
+    }
+
+    /// The single page as drawn, without a footer (a label).
+    pub fn finish_plain(mut self) -> Result<Vec<u8>> {
+        let ops = std::mem::take(&mut self.ops);
+        if !self.missing.is_empty() {
+            return Err(PdfError::MissingCharacters {
+                chars: self.missing,
+            });
+        }
+        let page = PdfPage::new(
+            printpdf::Mm::from(Pt(self.width)),
+            printpdf::Mm::from(Pt(self.height)),
+            ops,
+        );
+        let opts = PdfSaveOptions {
+            subset_fonts: true,
+            ..Default::default()
+        };
+        Ok(self.doc.with_pages(vec![page]).save(&opts, &mut Vec::new()))
+    }
+
+    fn footer(&mut self, qr: &Qr, number: &str, code: &str, page: usize, total: usize) {
+        let top = self.height - MARGIN - QR_SIZE;
+        let x = self.width - MARGIN - QR_SIZE;
+        self.draw_qr(qr, x, top, QR_SIZE);
         let text_right = x - 10.0;
         self.text_right(
             Face::Bold,

@@ -17,16 +17,18 @@
 mod certificate;
 mod error;
 mod fonts;
+mod lab;
 mod layout;
 mod prescription;
 mod view;
 
 pub use certificate::certificate;
 pub use error::{PdfError, Result};
+pub use lab::{lab_label, lab_report};
 pub use prescription::prescription;
 pub use view::{
-    CertificateKind, CertificateView, Doctor, Letterhead, PageSize, Patient, PrescriptionView,
-    RxItem,
+    CertificateKind, CertificateView, Doctor, LabLabelView, LabReportRow, LabReportView,
+    Letterhead, PageSize, Patient, PrescriptionView, RxItem,
 };
 
 /// The vendored regular face, for callers that measure against it (the benchmark's

@@ -117,3 +117,47 @@ pub struct CertificateView {
     /// Free text, e.g. "Rest at home; light duties for one week after".
     pub recommendation: String,
 }
+
+/// A sample's label: a small page (50 × 25 mm) for a tube.
+#[derive(Debug, Clone, Default)]
+pub struct LabLabelView {
+    pub patient_name: String,
+    pub date_of_birth: String,
+    pub record_number: String,
+    /// The sample's number; the QR code carries it alone, as a scanner types it.
+    pub sample_number: String,
+    /// The tests' codes or short names, as one line.
+    pub tests: String,
+    /// When it was collected, formatted.
+    pub collected: String,
+}
+
+/// One line of a lab report's results.
+#[derive(Debug, Clone, Default)]
+pub struct LabReportRow {
+    pub test: String,
+    pub result: String,
+    pub unit: String,
+    pub range: String,
+    /// "", "L", "H", "LL" (critical low), "HH" (critical high).
+    pub flag: String,
+    /// Who verified it, or "preliminary".
+    pub verified_by: String,
+}
+
+/// A laboratory report for one order.
+#[derive(Debug, Clone, Default)]
+pub struct LabReportView {
+    pub letterhead: Letterhead,
+    pub patient: Patient,
+    pub ordered_by: Doctor,
+    pub order_number: String,
+    pub verification_code: String,
+    /// Date of the report.
+    pub date: String,
+    pub priority: String,
+    pub ordered_at: String,
+    /// One line per sample: "S-… · blood (EDTA) · collected 2 December 2026 09:14".
+    pub samples: Vec<String>,
+    pub rows: Vec<LabReportRow>,
+}

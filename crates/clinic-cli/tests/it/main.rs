@@ -959,3 +959,84 @@ fn prescribe_print_verify_and_a_sick_note_from_a_script() {
     // injected clock.
     assert!(text.contains("backdated refused: 1"), "{text}");
 }
+
+#[test]
+fn a_lab_order_from_order_to_verified_report_from_a_script() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("tests.csv"),
+        "code,name,specimen,unit,type,choices,price_minor\nCLN-LACT,Lactate,plasma,mmol/L,numeric,,1500\nbad code,X,,,numeric,,0\n",
+    )
+    .unwrap();
+    let out = run_script_in(
+        dir.path(),
+        r#"
+        export CLINIC_PASSWORD='a long clinic secret'
+        "$CLINIC" init --clinic-name 'Hillside Clinic' --admin-user boss > /dev/null
+        CLINIC_NEW_PASSWORD='front desk phrase' "$CLINIC" user add --username grace --role receptionist > /dev/null
+        CLINIC_NEW_PASSWORD='doctor phrase here' "$CLINIC" user add --username dr.ali --role doctor > /dev/null
+        CLINIC_NEW_PASSWORD='first bench phrase' "$CLINIC" user add --username tech.a --role lab_technician > /dev/null
+        CLINIC_NEW_PASSWORD='second bench words' "$CLINIC" user add --username tech.b --role lab_technician > /dev/null
+        desk() { CLINIC_PASSWORD='front desk phrase' "$CLINIC" --user grace "$@"; }
+        doc() { CLINIC_PASSWORD='doctor phrase here' "$CLINIC" --user dr.ali "$@"; }
+        ta() { CLINIC_PASSWORD='first bench phrase' "$CLINIC" --user tech.a "$@"; }
+        tb() { CLINIC_PASSWORD='second bench words' "$CLINIC" --user tech.b "$@"; }
+
+        "$CLINIC" lab catalogue import --tests "$OUT/tests.csv" --dry-run
+        desk patient add --given Wanjiku --family Mwangi --dob 1992-07-02 --sex female | tee "$OUT/p.txt"
+        MRN=$(cut -d' ' -f2 "$OUT/p.txt" | tr -d :)
+        ta lab order --mrn "$MRN" --tests 2823-3 || echo "tech refused order: $?"
+        ORDER=$(doc lab order --mrn "$MRN" --tests 2823-3,718-7 --urgent --note 'Weak')
+        echo "--- worklist"
+        ta lab worklist
+        SAMPLE=$(ta lab collect "$ORDER")
+        ta lab label "$SAMPLE" --out "$OUT/label.pdf"
+        ta lab result "$SAMPLE" --test 2823-3 --value 6.9 | tee "$OUT/k.txt"
+        ta lab result "$SAMPLE" --test 718-7 --value 13.1
+        K=$(cut -d' ' -f1 "$OUT/k.txt")
+        ta lab verify "$K" || echo "self-verify refused: $?"
+        tb lab verify "$K"
+        echo "--- show"
+        doc lab show "$ORDER"
+        doc lab report "$ORDER" --out "$OUT/report.pdf"
+        "#,
+    );
+    let text = stdout(&out);
+    assert!(out.status.success(), "{}\n{text}", stderr(&out));
+    for expected in [
+        "dry run: 1 tests, 0 ranges, 0 panels",
+        "tests line 3: \"bad code\" is not a test code",
+        "tech refused order: 1",
+        "self-verify refused: 1",
+        "2823-3 Potassium: 6.9 mmol/L [3.5–5.1] critical_high v1 final",
+        "718-7 Haemoglobin: 13.1 g/dL [12–15.5] normal v1 preliminary",
+    ] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+    let worklist = text.split("--- worklist\n").nth(1).unwrap();
+    assert!(worklist.contains("ordered urgent"), "{worklist}");
+    let pdf = |name: &str| {
+        let out = Command::new("pdftotext")
+            .arg(dir.path().join(name))
+            .arg("-")
+            .output()
+            .expect("pdftotext runs");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let label = pdf("label.pdf");
+    assert!(
+        label.contains("Wanjiku Mwangi") && label.contains("S-BR01-"),
+        "{label}"
+    );
+    let report = pdf("report.pdf");
+    for expected in [
+        "Laboratory report",
+        "Potassium",
+        "6.9",
+        "HH",
+        "preliminary",
+        "Hillside Clinic",
+    ] {
+        assert!(report.contains(expected), "{expected} in {report}");
+    }
+}

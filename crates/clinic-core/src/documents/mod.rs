@@ -25,10 +25,12 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
 use crate::clinic_time::ClinicTime;
+use crate::clinical::lab::catalogue::Flag;
+use crate::clinical::lab::{LabOrder, Sample};
 use crate::clinical::prescriptions::{Item, Prescription};
 use crate::error::{Error, Result};
 use crate::frontdesk::patients;
-use crate::ids::{AttachmentId, PatientId, PrescriptionId, UserId};
+use crate::ids::{AttachmentId, LabOrderId, PatientId, PrescriptionId, SampleId, UserId};
 use crate::printing::{Cups, JobId, Printers};
 use crate::session::Session;
 use crate::store::audit::{Event, Outcome};
@@ -44,6 +46,10 @@ pub enum DocumentRef {
     Prescription(PrescriptionId),
     /// A PDF in a patient's attachments (certificates are filed there when issued).
     Attachment(AttachmentId),
+    /// A lab order's report: its results as they stand, verified or preliminary.
+    LabReport(LabOrderId),
+    /// A sample's label (50 × 25 mm) with the QR code a scanner reads.
+    LabLabel(SampleId),
 }
 
 impl DocumentRef {
@@ -51,6 +57,8 @@ impl DocumentRef {
         match self {
             DocumentRef::Prescription(id) => ("prescription", id.to_string()),
             DocumentRef::Attachment(id) => ("attachment", id.to_string()),
+            DocumentRef::LabReport(id) => ("lab_order", id.to_string()),
+            DocumentRef::LabLabel(id) => ("lab_sample", id.to_string()),
         }
     }
 }
@@ -304,9 +312,146 @@ impl Session {
         })
     }
 
+    /// The lab report's print view of an order as it stands.
+    fn lab_report_view(&mut self, order: &LabOrder) -> Result<clinic_pdf::LabReportView> {
+        let time = self.clinic_time()?;
+        let today = self.today()?;
+        let letterhead = self.print_letterhead()?;
+        let conn = self.live()?.store.conn();
+        let ordered_by = doctor(conn, order.ordered_by)?;
+        let patient = patient(conn, order.patient_id, today)?;
+        let mut rows = Vec::new();
+        for test in &order.tests {
+            let latest = order
+                .results
+                .iter()
+                .filter(|r| r.test_code == test.code && !r.superseded)
+                .max_by_key(|r| r.version);
+            rows.push(match latest {
+                None => clinic_pdf::LabReportRow {
+                    test: test.name.clone(),
+                    result: "pending".into(),
+                    unit: test.unit.clone(),
+                    ..Default::default()
+                },
+                Some(r) => clinic_pdf::LabReportRow {
+                    test: test.name.clone(),
+                    result: if r.version > 1 {
+                        format!("{} (corrected)", r.value)
+                    } else {
+                        r.value.clone()
+                    },
+                    unit: r.unit.clone(),
+                    range: r.range_text.clone(),
+                    flag: match r.flag {
+                        Some(Flag::Low) => "L",
+                        Some(Flag::High) => "H",
+                        Some(Flag::CriticalLow) => "LL",
+                        Some(Flag::CriticalHigh) => "HH",
+                        _ => "",
+                    }
+                    .into(),
+                    verified_by: r
+                        .verified_by_name
+                        .clone()
+                        .unwrap_or_else(|| "preliminary".into()),
+                },
+            });
+        }
+        let samples = order
+            .samples
+            .iter()
+            .map(|s| {
+                let mut line = format!(
+                    "{} · {} · collected {}",
+                    s.number,
+                    s.specimen,
+                    time.show_stored(&s.collected_at)
+                );
+                if let Some(reason) = &s.reject_reason {
+                    line.push_str(&format!(" · rejected: {reason}"));
+                }
+                line
+            })
+            .collect();
+        Ok(clinic_pdf::LabReportView {
+            letterhead,
+            patient,
+            ordered_by,
+            verification_code: verification_code(
+                "lab_report",
+                &order.number,
+                &order.id.to_string(),
+            ),
+            order_number: order.number.clone(),
+            date: long_date(today),
+            priority: order.priority.clone(),
+            ordered_at: time.show_stored(&order.ordered_at),
+            samples,
+            rows,
+        })
+    }
+
+    /// A sample's label view (lab technicians).
+    fn lab_label_view(
+        &mut self,
+        sample: &Sample,
+        order: &LabOrder,
+    ) -> Result<clinic_pdf::LabLabelView> {
+        let time = self.clinic_time()?;
+        let today = self.today()?;
+        let conn = self.live()?.store.conn();
+        let p = patient(conn, sample.patient_id, today)?;
+        Ok(clinic_pdf::LabLabelView {
+            patient_name: p.name,
+            date_of_birth: p.date_of_birth,
+            record_number: p.record_number,
+            sample_number: sample.number.clone(),
+            tests: order
+                .tests
+                .iter()
+                .map(|t| t.code.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            collected: time.show_stored(&sample.collected_at),
+        })
+    }
+
     /// A document, laid out (an audited read of its record).
     pub fn document(&mut self, reference: DocumentRef) -> Result<Document> {
         match reference {
+            DocumentRef::LabReport(id) => {
+                let order = self.lab_order(id)?;
+                let view = self.lab_report_view(&order)?;
+                let pdf = clinic_pdf::lab_report(&view).map_err(pdf_error)?;
+                Ok(Document {
+                    reference,
+                    patient: order.patient_id,
+                    title: format!("Laboratory report {}", order.number),
+                    file_name: format!("lab-report-{}.pdf", order.number),
+                    pdf,
+                })
+            }
+            DocumentRef::LabLabel(id) => {
+                self.authorize(
+                    crate::policy::Action::LabResultEnter,
+                    crate::policy::Target::Any,
+                )?;
+                let sample = crate::clinical::lab::store::sample(self.live()?.store.conn(), id)?
+                    .ok_or_else(|| {
+                        Error::validation("sample", format!("there is no sample {id}"))
+                    })?;
+                let order = self.lab_order(sample.order_id)?;
+                let view = self.lab_label_view(&sample, &order)?;
+                let pdf = clinic_pdf::lab_label(&view).map_err(pdf_error)?;
+                Ok(Document {
+                    reference,
+                    patient: sample.patient_id,
+                    title: format!("Sample label {}", sample.number),
+                    file_name: format!("label-{}.pdf", sample.number),
+                    pdf,
+                })
+            }
             DocumentRef::Prescription(id) => {
                 let rx = self.prescription(id)?;
                 let view = self.prescription_view(&rx)?;

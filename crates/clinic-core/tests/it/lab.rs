@@ -248,3 +248,39 @@ fn lab_only_doctors_order_only_lab_technicians_enter_and_a_rejected_sample_takes
     assert_eq!(cancelled.status, "cancelled");
     assert!(l.tech.collect_sample(spare.id, None).is_err());
 }
+
+#[test]
+fn lab_the_report_and_the_label_print_for_whom_they_are_for() {
+    use clinic_core::documents::DocumentRef;
+    let mut l = lab("female", "1990-07-10");
+    let o = order(&mut l, &["2823-3", "718-7"]);
+    let sample = l.tech.collect_sample(o.id, None).unwrap();
+    let k = l
+        .tech
+        .enter_lab_result(sample.id, "2823-3", "6.8", None)
+        .unwrap();
+    l.clinic
+        .sign_in("tech.two")
+        .verify_lab_result(k.id)
+        .unwrap();
+    let label = l.tech.document(DocumentRef::LabLabel(sample.id)).unwrap();
+    assert_eq!(label.title, format!("Sample label {}", sample.number));
+    assert_eq!(
+        l.doctor
+            .document(DocumentRef::LabLabel(sample.id))
+            .unwrap_err()
+            .code(),
+        Code::Forbidden,
+        "labels are the lab's"
+    );
+    let report = l.doctor.document(DocumentRef::LabReport(o.id)).unwrap();
+    assert!(report.pdf.starts_with(b"%PDF"));
+    assert_eq!(report.file_name, format!("lab-report-{}.pdf", o.number));
+    let mut desk = l.clinic.sign_in("desk");
+    assert_eq!(
+        desk.document(DocumentRef::LabReport(o.id))
+            .unwrap_err()
+            .code(),
+        Code::Forbidden
+    );
+}

@@ -64,6 +64,18 @@ pub struct LabOrderInput {
     pub note: Option<String>,
 }
 
+/// What a catalogue import found, and did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LabImportReport {
+    pub dry_run: bool,
+    pub tests: usize,
+    pub ranges: usize,
+    pub panels: usize,
+    pub rejected_tests: Vec<crate::clinical::drugs::Rejected>,
+    pub rejected_ranges: Vec<crate::clinical::drugs::Rejected>,
+    pub rejected_panels: Vec<crate::clinical::drugs::Rejected>,
+}
+
 /// A sample collected for an order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Sample {
@@ -194,6 +206,88 @@ impl Session {
         self.lab_catalogue_ready()?;
         let conn = self.live()?.store.conn();
         Ok((store::tests(conn)?, store::panels(conn)?))
+    }
+
+    /// Imports the clinic's own tests, ranges and panels from CSV (administrators). Every
+    /// line is checked first (ranges against the numeric tests, panels against the
+    /// tests, the new and those already here); a dry run only reports. A test's ranges
+    /// in the file replace all of that test's ranges here.
+    pub fn import_lab_catalogue(
+        &mut self,
+        tests_csv: Option<&str>,
+        ranges_csv: Option<&str>,
+        panels_csv: Option<&str>,
+        dry_run: bool,
+    ) -> Result<LabImportReport> {
+        self.authorize(Action::SettingsManage, Target::Any)?;
+        self.lab_catalogue_ready()?;
+        let mut known = store::tests(self.live()?.store.conn())?;
+        let (tests, rejected_tests) = match tests_csv {
+            Some(text) => catalogue::parse_tests(text)?,
+            None => (Vec::new(), Vec::new()),
+        };
+        for t in &tests {
+            known.retain(|k| k.code != t.code);
+            known.push(t.clone());
+        }
+        let numeric: HashSet<String> = known
+            .iter()
+            .filter(|t| t.result_type == ResultType::Numeric)
+            .map(|t| t.code.clone())
+            .collect();
+        let codes: HashSet<String> = known.iter().map(|t| t.code.clone()).collect();
+        let (ranges, rejected_ranges) = match ranges_csv {
+            Some(text) => catalogue::parse_ranges(text, &numeric)?,
+            None => (Vec::new(), Vec::new()),
+        };
+        let (panels, rejected_panels) = match panels_csv {
+            Some(text) => catalogue::parse_panels(text, &codes)?,
+            None => (Vec::new(), Vec::new()),
+        };
+        let report = LabImportReport {
+            dry_run,
+            tests: tests.len(),
+            ranges: ranges.len(),
+            panels: panels.len(),
+            rejected_tests,
+            rejected_ranges,
+            rejected_panels,
+        };
+        if dry_run {
+            return Ok(report);
+        }
+        let details = serde_json::json!({
+            "tests": report.tests, "ranges": report.ranges, "panels": report.panels,
+            "rejected": report.rejected_tests.len() + report.rejected_ranges.len() + report.rejected_panels.len(),
+        });
+        self.transact(|tx, ctx, actor| {
+            store::replace_catalogue(tx, &tests, &ranges, &panels, ctx.now)?;
+            audit::append(
+                tx,
+                ctx,
+                Some(actor),
+                ctx.now,
+                &Event::new("lab.catalogue_import", Outcome::Success).details(details.clone()),
+            )
+            .map(|_| ())
+        })?;
+        Ok(report)
+    }
+
+    /// A lab order by its number, as printed (`L-…`).
+    pub fn lab_order_by_number(&mut self, number: &str) -> Result<LabOrder> {
+        let number = number.trim().to_ascii_uppercase();
+        let id = store::order_by_number(self.live()?.store.conn(), &number)?;
+        match id {
+            Some(id) => self.lab_order(id),
+            None => {
+                self.authorize(Action::LabOrderRead, Target::Any)?;
+                Err(Error::validation(
+                    "order",
+                    format!("no lab order {number} here; check the number, or sync"),
+                ))
+            }
+        }
     }
 
     /// Orders tests or panels for a patient (doctors); the order shows in this branch's

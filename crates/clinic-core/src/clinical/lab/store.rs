@@ -299,6 +299,16 @@ fn orders_where(conn: &Connection, condition: &str, arg: &str) -> Result<Vec<Lab
         .map_err(Error::from_sqlite)
 }
 
+pub(crate) fn order_by_number(conn: &Connection, number: &str) -> Result<Option<LabOrderId>> {
+    conn.query_row(
+        "SELECT id FROM lab_orders WHERE number = ?1",
+        [number],
+        |r| r.get(0),
+    )
+    .optional()
+    .map_err(Error::from_sqlite)
+}
+
 pub(crate) fn orders_of_patient(conn: &Connection, patient: PatientId) -> Result<Vec<LabOrder>> {
     orders_where(conn, "o.patient_id = ?1", &patient.to_string())
 }
