@@ -403,6 +403,13 @@ type Forge = fn(&mut Group, Role) -> Value;
 
 /// Every case: the roles the clinic's grant table lets make it (written out by hand).
 impl Group {
+    /// The organisation row's id, as the server holds it.
+    fn organisation(&self) -> String {
+        self.server
+            .query("SELECT row_id FROM row_state WHERE table_name = 'organisation' LIMIT 1")[0]
+            .get(0)
+    }
+
     /// The fields of a lab order by `author` naming `tests` tests.
     fn lab_order_fields(&mut self, author: &str, tests: usize) -> Value {
         let n = self.next();
@@ -571,10 +578,7 @@ fn cases() -> Vec<(&'static str, Forge, &'static [Role])> {
             "rename the organisation",
             |g, r| {
                 let a = g.id(r);
-                let org: String = g.server.query(
-                    "SELECT row_id FROM row_state WHERE table_name = 'organisation' LIMIT 1",
-                )[0]
-                .get(0);
+                let org = g.organisation();
                 g.change(
                     &a,
                     "organisation",
@@ -589,10 +593,7 @@ fn cases() -> Vec<(&'static str, Forge, &'static [Role])> {
             "set the letterhead's logo and paper size",
             |g, r| {
                 let a = g.id(r);
-                let org: String = g.server.query(
-                    "SELECT row_id FROM row_state WHERE table_name = 'organisation' LIMIT 1",
-                )[0]
-                .get(0);
+                let org = g.organisation();
                 g.change(
                     &a,
                     "organisation",
@@ -608,10 +609,7 @@ fn cases() -> Vec<(&'static str, Forge, &'static [Role])> {
             "set a letterhead logo that is not a PNG",
             |g, r| {
                 let a = g.id(r);
-                let org: String = g.server.query(
-                    "SELECT row_id FROM row_state WHERE table_name = 'organisation' LIMIT 1",
-                )[0]
-                .get(0);
+                let org = g.organisation();
                 g.change(
                     &a,
                     "organisation",
@@ -626,10 +624,7 @@ fn cases() -> Vec<(&'static str, Forge, &'static [Role])> {
             "set a letterhead logo larger than 256 KB",
             |g, r| {
                 let a = g.id(r);
-                let org: String = g.server.query(
-                    "SELECT row_id FROM row_state WHERE table_name = 'organisation' LIMIT 1",
-                )[0]
-                .get(0);
+                let org = g.organisation();
                 let big = format!("iVBORw0KGgo{}", "A".repeat(360 * 1024));
                 g.change(&a, "organisation", &org, "upsert", json!({"logo_png": big}))
             },
@@ -639,10 +634,7 @@ fn cases() -> Vec<(&'static str, Forge, &'static [Role])> {
             "set a paper size no printer has",
             |g, r| {
                 let a = g.id(r);
-                let org: String = g.server.query(
-                    "SELECT row_id FROM row_state WHERE table_name = 'organisation' LIMIT 1",
-                )[0]
-                .get(0);
+                let org = g.organisation();
                 g.change(
                     &a,
                     "organisation",

@@ -125,18 +125,9 @@ pub fn lab_report(view: &LabReportView) -> Result<Vec<u8>> {
         let lines = wrapped.iter().map(Vec::len).max().unwrap_or(1).max(1);
         let height = lines as f32 * line_height(9.0) + 3.0;
         if sheet.y + height > sheet.bottom() {
-            sheet.new_page();
-            sheet.letterhead(&view.letterhead);
-            heading(&mut sheet, view, "Laboratory report (continued)");
-            let y = sheet.y;
-            sheet.text_at(
-                Face::Regular,
-                9.5,
-                MARGIN,
-                y,
-                &format!("Patient: {}", view.patient.name),
-            );
-            sheet.y += line_height(9.5) + 6.0;
+            sheet.continue_page(&view.letterhead, &view.patient.name, |sheet| {
+                heading(sheet, view, "Laboratory report (continued)");
+            });
             table_header(&mut sheet);
         }
         let top = sheet.y;

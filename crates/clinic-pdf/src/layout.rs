@@ -317,6 +317,28 @@ impl Sheet {
         }
     }
 
+    /// Starts a page that continues a document: the letterhead, the caller's heading,
+    /// and the patient's name, so a loose page still says whose it is.
+    pub fn continue_page(
+        &mut self,
+        letterhead: &Letterhead,
+        patient_name: &str,
+        heading: impl FnOnce(&mut Sheet),
+    ) {
+        self.new_page();
+        self.letterhead(letterhead);
+        heading(self);
+        let y = self.y;
+        self.text_at(
+            Face::Regular,
+            9.5,
+            MARGIN,
+            y,
+            &format!("Patient: {patient_name}"),
+        );
+        self.y += line_height(9.5) + 8.0;
+    }
+
     /// Starts a new page; the caller draws its heading.
     pub fn new_page(&mut self) {
         let done = std::mem::take(&mut self.ops);

@@ -33,18 +33,9 @@ pub fn prescription(view: &PrescriptionView) -> Result<Vec<u8>> {
         let lines = item_lines(&sheet, item, width);
         let height = lines.len() as f32 * line_height(ITEM_SIZE) + ITEM_GAP;
         if sheet.y + height > sheet.bottom() {
-            sheet.new_page();
-            sheet.letterhead(&view.letterhead);
-            heading(&mut sheet, view, "Prescription (continued)");
-            let y = sheet.y;
-            sheet.text_at(
-                Face::Regular,
-                9.5,
-                MARGIN,
-                y,
-                &format!("Patient: {}", view.patient.name),
-            );
-            sheet.y += line_height(9.5) + 8.0;
+            sheet.continue_page(&view.letterhead, &view.patient.name, |sheet| {
+                heading(sheet, view, "Prescription (continued)");
+            });
         }
         let y = sheet.y;
         // Numbers are right-aligned before the text, so "9." and "10." line up.
