@@ -621,11 +621,11 @@ fn cases() -> Vec<(&'static str, Forge, &'static [Role])> {
             NOBODY,
         ),
         (
-            "set a letterhead logo larger than 256 KB",
+            "set a letterhead logo larger than 45 KB",
             |g, r| {
                 let a = g.id(r);
                 let org = g.organisation();
-                let big = format!("iVBORw0KGgo{}", "A".repeat(360 * 1024));
+                let big = format!("iVBORw0KGgo{}", "A".repeat(62 * 1024));
                 g.change(&a, "organisation", &org, "upsert", json!({"logo_png": big}))
             },
             NOBODY,

@@ -6,6 +6,7 @@ mod auth;
 mod backup;
 mod clinical;
 mod contract;
+mod documents;
 mod forged;
 mod harness;
 mod lab;

@@ -200,8 +200,13 @@ fn patient_merge(_: &Transition<'_>) -> Need {
     Need::Action(Action::PatientMerge)
 }
 
-/// The largest letterhead logo a change may carry, base64 (a 256 KB PNG).
-pub const MAX_LOGO_BASE64: usize = 256 * 1024 * 4 / 3 + 4;
+/// The largest letterhead logo (a PNG), so that its base64 fits one change's field
+/// ([`crate::limits::MAX_FIELD_BYTES`]): a few hundred pixels wide is plenty on paper.
+pub const MAX_LOGO_BYTES: usize = 45 * 1024;
+/// The largest letterhead logo a change may carry, base64.
+pub const MAX_LOGO_BASE64: usize = MAX_LOGO_BYTES.div_ceil(3) * 4;
+// The build fails if the largest logo (with its JSON quotes) would not fit one field.
+const _: () = assert!(MAX_LOGO_BASE64 + 2 <= crate::limits::MAX_FIELD_BYTES);
 
 /// The organisation row: administrators only; the letterhead's paper size and logo are
 /// checked here too, so no workstation can make every other one fail to print.
@@ -219,7 +224,7 @@ fn organisation_need(t: &Transition<'_>) -> Need {
         };
         if !fits {
             return Need::Refused(
-                "a letterhead logo is a base64 PNG of at most 256 KB, or null".into(),
+                "a letterhead logo is a base64 PNG of at most 45 KB, or null".into(),
             );
         }
     }

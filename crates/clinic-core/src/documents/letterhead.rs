@@ -18,8 +18,8 @@ use crate::store::audit::{self, Event, Outcome};
 use crate::store::changes::{self, ChangeKind, WriteContext};
 use crate::validate;
 
-/// The largest logo accepted.
-pub const MAX_LOGO_BYTES: usize = 256 * 1024;
+/// The largest logo accepted (its base64 must fit one field of a synced change).
+pub use clinic_protocol::tables::MAX_LOGO_BYTES;
 
 /// Most printed lines of an address or of registration numbers.
 const MAX_LINES: usize = 4;

@@ -237,7 +237,7 @@ fn documents_a_logo_must_be_a_png_the_engine_draws_and_it_syncs_with_the_organis
     assert!(e.to_string().contains("logo"), "{e}");
     let big = [LOGO, &vec![0u8; 300 * 1024]].concat();
     let e = d.clinic.admin.set_letterhead_logo(Some(&big)).unwrap_err();
-    assert!(e.to_string().contains("at most 256 KB"), "{e}");
+    assert!(e.to_string().contains("at most 45 KB"), "{e}");
     let lh = d.clinic.admin.set_letterhead_logo(Some(LOGO)).unwrap();
     assert!(lh.has_logo);
     assert_eq!(

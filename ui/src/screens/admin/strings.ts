@@ -198,7 +198,7 @@ export const adminStrings = {
     noLogo: 'No logo set.',
     logoAlt: 'The current logo',
     logoFile: 'Logo file',
-    logoFileHint: 'PNG, up to 256 KB.',
+    logoFileHint: 'PNG, up to 45 KB (a few hundred pixels wide is plenty).',
     chooseLogo: 'Choose a PNG file first.',
     setLogo: 'Use this logo',
     removeLogo: 'Remove logo',
