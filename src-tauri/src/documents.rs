@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use base64::Engine as _;
 use clinic_core::documents as core_docs;
-use clinic_core::ids::{AttachmentId, EncounterId, PrescriptionId};
+use clinic_core::ids::{AttachmentId, EncounterId, LabOrderId, PrescriptionId, SampleId};
 use serde::{Deserialize, Serialize};
 
 use crate::clinical::attachments::Attachment;
@@ -283,14 +283,16 @@ impl Shell {
 
 // ---- wire types -----------------------------------------------------------------------
 
-/// A document the window names: an issued prescription, or a PDF attachment (a
-/// certificate, a letter).
+/// A document the window names: an issued prescription, a PDF attachment (a
+/// certificate, a letter), a lab order's report, or a sample's label.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum DocumentRef {
     Prescription(String),
     Attachment(String),
+    LabReport(String),
+    LabLabel(String),
 }
 
 impl DocumentRef {
@@ -304,6 +306,12 @@ impl DocumentRef {
             }
             DocumentRef::Attachment(id) => {
                 core_docs::DocumentRef::Attachment(parse_id::<AttachmentId>("attachment", id)?)
+            }
+            DocumentRef::LabReport(id) => {
+                core_docs::DocumentRef::LabReport(parse_id::<LabOrderId>("order", id)?)
+            }
+            DocumentRef::LabLabel(id) => {
+                core_docs::DocumentRef::LabLabel(parse_id::<SampleId>("sample", id)?)
             }
         })
     }

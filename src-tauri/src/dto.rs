@@ -233,6 +233,7 @@ pub(crate) mod typescript {
         crate::clinical::allergies::export_types(&cfg)?;
         crate::clinical::attachments::export_types(&cfg)?;
         crate::clinical::prescriptions::export_types(&cfg)?;
+        crate::clinical::lab::export_types(&cfg)?;
         crate::clinical::chart::export_types(&cfg)?;
         crate::documents::export_types(&cfg)?;
         crate::admin::users::export_types(&cfg)?;

@@ -301,6 +301,12 @@ pub fn capabilities(actor: &clinic_core::Actor) -> Capabilities {
                 decide(actor, Action::PrescriptionRead, Target::Patient(patient)) == Decision::Allow
             }),
         write_prescriptions: may(Action::PrescriptionWrite),
+        read_lab: may(Action::LabOrderRead)
+            || actor.patient.is_some_and(|patient| {
+                decide(actor, Action::LabOrderRead, Target::Patient(patient)) == Decision::Allow
+            }),
+        order_lab: may(Action::LabOrderCreate),
+        enter_lab_results: may(Action::LabResultEnter),
     }
 }
 
@@ -414,6 +420,14 @@ pub struct Capabilities {
     pub read_prescriptions: bool,
     /// Writing, issuing, cancelling and repeating prescriptions (doctors).
     pub write_prescriptions: bool,
+    /// A patient's lab orders and results (doctors, lab technicians; a patient for their
+    /// own).
+    pub read_lab: bool,
+    /// Ordering lab tests (doctors).
+    pub order_lab: bool,
+    /// The lab's worklist: collecting, rejecting, entering and verifying (lab
+    /// technicians).
+    pub enter_lab_results: bool,
 }
 
 /// A successful sign-in or unlock, and what `session_state` reports while open.

@@ -14,6 +14,18 @@ export const DEMO_USERS = {
   frontDesk: 'frontdesk',
   doctor: 'dr.wanjiru',
   nurse: 'nurse.akinyi',
+  lab: 'lab.chen',
+  /** The second lab technician, who verifies what the first entered. */
+  labSecond: 'lab.owino',
+} as const;
+
+/**
+ * Two starter lab tests (crates/clinic-core/data/lab_*.csv) with a value the core flags
+ * high for an adult woman and one beyond the critical limit.
+ */
+export const LAB_TESTS = {
+  haemoglobin: { code: '718-7', name: 'Haemoglobin', value: '18.2', flag: 'high' },
+  potassium: { code: '2823-3', name: 'Potassium', value: '6.9', flag: 'critical_high' },
 } as const;
 
 /** An ICD-10-CM search the doctor types, and the code it must offer. */

@@ -79,6 +79,13 @@ pub const STAFF: &[Staff] = &[
         name: "Mei Chen",
         role: Role::LabTechnician,
     },
+    // A second lab technician, because a result is verified by someone other than the
+    // one who entered it.
+    Staff {
+        username: "lab.owino",
+        name: "Daniel Owino",
+        role: Role::LabTechnician,
+    },
     Staff {
         username: "acc.kowalski",
         name: "Zofia Kowalski",

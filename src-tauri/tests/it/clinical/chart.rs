@@ -72,6 +72,19 @@ fn each_role_is_told_what_it_may_do_with_records() {
     );
     let desk = caps(DESK);
     assert!(!desk.read_prescriptions && !desk.write_prescriptions);
+    assert!(
+        !desk.read_lab && !desk.order_lab && !desk.enter_lab_results,
+        "the front desk has no lab action in the policy"
+    );
+    assert!(
+        doctor.read_lab && doctor.order_lab && !doctor.enter_lab_results,
+        "doctors order and read; the lab enters"
+    );
+    let lab = caps("lab.chen");
+    assert!(
+        lab.read_lab && lab.enter_lab_results && !lab.order_lab,
+        "lab technicians work the worklist and order nothing"
+    );
     let admin = caps(ADMIN);
     assert!(admin.read_access_history && !admin.read_records);
 }

@@ -7,6 +7,7 @@ mod chart;
 mod diagnoses;
 mod documents;
 mod encounters;
+mod lab;
 mod notes;
 mod prescriptions;
 mod vitals;

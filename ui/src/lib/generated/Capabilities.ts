@@ -69,4 +69,18 @@ read_prescriptions: boolean,
 /**
  * Writing, issuing, cancelling and repeating prescriptions (doctors).
  */
-write_prescriptions: boolean, };
+write_prescriptions: boolean, 
+/**
+ * A patient's lab orders and results (doctors, lab technicians; a patient for their
+ * own).
+ */
+read_lab: boolean, 
+/**
+ * Ordering lab tests (doctors).
+ */
+order_lab: boolean, 
+/**
+ * The lab's worklist: collecting, rejecting, entering and verifying (lab
+ * technicians).
+ */
+enter_lab_results: boolean, };

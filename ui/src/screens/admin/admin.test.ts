@@ -58,6 +58,9 @@ const none: Capabilities = {
   read_access_history: false,
   read_prescriptions: false,
   write_prescriptions: false,
+  read_lab: false,
+  order_lab: false,
+  enter_lab_results: false,
 };
 
 const user = (over: Partial<UserAccount> = {}): UserAccount => ({

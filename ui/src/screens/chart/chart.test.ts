@@ -31,6 +31,9 @@ const none: Capabilities = {
   read_access_history: false,
   read_prescriptions: false,
   write_prescriptions: false,
+  read_lab: false,
+  order_lab: false,
+  enter_lab_results: false,
 };
 
 describe('the chart’s sections', () => {

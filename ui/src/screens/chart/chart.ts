@@ -3,12 +3,13 @@
 
 import type { Capabilities } from '../../lib/api';
 
-export type ChartTab = 'visits' | 'vitals' | 'diagnoses' | 'allergies' | 'attachments' | 'prescriptions' | 'access';
+export type ChartTab = 'visits' | 'vitals' | 'diagnoses' | 'allergies' | 'attachments' | 'prescriptions' | 'lab' | 'access';
 
 /** The chart's sections the signed-in person may open, in order. */
 export function chartTabs(caps: Capabilities): ChartTab[] {
   const tabs: ChartTab[] = ['visits', 'vitals', 'diagnoses', 'allergies', 'attachments'];
   if (caps.read_prescriptions) tabs.push('prescriptions');
+  if (caps.read_lab) tabs.push('lab');
   if (caps.read_access_history) tabs.push('access');
   return tabs;
 }

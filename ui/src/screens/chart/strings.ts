@@ -22,6 +22,7 @@ export const chartStrings = {
     allergies: 'Allergies',
     attachments: 'Attachments',
     prescriptions: 'Prescriptions',
+    lab: 'Lab',
     access: 'Access history',
   } satisfies Record<ChartTab, string>,
   tabHint: (n: number) => `Alt+1 to Alt+${n} switch sections.`,

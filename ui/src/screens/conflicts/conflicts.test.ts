@@ -32,6 +32,9 @@ const caps = (over: Partial<Capabilities>): Capabilities => ({
   read_access_history: false,
   read_prescriptions: false,
   write_prescriptions: false,
+  read_lab: false,
+  order_lab: false,
+  enter_lab_results: false,
   ...over,
 });
 

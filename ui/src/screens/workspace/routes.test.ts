@@ -44,6 +44,7 @@ describe('section', () => {
     expect(section({ name: 'doctors', id: 'd1' })).toBe('doctors');
     expect(section({ name: 'calendar', view: 'week', day: null, doctor: null, branch: null })).toBe('calendar');
     expect(section({ name: 'conflicts' })).toBe('conflicts');
+    expect(section({ name: 'lab' })).toBe('lab');
   });
 
   it('keeps My day lit on a visit, and Patients on a chart', () => {

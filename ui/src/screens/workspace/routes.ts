@@ -29,12 +29,13 @@ export type Route =
   | { name: 'day' }
   | { name: 'chart'; patient: string; tab: ChartTab | null; visit: string | null }
   | { name: 'visit'; id: string; tab: VisitTab | null }
-  | { name: 'access'; patient: string };
+  | { name: 'access'; patient: string }
+  | { name: 'lab' };
 
 export type Navigate = (route: Route) => void;
 
 /** The header tab a route belongs to. */
-export type Section = 'home' | 'day' | 'patients' | 'register' | 'book' | 'queue' | 'admin' | 'doctors' | 'calendar' | 'conflicts';
+export type Section = 'home' | 'day' | 'patients' | 'register' | 'book' | 'queue' | 'admin' | 'doctors' | 'calendar' | 'conflicts' | 'lab';
 
 export function section(route: Route): Section {
   switch (route.name) {
@@ -63,6 +64,8 @@ export function section(route: Route): Section {
       return 'calendar';
     case 'conflicts':
       return 'conflicts';
+    case 'lab':
+      return 'lab';
   }
 }
 

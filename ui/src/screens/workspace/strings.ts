@@ -14,6 +14,7 @@ export const headerStrings = {
   doctors: 'Doctors',
   calendar: 'Calendar',
   conflicts: 'Conflicts',
+  lab: 'Lab worklist',
   notifications: 'Notifications',
   notificationsUnread: (n: number) => (n === 1 ? '1 unread notification' : `${n} unread notifications`),
   lock: 'Lock',
