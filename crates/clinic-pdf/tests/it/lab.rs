@@ -2,7 +2,7 @@ use std::process::Command;
 
 use clinic_pdf::{LabLabelView, LabReportRow, LabReportView, PageSize, lab_label, lab_report};
 
-use crate::poppler::on_disk;
+use crate::poppler::{on_disk, parse_pgm};
 use crate::{doctor, letterhead, patient};
 
 fn label() -> LabLabelView {
@@ -121,6 +121,14 @@ fn a_lab_report_prints_results_with_ranges_flags_and_verifier() {
         );
     }
     assert!(doc.fonts().contains("DejaVuSans"), "the font is embedded");
+    // It renders: an A4 page at 30 dpi, with ink on it (text and the QR code).
+    let page = parse_pgm(&doc.render_pgm(1, 30));
+    assert_eq!((page.width, page.height), (249, 351));
+    let dark = page.pixels.iter().filter(|p| **p < 128).count();
+    assert!(
+        dark > 500,
+        "the page is drawn, not blank ({dark} dark pixels)"
+    );
 }
 
 #[test]
