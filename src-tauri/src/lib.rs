@@ -146,6 +146,7 @@ commands![
     clinical::prescriptions::prescription,
     clinical::prescriptions::patient_prescriptions,
     clinical::lab::lab_catalogue,
+    clinical::lab::import_lab_catalogue,
     clinical::lab::order_lab,
     clinical::lab::patient_lab_orders,
     clinical::lab::lab_worklist,

@@ -85,9 +85,71 @@ pub async fn verify_lab_result(shell: Shared<'_>, id: String) -> Reply<LabResult
     blocking(move || shell.verify_lab_result(&id)).await
 }
 
+#[tauri::command(rename_all = "snake_case")]
+pub async fn import_lab_catalogue(
+    shell: Shared<'_>,
+    tests: Option<String>,
+    ranges: Option<String>,
+    panels: Option<String>,
+    dry_run: bool,
+) -> Reply<LabImportReport> {
+    let shell = Arc::clone(&shell);
+    blocking(move || {
+        shell.import_lab_catalogue(
+            tests.as_deref(),
+            ranges.as_deref(),
+            panels.as_deref(),
+            dry_run,
+        )
+    })
+    .await
+}
+
 // ---- steps: parse what the UI sent, call the core, map the answer ---------------------
 
 impl Shell {
+    /// Checks (`dry_run`) or imports the clinic's own tests, ranges and panels from the
+    /// CSV texts the UI read (administrators).
+    pub fn import_lab_catalogue(
+        &self,
+        tests: Option<&str>,
+        ranges: Option<&str>,
+        panels: Option<&str>,
+        dry_run: bool,
+    ) -> Result<LabImportReport> {
+        fn given(t: Option<&str>) -> Option<&str> {
+            t.filter(|t| !t.trim().is_empty())
+        }
+        self.with_open(|open| {
+            let r = open.session.import_lab_catalogue(
+                given(tests),
+                given(ranges),
+                given(panels),
+                dry_run,
+            )?;
+            let lines = |file: &str, rejected: Vec<clinic_core::clinical::drugs::Rejected>| {
+                rejected
+                    .into_iter()
+                    .map(|x| RejectedLine {
+                        file: file.to_owned(),
+                        line: x.line,
+                        reason: x.reason,
+                    })
+                    .collect::<Vec<_>>()
+            };
+            let mut rejected = lines("tests", r.rejected_tests);
+            rejected.extend(lines("ranges", r.rejected_ranges));
+            rejected.extend(lines("panels", r.rejected_panels));
+            Ok(LabImportReport {
+                dry_run: r.dry_run,
+                tests: r.tests,
+                ranges: r.ranges,
+                panels: r.panels,
+                rejected,
+            })
+        })
+    }
+
     /// The tests and panels a doctor may order.
     pub fn lab_catalogue(&self) -> Result<LabCatalogue> {
         self.with_open(|open| {
@@ -428,6 +490,31 @@ impl From<core::LabOrder> for LabOrder {
     }
 }
 
+/// A line of an imported file that was refused, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct RejectedLine {
+    /// `tests`, `ranges` or `panels`.
+    pub file: String,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub line: usize,
+    pub reason: String,
+}
+
+/// What a catalogue import found (and, unless a dry run, wrote).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct LabImportReport {
+    pub dry_run: bool,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub tests: usize,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub ranges: usize,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub panels: usize,
+    pub rejected: Vec<RejectedLine>,
+}
+
 /// A scanned sample with its order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -444,5 +531,6 @@ pub(crate) fn export_types(cfg: &ts_rs::Config) -> Result<(), ts_rs::ExportError
     LabOrderInput::export_all(cfg)?;
     LabOrder::export_all(cfg)?;
     ScannedSample::export_all(cfg)?;
+    LabImportReport::export_all(cfg)?;
     Ok(())
 }

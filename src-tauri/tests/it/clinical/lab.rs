@@ -196,3 +196,58 @@ fn a_receptionist_cannot_read_or_order_a_doctor_cannot_enter_and_a_rejection_nee
             .unwrap_err(),
     );
 }
+
+#[test]
+fn an_administrator_checks_then_imports_the_clinics_own_tests_and_a_doctor_may_not() {
+    let (_dir, shell) = demo_clinic();
+    let tests = "code,name,specimen,unit,type,choices,price_minor\n\
+                 CLN-LACT,Lactate,plasma,mmol/L,numeric,,1500\n\
+                 bad code,Bad,,,numeric,,0\n";
+    let ranges = "code,sex,age_from,age_to,low,high,critical_low,critical_high\n\
+                  CLN-LACT,any,18y,,0.5,2.2,,4.0\n";
+    sign_in_as(&shell, DOCTOR);
+    forbidden(
+        shell
+            .import_lab_catalogue(Some(tests), Some(ranges), None, true)
+            .unwrap_err(),
+    );
+    shell.sign_out();
+    sign_in_as(&shell, ADMIN);
+    let check = shell
+        .import_lab_catalogue(Some(tests), Some(ranges), Some(""), true)
+        .unwrap();
+    assert!(check.dry_run);
+    assert_eq!((check.tests, check.ranges, check.panels), (1, 1, 0));
+    assert_eq!(check.rejected.len(), 1);
+    assert_eq!(
+        (check.rejected[0].file.as_str(), check.rejected[0].line),
+        ("tests", 3)
+    );
+    shell.sign_out();
+    sign_in_as(&shell, DOCTOR);
+    assert!(
+        !shell
+            .lab_catalogue()
+            .unwrap()
+            .tests
+            .iter()
+            .any(|t| t.code == "CLN-LACT"),
+        "a dry run writes nothing"
+    );
+    shell.sign_out();
+    sign_in_as(&shell, ADMIN);
+    let done = shell
+        .import_lab_catalogue(Some(tests), Some(ranges), None, false)
+        .unwrap();
+    assert!(!done.dry_run);
+    shell.sign_out();
+    sign_in_as(&shell, DOCTOR);
+    assert!(
+        shell
+            .lab_catalogue()
+            .unwrap()
+            .tests
+            .iter()
+            .any(|t| t.code == "CLN-LACT" && t.name == "Lactate")
+    );
+}

@@ -9,6 +9,7 @@ import type { BackupSchedule } from '../../lib/generated/BackupSchedule';
 import type { BackupScheduleInput } from '../../lib/generated/BackupScheduleInput';
 import type { Branch } from '../../lib/generated/Branch';
 import type { GroupDevice } from '../../lib/generated/GroupDevice';
+import type { LabImportReport } from '../../lib/generated/LabImportReport';
 import type { SignInSettings } from '../../lib/generated/SignInSettings';
 import type { SyncStatus } from '../../lib/generated/SyncStatus';
 import type { UserAccount } from '../../lib/generated/UserAccount';
@@ -124,4 +125,12 @@ export function auditLog(query: AuditQuery): Promise<AuditEntry[]> {
 /** Walks every device's audit hash chain. */
 export function auditVerify(): Promise<AuditVerification> {
   return call<AuditVerification>('audit_verify');
+}
+
+export type { LabImportReport };
+
+/** Checks (dry run) or imports the clinic's lab tests, ranges and panels (CSV texts; administrators). */
+export function importLabCatalogue(files: { tests: string | null; ranges: string | null; panels: string | null }, dryRun: boolean): Promise<LabImportReport> {
+  const args = { tests: files.tests, ranges: files.ranges, panels: files.panels, dry_run: dryRun };
+  return dryRun ? call<LabImportReport>('import_lab_catalogue', args) : callAction<LabImportReport>('import_lab_catalogue', args);
 }

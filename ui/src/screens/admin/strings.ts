@@ -78,6 +78,21 @@ export const adminStrings = {
     unitsSave: 'Save units',
     unitsSaved: (units: string) => `Vitals are now shown in ${units} units.`,
   },
+  labCatalogue: {
+    title: 'Lab catalogue',
+    intro:
+      'Import the clinic’s own tests, reference ranges and panels as CSV files. Check first: every refused line is listed with its reason, and nothing is written until you import. A test’s ranges in the file replace its ranges here.',
+    tests: 'Tests (code,name,specimen,unit,type,choices,price_minor)',
+    ranges: 'Ranges (code,sex,age_from,age_to,low,high,critical_low,critical_high)',
+    panels: 'Panels (code,name,tests)',
+    chooseOne: 'Choose at least one CSV file.',
+    check: 'Check files',
+    import: 'Import',
+    checked: (tests: number, ranges: number, panels: number) => `Ready to import ${tests} tests, ${ranges} ranges and ${panels} panels.`,
+    imported: (tests: number, ranges: number, panels: number) => `Imported ${tests} tests, ${ranges} ranges and ${panels} panels.`,
+    refused: (n: number) => (n === 1 ? '1 line refused:' : `${n} lines refused:`),
+    line: (file: string, line: number, reason: string) => `${file}, line ${line}: ${reason}`,
+  },
   branches: {
     title: 'Branches',
     count: (n: number) => (n === 1 ? '1 branch' : `${n} branches`),
