@@ -16,6 +16,12 @@ import { flow, type App } from './app';
 import { DEMO_PATIENTS, DEMO_USERS, LAB_TESTS } from './demo';
 import { ENTER, ESCAPE, css, waitUntil } from './driver';
 
+/** With E2E_DOC_SHOTS set to a folder, saves the README's lab screenshots there. */
+async function docShot(app: App, name: string): Promise<void> {
+  const dir = process.env.E2E_DOC_SHOTS;
+  if (dir) await app.session.screenshot(`${dir}/${name}`);
+}
+
 const amani = DEMO_PATIENTS.amani;
 const t = labStrings;
 const { haemoglobin, potassium } = LAB_TESTS;
@@ -82,6 +88,7 @@ flow('lab: a doctor orders, the lab enters a critical value, a second technician
     }
     await app.waitFor(css(`tr[data-test="${potassium.code}"]`), t.enteredByYou);
     expect(await app.isAbsent(css(`#lab-verify-${potassium.code}`)), 'nobody verifies their own result').toBe(true);
+    await docShot(app, 'lab-worklist.png');
     await app.signOut();
   });
 
@@ -105,5 +112,9 @@ flow('lab: a doctor orders, the lab enters a critical value, a second technician
     await app.waitFor(css(`${row} td.flag[data-flag="${potassium.flag}"]`), t.flags.critical_high);
     await app.waitFor(css(row), t.verifiedBy(''));
     await app.waitFor(css(`article[data-order="${order}"] tr[data-test="${haemoglobin.code}"] td.flag[data-flag="${haemoglobin.flag}"]`));
+    if (process.env.E2E_DOC_SHOTS) {
+      await app.session.execute(`document.querySelector('article[data-order="${order}"]')?.scrollIntoView({ block: 'start' });`);
+    }
+    await docShot(app, 'lab-results.png');
   });
 });
