@@ -150,6 +150,7 @@ commands![
     clinical::lab::order_lab,
     clinical::lab::patient_lab_orders,
     clinical::lab::lab_worklist,
+    clinical::lab::cancel_lab_order,
     clinical::lab::collect_sample,
     clinical::lab::reject_sample,
     clinical::lab::sample_by_number,

@@ -222,8 +222,9 @@ pub fn lab(session: &mut Session, command: LabCommand) -> anyhow::Result<()> {
             out!("{}", order.number);
         }
         LabCommand::Worklist => {
-            for order in session.lab_worklist()? {
-                print(&order)?;
+            for row in session.lab_worklist()? {
+                out!("{} · {}", row.patient.name, row.patient.mrn);
+                print(&row.order)?;
             }
         }
         LabCommand::Collect { order, specimen } => {

@@ -40,9 +40,15 @@ pub async fn patient_lab_orders(shell: Shared<'_>, patient_id: String) -> Reply<
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn lab_worklist(shell: Shared<'_>) -> Reply<Vec<LabOrder>> {
+pub async fn lab_worklist(shell: Shared<'_>) -> Reply<Vec<LabWorklistRow>> {
     let shell = Arc::clone(&shell);
     blocking(move || shell.lab_worklist()).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn cancel_lab_order(shell: Shared<'_>, id: String, reason: String) -> Reply<LabOrder> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.cancel_lab_order(&id, &reason)).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -185,12 +191,25 @@ impl Shell {
         })
     }
 
-    /// The branch lab's standing orders, urgent first.
-    pub fn lab_worklist(&self) -> Result<Vec<LabOrder>> {
+    /// The branch lab's standing orders, urgent first, each with whose it is.
+    pub fn lab_worklist(&self) -> Result<Vec<LabWorklistRow>> {
         self.with_open(|open| {
             let list = open.session.lab_worklist()?;
-            Ok(list.into_iter().map(LabOrder::from).collect())
+            Ok(list
+                .into_iter()
+                .map(|row| LabWorklistRow {
+                    order: row.order.into(),
+                    patient_name: row.patient.name,
+                    mrn: row.patient.mrn,
+                })
+                .collect())
         })
+    }
+
+    /// Cancels an order that has no result yet (doctors), with a reason.
+    pub fn cancel_lab_order(&self, id: &str, reason: &str) -> Result<LabOrder> {
+        let id: LabOrderId = parse_id("order", id)?;
+        self.with_open(|open| Ok(open.session.cancel_lab_order(id, reason)?.into()))
     }
 
     pub fn collect_sample(&self, order_id: &str, specimen: Option<&str>) -> Result<LabSample> {
@@ -515,6 +534,16 @@ pub struct LabImportReport {
     pub rejected: Vec<RejectedLine>,
 }
 
+/// A worklist line: the order, and the name and record number the technician checks
+/// against the tube.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct LabWorklistRow {
+    pub order: LabOrder,
+    pub patient_name: String,
+    pub mrn: String,
+}
+
 /// A scanned sample with its order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -531,6 +560,7 @@ pub(crate) fn export_types(cfg: &ts_rs::Config) -> Result<(), ts_rs::ExportError
     LabOrderInput::export_all(cfg)?;
     LabOrder::export_all(cfg)?;
     ScannedSample::export_all(cfg)?;
+    LabWorklistRow::export_all(cfg)?;
     LabImportReport::export_all(cfg)?;
     Ok(())
 }

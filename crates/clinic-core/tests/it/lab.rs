@@ -76,7 +76,11 @@ fn lab_a_doctor_orders_a_panel_and_the_lab_collects_enters_and_a_second_person_v
     );
     let worklist = l.tech.lab_worklist().unwrap();
     assert_eq!(worklist.len(), 1);
-    assert_eq!(worklist[0].priority, "urgent");
+    assert_eq!(worklist[0].order.priority, "urgent");
+    assert_eq!(
+        worklist[0].patient.name, "Amani Otieno",
+        "the worklist names whose sample it is"
+    );
 
     let sample = l.tech.collect_sample(o.id, None).unwrap();
     assert!(sample.number.starts_with("S-BR01-"));

@@ -66,9 +66,13 @@ fn a_doctor_orders_the_lab_enters_and_a_second_technician_verifies_and_the_docto
     sign_in_as(&shell, LAB);
     let worklist = shell.lab_worklist().unwrap();
     assert_eq!(
-        worklist.first().map(|o| o.id.as_str()),
+        worklist.first().map(|row| row.order.id.as_str()),
         Some(ordered.id.as_str()),
         "the urgent order heads the branch's worklist"
+    );
+    assert_eq!(
+        worklist[0].patient_name, "Amani Njoroge",
+        "the worklist names whose order it is, without the window reading each patient"
     );
     let sample = shell.collect_sample(&ordered.id, None).unwrap();
     assert!(sample.number.starts_with("S-"), "{sample:?}");
@@ -113,7 +117,7 @@ fn a_doctor_orders_the_lab_enters_and_a_second_technician_verifies_and_the_docto
             .lab_worklist()
             .unwrap()
             .iter()
-            .all(|o| o.id != ordered.id),
+            .all(|row| row.order.id != ordered.id),
         "an order whose every test is verified leaves the worklist"
     );
 
@@ -189,11 +193,54 @@ fn a_receptionist_cannot_read_or_order_a_doctor_cannot_enter_and_a_rejection_nee
         "sample",
     );
 
+    forbidden(
+        shell
+            .cancel_lab_order(&ordered.id, "not needed")
+            .unwrap_err(),
+    );
+
     sign_in_as(&shell, DOCTOR);
     forbidden(
         shell
             .enter_lab_result(&sample.id, POTASSIUM, "4.0", None)
             .unwrap_err(),
+    );
+}
+
+#[test]
+fn a_doctor_cancels_an_order_with_a_reason_and_it_leaves_the_worklist() {
+    let (_dir, shell) = demo_clinic();
+    sign_in_as(&shell, DOCTOR);
+    let patient = patient_named(&shell, "amani njoroge");
+    let ordered = order(&shell, &patient);
+    invalid(
+        shell.cancel_lab_order(&ordered.id, " ").unwrap_err(),
+        "reason",
+    );
+    let cancelled = shell
+        .cancel_lab_order(&ordered.id, "ordered on the wrong visit")
+        .unwrap();
+    assert_eq!(cancelled.status, "cancelled");
+    assert_eq!(
+        cancelled.cancel_reason.as_deref(),
+        Some("ordered on the wrong visit")
+    );
+    invalid(
+        shell.cancel_lab_order(&ordered.id, "again").unwrap_err(),
+        "order",
+    );
+    sign_in_as(&shell, LAB);
+    assert!(
+        shell
+            .lab_worklist()
+            .unwrap()
+            .iter()
+            .all(|row| row.order.id != ordered.id),
+        "a cancelled order leaves the lab's worklist"
+    );
+    invalid(
+        shell.collect_sample(&ordered.id, None).unwrap_err(),
+        "order",
     );
 }
 

@@ -12,9 +12,10 @@ import type { LabPanel } from '../../lib/generated/LabPanel';
 import type { LabResult } from '../../lib/generated/LabResult';
 import type { LabSample } from '../../lib/generated/LabSample';
 import type { LabTest } from '../../lib/generated/LabTest';
+import type { LabWorklistRow } from '../../lib/generated/LabWorklistRow';
 import type { ScannedSample } from '../../lib/generated/ScannedSample';
 
-export type { LabCatalogue, LabFlag, LabOrder, LabOrderInput, LabPanel, LabResult, LabSample, LabTest, ScannedSample };
+export type { LabCatalogue, LabFlag, LabOrder, LabOrderInput, LabPanel, LabResult, LabSample, LabTest, LabWorklistRow, ScannedSample };
 
 export function labCatalogue(): Promise<LabCatalogue> {
   return call<LabCatalogue>('lab_catalogue', {});
@@ -29,9 +30,14 @@ export function patientLabOrders(patientId: string): Promise<LabOrder[]> {
   return call<LabOrder[]>('patient_lab_orders', { patient_id: patientId });
 }
 
-/** The branch lab's standing orders, urgent first. */
-export function labWorklist(): Promise<LabOrder[]> {
-  return call<LabOrder[]>('lab_worklist', {});
+/** The branch lab's standing orders, urgent first, each with whose it is. */
+export function labWorklist(): Promise<LabWorklistRow[]> {
+  return call<LabWorklistRow[]>('lab_worklist', {});
+}
+
+/** Cancels an order that has no result yet (doctors). */
+export function cancelLabOrder(id: string, reason: string): Promise<LabOrder> {
+  return callAction<LabOrder>('cancel_lab_order', { id, reason });
 }
 
 export function collectSample(orderId: string, specimen: string | null): Promise<LabSample> {

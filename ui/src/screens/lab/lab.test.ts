@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { LabOrder, LabResult } from './api';
-import { currentSample, filterCatalogue, flagClass, flagWords, history, latestResult, plotPoints } from './lab';
+import { currentSample, filterCatalogue, flagClass, flagWords, history, latestResult, plotPoints, specimensOf } from './lab';
 
 function result(code: string, version: number, value: string, over: Partial<LabResult> = {}): LabResult {
   return {
@@ -93,5 +93,13 @@ describe('lab results', () => {
     expect(filterCatalogue(catalogue, 'pot').map((c) => c.code)).toEqual(['2823-3']);
     expect(filterCatalogue(catalogue, '').map((c) => c.panel)).toEqual([true, false]);
     expect(filterCatalogue(catalogue, '2823').map((c) => c.name)).toEqual(['Potassium']);
+  });
+});
+
+describe('specimensOf', () => {
+  it('offers each specimen an order needs once, the first test\'s first', () => {
+    const test = (code: string, specimen: string) => ({ code, name: code, specimen, unit: '', result_type: 'numeric' as const, choices: [] });
+    const o = order([], { tests: [test('a', 'serum'), test('b', 'urine'), test('c', 'serum'), test('d', '')] });
+    expect(specimensOf(o)).toEqual(['serum', 'urine']);
   });
 });

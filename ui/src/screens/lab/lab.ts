@@ -77,3 +77,13 @@ export function plotPoints(values: readonly number[], width: number, height: num
     .map((v, i) => `${Math.round(i * step * 10) / 10},${Math.round((height - ((v - lo) / span) * height) * 10) / 10}`)
     .join(' ');
 }
+
+/** The specimens an order's tests need, in the order's order, each once (the first is
+ *  what a sample is taken as unless the technician chooses another). */
+export function specimensOf(order: LabOrder): string[] {
+  const seen: string[] = [];
+  for (const test of order.tests) {
+    if (test.specimen && !seen.includes(test.specimen)) seen.push(test.specimen);
+  }
+  return seen;
+}

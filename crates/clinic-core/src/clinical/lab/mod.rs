@@ -35,7 +35,7 @@ use crate::ids::{
     new_v7_at,
 };
 use crate::policy::{Action, Target};
-use crate::session::Session;
+use crate::session::{PatientLabel, Session};
 use crate::store::audit::{self, Event, Outcome};
 use crate::store::{notifications, sequences};
 use crate::validate;
@@ -127,6 +127,13 @@ impl LabResult {
     pub fn is_final(&self) -> bool {
         self.verified_by.is_some() && !self.superseded
     }
+}
+
+/// A worklist line: the order and whose it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabWorklistRow {
+    pub order: LabOrder,
+    pub patient: PatientLabel,
 }
 
 /// A lab order with its samples and results.
@@ -459,8 +466,10 @@ impl Session {
     }
 
     /// The standing orders of this branch's lab, urgent first then oldest first, with
-    /// their samples and results; complete ones (every test verified) are left out.
-    pub fn lab_worklist(&mut self) -> Result<Vec<LabOrder>> {
+    /// their samples and results and the patient's name and record number (what a
+    /// technician checks against the tube); complete ones (every test verified) are left
+    /// out.
+    pub fn lab_worklist(&mut self) -> Result<Vec<LabWorklistRow>> {
         self.authorize(Action::LabResultEnter, Target::Any)?;
         let branch = self.clinic().branch_id.to_string();
         let conn = self.live()?.store.conn();
@@ -474,7 +483,13 @@ impl Session {
             (a.priority != "urgent", &a.ordered_at).cmp(&(b.priority != "urgent", &b.ordered_at))
         });
         self.write_event(Event::new("lab.worklist", Outcome::Success))?;
-        Ok(orders)
+        orders
+            .into_iter()
+            .map(|order| {
+                let patient = self.patient_label(order.patient_id)?;
+                Ok(LabWorklistRow { order, patient })
+            })
+            .collect()
     }
 
     /// Cancels an order that has no result yet (doctors), with a reason.
