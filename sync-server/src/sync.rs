@@ -506,6 +506,7 @@ fn authorize(
             });
             need(&Transition {
                 author,
+                branch: &user.device.branch_code,
                 row_id: &change.row_id,
                 old,
                 fields: &change.fields,

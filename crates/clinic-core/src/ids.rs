@@ -108,6 +108,13 @@ id_type!(
     SampleId,
     LabResultId,
     LabVerificationId,
+    /// A drug as a branch stocks it, one of its batches, a movement of a batch, a
+    /// transfer between branches, a discrepancy the sync server raised (pharmacy).
+    StockItemId,
+    BatchId,
+    MovementId,
+    TransferId,
+    DiscrepancyId,
 );
 
 #[cfg(test)]

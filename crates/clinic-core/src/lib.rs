@@ -32,6 +32,7 @@ pub mod documents;
 pub mod frontdesk;
 pub mod identity;
 pub mod maintenance;
+pub mod pharmacy;
 pub mod sync;
 
 pub use actor::{Actor, Role};

@@ -8,6 +8,7 @@ pub mod audit;
 pub mod limits;
 pub mod merge;
 pub mod policy;
+pub mod stock;
 pub mod tables;
 
 use serde::{Deserialize, Serialize};

@@ -118,6 +118,12 @@ pub enum Action {
     LabOrderRead,
     LabOrderCreate,
     LabResultEnter,
+    /// See the branch's stock, its movements, alerts and discrepancies.
+    StockRead,
+    /// Receive, dispense, sell, return, transfer and expire stock (pharmacists).
+    StockMove,
+    /// Correct the books to a count, resolving a discrepancy.
+    StockAdjust,
     BillingRead,
     BillingWrite,
     UserManage,
@@ -127,7 +133,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 33] = [
+    pub const ALL: [Action; 36] = [
         Action::PatientCreate,
         Action::PatientUpdate,
         Action::PatientView,
@@ -155,6 +161,9 @@ impl Action {
         Action::LabOrderRead,
         Action::LabOrderCreate,
         Action::LabResultEnter,
+        Action::StockRead,
+        Action::StockMove,
+        Action::StockAdjust,
         Action::BillingRead,
         Action::BillingWrite,
         Action::UserManage,
@@ -192,6 +201,9 @@ impl Action {
             Action::LabOrderRead => "lab_order_read",
             Action::LabOrderCreate => "lab_order_create",
             Action::LabResultEnter => "lab_result_enter",
+            Action::StockRead => "stock_read",
+            Action::StockMove => "stock_move",
+            Action::StockAdjust => "stock_adjust",
             Action::BillingRead => "billing_read",
             Action::BillingWrite => "billing_write",
             Action::UserManage => "user_manage",
@@ -219,6 +231,7 @@ impl Action {
                 | Action::RecordRead
                 | Action::PrescriptionRead
                 | Action::LabOrderRead
+                | Action::StockRead
                 | Action::BillingRead
         )
     }
@@ -248,6 +261,8 @@ pub const RULES: &[(Role, &[(Action, Scope)])] = &[
             (A::DoctorView, All),
             (A::AppointmentView, All),
             (A::BillingRead, All),
+            (A::StockRead, All),
+            (A::StockAdjust, All),
             (A::UserManage, All),
             (A::AuditRead, All),
             (A::SettingsManage, All),
@@ -319,6 +334,9 @@ pub const RULES: &[(Role, &[(Action, Scope)])] = &[
             (A::PatientView, All),
             (A::PrescriptionRead, All),
             (A::PrescriptionDispense, All),
+            (A::StockRead, All),
+            (A::StockMove, All),
+            (A::StockAdjust, All),
         ],
     ),
     (

@@ -19,6 +19,9 @@ use serde_json::{Map, Value};
 use crate::ChangeKind;
 use crate::merge::Rule;
 use crate::policy::Action;
+pub use crate::stock::{
+    STOCK_BATCHES, STOCK_DISCREPANCIES, STOCK_ITEMS, STOCK_MOVEMENTS, STOCK_TRANSFERS,
+};
 
 /// Which workstations receive a table's rows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,6 +119,8 @@ impl TableSpec {
 pub struct Transition<'a> {
     /// The signed-in user making the change.
     pub author: &'a str,
+    /// The branch code of the device pushing it (as the server registered the device).
+    pub branch: &'a str,
     pub row_id: &'a str,
     /// The row as it stands, `None` when the change makes a new row.
     pub old: Option<&'a Map<String, Value>>,
@@ -164,7 +169,7 @@ impl Transition<'_> {
     }
 }
 
-const fn lww(name: &'static str, access: Access) -> TableSpec {
+pub(crate) const fn lww(name: &'static str, access: Access) -> TableSpec {
     TableSpec {
         name,
         rule: Rule::FieldLww,
@@ -177,7 +182,7 @@ const fn lww(name: &'static str, access: Access) -> TableSpec {
     }
 }
 
-const fn append(name: &'static str, access: Access) -> TableSpec {
+pub(crate) const fn append(name: &'static str, access: Access) -> TableSpec {
     TableSpec {
         rule: Rule::AppendOnly,
         ..lww(name, access)
@@ -376,6 +381,11 @@ pub const TABLES: &[&TableSpec] = &[
     &LAB_SAMPLES,
     &LAB_RESULTS,
     &LAB_VERIFICATIONS,
+    &STOCK_ITEMS,
+    &STOCK_BATCHES,
+    &STOCK_MOVEMENTS,
+    &STOCK_TRANSFERS,
+    &STOCK_DISCREPANCIES,
 ];
 
 /// Workstation tables that never sync, each with why: the schema test checks that every
@@ -465,6 +475,8 @@ fn notifications_need(t: &Transition<'_>) -> Need {
             (Some("user"), Some(id)) => (t.same_push)("users", id),
             // A critical lab result tells the doctor who ordered the test.
             (Some("lab_result"), Some(id)) => (t.same_push)("lab_results", id),
+            // A movement that leaves an item low tells the branch's pharmacists.
+            (Some("stock_movement"), Some(id)) => (t.same_push)("stock_movements", id),
             _ => false,
         };
         return if about {
@@ -559,7 +571,7 @@ fn appointment_events_need(t: &Transition<'_>) -> Need {
 }
 
 /// The author a clinical row names must be the user who pushes it.
-fn authored(t: &Transition<'_>, field: &str, need: Need) -> Need {
+pub(crate) fn authored(t: &Transition<'_>, field: &str, need: Need) -> Need {
     if t.after(field) == Some(t.author) {
         need
     } else {
@@ -570,7 +582,7 @@ fn authored(t: &Transition<'_>, field: &str, need: Need) -> Need {
 }
 
 /// Fields a row is born with and keeps.
-fn fixed(t: &Transition<'_>, fields: &[&str]) -> Option<Need> {
+pub(crate) fn fixed(t: &Transition<'_>, fields: &[&str]) -> Option<Need> {
     fields.iter().find(|f| t.changes(f)).map(|f| {
         Need::Refused(format!(
             "{f} is set when the record is made and never changes"
@@ -961,6 +973,7 @@ mod tests {
         let fields = obj(fields);
         let t = Transition {
             author: "u1",
+            branch: "BR01",
             row_id: "r1",
             old: old.as_ref(),
             fields: &fields,
@@ -1123,6 +1136,7 @@ mod tests {
         let old = obj(own);
         let as_self = Transition {
             author: "r1",
+            branch: "BR01",
             row_id: "r1",
             old: Some(&old),
             fields: &t_fields,
@@ -1301,6 +1315,7 @@ mod tests {
                     obj(json!({"prescription_id": "rx", "position": position, "drug_name": "x"}));
                 let t = Transition {
                     author,
+                    branch: "BR01",
                     row_id,
                     old: None,
                     fields: &fields,

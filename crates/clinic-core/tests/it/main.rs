@@ -8,6 +8,7 @@ mod documents;
 mod frontdesk;
 mod identity;
 mod lab;
+mod pharmacy;
 mod policy;
 mod printing;
 mod rekey;

@@ -141,6 +141,28 @@ pub(crate) fn for_patient(conn: &Connection, patient: PatientId) -> Result<Vec<P
     Ok(out)
 }
 
+/// Prescriptions issued (and not cancelled) at or after `since` (a database time),
+/// oldest first: the pharmacy's queue.
+pub(crate) fn issued_since(conn: &Connection, since: &str) -> Result<Vec<Prescription>> {
+    let mut stmt = conn
+        .prepare_cached(&format!(
+            "SELECT {COLUMNS} FROM prescriptions p LEFT JOIN users u ON u.id = p.prescriber_id
+             WHERE p.status = 'issued' AND p.issued_at >= ?1
+             ORDER BY p.issued_at, p.id"
+        ))
+        .map_err(Error::from_sqlite)?;
+    let rows = stmt
+        .query_map([since], from_row)
+        .map_err(Error::from_sqlite)?;
+    let mut out = rows
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .map_err(Error::from_sqlite)?;
+    for rx in &mut out {
+        rx.items = items(conn, rx.id)?;
+    }
+    Ok(out)
+}
+
 pub(crate) fn insert_draft(tx: &Transaction<'_>, rx: &Prescription) -> Result<()> {
     tx.execute(
         "INSERT INTO prescriptions (id, patient_id, encounter_id, prescriber_id, status,
