@@ -17,6 +17,7 @@ pub mod documents;
 pub mod dto;
 pub mod frontdesk;
 pub mod notifications;
+pub mod pharmacy;
 pub mod shell;
 pub mod signin;
 pub mod sync;
@@ -156,6 +157,24 @@ commands![
     clinical::lab::sample_by_number,
     clinical::lab::enter_lab_result,
     clinical::lab::verify_lab_result,
+    pharmacy::stock_list,
+    pharmacy::add_stock_item,
+    pharmacy::update_stock_item,
+    pharmacy::receive_stock,
+    pharmacy::adjust_stock,
+    pharmacy::expire_stock,
+    pharmacy::move_batch,
+    pharmacy::send_transfer,
+    pharmacy::receive_transfer,
+    pharmacy::stock_transfers,
+    pharmacy::stock_discrepancies,
+    pharmacy::stock_alerts,
+    pharmacy::stock_report,
+    pharmacy::stock_movements,
+    pharmacy::dispense_queue,
+    pharmacy::dispensing,
+    pharmacy::dispense,
+    pharmacy::sell_otc,
     documents::document_page,
     documents::save_document,
     documents::printers,

@@ -307,6 +307,10 @@ pub fn capabilities(actor: &clinic_core::Actor) -> Capabilities {
             }),
         order_lab: may(Action::LabOrderCreate),
         enter_lab_results: may(Action::LabResultEnter),
+        read_stock: may(Action::StockRead),
+        move_stock: may(Action::StockMove),
+        adjust_stock: may(Action::StockAdjust),
+        dispense: may(Action::PrescriptionDispense),
     }
 }
 
@@ -428,6 +432,15 @@ pub struct Capabilities {
     /// The lab's worklist: collecting, rejecting, entering and verifying (lab
     /// technicians).
     pub enter_lab_results: bool,
+    /// The branch's stock, movements, alerts, discrepancies and reports (pharmacists,
+    /// administrators).
+    pub read_stock: bool,
+    /// Receiving, expiring, transferring and selling stock (pharmacists).
+    pub move_stock: bool,
+    /// Correcting stock to a count, resolving a discrepancy (pharmacists, administrators).
+    pub adjust_stock: bool,
+    /// The pharmacy's queue and dispensing against prescriptions (pharmacists).
+    pub dispense: bool,
 }
 
 /// A successful sign-in or unlock, and what `session_state` reports while open.

@@ -83,4 +83,21 @@ order_lab: boolean,
  * The lab's worklist: collecting, rejecting, entering and verifying (lab
  * technicians).
  */
-enter_lab_results: boolean, };
+enter_lab_results: boolean, 
+/**
+ * The branch's stock, movements, alerts, discrepancies and reports (pharmacists,
+ * administrators).
+ */
+read_stock: boolean, 
+/**
+ * Receiving, expiring, transferring and selling stock (pharmacists).
+ */
+move_stock: boolean, 
+/**
+ * Correcting stock to a count, resolving a discrepancy (pharmacists, administrators).
+ */
+adjust_stock: boolean, 
+/**
+ * The pharmacy's queue and dispensing against prescriptions (pharmacists).
+ */
+dispense: boolean, };

@@ -61,6 +61,10 @@ const none: Capabilities = {
   read_lab: false,
   order_lab: false,
   enter_lab_results: false,
+  read_stock: false,
+  move_stock: false,
+  adjust_stock: false,
+  dispense: false,
 };
 
 const user = (over: Partial<UserAccount> = {}): UserAccount => ({

@@ -35,6 +35,10 @@ const caps = (over: Partial<Capabilities>): Capabilities => ({
   read_lab: false,
   order_lab: false,
   enter_lab_results: false,
+  read_stock: false,
+  move_stock: false,
+  adjust_stock: false,
+  dispense: false,
   ...over,
 });
 
