@@ -191,6 +191,7 @@ pub async fn push(
             origin: "device",
         });
         if (change.table == "appointments"
+            || change.table == tables::STOCK_MOVEMENTS.name
             || tables::spec(&change.table).is_some_and(|t| t.unique_number.is_some()))
             && now_text.is_none()
         {
@@ -211,6 +212,9 @@ pub async fn push(
         }
         if change.table == "appointments" {
             verdicts.extend(enforce_one_doctor_per_slot(tx, &rows, change, now).await?);
+        }
+        if change.table == tables::STOCK_MOVEMENTS.name {
+            verdicts.extend(enforce_stock_balance(tx, &rows, change, now).await?);
         }
         for v in verdicts {
             fold(&mut rows, &v.table, &v.row_id, v.kind, &v.fields, &v.hlc);
@@ -710,6 +714,98 @@ async fn enforce_one_doctor_per_slot(
         }
         Err(e) => Err(Error::Database(e)),
     }
+}
+
+/// The rule for stock: every movement is accepted (what it records has happened), and
+/// the server keeps each batch's balance in `stock_balances`. A movement that takes a
+/// batch from zero or above to below zero (workstations that dispensed the same units
+/// offline) raises one discrepancy, a server-made `stock_discrepancies` row every
+/// workstation pulls, and tells whoever took from the batch lately, the pusher first.
+async fn enforce_stock_balance(
+    tx: &Transaction<'_>,
+    rows: &HashMap<Key, Row>,
+    change: &Change,
+    now: &str,
+) -> Result<Vec<Entry>> {
+    let text = |k: &str| change.fields.get(k).and_then(Value::as_str);
+    let (Some(batch), Some(branch), Some(quantity)) = (
+        text("batch_id"),
+        text("branch_code"),
+        change.fields.get("quantity").and_then(Value::as_i64),
+    ) else {
+        return Ok(Vec::new());
+    };
+    let after: i64 = tx
+        .query_one(
+            "INSERT INTO stock_balances (batch_id, branch_code, balance) VALUES ($1, $2, $3)
+             ON CONFLICT (batch_id) DO UPDATE SET balance = stock_balances.balance + excluded.balance
+             RETURNING balance",
+            &[&batch, &branch, &quantity],
+        )
+        .await?
+        .get(0);
+    let before = after - quantity;
+    if !(before >= 0 && after < 0) {
+        return Ok(Vec::new());
+    }
+    let batch_number = rows
+        .get(&(tables::STOCK_BATCHES.name.to_owned(), batch.to_owned()))
+        .and_then(|r| r.fields.get("batch_number"))
+        .and_then(Value::as_str)
+        .unwrap_or(batch)
+        .to_owned();
+    let verdict = verdict_stamp(&change.hlc);
+    let discrepancy = uuid_from_hash(&format!("stock-discrepancy:{}", change.change_id));
+    let mut out = vec![server_entry(
+        tables::STOCK_DISCREPANCIES.name,
+        discrepancy.clone(),
+        json!({
+            "batch_id": batch,
+            "item_id": text("item_id"),
+            "branch_code": branch,
+            "balance": after,
+            "raised_at": now,
+            "status": "open",
+        }),
+        &verdict,
+    )];
+    // Who took from the batch lately: the pusher, then the authors of the last
+    // movements out the server already holds (the other offline dispenser).
+    let mut told: Vec<String> = change.user_id.iter().cloned().collect();
+    for row in tx
+        .query(
+            "SELECT user_id::text FROM change_log
+             WHERE table_name = 'stock_movements' AND fields->>'batch_id' = $1
+               AND (fields->>'quantity')::bigint < 0 AND user_id IS NOT NULL
+             ORDER BY seq DESC LIMIT 20",
+            &[&batch],
+        )
+        .await?
+    {
+        let user: String = row.get(0);
+        if !told.contains(&user) && told.len() < 5 {
+            told.push(user);
+        }
+    }
+    for (i, user) in told.into_iter().enumerate() {
+        out.push(server_entry(
+            "notifications",
+            uuid_from_hash(&format!("stock-discrepancy-note:{}:{i}", change.change_id)),
+            json!({
+                "user_id": user,
+                "kind": "stock_discrepancy",
+                "title": "Stock discrepancy",
+                "body": format!(
+                    "Batch {batch_number} at {branch}: its movements now sum to {after}, so more was given than the books held (dispensed offline on two workstations?). Nothing was lost; count the batch and correct it under Pharmacy, Discrepancies."
+                ),
+                "entity": "stock_discrepancy",
+                "entity_id": discrepancy,
+                "created_at": now,
+            }),
+            &verdict,
+        ));
+    }
+    Ok(out)
 }
 
 /// A server-made upsert: the verdict on `hlc`'s change, stamped just after it.

@@ -475,6 +475,40 @@ impl Group {
         );
         (id, change)
     }
+
+    /// A stock item and a batch of 10 at BR01, made by the group's pharmacist.
+    fn stock_batch(&mut self) -> (String, String) {
+        let pharm = self.id(Role::Pharmacist);
+        let item = self.seed(
+            Role::Pharmacist,
+            "stock_items",
+            json!({"branch_code": "BR01", "drug_id": "amoxicillin", "name": "amoxicillin",
+                   "strength": "500 mg", "form": "capsule", "unit": "capsule",
+                   "reorder_level": 5, "price_minor": 100, "otc": false,
+                   "created_at": "2026-01-05T09:00:00.000Z"}),
+        );
+        let number = format!("B{}", self.next());
+        let batch = self.seed(
+            Role::Pharmacist,
+            "stock_batches",
+            json!({"item_id": item, "branch_code": "BR01", "batch_number": number,
+                   "expiry_date": "2027-12-31", "cost_minor": 50, "supplier": "S",
+                   "location": null, "received_by": pharm,
+                   "received_at": "2026-01-05T09:00:00.000Z"}),
+        );
+        (item, batch)
+    }
+
+    /// A movement of `batch` by `author`.
+    fn movement(&mut self, author: &str, item: &str, batch: &str, extra: Value) -> Value {
+        let id = self.uuid();
+        let mut fields = json!({"batch_id": batch, "item_id": item, "branch_code": "BR01",
+            "moved_by": author, "moved_at": "2026-01-05T10:00:00.000Z", "substitute": false});
+        for (k, v) in extra.as_object().unwrap() {
+            fields[k] = v.clone();
+        }
+        self.change(author, "stock_movements", &id, "append", fields)
+    }
 }
 
 fn cases() -> Vec<(&'static str, Forge, &'static [Role])> {
@@ -1533,6 +1567,110 @@ fn cases() -> Vec<(&'static str, Forge, &'static [Role])> {
             |g, r| {
                 let rx = g.doctors_prescription();
                 g.prescription_item(r, &rx, 1)
+            },
+            NOBODY,
+        ),
+        (
+            "receive a delivery into a batch",
+            |g, r| {
+                let ((item, batch), a) = (g.stock_batch(), g.id(r));
+                g.movement(
+                    &a,
+                    &item,
+                    &batch,
+                    json!({"kind": "receive", "quantity": 20, "reference": "INV-1"}),
+                )
+            },
+            &[Pharmacist],
+        ),
+        (
+            "dispense from a batch against a prescription",
+            |g, r| {
+                let ((item, batch), a) = (g.stock_batch(), g.id(r));
+                g.movement(
+                    &a,
+                    &item,
+                    &batch,
+                    json!({"kind": "dispense", "quantity": -2,
+                    "prescription_id": "rx", "prescription_item_id": "rx-1"}),
+                )
+            },
+            &[Pharmacist],
+        ),
+        (
+            "dispense a negative amount back onto the shelf",
+            |g, r| {
+                let ((item, batch), a) = (g.stock_batch(), g.id(r));
+                g.movement(
+                    &a,
+                    &item,
+                    &batch,
+                    json!({"kind": "dispense", "quantity": 5,
+                    "prescription_id": "rx", "prescription_item_id": "rx-1"}),
+                )
+            },
+            NOBODY,
+        ),
+        (
+            "correct a batch to a count with a reason",
+            |g, r| {
+                let ((item, batch), a) = (g.stock_batch(), g.id(r));
+                g.movement(
+                    &a,
+                    &item,
+                    &batch,
+                    json!({"kind": "adjust", "quantity": -1, "reason": "count"}),
+                )
+            },
+            &[Admin, Pharmacist],
+        ),
+        (
+            "move another branch's stock",
+            |g, r| {
+                let ((item, batch), a) = (g.stock_batch(), g.id(r));
+                let mut change = g.movement(
+                    &a,
+                    &item,
+                    &batch,
+                    json!({"kind": "receive", "quantity": 3, "reference": "D"}),
+                );
+                change["fields"]["branch_code"] = json!("BR02");
+                change
+            },
+            NOBODY,
+        ),
+        (
+            "move stock in another user's name",
+            |g, r| {
+                let ((item, batch), a) = (g.stock_batch(), g.id(r));
+                let other = g.id(if r == Role::Pharmacist {
+                    Role::Admin
+                } else {
+                    Role::Pharmacist
+                });
+                let mut change = g.movement(
+                    &a,
+                    &item,
+                    &batch,
+                    json!({"kind": "receive", "quantity": 3, "reference": "D"}),
+                );
+                change["fields"]["moved_by"] = json!(other);
+                change
+            },
+            NOBODY,
+        ),
+        (
+            "raise a stock discrepancy from a workstation",
+            |g, r| {
+                let ((item, batch), a, id) = (g.stock_batch(), g.id(r), g.uuid());
+                g.change(
+                    &a,
+                    "stock_discrepancies",
+                    &id,
+                    "upsert",
+                    json!({"batch_id": batch, "item_id": item, "branch_code": "BR01", "balance": -1,
+                           "raised_at": "2026-01-05T10:00:00.000Z", "status": "open"}),
+                )
             },
             NOBODY,
         ),

@@ -10,6 +10,7 @@ mod documents;
 mod forged;
 mod harness;
 mod lab;
+mod pharmacy;
 mod prescriptions;
 mod server_binary;
 mod sync;

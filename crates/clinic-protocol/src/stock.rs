@@ -62,7 +62,9 @@ fn stock_items_need(t: &Transition<'_>) -> Need {
     if let Some(refused) = own_branch(t, "branch_code") {
         return refused;
     }
-    if let Some(refused) = fixed(t, &["branch_code", "drug_id", "unit"]) {
+    if !t.is_new()
+        && let Some(refused) = fixed(t, &["branch_code", "drug_id", "unit"])
+    {
         return refused;
     }
     if t.fields.get("reorder_level").is_some_and(|v| {
@@ -395,6 +397,40 @@ mod tests {
             ),
             "a movement names the user who pushes it"
         );
+    }
+
+    #[test]
+    fn an_item_is_made_by_its_branch_and_keeps_its_drug_and_unit() {
+        let item = json!({"branch_code": "BR01", "drug_id": "amoxicillin", "unit": "capsule",
+            "name": "amoxicillin", "reorder_level": 10, "price_minor": 100});
+        assert_eq!(
+            judge(stock_items_need, "BR01", None, item.clone(), None),
+            Need::Action(Action::StockMove)
+        );
+        assert!(matches!(
+            judge(stock_items_need, "BR02", None, item.clone(), None),
+            Need::Refused(_)
+        ));
+        assert_eq!(
+            judge(
+                stock_items_need,
+                "BR01",
+                Some(item.clone()),
+                json!({"reorder_level": 20}),
+                None
+            ),
+            Need::Action(Action::StockMove)
+        );
+        assert!(matches!(
+            judge(
+                stock_items_need,
+                "BR01",
+                Some(item),
+                json!({"unit": "tablet"}),
+                None
+            ),
+            Need::Refused(_)
+        ));
     }
 
     #[test]
