@@ -260,6 +260,8 @@ pub struct Seeded {
     pub rescheduled: usize,
     pub past_visits: usize,
     pub allergies: usize,
+    /// Stock items the pharmacy was given, each with a delivered batch.
+    pub stock_items: usize,
 }
 
 /// Progress lines for a long seed (patients imported, days booked).
@@ -336,6 +338,7 @@ pub fn seed(
     if plan.past_visits > 0 && plan.doctors > 0 {
         seeded.past_visits = past_visits(workstation, &patients, plan.past_visits)?;
     }
+    seeded.stock_items = stock_pharmacy(workstation)?;
     if !patients.is_empty() {
         let mut rng = Rng::new(plan.seed ^ 0xA990_1A7E);
         if plan.queue_today {
@@ -914,6 +917,135 @@ fn past_visits(workstation: &Workstation, patients: &[PatientId], count: usize) 
     doctor.lock();
     nurse.lock();
     Ok(made)
+}
+
+/// What the demo pharmacy stocks: (drug, strength, form, unit, reorder level, price,
+/// over the counter, batch, units, days to expiry, cost).
+#[allow(clippy::type_complexity)]
+const STOCK: &[(&str, &str, &str, &str, i64, i64, bool, &str, i64, i64, i64)] = &[
+    // 120 on a reorder level of 100: the queue's amlodipine prescription (28) runs it low.
+    (
+        "amlodipine",
+        "10 mg",
+        "tablet",
+        "tablet",
+        100,
+        1000,
+        false,
+        "AML-2407",
+        120,
+        420,
+        600,
+    ),
+    (
+        "metformin",
+        "500 mg",
+        "tablet",
+        "tablet",
+        200,
+        500,
+        false,
+        "MET-118",
+        600,
+        540,
+        250,
+    ),
+    (
+        "ibuprofen",
+        "400 mg",
+        "tablet",
+        "tablet",
+        50,
+        800,
+        true,
+        "IBU-33",
+        60,
+        300,
+        300,
+    ),
+    (
+        "paracetamol",
+        "500 mg",
+        "tablet",
+        "tablet",
+        100,
+        300,
+        true,
+        "PCM-77",
+        500,
+        700,
+        100,
+    ),
+    (
+        "amoxicillin",
+        "500 mg",
+        "capsule",
+        "capsule",
+        60,
+        1500,
+        false,
+        "AMX-12",
+        84,
+        365,
+        900,
+    ),
+];
+
+/// Stocks the demo pharmacy: the items the past visits prescribe and two over the
+/// counter, one delivery, and a metformin batch that expires within two months (so the
+/// pharmacist sees an expiry alert).
+fn stock_pharmacy(workstation: &Workstation) -> Result<usize> {
+    use crate::pharmacy::stock::{Delivery, ItemInput as StockItemInput, ReceiveLine};
+    let Some(pharmacist) = STAFF.iter().find(|s| s.role == Role::Pharmacist) else {
+        return Ok(0);
+    };
+    let mut pharm = workstation.sign_in(pharmacist.username, PASSWORD, None)?;
+    let today = pharm.today()?;
+    let mut lines = Vec::new();
+    for &(drug, strength, form, unit, reorder_level, price_minor, otc, batch, units, days, cost) in
+        STOCK
+    {
+        let item = pharm.add_stock_item(&StockItemInput {
+            drug: Some(drug.into()),
+            strength: Some(strength.into()),
+            form: Some(form.into()),
+            unit: unit.into(),
+            reorder_level,
+            price_minor,
+            otc,
+            ..StockItemInput::default()
+        })?;
+        let expiry = |days: i64| {
+            (today + Duration::days(days))
+                .format("%Y-%m-%d")
+                .to_string()
+        };
+        lines.push(ReceiveLine {
+            item: item.id,
+            batch_number: batch.into(),
+            expiry_date: expiry(days),
+            quantity: units,
+            cost_minor: cost,
+            location: Some(format!("Shelf {}", drug[..1].to_ascii_uppercase())),
+        });
+        if drug == "metformin" {
+            lines.push(ReceiveLine {
+                item: item.id,
+                batch_number: "MET-090".into(),
+                expiry_date: expiry(45),
+                quantity: 40,
+                cost_minor: cost,
+                location: Some("Shelf M".into()),
+            });
+        }
+    }
+    pharm.receive_stock(&Delivery {
+        supplier: "Riverside Pharmaceuticals Ltd".into(),
+        reference: "DN-2026-0412".into(),
+        lines,
+    })?;
+    pharm.sign_out()?;
+    Ok(STOCK.len())
 }
 
 /// Writes and issues the story's prescription for the visit (numbered and audited as any
