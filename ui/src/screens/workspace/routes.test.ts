@@ -45,6 +45,8 @@ describe('section', () => {
     expect(section({ name: 'calendar', view: 'week', day: null, doctor: null, branch: null })).toBe('calendar');
     expect(section({ name: 'conflicts' })).toBe('conflicts');
     expect(section({ name: 'lab' })).toBe('lab');
+    expect(section({ name: 'pharmacy', tab: 'stock' })).toBe('pharmacy');
+    expect(section({ name: 'pharmacy', tab: null })).toBe('pharmacy');
   });
 
   it('keeps My day lit on a visit, and Patients on a chart', () => {

@@ -6,6 +6,7 @@ import type { AdminTab } from '../admin/admin';
 import type { CalendarView } from '../calendar/calendar';
 import type { ChartTab } from '../chart/chart';
 import type { VisitTab } from '../encounter/visit';
+import type { PharmacyTab } from '../pharmacy/pharmacy';
 
 /** Enough of a patient to book for: shown above the booking steps. */
 export interface PatientRef {
@@ -30,12 +31,13 @@ export type Route =
   | { name: 'chart'; patient: string; tab: ChartTab | null; visit: string | null }
   | { name: 'visit'; id: string; tab: VisitTab | null }
   | { name: 'access'; patient: string }
-  | { name: 'lab' };
+  | { name: 'lab' }
+  | { name: 'pharmacy'; tab: PharmacyTab | null };
 
 export type Navigate = (route: Route) => void;
 
 /** The header tab a route belongs to. */
-export type Section = 'home' | 'day' | 'patients' | 'register' | 'book' | 'queue' | 'admin' | 'doctors' | 'calendar' | 'conflicts' | 'lab';
+export type Section = 'home' | 'day' | 'patients' | 'register' | 'book' | 'queue' | 'admin' | 'doctors' | 'calendar' | 'conflicts' | 'lab' | 'pharmacy';
 
 export function section(route: Route): Section {
   switch (route.name) {
@@ -66,6 +68,8 @@ export function section(route: Route): Section {
       return 'conflicts';
     case 'lab':
       return 'lab';
+    case 'pharmacy':
+      return 'pharmacy';
   }
 }
 

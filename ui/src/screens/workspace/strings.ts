@@ -15,6 +15,7 @@ export const headerStrings = {
   calendar: 'Calendar',
   conflicts: 'Conflicts',
   lab: 'Lab worklist',
+  pharmacy: 'Pharmacy',
   notifications: 'Notifications',
   notificationsUnread: (n: number) => (n === 1 ? '1 unread notification' : `${n} unread notifications`),
   lock: 'Lock',
