@@ -34,6 +34,7 @@ mod documents;
 mod lab;
 mod local_time;
 mod patient;
+mod pharmacy;
 mod prescription;
 mod sync;
 
@@ -181,6 +182,13 @@ enum Command {
     /// results and verification (lab technicians), reports.
     #[command(subcommand)]
     Lab(lab::LabCommand),
+    /// The pharmacy's stock: items, deliveries, counts, expiry, transfers, reports
+    /// (pharmacists; administrators read and count).
+    #[command(subcommand)]
+    Stock(pharmacy::StockCommand),
+    /// The dispensing queue, a prescription at the pharmacy, and giving its items
+    /// (pharmacists).
+    Dispense(pharmacy::DispenseArgs),
     /// Sick notes and fitness-to-work certificates from a visit (doctors).
     #[command(subcommand)]
     Certificate(documents::CertificateCommand),
@@ -630,6 +638,14 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Lab(command) => {
             let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
             lab::lab(&mut session, command)?;
+        }
+        Command::Stock(command) => {
+            let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
+            pharmacy::stock(&mut session, command)?;
+        }
+        Command::Dispense(args) => {
+            let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
+            pharmacy::dispense(&mut session, args)?;
         }
         Command::Certificate(command) => {
             let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;

@@ -1040,3 +1040,83 @@ fn a_lab_order_from_order_to_verified_report_from_a_script() {
         assert!(report.contains(expected), "{expected} in {report}");
     }
 }
+
+#[test]
+fn the_pharmacy_receives_dispenses_part_of_a_prescription_and_counts_from_a_script() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_script_in(
+        dir.path(),
+        r#"
+        export CLINIC_PASSWORD='a long clinic secret'
+        "$CLINIC" init --clinic-name 'Hillside Clinic' --admin-user boss > /dev/null
+        CLINIC_NEW_PASSWORD='front desk phrase' "$CLINIC" user add --username grace --role receptionist > /dev/null
+        CLINIC_NEW_PASSWORD='doctor phrase here' "$CLINIC" user add --username dr.ali --role doctor > /dev/null
+        CLINIC_NEW_PASSWORD='pharmacy counter words' "$CLINIC" user add --username ph.omondi --role pharmacist > /dev/null
+        desk() { CLINIC_PASSWORD='front desk phrase' "$CLINIC" --user grace "$@"; }
+        doc() { CLINIC_PASSWORD='doctor phrase here' "$CLINIC" --user dr.ali "$@"; }
+        ph() { CLINIC_PASSWORD='pharmacy counter words' "$CLINIC" --user ph.omondi "$@"; }
+        # The CLI runs on the real clock: expiry dates are relative to today.
+        SOON=$(date -u -d '+40 days' +%F)
+        LATER=$(date -u -d '+2 years' +%F)
+
+        desk patient add --given Wanjiku --family Mwangi --dob 1992-07-02 --sex female | tee "$OUT/p.txt"
+        MRN=$(cut -d' ' -f2 "$OUT/p.txt" | tr -d :)
+        RX=$(doc rx new --mrn "$MRN")
+        doc rx add-item "$RX" --drug amoxicillin --strength '500 mg' --form capsule --dose '1 capsule' --frequency tds --days 7 > /dev/null
+        doc rx issue "$RX" | tee "$OUT/issued.txt"
+        NUMBER=$(head -1 "$OUT/issued.txt" | cut -d' ' -f2)
+        doc stock item --drug amoxicillin --unit capsule || echo "doctor refused: $?"
+        ph stock item --drug amoxicillin --strength '500 mg' --form capsule --unit capsule --reorder-level 20 --price-minor 1500
+        printf 'item,batch,expiry,quantity,cost_minor,location\namoxicillin 500 mg capsule,AMX-S,%s,20,700,A1\namoxicillin 500 mg capsule,AMX-L,%s,30,700,A1\n' "$SOON" "$LATER" > "$OUT/delivery.csv"
+        ph stock receive --supplier 'MedSupplies Ltd' --reference INV-42 --csv "$OUT/delivery.csv"
+        echo "--- queue"
+        ph dispense
+        echo "--- give"
+        ph dispense "$NUMBER" --give 1:15
+        ph dispense "$NUMBER" --give 1:7 || echo "over refused: $?"
+        echo "--- list"
+        ph stock list
+        echo "--- expiring"
+        ph stock expiring --days 60
+        ph stock adjust AMX-L --counted 29 --reason 'shelf count'
+        ph stock report
+        "#,
+    );
+    let text = stdout(&out);
+    assert!(out.status.success(), "{}\n{text}", stderr(&out));
+    for expected in [
+        "doctor refused: 1",
+        "received batch AMX-S (20 units",
+        "over refused: 1",
+        "1. amoxicillin 500 mg: prescribed 21 capsules, given 15, 6 left",
+        "15 from batch AMX-S by ph.omondi",
+        "amoxicillin 500 mg capsule: 35 capsule usable",
+        "batch AMX-L now 29 (-1)",
+        "stock on hand at BR01: 238.00",
+    ] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+    let queue = text
+        .split("--- queue\n")
+        .nth(1)
+        .unwrap()
+        .split("--- give")
+        .next()
+        .unwrap();
+    assert!(
+        queue.contains("Wanjiku Mwangi") && queue.contains("1 item(s) open"),
+        "{queue}"
+    );
+    let expiring = text
+        .split("--- expiring\n")
+        .nth(1)
+        .unwrap()
+        .split("batch AMX-L now")
+        .next()
+        .unwrap();
+    assert!(
+        expiring.contains("amoxicillin 500 mg capsule: batch AMX-S, 5 capsule"),
+        "first expiry first out took the batch expiring soon, and it is listed: {expiring}"
+    );
+    assert!(!expiring.contains("AMX-L"), "{expiring}");
+}
