@@ -790,6 +790,8 @@ pub struct BatchChoice {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ItemDispensing {
+    /// What a dispense line names (`<prescription id>-<position>`).
+    pub item_id: String,
     pub item: PrescriptionItem,
     #[cfg_attr(test, ts(type = "number | null"))]
     pub prescribed: Option<i64>,
@@ -819,6 +821,7 @@ impl From<dcore::Dispensing> for Dispensing {
                 .items
                 .into_iter()
                 .map(|i| ItemDispensing {
+                    item_id: i.item.id.clone(),
                     item: i.item.into(),
                     prescribed: i.prescribed,
                     dispensed: i.dispensed,

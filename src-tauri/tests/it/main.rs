@@ -7,6 +7,7 @@ mod clinical;
 mod commands;
 mod frontdesk;
 mod notifications;
+mod pharmacy;
 mod shell;
 mod signin;
 mod support;

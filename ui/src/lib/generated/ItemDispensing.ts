@@ -6,4 +6,8 @@ import type { StockMovement } from "./StockMovement";
 /**
  * One prescribed item at the pharmacy.
  */
-export type ItemDispensing = { item: PrescriptionItem, prescribed: number | null, dispensed: number, remaining: number | null, open: boolean, given: Array<StockMovement>, choices: Array<BatchChoice>, };
+export type ItemDispensing = { 
+/**
+ * What a dispense line names (`<prescription id>-<position>`).
+ */
+item_id: string, item: PrescriptionItem, prescribed: number | null, dispensed: number, remaining: number | null, open: boolean, given: Array<StockMovement>, choices: Array<BatchChoice>, };
