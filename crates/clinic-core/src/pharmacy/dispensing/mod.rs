@@ -550,7 +550,9 @@ mod tests {
 
     fn batch(number: &str, expiry: &str, balance: i64) -> Batch {
         Batch {
-            id: BatchId(uuid::Uuid::new_v4()),
+            id: BatchId(uuid::Uuid::from_u128(
+                number.bytes().fold(0u128, |h, b| h * 31 + u128::from(b)),
+            )),
             item_id: StockItemId(uuid::Uuid::nil()),
             branch_code: "BR01".into(),
             batch_number: number.into(),
