@@ -331,6 +331,16 @@ impl Shell {
                 currency: r.currency,
                 lines: r.lines.into_iter().map(StockLine::from).collect(),
                 total_value_minor: r.total_value_minor,
+                branches: r
+                    .branches
+                    .into_iter()
+                    .map(|b| BranchStock {
+                        branch_code: b.branch_code,
+                        items_in_stock: b.items_in_stock,
+                        items_low: b.items_low,
+                        value_minor: b.value_minor,
+                    })
+                    .collect(),
             })
         })
     }
@@ -731,7 +741,7 @@ impl From<score::Alert> for StockAlert {
     }
 }
 
-/// Stock on hand and its value at cost.
+/// Stock on hand and its value at cost: this branch by item, every branch in total.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StockReport {
@@ -740,6 +750,20 @@ pub struct StockReport {
     pub lines: Vec<StockLine>,
     #[cfg_attr(test, ts(type = "number"))]
     pub total_value_minor: i64,
+    pub branches: Vec<BranchStock>,
+}
+
+/// One branch's totals in a stock report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct BranchStock {
+    pub branch_code: String,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub items_in_stock: usize,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub items_low: usize,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub value_minor: i64,
 }
 
 /// A prescription waiting at the pharmacy.

@@ -383,6 +383,16 @@ pub fn stock(session: &mut Session, command: StockCommand) -> anyhow::Result<()>
                 money(report.total_value_minor),
                 report.currency
             );
+            for b in &report.branches {
+                out!(
+                    "branch {}: {} items in stock, {} low, worth {} {}",
+                    b.branch_code,
+                    b.items_in_stock,
+                    b.items_low,
+                    money(b.value_minor),
+                    report.currency
+                );
+            }
         }
         StockCommand::Movements { from, to } => {
             for m in session.stock_movements(day("from", &from)?, day("to", &to)?)? {

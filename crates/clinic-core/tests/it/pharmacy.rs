@@ -366,6 +366,15 @@ fn pharmacy_counts_correct_the_books_with_a_reason_and_only_pharmacists_move_sto
     );
     let report = p.pharm.stock_report().unwrap();
     assert_eq!(report.total_value_minor, 47 * 800);
+    assert_eq!(report.branches.len(), 1);
+    assert_eq!(
+        (
+            report.branches[0].branch_code.as_str(),
+            report.branches[0].value_minor
+        ),
+        ("BR01", 47 * 800),
+        "each branch's value at cost"
+    );
 
     // Administrators adjust; doctors, nurses and receptionists move nothing.
     let admin = &mut p.clinic.admin;

@@ -239,13 +239,26 @@ pub struct Alert {
     pub message: String,
 }
 
-/// Stock on hand and its value at cost.
+/// Stock on hand and its value at cost: this branch line by line, and every branch's
+/// total (stock rows reach every workstation of the group).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StockReport {
     pub branch_code: String,
     pub currency: String,
     pub lines: Vec<StockLine>,
     pub total_value_minor: i64,
+    pub branches: Vec<BranchStock>,
+}
+
+/// One branch's stock in a report.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BranchStock {
+    pub branch_code: String,
+    /// Items with usable units.
+    pub items_in_stock: usize,
+    /// Items at or below their reorder level.
+    pub items_low: usize,
+    pub value_minor: i64,
 }
 
 /// The leading whole number of a text ("21 capsules" → 21), if any.
@@ -1123,16 +1136,41 @@ impl Session {
         Ok(count)
     }
 
-    /// Stock on hand at this branch and its value at cost.
+    /// Stock on hand at this branch and its value at cost, with every branch's totals.
     pub fn stock_report(&mut self) -> Result<StockReport> {
         let lines = self.stock()?;
         let total_value_minor = lines.iter().map(|l| l.value_minor).sum();
+        let today = self.today()?;
+        let conn = self.live()?.store.conn();
+        let mut branches = Vec::new();
+        for code in store::stocked_branches(conn)? {
+            let items = store::items_of_branch(conn, &code)?;
+            let batches = store::batches_of_branch(conn, &code)?;
+            let lines: Vec<StockLine> = items
+                .into_iter()
+                .map(|item| {
+                    let of_item = batches
+                        .iter()
+                        .filter(|b| b.item_id == item.id)
+                        .cloned()
+                        .collect();
+                    line_of(item, of_item, today)
+                })
+                .collect();
+            branches.push(BranchStock {
+                branch_code: code,
+                items_in_stock: lines.iter().filter(|l| l.usable > 0).count(),
+                items_low: lines.iter().filter(|l| l.low).count(),
+                value_minor: lines.iter().map(|l| l.value_minor).sum(),
+            });
+        }
         self.write_event(Event::new("stock.report", Outcome::Success))?;
         Ok(StockReport {
             branch_code: self.branch_code(),
             currency: self.clinic().currency.clone(),
             lines,
             total_value_minor,
+            branches,
         })
     }
 

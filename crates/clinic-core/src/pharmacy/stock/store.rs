@@ -126,6 +126,18 @@ pub(crate) fn items_of_branch(conn: &Connection, branch: &str) -> Result<Vec<Sto
         .map_err(Error::from_sqlite)
 }
 
+/// Every branch code that stocks anything, in order.
+pub(crate) fn stocked_branches(conn: &Connection) -> Result<Vec<String>> {
+    let mut stmt = conn
+        .prepare("SELECT DISTINCT branch_code FROM stock_items ORDER BY branch_code")
+        .map_err(Error::from_sqlite)?;
+    let rows = stmt
+        .query_map([], |r| r.get(0))
+        .map_err(Error::from_sqlite)?;
+    rows.collect::<rusqlite::Result<_>>()
+        .map_err(Error::from_sqlite)
+}
+
 // ---- batches --------------------------------------------------------------------------
 
 const BATCH_COLUMNS: &str = "b.id, b.item_id, b.branch_code, b.batch_number, b.expiry_date,
