@@ -7,6 +7,7 @@
 
 import { call, callAction } from '../../lib/api';
 import type { BatchChoice } from '../../lib/generated/BatchChoice';
+import type { BranchStock } from '../../lib/generated/BranchStock';
 import type { DeliveryInput } from '../../lib/generated/DeliveryInput';
 import type { DispenseLineInput } from '../../lib/generated/DispenseLineInput';
 import type { DispenseQueueEntry } from '../../lib/generated/DispenseQueueEntry';
@@ -31,6 +32,7 @@ import type { TransferLineInput } from '../../lib/generated/TransferLineInput';
 
 export type {
   BatchChoice,
+  BranchStock,
   DeliveryInput,
   DispenseLineInput,
   DispenseQueueEntry,
@@ -117,7 +119,8 @@ export function stockAlerts(days: number): Promise<StockAlert[]> {
   return call<StockAlert[]>('stock_alerts', { days });
 }
 
-/** Stock on hand and its value at cost, in the clinic's currency. */
+/** Stock on hand and its value at cost, in the clinic's currency: this branch by item,
+ *  every branch in total. */
 export function stockReport(): Promise<StockReport> {
   return call<StockReport>('stock_report', {});
 }

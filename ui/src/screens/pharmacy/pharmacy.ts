@@ -13,8 +13,6 @@ import type {
   DispenseLineInput,
   Dispensing,
   ItemDispensing,
-  Prescription,
-  PrescriptionItem,
   SaleLineInput,
   StockBatch,
   StockItemInput,
@@ -119,16 +117,6 @@ export function unitsWord(count: number, unit: string): string {
 
 // ---- dispensing --------------------------------------------------------------------------
 
-/**
- * The id the core gives an issued prescription's item, `<prescription id>-<position>`
- * (clinic_core::pharmacy::dispensing::DispenseLine). The shell's PrescriptionItem does not
- * carry it yet; when it does, that is used.
- */
-export function prescriptionItemId(rx: Prescription, item: PrescriptionItem): string {
-  if ('id' in item && typeof item.id === 'string' && item.id !== '') return item.id;
-  return `${rx.id}-${item.position}`;
-}
-
 /** What is left of an item, in words: `7 tablets left of 28`, `given in full`. */
 export function remainingWords(line: ItemDispensing, unit: string): string {
   if (!line.open) return t.givenInFull;
@@ -160,12 +148,13 @@ export interface GiveForm {
   quantity: string;
 }
 
-/** The forms an opened prescription starts with: every open item at what is left to give,
- *  first expiry first out (or the first batch when only substitutes are in stock). */
+/** The forms an opened prescription starts with, by item id: every open item at what is
+ *  left to give, first expiry first out (or the first batch when only substitutes are in
+ *  stock). */
 export function defaultGiveForms(d: Dispensing): Record<string, GiveForm> {
   const forms: Record<string, GiveForm> = {};
   for (const line of d.items) {
-    const id = prescriptionItemId(d.prescription, line.item);
+    const id = line.item_id;
     const choice = canUseFefo(line) ? '' : (line.choices[0]?.batch.id ?? '');
     const quantity = line.open && line.remaining !== null && line.remaining > 0 ? String(line.remaining) : '';
     forms[id] = { choice, quantity };
@@ -184,7 +173,7 @@ export function dispenseLines(d: Dispensing, forms: Readonly<Record<string, Give
   const errors: Record<string, string> = {};
   for (const line of d.items) {
     if (!line.open) continue;
-    const id = prescriptionItemId(d.prescription, line.item);
+    const id = line.item_id;
     const form = forms[id];
     if (!form || form.quantity.trim() === '') continue;
     const quantity = parseUnits(form.quantity, true);

@@ -185,6 +185,11 @@ export const pharmacyStrings = {
   // Reports.
   onHandTitle: 'Stock on hand',
   total: 'Total',
+  branchesTitle: 'Every branch',
+  branch: 'Branch',
+  itemsInStock: 'Items in stock',
+  itemsLow: 'Items low',
+  thisBranch: (code: string) => `${code} (this branch)`,
   movementsTitle: 'Movements',
   fromDay: 'From',
   toDay: 'To',
