@@ -17,6 +17,7 @@ export const DEMO_USERS = {
   lab: 'lab.chen',
   /** The second lab technician, who verifies what the first entered. */
   labSecond: 'lab.owino',
+  pharmacist: 'pharm.otieno',
 } as const;
 
 /**
@@ -56,4 +57,18 @@ export const INTERACTING_DRUGS = {
   statin: { name: 'simvastatin', strength: '20 mg', dose: '1 tablet', frequency: 'nocte', days: '30', quantity: '30 tablets' },
   inhibitor: { name: 'clarithromycin', strength: '500 mg', dose: '1 tablet', frequency: 'bd', days: '7', quantity: '14 tablets' },
   source: 'Phansalkar',
+} as const;
+
+/**
+ * The demo pharmacy's stock at BR01 (crates/clinic-core/src/demo, `STOCK`), as the stock
+ * list labels its items. Amlodipine holds one batch of 120 tablets on a reorder level of
+ * 100, and Amani Njoroge's blood-pressure visit three days ago prescribed 28 of them
+ * (1 tablet od for 28 days), which waits in the pharmacy's queue: giving 21 leaves 99,
+ * at or below the reorder level. Paracetamol is sold over the counter.
+ */
+export const DEMO_STOCK = {
+  amlodipine: { drug: 'amlodipine', label: 'amlodipine 10 mg tablet', unit: 'tablet', batch: 'AML-2407', units: 120, reorderLevel: 100, prescribed: 28 },
+  paracetamol: { drug: 'paracetamol', label: 'paracetamol 500 mg tablet', unit: 'tablet' },
+  /** Whose queued prescription is the amlodipine one. */
+  amlodipinePatient: DEMO_PATIENTS.amani,
 } as const;
