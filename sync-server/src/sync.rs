@@ -901,10 +901,15 @@ async fn enforce_unique_number(
         &verdict,
     )];
     if let Some(user) = &change.user_id {
-        let what = if change.table == "patients" {
-            "record number"
-        } else {
-            "appointment number"
+        let (what, entity) = match change.table.as_str() {
+            "patients" => ("record number", "patient"),
+            "invoices" => ("invoice number", "invoice"),
+            "appointments" => ("appointment number", "appointment"),
+            "prescriptions" => ("prescription number", "prescription"),
+            "lab_orders" => ("lab order number", "lab_order"),
+            "lab_samples" => ("sample number", "lab_sample"),
+            "stock_transfers" => ("transfer number", "stock_transfer"),
+            _ => ("number", "record"),
         };
         out.push(server_entry(
             "notifications",
@@ -914,7 +919,7 @@ async fn enforce_unique_number(
                 "kind": "number_conflict",
                 "title": "Number changed",
                 "body": format!("The {what} {number} was already used by another record made elsewhere; this one is now {renumbered}. Nothing else changed."),
-                "entity": if change.table == "patients" { "patient" } else { "appointment" },
+                "entity": entity,
                 "entity_id": change.row_id,
                 "created_at": now,
             }),

@@ -5,6 +5,7 @@
 
 pub mod attachments;
 pub mod audit;
+pub mod billing;
 pub mod limits;
 pub mod merge;
 pub mod policy;

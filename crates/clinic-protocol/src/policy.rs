@@ -126,6 +126,10 @@ pub enum Action {
     StockAdjust,
     BillingRead,
     BillingWrite,
+    /// Take a payment or give a refund on an issued invoice.
+    PaymentRecord,
+    /// Give a discount on an invoice line (with a reason).
+    BillingDiscount,
     UserManage,
     AuditRead,
     SettingsManage,
@@ -133,7 +137,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 36] = [
+    pub const ALL: [Action; 38] = [
         Action::PatientCreate,
         Action::PatientUpdate,
         Action::PatientView,
@@ -166,6 +170,8 @@ impl Action {
         Action::StockAdjust,
         Action::BillingRead,
         Action::BillingWrite,
+        Action::PaymentRecord,
+        Action::BillingDiscount,
         Action::UserManage,
         Action::AuditRead,
         Action::SettingsManage,
@@ -206,6 +212,8 @@ impl Action {
             Action::StockAdjust => "stock_adjust",
             Action::BillingRead => "billing_read",
             Action::BillingWrite => "billing_write",
+            Action::PaymentRecord => "payment_record",
+            Action::BillingDiscount => "billing_discount",
             Action::UserManage => "user_manage",
             Action::AuditRead => "audit_read",
             Action::SettingsManage => "settings_manage",
@@ -318,6 +326,7 @@ pub const RULES: &[(Role, &[(Action, Scope)])] = &[
             (A::AppointmentView, All),
             (A::BillingRead, All),
             (A::BillingWrite, All),
+            (A::PaymentRecord, All),
         ],
     ),
     (
@@ -345,6 +354,8 @@ pub const RULES: &[(Role, &[(Action, Scope)])] = &[
             (A::PatientView, All),
             (A::BillingRead, All),
             (A::BillingWrite, All),
+            (A::PaymentRecord, All),
+            (A::BillingDiscount, All),
         ],
     ),
     (

@@ -17,6 +17,7 @@
 use serde_json::{Map, Value};
 
 use crate::ChangeKind;
+pub use crate::billing::{INVOICE_LINES, INVOICES, PAYMENTS, PRICE_ITEMS};
 use crate::merge::Rule;
 use crate::policy::Action;
 pub use crate::stock::{
@@ -386,6 +387,10 @@ pub const TABLES: &[&TableSpec] = &[
     &STOCK_MOVEMENTS,
     &STOCK_TRANSFERS,
     &STOCK_DISCREPANCIES,
+    &PRICE_ITEMS,
+    &INVOICES,
+    &INVOICE_LINES,
+    &PAYMENTS,
 ];
 
 /// Workstation tables that never sync, each with why: the schema test checks that every
