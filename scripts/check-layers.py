@@ -24,13 +24,14 @@ FEATURES = ["identity",
             "clinical::access", "clinical::allergies", "clinical::encounters", "clinical::notes", "clinical::vitals",
             "clinical::diagnoses", "clinical::drugs", "clinical::lab", "clinical::prescriptions", "clinical::chart",
             "pharmacy::stock", "pharmacy::dispensing",
+            "billing::invoices",
             "sync",
             "clinical::attachments",
             "documents",
             "maintenance::backup", "maintenance::backup_schedule", "maintenance::rekey",
             "demo"]
 ORDER = PRIMITIVES + PLUMBING + FEATURES
-AREAS = {"frontdesk", "clinical", "maintenance", "pharmacy"}  # folders that only group features
+AREAS = {"frontdesk", "clinical", "maintenance", "pharmacy", "billing"}  # folders that only group features
 
 
 def unit_of(path: Path) -> str | None:

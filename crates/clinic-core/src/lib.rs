@@ -26,6 +26,7 @@ pub mod store;
 pub mod workstation;
 
 // Features, lowest first (ARCHITECTURE.md, "Layers").
+pub mod billing;
 pub mod clinical;
 pub mod demo;
 pub mod documents;

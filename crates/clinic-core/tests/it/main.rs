@@ -3,6 +3,7 @@
 mod attachments;
 mod audit;
 mod backup;
+mod billing;
 mod clinical;
 mod documents;
 mod frontdesk;

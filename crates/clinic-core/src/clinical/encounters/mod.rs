@@ -137,6 +137,12 @@ impl Session {
 
     /// Completes the visit, and its appointment with it.
     pub fn complete_encounter(&mut self, id: EncounterId) -> Result<Encounter> {
+        let e = self.completable_encounter(id)?;
+        self.transact(|tx, ctx, actor| complete_in(tx, ctx, actor, &e))
+    }
+
+    /// The visit `id` if the signed-in doctor may complete it now (their own, open).
+    pub(crate) fn completable_encounter(&mut self, id: EncounterId) -> Result<Encounter> {
         let e = self.encounter_unaudited(id)?;
         self.authorize(Action::RecordWrite, Target::Patient(e.patient_id))?;
         if e.doctor_user_id != self.actor().user {
@@ -151,22 +157,7 @@ impl Session {
                 "this visit is already completed",
             ));
         }
-        self.transact(|tx, ctx, actor| {
-            store::complete(tx, ctx, id)?;
-            if let Some(appointment) = e.appointment_id {
-                appointments::complete_in(tx, ctx, actor, appointment)?;
-            }
-            audit::append(
-                tx,
-                ctx,
-                Some(actor),
-                ctx.now,
-                &Event::new("encounter.complete", Outcome::Success)
-                    .entity("encounter", id)
-                    .patient(e.patient_id),
-            )?;
-            store::get(tx, id)?.ok_or_else(|| Error::Internal("encounter vanished".into()))
-        })
+        Ok(e)
     }
 
     /// One visit (an audited read of the patient's record).
@@ -272,4 +263,29 @@ fn waiting_for(
         appointment,
         encounter,
     })
+}
+
+/// Completes a checked visit (see [`Session::completable_encounter`]) and its
+/// appointment, audited, inside the caller's transaction: billing completes a visit and
+/// makes its draft invoice in one.
+pub(crate) fn complete_in(
+    tx: &rusqlite::Transaction<'_>,
+    ctx: &crate::store::changes::WriteContext,
+    actor: &crate::actor::Actor,
+    e: &Encounter,
+) -> Result<Encounter> {
+    store::complete(tx, ctx, e.id)?;
+    if let Some(appointment) = e.appointment_id {
+        appointments::complete_in(tx, ctx, actor, appointment)?;
+    }
+    audit::append(
+        tx,
+        ctx,
+        Some(actor),
+        ctx.now,
+        &Event::new("encounter.complete", Outcome::Success)
+            .entity("encounter", e.id)
+            .patient(e.patient_id),
+    )?;
+    store::get(tx, e.id)?.ok_or_else(|| Error::Internal("encounter vanished".into()))
 }

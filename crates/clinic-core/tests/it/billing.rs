@@ -1,0 +1,348 @@
+//! Billing: a completed visit's one draft, lines from the price list, discounts with
+//! their right and reason, issuing with a per-device number, immutability, voids and
+//! credit notes keeping the original, payments, refunds and overpayment, who may.
+
+use clinic_core::billing::invoices::{LineInput, PaymentInput, PriceItem};
+use clinic_core::clinical::lab::LabOrderInput;
+use clinic_core::frontdesk::doctors::DoctorInput;
+use clinic_core::frontdesk::patients::PatientInput;
+use clinic_core::ids::PatientId;
+use clinic_core::{Code, Role, Session};
+
+use crate::support::Clinic;
+
+struct Desk {
+    clinic: Clinic,
+    doctor: Session,
+    desk: Session,
+    patient: PatientId,
+}
+
+fn desk() -> Desk {
+    let mut clinic = Clinic::new();
+    for (name, role) in [
+        ("desk", Role::Receptionist),
+        ("dr.gp", Role::Doctor),
+        ("acct", Role::Accountant),
+        ("nurse", Role::Nurse),
+        ("pharm", Role::Pharmacist),
+    ] {
+        clinic.add_user(name, role);
+    }
+    clinic
+        .admin
+        .add_doctor(&DoctorInput {
+            username: "dr.gp".into(),
+            specialization: "General practice".into(),
+            licence_number: "GP-1".into(),
+            fee_minor: 2500,
+            ..DoctorInput::default()
+        })
+        .unwrap();
+    for (code, name, category, price_minor, tax_bp) in [
+        ("DRESS", "Wound dressing", "procedure", 1200, 1600),
+        (
+            "CONSULTATION",
+            "Consultation tax rate",
+            "consultation",
+            0,
+            0,
+        ),
+        ("LAB", "Laboratory tax rate", "lab", 0, 800),
+    ] {
+        clinic
+            .admin
+            .set_price(&PriceItem {
+                id: String::new(),
+                code: code.into(),
+                name: name.into(),
+                category: category.into(),
+                price_minor,
+                tax_bp,
+                active: true,
+            })
+            .unwrap();
+    }
+    let mut desk = clinic.sign_in("desk");
+    let patient = desk
+        .register_patient(
+            &PatientInput {
+                given_name: "Achieng".into(),
+                family_name: "Odhiambo".into(),
+                date_of_birth: "1979-03-03".into(),
+                sex: "female".into(),
+                ..PatientInput::default()
+            },
+            false,
+        )
+        .unwrap()
+        .id;
+    Desk {
+        doctor: clinic.sign_in("dr.gp"),
+        desk,
+        clinic,
+        patient,
+    }
+}
+
+#[test]
+fn billing_completing_a_visit_makes_one_draft_with_the_fee_and_the_lab_tests() {
+    let mut d = desk();
+    let visit = d.doctor.open_walk_in(d.patient, "Cough").unwrap();
+    d.doctor
+        .order_lab(
+            d.patient,
+            &LabOrderInput {
+                encounter: Some(visit.id),
+                codes: vec!["2823-3".into()],
+                ..LabOrderInput::default()
+            },
+        )
+        .unwrap();
+    let (done, invoice) = d.doctor.complete_visit(visit.id).unwrap();
+    assert_eq!(done.status, "completed");
+    let again = d.doctor.complete_visit(visit.id).unwrap_err();
+    assert_eq!(again.code(), Code::Validation, "a visit completes once");
+
+    let draft = d.desk.invoice(&invoice).unwrap();
+    assert_eq!(draft.invoice.status, "draft");
+    assert!(draft.invoice.number.is_none(), "a draft has no number");
+    let lines: Vec<(&str, i64, i64)> = draft
+        .lines
+        .iter()
+        .map(|l| {
+            (
+                l.line.category.as_str(),
+                l.line.unit_price_minor,
+                l.line.tax_bp,
+            )
+        })
+        .collect();
+    assert_eq!(lines[0], ("consultation", 2500, 0), "the doctor's fee");
+    assert_eq!(lines[1].0, "lab");
+    assert_eq!(lines[1].2, 800, "the lab category's tax rate");
+    assert_eq!(
+        d.desk.invoices_of(d.patient).unwrap().len(),
+        1,
+        "exactly one invoice for the visit"
+    );
+}
+
+#[test]
+fn billing_issuing_numbers_and_freezes_a_draft_and_a_void_or_credit_keeps_the_original() {
+    let mut d = desk();
+    let draft = d.desk.new_invoice(Some(d.patient)).unwrap();
+    let id = draft.invoice.id.clone();
+    let with = d
+        .desk
+        .add_invoice_line(
+            &id,
+            &LineInput {
+                code: Some("dress".into()),
+                quantity: 2,
+                ..LineInput::default()
+            },
+        )
+        .unwrap();
+    // 2 × 12.00 = 24.00, 16 % tax = 3.84.
+    assert_eq!(
+        (
+            with.totals.subtotal_minor,
+            with.totals.tax_minor,
+            with.totals.total_minor
+        ),
+        (2400, 384, 2784)
+    );
+    let refused = d
+        .desk
+        .discount_line(&with.lines[0].line.id, 1000, "regular")
+        .unwrap_err();
+    assert_eq!(
+        refused.code(),
+        Code::Forbidden,
+        "the front desk gives no discounts"
+    );
+    let mut acct = d.clinic.sign_in("acct");
+    assert_eq!(
+        acct.discount_line(&with.lines[0].line.id, 1000, " ")
+            .unwrap_err()
+            .code(),
+        Code::Validation,
+        "a discount keeps its reason"
+    );
+    let discounted = acct
+        .discount_line(&with.lines[0].line.id, 1000, "staff family")
+        .unwrap();
+    // 24.00 − 2.40 = 21.60; tax 16 % = 3.456 → 3.46.
+    assert_eq!(
+        (
+            discounted.totals.discount_minor,
+            discounted.totals.tax_minor,
+            discounted.totals.total_minor
+        ),
+        (240, 346, 2506)
+    );
+
+    let issued = d.desk.issue_invoice(&id).unwrap();
+    let number = issued.invoice.number.clone().unwrap();
+    assert!(number.starts_with("BR01-"), "{number}");
+    assert!(
+        number.contains("-2026-"),
+        "the year in the series: {number}"
+    );
+    let frozen = d
+        .desk
+        .add_invoice_line(
+            &id,
+            &LineInput {
+                code: Some("DRESS".into()),
+                quantity: 1,
+                ..LineInput::default()
+            },
+        )
+        .unwrap_err();
+    assert!(
+        frozen
+            .to_string()
+            .contains("void it or issue a credit note"),
+        "{frozen}"
+    );
+    let second = d.desk.new_invoice(None).unwrap().invoice.id;
+    d.desk
+        .add_invoice_line(
+            &second,
+            &LineInput {
+                description: Some("Certificate copy".into()),
+                category: Some("other".into()),
+                unit_price_minor: Some(500),
+                quantity: 1,
+                ..LineInput::default()
+            },
+        )
+        .unwrap();
+    let next = d
+        .desk
+        .issue_invoice(&second)
+        .unwrap()
+        .invoice
+        .number
+        .unwrap();
+    assert_ne!(next, number, "numbers are never reused");
+
+    let credit = d.desk.credit_invoice(&number, "dressing not done").unwrap();
+    assert_eq!(credit.invoice.kind, "credit_note");
+    assert_eq!(credit.totals.total_minor, -2506, "a full credit");
+    assert!(credit.invoice.number.unwrap().starts_with("CN-BR01-"));
+    assert_eq!(
+        d.desk.invoice(&id).unwrap().invoice.status,
+        "issued",
+        "the credited invoice is kept as it was"
+    );
+    let voided = d.desk.void_invoice(&next, "issued by mistake").unwrap();
+    assert_eq!(voided.invoice.status, "void");
+    assert_eq!(voided.totals.total_minor, 500, "a void keeps its lines");
+    assert!(d.desk.void_invoice(&next, "again").is_err());
+}
+
+#[test]
+fn billing_payments_add_up_refunds_keep_a_reason_and_an_overpayment_shows() {
+    let mut d = desk();
+    let id = d.desk.new_invoice(Some(d.patient)).unwrap().invoice.id;
+    d.desk
+        .add_invoice_line(
+            &id,
+            &LineInput {
+                code: Some("DRESS".into()),
+                quantity: 1,
+                ..LineInput::default()
+            },
+        )
+        .unwrap();
+    let pay = |amount_minor: i64| PaymentInput {
+        method: "cash".into(),
+        amount_minor,
+        ..PaymentInput::default()
+    };
+    assert!(
+        d.desk.record_payment(&id, &pay(100)).is_err(),
+        "no payment on a draft"
+    );
+    let total = d.desk.issue_invoice(&id).unwrap().totals.total_minor;
+    assert_eq!(total, 1392);
+    let cash = d
+        .desk
+        .record_payment(
+            &id,
+            &PaymentInput {
+                tendered_minor: Some(1000),
+                ..pay(800)
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        cash.change_minor,
+        Some(200),
+        "change due from the cash tendered"
+    );
+    assert!(cash.receipt_number.starts_with("R-BR01-"));
+    assert_eq!(d.desk.invoice(&id).unwrap().state, "partially_paid");
+    d.desk.record_payment(&id, &pay(592)).unwrap();
+    assert_eq!(d.desk.invoice(&id).unwrap().state, "paid");
+    d.desk.record_payment(&id, &pay(592)).unwrap();
+    let over = d.desk.invoice(&id).unwrap();
+    assert_eq!(
+        (over.state.as_str(), over.balance_minor),
+        ("overpaid", -592)
+    );
+    assert!(
+        d.desk
+            .record_payment(&id, &pay(-592))
+            .unwrap_err()
+            .to_string()
+            .contains("reason"),
+        "a refund keeps its reason"
+    );
+    assert!(
+        d.desk
+            .record_payment(
+                &id,
+                &PaymentInput {
+                    reason: Some("paid twice".into()),
+                    ..pay(-5000)
+                }
+            )
+            .is_err(),
+        "never more than was paid"
+    );
+    d.desk
+        .record_payment(
+            &id,
+            &PaymentInput {
+                reason: Some("paid twice".into()),
+                ..pay(-592)
+            },
+        )
+        .unwrap();
+    let settled = d.desk.invoice(&id).unwrap();
+    assert_eq!(
+        (settled.state.as_str(), settled.payments.len()),
+        ("paid", 4)
+    );
+    assert!(
+        d.desk.void_invoice(&id, "x").is_err(),
+        "a paid invoice is not voided; it is credited"
+    );
+    for who in ["dr.gp", "nurse", "pharm"] {
+        let mut s = d.clinic.sign_in(who);
+        assert_eq!(
+            s.record_payment(&id, &pay(1)).unwrap_err().code(),
+            Code::Forbidden,
+            "{who} takes no payments"
+        );
+        assert_eq!(
+            s.new_invoice(None).unwrap_err().code(),
+            Code::Forbidden,
+            "{who}"
+        );
+    }
+}
