@@ -833,6 +833,8 @@ pub struct ItemDispensing {
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Dispensing {
     pub prescription: Prescription,
+    pub patient_name: String,
+    pub mrn: String,
     pub items: Vec<ItemDispensing>,
     pub complete: bool,
 }
@@ -841,6 +843,8 @@ impl From<dcore::Dispensing> for Dispensing {
     fn from(d: dcore::Dispensing) -> Self {
         Self {
             prescription: d.prescription.into(),
+            patient_name: d.patient.name,
+            mrn: d.patient.mrn,
             items: d
                 .items
                 .into_iter()

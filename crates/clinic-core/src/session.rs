@@ -53,7 +53,7 @@ pub struct Session {
 /// What a list shows of a patient (an appointment's row): the name and the record
 /// number. The session remembers it once it has read the record, so a list refreshed
 /// every few seconds does not audit one view per row each time.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct PatientLabel {
     /// Given and family name, as the record spells them.
     pub name: String,

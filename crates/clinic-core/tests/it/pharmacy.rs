@@ -323,7 +323,7 @@ fn pharmacy_a_movement_below_the_reorder_level_tells_the_branchs_pharmacists() {
     assert!(
         notes
             .iter()
-            .any(|n| n.kind == "low_stock" && n.body.contains("79 capsule")),
+            .any(|n| n.kind == "low_stock" && n.body.contains("79 capsules left")),
         "{notes:?}"
     );
     assert!(

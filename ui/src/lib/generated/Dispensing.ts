@@ -5,4 +5,4 @@ import type { Prescription } from "./Prescription";
 /**
  * A prescription as the pharmacy sees it.
  */
-export type Dispensing = { prescription: Prescription, items: Array<ItemDispensing>, complete: boolean, };
+export type Dispensing = { prescription: Prescription, patient_name: string, mrn: string, items: Array<ItemDispensing>, complete: boolean, };

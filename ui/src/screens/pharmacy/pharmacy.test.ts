@@ -103,6 +103,8 @@ function line(position: number, over: Partial<ItemDispensing> = {}): ItemDispens
 
 function dispensingOf(items: ItemDispensing[]): Dispensing {
   return {
+    patient_name: 'Amani Njoroge',
+    mrn: 'BR01-X-000001',
     prescription: {
       id: RX,
       number: 'RX-BR01-7KQ3M-000004',

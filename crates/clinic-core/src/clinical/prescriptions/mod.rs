@@ -182,6 +182,20 @@ pub fn compute_quantity(dose: &str, frequency: &str, days: Option<i64>) -> Optio
     })
 }
 
+/// `n` whole units in words: "1 tablet", "99 tablets", "2 bottles", "100 mL" (units of
+/// measure stay as written).
+pub fn counted(n: i64, unit: &str) -> String {
+    const MORE: [&str; 8] = [
+        "bottle", "tube", "box", "pack", "inhaler", "syringe", "pen", "piece",
+    ];
+    let lower = unit.to_ascii_lowercase();
+    if n != 1 && (COUNTABLE.contains(&lower.as_str()) || MORE.contains(&lower.as_str())) {
+        format!("{n} {unit}s")
+    } else {
+        format!("{n} {unit}")
+    }
+}
+
 /// Units counted in whole things, written in the singular in a dose ("1 tablet") and
 /// the plural in a quantity ("21 tablets"); units of measure ("mL") stay as written.
 const COUNTABLE: [&str; 12] = [

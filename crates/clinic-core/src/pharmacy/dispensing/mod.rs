@@ -80,6 +80,8 @@ pub struct ItemDispensing {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Dispensing {
     pub prescription: Prescription,
+    /// Whose it is: the name and record number the pharmacist checks.
+    pub patient: PatientLabel,
     pub items: Vec<ItemDispensing>,
     /// Every item has been given in full.
     pub complete: bool,
@@ -219,6 +221,7 @@ impl Session {
     pub fn dispensing(&mut self, id: PrescriptionId) -> Result<Dispensing> {
         self.authorize(Action::PrescriptionDispense, Target::Any)?;
         let rx = self.prescription(id)?;
+        let patient = self.patient_label(rx.patient_id)?;
         let today = self.today()?;
         let branch = self.clinic().branch_code.clone();
         let conn = self.live()?.store.conn();
@@ -287,6 +290,7 @@ impl Session {
         Ok(Dispensing {
             complete: lines.iter().all(|l| !l.open),
             prescription: rx,
+            patient,
             items: lines,
         })
     }

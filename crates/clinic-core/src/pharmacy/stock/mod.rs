@@ -19,6 +19,7 @@ pub(crate) mod store;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::clinical::prescriptions::counted;
 use crate::clock::to_db_time;
 use crate::error::{Error, Result};
 use crate::ids::{
@@ -366,8 +367,10 @@ pub(crate) fn write_movement(
                     kind: "low_stock",
                     title: format!("Low stock: {}", item.label()),
                     body: format!(
-                        "{usable_after} {} left at {} (reorder level {}). Order more.",
-                        item.unit, item.branch_code, item.reorder_level
+                        "{} left at {} (reorder level {}). Order more.",
+                        counted(usable_after, &item.unit),
+                        item.branch_code,
+                        item.reorder_level
                     ),
                     entity: Some("stock_movement"),
                     entity_id: Some(m.id.to_string()),
@@ -1036,10 +1039,9 @@ impl Session {
                     item_id: item.id,
                     batch_id: None,
                     message: format!(
-                        "{}: {} {} left (reorder level {})",
+                        "{}: {} left (reorder level {})",
                         item.label(),
-                        line.usable,
-                        item.unit,
+                        counted(line.usable, &item.unit),
                         item.reorder_level
                     ),
                 });
