@@ -509,6 +509,39 @@ impl Group {
         }
         self.change(author, "stock_movements", &id, "append", fields)
     }
+
+    /// A draft walk-in invoice made by the front desk, with one line; issued if asked.
+    fn invoice(&mut self, issued: bool) -> (String, String) {
+        let desk = self.id(Role::Receptionist);
+        let invoice = self.seed(
+            Role::Receptionist,
+            "invoices",
+            json!({"kind": "invoice", "credit_of": null, "patient_id": null, "encounter_id": null,
+                   "branch_code": "BR01", "currency": "KES", "status": "draft",
+                   "created_by": desk, "created_at": "2026-01-05T09:00:00.000Z"}),
+        );
+        let line = self.seed(
+            Role::Receptionist,
+            "invoice_lines",
+            json!({"invoice_id": invoice, "category": "service", "code": null,
+                   "description": "Dressing", "quantity": 1, "unit_price_minor": 1000,
+                   "tax_bp": 0, "discount_bp": 0, "discount_reason": null, "source": null,
+                   "removed": false, "added_by": desk, "added_at": "2026-01-05T09:00:00.000Z"}),
+        );
+        if issued {
+            let number = format!("BR01-F-2026-{:06}", self.next());
+            let change = self.change(
+                &desk,
+                "invoices",
+                &invoice,
+                "upsert",
+                json!({"status": "issued", "number": number, "issued_by": desk,
+                       "issued_at": "2026-01-05T09:10:00.000Z"}),
+            );
+            assert!(self.accepted(Role::Receptionist, &change).0);
+        }
+        (invoice, line)
+    }
 }
 
 fn cases() -> Vec<(&'static str, Forge, &'static [Role])> {
@@ -1670,6 +1703,93 @@ fn cases() -> Vec<(&'static str, Forge, &'static [Role])> {
                     "upsert",
                     json!({"batch_id": batch, "item_id": item, "branch_code": "BR01", "balance": -1,
                            "raised_at": "2026-01-05T10:00:00.000Z", "status": "open"}),
+                )
+            },
+            NOBODY,
+        ),
+        (
+            "draft a walk-in invoice",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                g.change(
+                    &a,
+                    "invoices",
+                    &id,
+                    "upsert",
+                    json!({"kind": "invoice", "branch_code": "BR01", "currency": "KES",
+                           "status": "draft", "created_by": a,
+                           "created_at": "2026-01-05T09:00:00.000Z"}),
+                )
+            },
+            &[Receptionist, Accountant],
+        ),
+        (
+            "issue a draft invoice",
+            |g, r| {
+                let ((invoice, _), a) = (g.invoice(false), g.id(r));
+                let number = format!("BR01-F-2026-{:06}", g.next());
+                g.change(
+                    &a,
+                    "invoices",
+                    &invoice,
+                    "upsert",
+                    json!({"status": "issued", "number": number, "issued_by": a,
+                           "issued_at": "2026-01-05T09:10:00.000Z"}),
+                )
+            },
+            &[Receptionist, Accountant],
+        ),
+        (
+            "change a line of an issued invoice",
+            |g, r| {
+                let ((invoice, line), a) = (g.invoice(true), g.id(r));
+                g.change(
+                    &a,
+                    "invoice_lines",
+                    &line,
+                    "upsert",
+                    json!({"invoice_id": invoice, "unit_price_minor": 1}),
+                )
+            },
+            NOBODY,
+        ),
+        (
+            "give a discount with a reason",
+            |g, r| {
+                let ((invoice, line), a) = (g.invoice(false), g.id(r));
+                g.change(&a, "invoice_lines", &line, "upsert",
+                    json!({"invoice_id": invoice, "discount_bp": 1000, "discount_reason": "loyal patient"}))
+            },
+            &[Accountant],
+        ),
+        (
+            "take a payment on an issued invoice",
+            |g, r| {
+                let ((invoice, _), a, id) = (g.invoice(true), g.id(r), g.uuid());
+                g.change(
+                    &a,
+                    "payments",
+                    &id,
+                    "append",
+                    json!({"invoice_id": invoice, "method": "cash", "amount_minor": 1000,
+                           "receipt_number": "R-1", "received_by": a,
+                           "received_at": "2026-01-05T09:20:00.000Z"}),
+                )
+            },
+            &[Receptionist, Accountant],
+        ),
+        (
+            "refund without a reason",
+            |g, r| {
+                let ((invoice, _), a, id) = (g.invoice(true), g.id(r), g.uuid());
+                g.change(
+                    &a,
+                    "payments",
+                    &id,
+                    "append",
+                    json!({"invoice_id": invoice, "method": "cash", "amount_minor": -1000,
+                           "receipt_number": "R-2", "received_by": a,
+                           "received_at": "2026-01-05T09:20:00.000Z"}),
                 )
             },
             NOBODY,

@@ -4,6 +4,7 @@
 mod attachments;
 mod auth;
 mod backup;
+mod billing;
 mod clinical;
 mod contract;
 mod documents;

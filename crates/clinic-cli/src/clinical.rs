@@ -315,9 +315,9 @@ pub fn encounter(session: &mut Session, command: EncounterCommand) -> anyhow::Re
             }
         }
         EncounterCommand::Close { encounter } => {
-            let e = session.complete_encounter(id("visit", &encounter)?)?;
+            let (e, invoice) = session.complete_visit(id("visit", &encounter)?)?;
             out!(
-                "{} completed at {}",
+                "{} completed at {}; draft invoice {invoice}",
                 e.id,
                 e.completed_at.unwrap_or_default()
             );

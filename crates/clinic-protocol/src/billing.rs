@@ -93,6 +93,18 @@ fn invoices_need(t: &Transition<'_>) -> Need {
         }
         return authored(t, "created_by", Need::Action(Action::BillingWrite));
     }
+    // The same visit completed on a second workstation offline: the same draft again,
+    // differing at most in when it was made. The row stands as it is.
+    let visit_doctor = t
+        .parent
+        .and_then(|e| e.get("doctor_user_id"))
+        .and_then(Value::as_str);
+    if t.before("status") == Some("draft")
+        && visit_doctor == Some(t.author)
+        && t.changed_fields().all(|f| f == "created_at")
+    {
+        return Need::Action(Action::RecordWrite);
+    }
     if let Some(f) = FIXED_INVOICE_FIELDS
         .iter()
         .find(|f| **f != "patient_id" && t.changes(f))
@@ -183,6 +195,13 @@ fn invoice_lines_need(t: &Transition<'_>) -> Need {
     }
     if t.is_new() {
         return authored(t, "added_by", Need::Action(Action::BillingWrite));
+    }
+    // The visit's line sent again by a second workstation that completed it offline.
+    if on_invoice("created_by") == Some(t.author)
+        && on_invoice("encounter_id").is_some()
+        && t.changed_fields().all(|f| f == "added_at")
+    {
+        return Need::Action(Action::RecordWrite);
     }
     Need::Action(Action::BillingWrite)
 }

@@ -609,6 +609,13 @@ fn encounters_need(t: &Transition<'_>) -> Need {
         return Need::Action(Action::PatientMerge);
     }
     if t.before("status") == Some("completed") {
+        // Its doctor completed it on a second workstation while offline: the same
+        // completion again, only its time differs (the later one stands).
+        if t.before("doctor_user_id") == Some(t.author)
+            && t.changed_fields().all(|f| f == "completed_at")
+        {
+            return Need::Action(Action::RecordWrite);
+        }
         return Need::Refused(
             "a completed encounter is closed; add an addendum to its notes".into(),
         );

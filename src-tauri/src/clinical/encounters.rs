@@ -79,9 +79,11 @@ impl Shell {
         self.with_open(|open| Ok(open.session.encounter(id)?.into()))
     }
 
+    /// Completes the visit and makes its draft invoice (billing, in the same
+    /// transaction).
     pub fn complete_encounter(&self, id: &str) -> Result<Encounter> {
         let id: EncounterId = parse_id("encounter", id)?;
-        self.with_open(|open| Ok(open.session.complete_encounter(id)?.into()))
+        self.with_open(|open| Ok(open.session.complete_visit(id)?.0.into()))
     }
 }
 

@@ -911,7 +911,7 @@ fn past_visits(workstation: &Workstation, patients: &[PatientId], count: usize) 
                 "Results reviewed by telephone: no change to the plan.",
             )?;
         }
-        doctor.complete_encounter(visit.id)?;
+        doctor.complete_visit(visit.id)?;
         made += 1;
     }
     doctor.lock();

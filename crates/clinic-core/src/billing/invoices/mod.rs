@@ -601,7 +601,13 @@ impl Session {
         self.authorize(Action::BillingWrite, Target::Any)?;
         let (inv, l) = self.draft_line(line)?;
         self.transact(|tx, ctx, actor| {
-            store::update_line(tx, ctx, &l.id, &serde_json::json!({ "removed": true }))?;
+            store::update_line(
+                tx,
+                ctx,
+                &l.id,
+                &inv.id,
+                &serde_json::json!({ "removed": true }),
+            )?;
             audit::append(
                 tx,
                 ctx,
@@ -632,6 +638,7 @@ impl Session {
                 tx,
                 ctx,
                 &l.id,
+                &inv.id,
                 &serde_json::json!({ "discount_bp": discount_bp, "discount_reason": reason }),
             )?;
             audit::append(

@@ -301,11 +301,13 @@ pub(crate) fn insert_line(tx: &Transaction<'_>, ctx: &WriteContext, l: &Line) ->
     Ok(())
 }
 
-/// Changes fields of a draft's line (`removed`, a discount), recording only those.
+/// Changes fields of a draft's line (`removed`, a discount), recording those and the
+/// line's invoice (which the server reads to judge the change).
 pub(crate) fn update_line(
     tx: &Transaction<'_>,
     ctx: &WriteContext,
     id: &str,
+    invoice: &str,
     fields: &serde_json::Value,
 ) -> Result<()> {
     let at = crate::clock::to_db_time(ctx.now);
