@@ -115,6 +115,11 @@ id_type!(
     MovementId,
     TransferId,
     DiscrepancyId,
+    /// An invoice or credit note, and a payment (billing). Their rows keep the id as
+    /// text (a visit's draft has an id derived from the visit's); these name them in
+    /// documents.
+    InvoiceId,
+    PaymentId,
 );
 
 #[cfg(test)]
