@@ -346,3 +346,120 @@ fn billing_payments_add_up_refunds_keep_a_reason_and_an_overpayment_shows() {
         );
     }
 }
+
+#[test]
+fn billing_what_the_pharmacy_gave_becomes_invoice_lines_once() {
+    use clinic_core::clinical::prescriptions::{DraftInput, ItemInput};
+    use clinic_core::pharmacy::dispensing::{DispenseLine, SaleLine};
+    use clinic_core::pharmacy::stock::{Delivery, ItemInput as StockItemInput, ReceiveLine};
+
+    let mut d = desk();
+    let mut pharm = d.clinic.sign_in("pharm");
+    let mut stock = |drug: &str, otc: bool, price_minor: i64| {
+        let item = pharm
+            .add_stock_item(&StockItemInput {
+                drug: Some(drug.into()),
+                strength: Some("500 mg".into()),
+                form: Some("tablet".into()),
+                unit: "tablet".into(),
+                price_minor,
+                otc,
+                ..StockItemInput::default()
+            })
+            .unwrap();
+        pharm
+            .receive_stock(&Delivery {
+                supplier: "S".into(),
+                reference: "D-1".into(),
+                lines: vec![ReceiveLine {
+                    item: item.id,
+                    batch_number: format!("{drug}-1"),
+                    expiry_date: "2027-12-31".into(),
+                    quantity: 100,
+                    cost_minor: 10,
+                    location: None,
+                }],
+            })
+            .unwrap();
+        item.id
+    };
+    stock("metformin", false, 50);
+    let paracetamol = stock("paracetamol", true, 20);
+    let rx = d
+        .doctor
+        .new_prescription(d.patient, &DraftInput::default())
+        .unwrap();
+    d.doctor
+        .add_prescription_item(
+            rx.id,
+            &ItemInput {
+                drug: Some("metformin".into()),
+                strength: Some("500 mg".into()),
+                form: Some("tablet".into()),
+                dose: "1 tablet".into(),
+                frequency: "bd".into(),
+                duration_days: Some(10),
+                ..ItemInput::default()
+            },
+        )
+        .unwrap();
+    d.doctor.issue_prescription(rx.id, None).unwrap();
+    let item = pharm.dispensing(rx.id).unwrap().items[0].item.id.clone();
+    pharm
+        .dispense(
+            rx.id,
+            &[DispenseLine {
+                item_id: item,
+                batch: None,
+                stock_item: None,
+                quantity: 20,
+            }],
+        )
+        .unwrap();
+    let sale = pharm
+        .sell_otc(
+            None,
+            &[SaleLine {
+                stock_item: paracetamol,
+                batch: None,
+                quantity: 8,
+            }],
+        )
+        .unwrap();
+
+    let id = d.desk.new_invoice(Some(d.patient)).unwrap().invoice.id;
+    let billed = d.desk.add_dispensed_lines(&id, None).unwrap();
+    assert_eq!(
+        billed.lines.len(),
+        1,
+        "the patient's dispensing, not the walk-in sale"
+    );
+    let line = &billed.lines[0].line;
+    assert_eq!(
+        (line.category.as_str(), line.quantity, line.unit_price_minor),
+        ("pharmacy", 20, 50)
+    );
+    assert!(
+        line.description.contains("metformin"),
+        "{}",
+        line.description
+    );
+    assert!(
+        d.desk.add_dispensed_lines(&id, None).is_err(),
+        "nothing is billed twice"
+    );
+    let walk_in = d.desk.new_invoice(None).unwrap().invoice.id;
+    assert!(
+        d.desk.add_dispensed_lines(&walk_in, None).is_err(),
+        "a walk-in names its sale"
+    );
+    let sold = d
+        .desk
+        .add_dispensed_lines(&walk_in, Some(&sale.number))
+        .unwrap();
+    assert_eq!(
+        sold.totals.total_minor,
+        8 * 20,
+        "the sale at the price it left at"
+    );
+}

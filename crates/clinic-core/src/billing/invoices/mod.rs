@@ -596,6 +596,79 @@ impl Session {
         Ok((inv, l))
     }
 
+    /// Adds to a draft what the pharmacy gave and has not been billed yet: the draft's
+    /// patient's dispensed and sold items, or, with `sale`, one over-the-counter sale
+    /// by its number. One line per movement (its batch's units at the price it left
+    /// at), taxed at the `PHARMACY` price's rate; none is billed twice.
+    pub fn add_dispensed_lines(
+        &mut self,
+        invoice: &str,
+        sale: Option<&str>,
+    ) -> Result<InvoiceView> {
+        self.authorize(Action::BillingWrite, Target::Any)?;
+        let inv = self.draft(invoice)?;
+        let sale = sale
+            .map(|s| s.trim().to_ascii_uppercase())
+            .filter(|s| !s.is_empty());
+        if inv.patient_id.is_none() && sale.is_none() {
+            return Err(Error::validation(
+                "sale",
+                "this invoice has no patient; name the over-the-counter sale to bill",
+            ));
+        }
+        let conn = self.live()?.store.conn();
+        let found = store::unbilled_movements(
+            conn,
+            if sale.is_some() { None } else { inv.patient_id },
+            sale.as_deref(),
+        )?;
+        if found.is_empty() {
+            return Err(Error::validation(
+                "invoice",
+                "nothing dispensed or sold is waiting to be billed",
+            ));
+        }
+        let tax_bp = store::price_by_code(conn, "PHARMACY")?.map_or(0, |p| p.tax_bp);
+        self.transact(|tx, ctx, actor| {
+            for (movement, label, units, price, reference) in &found {
+                store::insert_line(
+                    tx,
+                    ctx,
+                    &Line {
+                        id: crate::ids::new_v7_at(ctx.now).hyphenated().to_string(),
+                        invoice_id: inv.id.clone(),
+                        category: "pharmacy".into(),
+                        code: None,
+                        description: match reference {
+                            Some(r) => format!("{label} ({r})"),
+                            None => label.clone(),
+                        },
+                        quantity: *units,
+                        unit_price_minor: *price,
+                        tax_bp,
+                        discount_bp: 0,
+                        discount_reason: None,
+                        source: Some(format!("dispense:{movement}")),
+                        removed: false,
+                        added_by: actor.user,
+                        added_at: to_db_time(ctx.now),
+                    },
+                )?;
+            }
+            audit::append(
+                tx,
+                ctx,
+                Some(actor),
+                ctx.now,
+                &Event::new("billing.dispensed", Outcome::Success)
+                    .entity("invoice", &inv.id)
+                    .details(serde_json::json!({ "lines": found.len(), "sale": sale })),
+            )?;
+            Ok(())
+        })?;
+        self.invoice(&inv.id)
+    }
+
     /// Takes a line off a draft (kept, marked removed).
     pub fn remove_invoice_line(&mut self, line: &str) -> Result<InvoiceView> {
         self.authorize(Action::BillingWrite, Target::Any)?;

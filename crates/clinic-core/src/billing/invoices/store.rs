@@ -471,3 +471,31 @@ pub(crate) fn lab_price(conn: &Connection, code: &str) -> Result<i64> {
         .map_err(Error::from_sqlite)?
         .unwrap_or(0))
 }
+
+/// Dispensed or sold units not yet on a live invoice line: (movement id, item label,
+/// units, unit price, prescription number or sale number), oldest first. For a patient,
+/// or for one over-the-counter sale by its number.
+pub(crate) fn unbilled_movements(
+    conn: &Connection,
+    patient: Option<PatientId>,
+    sale: Option<&str>,
+) -> Result<Vec<(String, String, i64, i64, Option<String>)>> {
+    collect(
+        conn,
+        "SELECT m.id,
+                trim(i.name || ' ' || COALESCE(i.strength, '') || ' ' || COALESCE(i.form, '')),
+                -m.quantity, COALESCE(m.price_minor, i.price_minor),
+                COALESCE(p.number, m.reference)
+         FROM stock_movements m
+         JOIN stock_items i ON i.id = m.item_id
+         LEFT JOIN prescriptions p ON p.id = m.prescription_id
+         WHERE m.kind IN ('dispense', 'sale')
+           AND ((?1 IS NOT NULL AND m.patient_id = ?1) OR (?2 IS NOT NULL AND m.reference = ?2))
+           AND NOT EXISTS (
+               SELECT 1 FROM invoice_lines l JOIN invoices v ON v.id = l.invoice_id
+               WHERE l.source = 'dispense:' || m.id AND l.removed = 0 AND v.status != 'void')
+         ORDER BY m.moved_at, m.rowid",
+        params![patient, sale],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+    )
+}
