@@ -94,16 +94,32 @@ fn a_visit_completed_on_two_offline_workstations_makes_one_invoice_and_payments_
         "the second completion is accepted, not left as a conflict: {conflicts:?}"
     );
 
-    // The draft is issued at the front; two cashiers take the same payment offline.
+    // An accountant discounts the fee (the server judges the line by its invoice), then
+    // the draft is issued at the front; two cashiers take the same payment offline.
+    let mut acct = front.staff("acct.f", Role::Accountant);
+    acct.sync_now().unwrap();
+    let fee_line = acct.invoice(&invoice_f).unwrap().lines[0].line.id.clone();
+    acct.discount_line(&fee_line, 1000, "returning patient")
+        .unwrap();
+    acct.sync_now().unwrap();
+    assert_eq!(
+        acct.sync_status().unwrap().refused_changes,
+        0,
+        "the server takes the accountant's discount"
+    );
+    desk.sync_now().unwrap();
     let issued = desk.issue_invoice(&invoice_f).unwrap();
-    assert_eq!(issued.totals.total_minor, 3000, "the doctor's fee");
+    assert_eq!(
+        issued.totals.total_minor, 2700,
+        "the doctor's fee less 10 %"
+    );
     desk.sync_now().unwrap();
     back.admin().sync_now().unwrap();
     let mut cashier = back.staff("cash.b", Role::Receptionist);
     cashier.sync_now().unwrap();
     let pay = PaymentInput {
         method: "mobile_money".into(),
-        amount_minor: 3000,
+        amount_minor: 2700,
         reference: Some("MPESA-QX7".into()),
         ..PaymentInput::default()
     };
@@ -116,7 +132,7 @@ fn a_visit_completed_on_two_offline_workstations_makes_one_invoice_and_payments_
         assert_eq!(seen.payments.len(), 2, "{who} keeps both payments");
         assert_eq!(
             (seen.state.as_str(), seen.balance_minor),
-            ("overpaid", -3000),
+            ("overpaid", -2700),
             "{who} shows the overpayment to resolve"
         );
     }

@@ -463,3 +463,75 @@ fn billing_what_the_pharmacy_gave_becomes_invoice_lines_once() {
         "the sale at the price it left at"
     );
 }
+
+#[test]
+fn billing_the_cash_up_and_the_month_add_up_and_export_as_csv() {
+    let mut d = desk();
+    let visit = d.doctor.open_walk_in(d.patient, "Review").unwrap();
+    let (_, visit_invoice) = d.doctor.complete_visit(visit.id).unwrap();
+    d.desk.issue_invoice(&visit_invoice).unwrap(); // 25.00, unpaid
+    let id = d.desk.new_invoice(Some(d.patient)).unwrap().invoice.id;
+    d.desk
+        .add_invoice_line(
+            &id,
+            &LineInput {
+                code: Some("DRESS".into()),
+                quantity: 1,
+                ..LineInput::default()
+            },
+        )
+        .unwrap();
+    d.desk.issue_invoice(&id).unwrap(); // 13.92
+    for (method, amount_minor) in [("cash", 1000), ("card", 392)] {
+        d.desk
+            .record_payment(
+                &id,
+                &PaymentInput {
+                    method: method.into(),
+                    amount_minor,
+                    ..PaymentInput::default()
+                },
+            )
+            .unwrap();
+    }
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+    let cash = d.desk.cash_up(today, None).unwrap();
+    assert_eq!(cash.total_minor, 1392);
+    assert_eq!(cash.by_method.get("cash"), Some(&1000));
+    assert_eq!(cash.rows.len(), 2, "one row per cashier and method");
+    let other_day = d.desk.cash_up(today.succ_opt().unwrap(), None).unwrap();
+    assert_eq!(other_day.total_minor, 0, "days are the clinic's days");
+
+    let month = d.desk.monthly_summary(2026, 1, None).unwrap();
+    assert_eq!(month.visits, 1);
+    assert_eq!(month.revenue_minor, 2500 + 1392);
+    assert_eq!(month.revenue_by_category.get("consultation"), Some(&2500));
+    assert_eq!(month.revenue_by_doctor.get("dr.gp"), Some(&2500));
+    assert_eq!(month.received_minor, 1392);
+    assert_eq!(
+        (month.outstanding.invoices, month.outstanding.days_0_30),
+        (1, 2500),
+        "the visit's invoice is outstanding, under 30 days old"
+    );
+
+    let csv_text = d.desk.cash_up_csv(today, None).unwrap();
+    let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    assert_eq!(
+        headers.iter().collect::<Vec<_>>(),
+        [
+            "day",
+            "branch",
+            "cashier",
+            "method",
+            "payments",
+            "amount_USD"
+        ]
+    );
+    let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(rows.last().unwrap().get(5), Some("13.92"), "the total row");
+    let summary = d.desk.monthly_summary_csv(2026, 1, None).unwrap();
+    assert!(summary.contains("revenue,total,38.92\r\n"), "{summary}");
+    let nurse = d.clinic.sign_in("nurse").cash_up(today, None).unwrap_err();
+    assert_eq!(nurse.code(), Code::Forbidden);
+}

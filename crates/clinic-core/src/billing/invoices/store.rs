@@ -328,13 +328,15 @@ pub(crate) fn update_line(
         )
         .map_err(Error::from_sqlite)?;
     }
+    let mut recorded = fields.clone();
+    recorded["invoice_id"] = serde_json::json!(invoice);
     changes::record(
         tx,
         ctx,
         &tables::INVOICE_LINES,
         id,
         ChangeKind::Upsert,
-        fields,
+        &recorded,
     )?;
     Ok(())
 }

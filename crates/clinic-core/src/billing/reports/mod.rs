@@ -1,0 +1,356 @@
+//! Billing's reports and their CSV exports: the daily cash-up (what each cashier should
+//! hand over, by method) and the monthly summary (visits, revenue by doctor, category
+//! and branch, outstanding invoices by age, stock value).
+//!
+//! Invariants:
+//! - Figures come from the records as they stand (invoices' lines through
+//!   [`crate::billing::invoices::totals`], payments as recorded), in minor units; days
+//!   are the clinic's days in its time zone.
+//! - Every export is audited; a CSV is RFC 4180 in UTF-8, and a cell a spreadsheet
+//!   would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage return)
+//!   is written with a leading apostrophe.
+//! - Reading a report needs billing's read right (front desk, accountants,
+//!   administrators).
+
+pub(crate) mod store;
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike as _, NaiveDate};
+use serde::Serialize;
+
+use crate::billing::invoices::totals;
+use crate::clock::to_db_time;
+use crate::error::{Error, Result};
+use crate::policy::{Action, Target};
+use crate::session::Session;
+use crate::store::audit::{Event, Outcome};
+
+/// One cashier's takings by one method on the day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CashUpRow {
+    pub branch_code: String,
+    pub user_name: String,
+    pub method: String,
+    pub payments: i64,
+    /// Payments less refunds, minor units.
+    pub amount_minor: i64,
+}
+
+/// What each cashier should hand over for a day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CashUp {
+    pub day: String,
+    pub currency: String,
+    pub rows: Vec<CashUpRow>,
+    pub by_method: BTreeMap<String, i64>,
+    pub total_minor: i64,
+}
+
+/// Invoices with something left to pay, by how long since they were issued.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Outstanding {
+    pub days_0_30: i64,
+    pub days_31_60: i64,
+    pub days_61_90: i64,
+    pub over_90: i64,
+    pub invoices: i64,
+}
+
+/// A month at a glance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MonthlySummary {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub currency: String,
+    /// Visits completed in the month.
+    pub visits: i64,
+    /// Issued invoices' totals (credit notes subtract), by the visit's doctor
+    /// ("walk-in" for invoices without a visit).
+    pub revenue_by_doctor: BTreeMap<String, i64>,
+    /// By line category (consultation, lab, pharmacy, …).
+    pub revenue_by_category: BTreeMap<String, i64>,
+    pub revenue_by_branch: BTreeMap<String, i64>,
+    pub revenue_minor: i64,
+    /// Payments received in the month, less refunds.
+    pub received_minor: i64,
+    /// As of the month's last day.
+    pub outstanding: Outstanding,
+    /// Every branch's stock at cost, now.
+    pub stock_value_minor: i64,
+}
+
+/// A cell that a spreadsheet would run as a formula, made inert. A plain number (an
+/// amount, possibly negative) is left as it is: it is data, not a formula.
+pub fn csv_cell(text: &str) -> String {
+    let digits = text.strip_prefix('-').unwrap_or(text);
+    let number = !digits.is_empty()
+        && !digits.starts_with('.')
+        && !digits.ends_with('.')
+        && digits.bytes().filter(|b| *b == b'.').count() <= 1
+        && digits.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    if !number && text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// Money in minor units as a plain decimal for a CSV cell (`1234.50`).
+pub fn decimal(minor: i64, digits: u8) -> String {
+    if digits == 0 {
+        return minor.to_string();
+    }
+    let scale = 10i64.pow(u32::from(digits));
+    let sign = if minor < 0 { "-" } else { "" };
+    format!(
+        "{sign}{}.{:0width$}",
+        minor.unsigned_abs() / scale.unsigned_abs(),
+        minor.unsigned_abs() % scale.unsigned_abs(),
+        width = usize::from(digits)
+    )
+}
+
+fn write_csv(header: &[&str], rows: Vec<Vec<String>>) -> Result<String> {
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let internal = |e: csv::Error| Error::Internal(format!("csv: {e}"));
+    w.write_record(header).map_err(internal)?;
+    for row in rows {
+        w.write_record(row.iter().map(|c| csv_cell(c)))
+            .map_err(internal)?;
+    }
+    let bytes = w
+        .into_inner()
+        .map_err(|e| Error::Internal(format!("csv: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| Error::Internal(e.to_string()))
+}
+
+impl Session {
+    fn currency_digits(&self) -> Result<u8> {
+        Ok(crate::money::Currency::parse(&self.clinic().currency)?.minor_digits)
+    }
+
+    /// What each cashier took on the clinic day `day`, by method, at every branch or
+    /// one (`branch`, a code).
+    pub fn cash_up(&mut self, day: NaiveDate, branch: Option<&str>) -> Result<CashUp> {
+        self.authorize(Action::BillingRead, Target::Any)?;
+        let time = self.clinic_time()?;
+        let from = to_db_time(time.day_start(day));
+        let to = to_db_time(time.day_start(day + chrono::Duration::days(1)));
+        let branch = branch.map(|b| b.trim().to_ascii_uppercase());
+        let rows = store::takings(self.live()?.store.conn(), &from, &to, branch.as_deref())?;
+        let mut by_method: BTreeMap<String, i64> = BTreeMap::new();
+        for r in &rows {
+            *by_method.entry(r.method.clone()).or_default() += r.amount_minor;
+        }
+        self.write_event(
+            Event::new("billing.cash_up", Outcome::Success)
+                .details(serde_json::json!({ "day": day.to_string(), "branch": branch })),
+        )?;
+        Ok(CashUp {
+            day: day.to_string(),
+            currency: self.clinic().currency.clone(),
+            total_minor: rows.iter().map(|r| r.amount_minor).sum(),
+            rows,
+            by_method,
+        })
+    }
+
+    /// The month `year`-`month` at every branch or one.
+    pub fn monthly_summary(
+        &mut self,
+        year: i32,
+        month: u32,
+        branch: Option<&str>,
+    ) -> Result<MonthlySummary> {
+        self.authorize(Action::BillingRead, Target::Any)?;
+        let first = NaiveDate::from_ymd_opt(year, month, 1)
+            .ok_or_else(|| Error::validation("month", "is a month from 1 to 12 of a year"))?;
+        let next = if month == 12 {
+            NaiveDate::from_ymd_opt(year + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(year, month + 1, 1)
+        }
+        .ok_or_else(|| Error::validation("month", "is out of range"))?;
+        let last = next - chrono::Duration::days(1);
+        let time = self.clinic_time()?;
+        let from = to_db_time(time.day_start(first));
+        let to = to_db_time(time.day_start(next));
+        let branch = branch.map(|b| b.trim().to_ascii_uppercase());
+        let conn = self.live()?.store.conn();
+        let visits = store::visits_completed(conn, &from, &to, branch.as_deref())?;
+        let mut revenue_by_doctor: BTreeMap<String, i64> = BTreeMap::new();
+        let mut revenue_by_category: BTreeMap<String, i64> = BTreeMap::new();
+        let mut revenue_by_branch: BTreeMap<String, i64> = BTreeMap::new();
+        let mut revenue_minor = 0i64;
+        for (invoice_branch, doctor, lines) in
+            store::issued_lines(conn, &from, &to, branch.as_deref())?
+        {
+            for (category, amounts) in lines {
+                let t = totals::line(amounts)?.total_minor;
+                *revenue_by_category.entry(category).or_default() += t;
+                *revenue_by_doctor
+                    .entry(doctor.clone().unwrap_or_else(|| "walk-in".into()))
+                    .or_default() += t;
+                *revenue_by_branch.entry(invoice_branch.clone()).or_default() += t;
+                revenue_minor += t;
+            }
+        }
+        let received_minor = store::received(conn, &from, &to, branch.as_deref())?;
+        let mut outstanding = Outstanding::default();
+        let end = to_db_time(time.day_start(next));
+        for (issued_at, total, paid) in store::balances_as_of(conn, &end, branch.as_deref())? {
+            let balance = total - paid;
+            if balance <= 0 {
+                continue;
+            }
+            let issued = chrono::DateTime::parse_from_rfc3339(&issued_at)
+                .map(|t| time.date_of(t.with_timezone(&chrono::Utc)))
+                .unwrap_or(last);
+            let age = (last - issued).num_days();
+            outstanding.invoices += 1;
+            match age {
+                ..=30 => outstanding.days_0_30 += balance,
+                31..=60 => outstanding.days_31_60 += balance,
+                61..=90 => outstanding.days_61_90 += balance,
+                _ => outstanding.over_90 += balance,
+            }
+        }
+        let stock_value_minor = store::stock_value(conn, &last.format("%Y-%m-%d").to_string())?;
+        self.write_event(Event::new("billing.summary", Outcome::Success).details(
+            serde_json::json!({
+                "month": format!("{year:04}-{month:02}"), "branch": branch,
+            }),
+        ))?;
+        Ok(MonthlySummary {
+            month: format!("{:04}-{:02}", first.year(), first.month()),
+            currency: self.clinic().currency.clone(),
+            visits,
+            revenue_by_doctor,
+            revenue_by_category,
+            revenue_by_branch,
+            revenue_minor,
+            received_minor,
+            outstanding,
+            stock_value_minor,
+        })
+    }
+
+    /// The cash-up as CSV (audited as an export).
+    pub fn cash_up_csv(&mut self, day: NaiveDate, branch: Option<&str>) -> Result<String> {
+        let c = self.cash_up(day, branch)?;
+        let digits = self.currency_digits()?;
+        let mut rows: Vec<Vec<String>> = c
+            .rows
+            .iter()
+            .map(|r| {
+                vec![
+                    c.day.clone(),
+                    r.branch_code.clone(),
+                    r.user_name.clone(),
+                    r.method.clone(),
+                    r.payments.to_string(),
+                    decimal(r.amount_minor, digits),
+                ]
+            })
+            .collect();
+        rows.push(vec![
+            c.day.clone(),
+            String::new(),
+            "total".into(),
+            String::new(),
+            c.rows.iter().map(|r| r.payments).sum::<i64>().to_string(),
+            decimal(c.total_minor, digits),
+        ]);
+        let text = write_csv(
+            &[
+                "day",
+                "branch",
+                "cashier",
+                "method",
+                "payments",
+                &format!("amount_{}", c.currency),
+            ],
+            rows,
+        )?;
+        self.write_event(
+            Event::new("billing.export", Outcome::Success)
+                .details(serde_json::json!({ "report": "cash_up", "day": c.day })),
+        )?;
+        Ok(text)
+    }
+
+    /// The monthly summary as CSV, one `section,key,value` row per figure (audited).
+    pub fn monthly_summary_csv(
+        &mut self,
+        year: i32,
+        month: u32,
+        branch: Option<&str>,
+    ) -> Result<String> {
+        let m = self.monthly_summary(year, month, branch)?;
+        let digits = self.currency_digits()?;
+        let money = |v: i64| decimal(v, digits);
+        let mut rows = vec![
+            vec!["visits".into(), "completed".into(), m.visits.to_string()],
+            vec!["revenue".into(), "total".into(), money(m.revenue_minor)],
+            vec!["received".into(), "total".into(), money(m.received_minor)],
+        ];
+        for (section, map) in [
+            ("revenue_by_doctor", &m.revenue_by_doctor),
+            ("revenue_by_category", &m.revenue_by_category),
+            ("revenue_by_branch", &m.revenue_by_branch),
+        ] {
+            for (k, v) in map {
+                rows.push(vec![section.into(), k.clone(), money(*v)]);
+            }
+        }
+        let o = &m.outstanding;
+        for (k, v) in [
+            ("0-30 days", o.days_0_30),
+            ("31-60 days", o.days_31_60),
+            ("61-90 days", o.days_61_90),
+            ("over 90 days", o.over_90),
+        ] {
+            rows.push(vec!["outstanding".into(), k.into(), money(v)]);
+        }
+        rows.push(vec![
+            "outstanding".into(),
+            "invoices".into(),
+            o.invoices.to_string(),
+        ]);
+        rows.push(vec![
+            "stock".into(),
+            "value at cost".into(),
+            money(m.stock_value_minor),
+        ]);
+        let text = write_csv(&["section", "key", &format!("value_{}", m.currency)], rows)?;
+        self.write_event(
+            Event::new("billing.export", Outcome::Success)
+                .details(serde_json::json!({ "report": "monthly_summary", "month": m.month })),
+        )?;
+        Ok(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_formula_cell_is_made_inert_and_money_is_a_plain_decimal() {
+        assert_eq!(csv_cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(csv_cell("-5"), "-5", "a negative amount stays a number");
+        assert_eq!(csv_cell("-2+3"), "'-2+3");
+        assert_eq!(csv_cell("+1"), "'+1");
+        assert_eq!(csv_cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(csv_cell("Mwangi"), "Mwangi");
+        assert_eq!(decimal(123_450, 2), "1234.50");
+        assert_eq!(decimal(-5, 2), "-0.05");
+        assert_eq!(decimal(1500, 0), "1500");
+        assert_eq!(decimal(1_234_567, 3), "1234.567");
+        let text = write_csv(&["a", "b"], vec![vec!["=1+1".into(), "x,\"y\"".into()]]).unwrap();
+        assert_eq!(text, "a,b\r\n'=1+1,\"x,\"\"y\"\"\"\r\n");
+    }
+}
