@@ -1,9 +1,11 @@
-//! The clinic's printed documents as PDF: prescriptions and sick notes /
-//! fitness-to-work certificates.
+//! The clinic's printed documents as PDF: prescriptions, sick notes /
+//! fitness-to-work certificates, the lab's labels and reports, invoices and receipts.
 //!
-//! Core fills in a print view ([`PrescriptionView`], [`CertificateView`]) with every
-//! text settled (dates formatted in the clinic's locale and zone); this crate only lays
-//! it out. It knows nothing about the database, sessions or permissions.
+//! Core fills in a print view ([`PrescriptionView`], [`CertificateView`],
+//! [`InvoiceView`], [`ReceiptView`], …) with every text settled (dates formatted in the
+//! clinic's locale and zone, amounts with their currency's digits); this crate only
+//! lays it out. It knows nothing about the database, sessions or permissions, and adds
+//! no money up.
 //!
 //! Invariants:
 //! - Text is printed in the vendored DejaVu Sans (regular and bold), embedded as a
@@ -17,6 +19,7 @@
 mod certificate;
 mod error;
 mod fonts;
+mod invoice;
 mod lab;
 mod layout;
 mod prescription;
@@ -24,11 +27,13 @@ mod view;
 
 pub use certificate::certificate;
 pub use error::{PdfError, Result};
+pub use invoice::{invoice, receipt};
 pub use lab::{lab_label, lab_report};
 pub use prescription::prescription;
 pub use view::{
-    CertificateKind, CertificateView, Doctor, LabLabelView, LabReportRow, LabReportView,
-    Letterhead, PageSize, Patient, PrescriptionView, RxItem,
+    CertificateKind, CertificateView, Doctor, InvoiceLineView, InvoicePaymentView, InvoiceView,
+    LabLabelView, LabReportRow, LabReportView, Letterhead, PageSize, Patient, PrescriptionView,
+    ReceiptView, RxItem,
 };
 
 /// The vendored regular face, for callers that measure against it (the benchmark's

@@ -161,3 +161,94 @@ pub struct LabReportView {
     pub samples: Vec<String>,
     pub rows: Vec<LabReportRow>,
 }
+
+/// One line of an invoice. Amounts are formatted by core (no currency code: the
+/// invoice names its currency once).
+#[derive(Debug, Clone, Default)]
+pub struct InvoiceLineView {
+    pub description: String,
+    /// Printed under the description when not empty, e.g. "Discount: staff family".
+    pub note: String,
+    pub quantity: String,
+    pub unit_price: String,
+    /// The discount's rate, e.g. "10 %", or "" for none.
+    pub discount: String,
+    /// The tax rate, e.g. "16 %".
+    pub tax_rate: String,
+    /// Gross − discount + tax.
+    pub total: String,
+}
+
+/// One payment (or refund) as an invoice lists it.
+#[derive(Debug, Clone, Default)]
+pub struct InvoicePaymentView {
+    pub date: String,
+    pub method: String,
+    /// The receipt number and any reference (M-Pesa code, card slip), as one text.
+    pub reference: String,
+    pub amount: String,
+}
+
+/// An issued invoice or credit note (or a void one), ready to print.
+#[derive(Debug, Clone, Default)]
+pub struct InvoiceView {
+    pub letterhead: Letterhead,
+    /// "Invoice" or "Credit note".
+    pub title: String,
+    /// For a void invoice, why and when ("Voided 3 December 2026: issued by mistake"):
+    /// the document is then marked VOID on every page.
+    pub void: Option<String>,
+    pub number: String,
+    pub verification_code: String,
+    /// Which invoice a credit note credits, e.g. "BR01-7KQ3M-2026-000004"; "" otherwise.
+    pub credit_of: String,
+    pub issued: String,
+    pub printed: String,
+    /// The clinic's tax registration line from the letterhead, or "".
+    pub tax_id: String,
+    /// The patient billed; an empty name for a walk-in sale without one.
+    pub patient: Patient,
+    /// "KES": the lines' amounts are in it.
+    pub currency: String,
+    pub lines: Vec<InvoiceLineView>,
+    pub subtotal: String,
+    /// The total of the lines' discounts, "" when there are none.
+    pub discount: String,
+    /// One row per tax rate: ("Tax 16 %", "KES 3.84").
+    pub tax_by_rate: Vec<(String, String)>,
+    pub total: String,
+    pub payments: Vec<InvoicePaymentView>,
+    pub paid: String,
+    /// Total − paid, formatted; core words an overpayment ("KES 5.92 overpaid").
+    pub balance: String,
+    /// Where it stands in words: "Paid", "Partially paid", "Void", …
+    pub status: String,
+}
+
+/// A receipt for one payment (or a refund), ready to print.
+#[derive(Debug, Clone, Default)]
+pub struct ReceiptView {
+    pub letterhead: Letterhead,
+    /// "Receipt" or "Refund".
+    pub title: String,
+    /// The receipt number.
+    pub number: String,
+    pub verification_code: String,
+    pub invoice_number: String,
+    /// When it was received, e.g. "2 December 2026 09:14".
+    pub date: String,
+    pub printed: String,
+    pub tax_id: String,
+    pub patient: Patient,
+    pub method: String,
+    pub reference: String,
+    pub amount: String,
+    /// Cash handed over and the change given, "" for other methods.
+    pub tendered: String,
+    pub change: String,
+    /// A refund's reason, "" otherwise.
+    pub reason: String,
+    /// The invoice's balance once this payment is counted.
+    pub balance_after: String,
+    pub received_by: String,
+}

@@ -3,6 +3,7 @@
 //! printer would read them, not with printpdf's parser.
 
 mod certificate;
+mod invoice;
 mod lab;
 mod poppler;
 mod prescription;
