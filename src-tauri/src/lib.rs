@@ -10,6 +10,7 @@
 
 pub mod admin;
 pub mod app;
+pub mod billing;
 pub mod clinical;
 #[doc(hidden)]
 pub mod demo;
@@ -175,6 +176,20 @@ commands![
     pharmacy::dispensing,
     pharmacy::dispense,
     pharmacy::sell_otc,
+    billing::price_list,
+    billing::set_price,
+    billing::invoice,
+    billing::patient_invoices,
+    billing::open_invoices,
+    billing::new_invoice,
+    billing::add_invoice_line,
+    billing::add_dispensed_lines,
+    billing::remove_invoice_line,
+    billing::discount_line,
+    billing::issue_invoice,
+    billing::void_invoice,
+    billing::credit_invoice,
+    billing::record_payment,
     documents::document_page,
     documents::save_document,
     documents::printers,

@@ -311,6 +311,11 @@ pub fn capabilities(actor: &clinic_core::Actor) -> Capabilities {
         move_stock: may(Action::StockMove),
         adjust_stock: may(Action::StockAdjust),
         dispense: may(Action::PrescriptionDispense),
+        read_billing: may(Action::BillingRead),
+        write_billing: may(Action::BillingWrite),
+        take_payments: may(Action::PaymentRecord),
+        give_discounts: may(Action::BillingDiscount),
+        manage_prices: may(Action::SettingsManage),
     }
 }
 
@@ -441,6 +446,18 @@ pub struct Capabilities {
     pub adjust_stock: bool,
     /// The pharmacy's queue and dispensing against prescriptions (pharmacists).
     pub dispense: bool,
+    /// The branch's open invoices and any invoice (front desk, accountants,
+    /// administrators).
+    pub read_billing: bool,
+    /// Drafting, adding and removing lines, issuing, voiding and crediting invoices (front
+    /// desk, accountants).
+    pub write_billing: bool,
+    /// Taking payments and giving refunds (front desk, accountants).
+    pub take_payments: bool,
+    /// Discounting a draft's line, with a reason (accountants).
+    pub give_discounts: bool,
+    /// Keeping the price list (administrators).
+    pub manage_prices: bool,
 }
 
 /// A successful sign-in or unlock, and what `session_state` reports while open.

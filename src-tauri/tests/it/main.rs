@@ -3,6 +3,7 @@
 
 mod admin;
 mod app;
+mod billing;
 mod clinical;
 mod commands;
 mod frontdesk;

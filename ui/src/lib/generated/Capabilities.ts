@@ -100,4 +100,26 @@ adjust_stock: boolean,
 /**
  * The pharmacy's queue and dispensing against prescriptions (pharmacists).
  */
-dispense: boolean, };
+dispense: boolean, 
+/**
+ * The branch's open invoices and any invoice (front desk, accountants,
+ * administrators).
+ */
+read_billing: boolean, 
+/**
+ * Drafting, adding and removing lines, issuing, voiding and crediting invoices (front
+ * desk, accountants).
+ */
+write_billing: boolean, 
+/**
+ * Taking payments and giving refunds (front desk, accountants).
+ */
+take_payments: boolean, 
+/**
+ * Discounting a draft's line, with a reason (accountants).
+ */
+give_discounts: boolean, 
+/**
+ * Keeping the price list (administrators).
+ */
+manage_prices: boolean, };

@@ -38,6 +38,11 @@ const none: Capabilities = {
   move_stock: false,
   adjust_stock: false,
   dispense: false,
+  read_billing: false,
+  write_billing: false,
+  take_payments: false,
+  give_discounts: false,
+  manage_prices: false,
 };
 
 describe('the chart’s sections', () => {

@@ -39,6 +39,11 @@ const caps = (over: Partial<Capabilities>): Capabilities => ({
   move_stock: false,
   adjust_stock: false,
   dispense: false,
+  read_billing: false,
+  write_billing: false,
+  take_payments: false,
+  give_discounts: false,
+  manage_prices: false,
   ...over,
 });
 

@@ -1,0 +1,613 @@
+//! Billing: the price list, invoices and credit notes with their lines, figures and
+//! payments; drafts (a completed visit's, or a walk-in's), lines from the price list,
+//! written out or what the pharmacy gave, accountants' discounts, issuing, voids, credit
+//! notes, payments with change due and refunds.
+//!
+//! The core decides everything here: who may, the arithmetic (every figure the UI shows
+//! is the core's, in minor units of the clinic's currency), the numbers, the states and
+//! what is audited; these steps only parse and map.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use clinic_core::billing::invoices as icore;
+use clinic_core::ids::PatientId;
+use clinic_core::session::Session;
+use serde::{Deserialize, Serialize};
+
+use crate::shell::{Reply, Result, Shared, Shell, blocking, parse_id};
+
+// ---- commands -------------------------------------------------------------------------
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn price_list(shell: Shared<'_>) -> Reply<Vec<PriceItem>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.price_list()).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_price(shell: Shared<'_>, input: PriceItemInput) -> Reply<PriceItem> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.set_price(input)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn invoice(shell: Shared<'_>, id: String) -> Reply<Invoice> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.invoice(&id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn patient_invoices(shell: Shared<'_>, patient_id: String) -> Reply<Vec<Invoice>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.patient_invoices(&patient_id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn open_invoices(shell: Shared<'_>) -> Reply<Vec<Invoice>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.open_invoices()).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn new_invoice(shell: Shared<'_>, patient_id: Option<String>) -> Reply<Invoice> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.new_invoice(patient_id.as_deref())).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn add_invoice_line(
+    shell: Shared<'_>,
+    invoice_id: String,
+    line: InvoiceLineInput,
+) -> Reply<Invoice> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.add_invoice_line(&invoice_id, line)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn add_dispensed_lines(
+    shell: Shared<'_>,
+    invoice_id: String,
+    sale: Option<String>,
+) -> Reply<Invoice> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.add_dispensed_lines(&invoice_id, sale.as_deref())).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn remove_invoice_line(shell: Shared<'_>, line_id: String) -> Reply<Invoice> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.remove_invoice_line(&line_id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn discount_line(
+    shell: Shared<'_>,
+    line_id: String,
+    discount_bp: i64,
+    reason: String,
+) -> Reply<Invoice> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.discount_line(&line_id, discount_bp, &reason)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn issue_invoice(shell: Shared<'_>, id: String) -> Reply<Invoice> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.issue_invoice(&id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn void_invoice(shell: Shared<'_>, id: String, reason: String) -> Reply<Invoice> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.void_invoice(&id, &reason)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn credit_invoice(shell: Shared<'_>, id: String, reason: String) -> Reply<Invoice> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.credit_invoice(&id, &reason)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn record_payment(
+    shell: Shared<'_>,
+    invoice_id: String,
+    payment: PaymentInput,
+) -> Reply<PaymentRecorded> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.record_payment(&invoice_id, payment)).await
+}
+
+// ---- the shell's steps ----------------------------------------------------------------
+
+/// The patients named by `views`, each read once through the core (checked and audited
+/// as a view of the record): the core's invoice carries the patient's id only. A record
+/// that cannot be read leaves its invoices unnamed rather than failing the list.
+fn named(session: &mut Session, views: Vec<icore::InvoiceView>) -> Vec<Invoice> {
+    let mut names: BTreeMap<PatientId, Option<(String, String)>> = BTreeMap::new();
+    views
+        .into_iter()
+        .map(|view| {
+            let label = view.invoice.patient_id.and_then(|id| {
+                names
+                    .entry(id)
+                    .or_insert_with(|| {
+                        session
+                            .patient(id)
+                            .ok()
+                            .map(|p| (format!("{} {}", p.given_name, p.family_name), p.mrn))
+                    })
+                    .clone()
+            });
+            Invoice::from_view(view, label)
+        })
+        .collect()
+}
+
+fn optional_patient(text: Option<&str>) -> Result<Option<PatientId>> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        Some(t) => parse_id("patient", t).map(Some),
+        None => Ok(None),
+    }
+}
+
+impl Shell {
+    pub fn price_list(&self) -> Result<Vec<PriceItem>> {
+        self.with_open(|open| {
+            Ok(open
+                .session
+                .price_list()?
+                .into_iter()
+                .map(PriceItem::from)
+                .collect())
+        })
+    }
+
+    pub fn set_price(&self, input: PriceItemInput) -> Result<PriceItem> {
+        let item = icore::PriceItem {
+            id: String::new(),
+            code: input.code,
+            name: input.name,
+            category: input.category,
+            price_minor: input.price_minor,
+            tax_bp: input.tax_bp,
+            active: input.active,
+        };
+        self.with_open(|open| Ok(open.session.set_price(&item)?.into()))
+    }
+
+    /// An invoice by its id or its number.
+    pub fn invoice(&self, id: &str) -> Result<Invoice> {
+        self.with_open(|open| {
+            let view = open.session.invoice(id)?;
+            Ok(named(&mut open.session, vec![view]).remove(0))
+        })
+    }
+
+    pub fn patient_invoices(&self, patient: &str) -> Result<Vec<Invoice>> {
+        let patient: PatientId = parse_id("patient", patient)?;
+        self.with_open(|open| {
+            let views = open.session.invoices_of(patient)?;
+            Ok(named(&mut open.session, views))
+        })
+    }
+
+    pub fn open_invoices(&self) -> Result<Vec<Invoice>> {
+        self.with_open(|open| {
+            let views = open.session.open_invoices()?;
+            Ok(named(&mut open.session, views))
+        })
+    }
+
+    pub fn new_invoice(&self, patient: Option<&str>) -> Result<Invoice> {
+        let patient = optional_patient(patient)?;
+        self.with_open(|open| {
+            let view = open.session.new_invoice(patient)?;
+            Ok(named(&mut open.session, vec![view]).remove(0))
+        })
+    }
+
+    pub fn add_invoice_line(&self, invoice: &str, line: InvoiceLineInput) -> Result<Invoice> {
+        let input = icore::LineInput {
+            code: line.code,
+            category: line.category,
+            description: line.description,
+            unit_price_minor: line.unit_price_minor,
+            tax_bp: line.tax_bp,
+            quantity: line.quantity,
+        };
+        self.with_open(|open| {
+            let view = open.session.add_invoice_line(invoice, &input)?;
+            Ok(named(&mut open.session, vec![view]).remove(0))
+        })
+    }
+
+    /// Adds what the pharmacy gave the draft's patient (or, with `sale`, one
+    /// over-the-counter sale by its number) and has not been billed yet.
+    pub fn add_dispensed_lines(&self, invoice: &str, sale: Option<&str>) -> Result<Invoice> {
+        self.with_open(|open| {
+            let view = open.session.add_dispensed_lines(invoice, sale)?;
+            Ok(named(&mut open.session, vec![view]).remove(0))
+        })
+    }
+
+    pub fn remove_invoice_line(&self, line: &str) -> Result<Invoice> {
+        self.with_open(|open| {
+            let view = open.session.remove_invoice_line(line)?;
+            Ok(named(&mut open.session, vec![view]).remove(0))
+        })
+    }
+
+    pub fn discount_line(&self, line: &str, discount_bp: i64, reason: &str) -> Result<Invoice> {
+        self.with_open(|open| {
+            let view = open.session.discount_line(line, discount_bp, reason)?;
+            Ok(named(&mut open.session, vec![view]).remove(0))
+        })
+    }
+
+    pub fn issue_invoice(&self, id: &str) -> Result<Invoice> {
+        self.with_open(|open| {
+            let view = open.session.issue_invoice(id)?;
+            Ok(named(&mut open.session, vec![view]).remove(0))
+        })
+    }
+
+    pub fn void_invoice(&self, id: &str, reason: &str) -> Result<Invoice> {
+        self.with_open(|open| {
+            let view = open.session.void_invoice(id, reason)?;
+            Ok(named(&mut open.session, vec![view]).remove(0))
+        })
+    }
+
+    /// Credits an issued invoice in full; answers the credit note.
+    pub fn credit_invoice(&self, id: &str, reason: &str) -> Result<Invoice> {
+        self.with_open(|open| {
+            let view = open.session.credit_invoice(id, reason)?;
+            Ok(named(&mut open.session, vec![view]).remove(0))
+        })
+    }
+
+    /// Takes a payment or gives a refund; answers it with the invoice as it now stands.
+    pub fn record_payment(&self, invoice: &str, payment: PaymentInput) -> Result<PaymentRecorded> {
+        let input = icore::PaymentInput {
+            method: payment.method,
+            amount_minor: payment.amount_minor,
+            tendered_minor: payment.tendered_minor,
+            reference: payment.reference,
+            reason: payment.reason,
+        };
+        self.with_open(|open| {
+            let taken = open.session.record_payment(invoice, &input)?;
+            let view = open.session.invoice(&taken.invoice_id)?;
+            Ok(PaymentRecorded {
+                payment: taken.into(),
+                invoice: named(&mut open.session, vec![view]).remove(0),
+            })
+        })
+    }
+}
+
+// ---- wire types -----------------------------------------------------------------------
+
+/// An item of the clinic's price list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct PriceItem {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    /// `consultation`, `lab`, `pharmacy`, … (the core's categories).
+    pub category: String,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub price_minor: i64,
+    /// Basis points: 1600 is 16 %.
+    #[cfg_attr(test, ts(type = "number"))]
+    pub tax_bp: i64,
+    pub active: bool,
+}
+
+impl From<icore::PriceItem> for PriceItem {
+    fn from(p: icore::PriceItem) -> Self {
+        Self {
+            id: p.id,
+            code: p.code,
+            name: p.name,
+            category: p.category,
+            price_minor: p.price_minor,
+            tax_bp: p.tax_bp,
+            active: p.active,
+        }
+    }
+}
+
+/// A price to add or change, by its code.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct PriceItemInput {
+    pub code: String,
+    pub name: String,
+    pub category: String,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub price_minor: i64,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub tax_bp: i64,
+    pub active: bool,
+}
+
+/// One line of an invoice with its figures.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct InvoiceLine {
+    pub id: String,
+    pub category: String,
+    pub code: Option<String>,
+    pub description: String,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub quantity: i64,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub unit_price_minor: i64,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub tax_bp: i64,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub discount_bp: i64,
+    pub discount_reason: Option<String>,
+    /// What made it: `visit-fee`, `lab:<order>:<code>`, `price:<code>`, `credit:<line>`.
+    pub source: Option<String>,
+    /// Quantity × unit price.
+    #[cfg_attr(test, ts(type = "number"))]
+    pub gross_minor: i64,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub discount_minor: i64,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub tax_minor: i64,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub total_minor: i64,
+}
+
+impl From<icore::LineView> for InvoiceLine {
+    fn from(v: icore::LineView) -> Self {
+        let l = v.line;
+        Self {
+            id: l.id,
+            category: l.category,
+            code: l.code,
+            description: l.description,
+            quantity: l.quantity,
+            unit_price_minor: l.unit_price_minor,
+            tax_bp: l.tax_bp,
+            discount_bp: l.discount_bp,
+            discount_reason: l.discount_reason,
+            source: l.source,
+            gross_minor: v.totals.gross_minor,
+            discount_minor: v.totals.discount_minor,
+            tax_minor: v.totals.tax_minor,
+            total_minor: v.totals.total_minor,
+        }
+    }
+}
+
+/// A line taken off a draft (kept, shown struck through).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct RemovedInvoiceLine {
+    pub id: String,
+    pub description: String,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub quantity: i64,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub unit_price_minor: i64,
+}
+
+impl From<icore::Line> for RemovedInvoiceLine {
+    fn from(l: icore::Line) -> Self {
+        Self {
+            id: l.id,
+            description: l.description,
+            quantity: l.quantity,
+            unit_price_minor: l.unit_price_minor,
+        }
+    }
+}
+
+/// The tax at one rate, for the invoice's tax summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct InvoiceTaxRate {
+    #[cfg_attr(test, ts(type = "number"))]
+    pub tax_bp: i64,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub tax_minor: i64,
+}
+
+/// An invoice's figures: the sums of its lines'.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct InvoiceTotals {
+    #[cfg_attr(test, ts(type = "number"))]
+    pub subtotal_minor: i64,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub discount_minor: i64,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub tax_minor: i64,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub total_minor: i64,
+    /// By rate, lowest first.
+    pub tax_by_rate: Vec<InvoiceTaxRate>,
+}
+
+impl From<icore::totals::Totals> for InvoiceTotals {
+    fn from(t: icore::totals::Totals) -> Self {
+        Self {
+            subtotal_minor: t.subtotal_minor,
+            discount_minor: t.discount_minor,
+            tax_minor: t.tax_minor,
+            total_minor: t.total_minor,
+            tax_by_rate: t
+                .tax_by_rate
+                .into_iter()
+                .map(|(tax_bp, tax_minor)| InvoiceTaxRate { tax_bp, tax_minor })
+                .collect(),
+        }
+    }
+}
+
+/// A payment, or a refund (negative).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct InvoicePayment {
+    pub id: String,
+    pub invoice_id: String,
+    /// `cash`, `card`, `mobile_money`, `bank_transfer` or `insurance`.
+    pub method: String,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub amount_minor: i64,
+    #[cfg_attr(test, ts(type = "number | null"))]
+    pub tendered_minor: Option<i64>,
+    #[cfg_attr(test, ts(type = "number | null"))]
+    pub change_minor: Option<i64>,
+    pub reference: Option<String>,
+    pub reason: Option<String>,
+    /// What the receipt prints.
+    pub receipt_number: String,
+    pub received_by_name: String,
+    pub received_at: String,
+}
+
+impl From<icore::Payment> for InvoicePayment {
+    fn from(p: icore::Payment) -> Self {
+        Self {
+            id: p.id,
+            invoice_id: p.invoice_id,
+            method: p.method,
+            amount_minor: p.amount_minor,
+            tendered_minor: p.tendered_minor,
+            change_minor: p.change_minor,
+            reference: p.reference,
+            reason: p.reason,
+            receipt_number: p.receipt_number,
+            received_by_name: p.received_by_name,
+            received_at: p.received_at,
+        }
+    }
+}
+
+/// An invoice or credit note with its lines, figures, payments and where it stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Invoice {
+    pub id: String,
+    /// `None` while a draft.
+    pub number: Option<String>,
+    /// `invoice` or `credit_note`.
+    pub kind: String,
+    pub credit_of: Option<String>,
+    pub patient_id: Option<String>,
+    /// The patient's name and record number (`None` for a walk-in without a patient).
+    pub patient_name: Option<String>,
+    pub patient_mrn: Option<String>,
+    /// The visit whose completion made it.
+    pub encounter_id: Option<String>,
+    pub branch_code: String,
+    pub currency: String,
+    pub created_at: String,
+    pub issued_at: Option<String>,
+    pub voided_at: Option<String>,
+    pub void_reason: Option<String>,
+    pub lines: Vec<InvoiceLine>,
+    pub removed: Vec<RemovedInvoiceLine>,
+    pub totals: InvoiceTotals,
+    pub payments: Vec<InvoicePayment>,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub paid_minor: i64,
+    /// Total − paid: negative when overpaid.
+    #[cfg_attr(test, ts(type = "number"))]
+    pub balance_minor: i64,
+    /// `draft`, `issued`, `partially_paid`, `paid`, `overpaid` or `void`.
+    pub state: String,
+}
+
+impl Invoice {
+    fn from_view(v: icore::InvoiceView, patient: Option<(String, String)>) -> Self {
+        let i = v.invoice;
+        let (patient_name, patient_mrn) = patient.unzip();
+        Self {
+            id: i.id,
+            number: i.number,
+            kind: i.kind,
+            credit_of: i.credit_of,
+            patient_id: i.patient_id.map(|p| p.to_string()),
+            patient_name,
+            patient_mrn,
+            encounter_id: i.encounter_id.map(|e| e.to_string()),
+            branch_code: i.branch_code,
+            currency: i.currency,
+            created_at: i.created_at,
+            issued_at: i.issued_at,
+            voided_at: i.voided_at,
+            void_reason: i.void_reason,
+            lines: v.lines.into_iter().map(InvoiceLine::from).collect(),
+            removed: v
+                .removed
+                .into_iter()
+                .map(RemovedInvoiceLine::from)
+                .collect(),
+            totals: v.totals.into(),
+            payments: v.payments.into_iter().map(InvoicePayment::from).collect(),
+            paid_minor: v.paid_minor,
+            balance_minor: v.balance_minor,
+            state: v.state,
+        }
+    }
+}
+
+/// A line to add to a draft: a price list item by its `code`, or written out
+/// (description, category, unit price and tax).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct InvoiceLineInput {
+    pub code: Option<String>,
+    pub category: Option<String>,
+    pub description: Option<String>,
+    #[cfg_attr(test, ts(type = "number | null"))]
+    pub unit_price_minor: Option<i64>,
+    #[cfg_attr(test, ts(type = "number | null"))]
+    pub tax_bp: Option<i64>,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub quantity: i64,
+}
+
+/// A payment to take (positive) or a refund to give (negative, with its reason).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct PaymentInput {
+    pub method: String,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub amount_minor: i64,
+    /// Cash handed over; the core works out the change.
+    #[cfg_attr(test, ts(type = "number | null"))]
+    pub tendered_minor: Option<i64>,
+    pub reference: Option<String>,
+    pub reason: Option<String>,
+}
+
+/// A payment taken, and its invoice as it now stands.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct PaymentRecorded {
+    pub payment: InvoicePayment,
+    pub invoice: Invoice,
+}
+
+#[cfg(test)]
+pub(crate) fn export_types(cfg: &ts_rs::Config) -> Result<(), ts_rs::ExportError> {
+    use ts_rs::TS as _;
+    PriceItem::export_all(cfg)?;
+    PriceItemInput::export_all(cfg)?;
+    Invoice::export_all(cfg)?;
+    InvoiceLineInput::export_all(cfg)?;
+    PaymentInput::export_all(cfg)?;
+    PaymentRecorded::export_all(cfg)?;
+    Ok(())
+}

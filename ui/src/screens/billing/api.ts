@@ -1,0 +1,102 @@
+// Billing's commands (src-tauri/src/billing.rs): the price list, the branch's open
+// invoices, a patient's invoices, drafts and their lines (from the price list, written
+// out, or what the pharmacy gave), discounts, issuing, voids, credit notes, payments and
+// refunds. Every rule (who may, the figures, the numbers, the states) is the core's.
+
+import { call, callAction } from '../../lib/api';
+import type { Invoice } from '../../lib/generated/Invoice';
+import type { InvoiceLine } from '../../lib/generated/InvoiceLine';
+import type { InvoiceLineInput } from '../../lib/generated/InvoiceLineInput';
+import type { InvoicePayment } from '../../lib/generated/InvoicePayment';
+import type { InvoiceTaxRate } from '../../lib/generated/InvoiceTaxRate';
+import type { InvoiceTotals } from '../../lib/generated/InvoiceTotals';
+import type { PaymentInput } from '../../lib/generated/PaymentInput';
+import type { PaymentRecorded } from '../../lib/generated/PaymentRecorded';
+import type { PriceItem } from '../../lib/generated/PriceItem';
+import type { PriceItemInput } from '../../lib/generated/PriceItemInput';
+import type { RemovedInvoiceLine } from '../../lib/generated/RemovedInvoiceLine';
+
+export type {
+  Invoice,
+  InvoiceLine,
+  InvoiceLineInput,
+  InvoicePayment,
+  InvoiceTaxRate,
+  InvoiceTotals,
+  PaymentInput,
+  PaymentRecorded,
+  PriceItem,
+  PriceItemInput,
+  RemovedInvoiceLine,
+};
+
+// ---- the price list ----------------------------------------------------------------------
+
+export function priceList(): Promise<PriceItem[]> {
+  return call<PriceItem[]>('price_list', {});
+}
+
+/** Adds or changes a price by its code (administrators). */
+export function setPrice(input: PriceItemInput): Promise<PriceItem> {
+  return callAction<PriceItem>('set_price', { input });
+}
+
+// ---- invoices ----------------------------------------------------------------------------
+
+/** An invoice by its id or its number. */
+export function invoice(id: string): Promise<Invoice> {
+  return call<Invoice>('invoice', { id });
+}
+
+/** A patient's invoices, newest first. */
+export function patientInvoices(patientId: string): Promise<Invoice[]> {
+  return call<Invoice[]>('patient_invoices', { patient_id: patientId });
+}
+
+/** This branch's drafts and issued invoices, oldest first. */
+export function openInvoices(): Promise<Invoice[]> {
+  return call<Invoice[]>('open_invoices', {});
+}
+
+/** A walk-in draft, for a patient or none. */
+export function newInvoice(patientId: string | null): Promise<Invoice> {
+  return callAction<Invoice>('new_invoice', { patient_id: patientId });
+}
+
+export function addInvoiceLine(invoiceId: string, line: InvoiceLineInput): Promise<Invoice> {
+  return callAction<Invoice>('add_invoice_line', { invoice_id: invoiceId, line });
+}
+
+/** Adds what the pharmacy gave the draft's patient (or one over-the-counter sale by its
+ *  number) and has not been billed yet. */
+export function addDispensedLines(invoiceId: string, sale: string | null): Promise<Invoice> {
+  return callAction<Invoice>('add_dispensed_lines', { invoice_id: invoiceId, sale });
+}
+
+export function removeInvoiceLine(lineId: string): Promise<Invoice> {
+  return callAction<Invoice>('remove_invoice_line', { line_id: lineId });
+}
+
+/** A discount on a draft's line in basis points, with its reason (accountants). */
+export function discountLine(lineId: string, discountBp: number, reason: string): Promise<Invoice> {
+  return callAction<Invoice>('discount_line', { line_id: lineId, discount_bp: discountBp, reason });
+}
+
+/** Numbers a draft and freezes it. */
+export function issueInvoice(id: string): Promise<Invoice> {
+  return callAction<Invoice>('issue_invoice', { id });
+}
+
+export function voidInvoice(id: string, reason: string): Promise<Invoice> {
+  return callAction<Invoice>('void_invoice', { id, reason });
+}
+
+/** Credits an issued invoice in full; answers the credit note. */
+export function creditInvoice(id: string, reason: string): Promise<Invoice> {
+  return callAction<Invoice>('credit_invoice', { id, reason });
+}
+
+/** A payment (positive) or a refund (negative, with its reason). */
+export function recordPayment(invoiceId: string, payment: PaymentInput): Promise<PaymentRecorded> {
+  return callAction<PaymentRecorded>('record_payment', { invoice_id: invoiceId, payment });
+}
