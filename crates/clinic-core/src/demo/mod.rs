@@ -262,6 +262,8 @@ pub struct Seeded {
     pub allergies: usize,
     /// Stock items the pharmacy was given, each with a delivered batch.
     pub stock_items: usize,
+    /// Past visits' invoices the front desk issued (most paid, one in part).
+    pub invoices: usize,
 }
 
 /// Progress lines for a long seed (patients imported, days booked).
@@ -325,6 +327,7 @@ pub fn seed(
         admin.set_doctor_hours(doctor.id, &hours(d, plan.hours, &branch))?;
         doctors.push(doctor);
     }
+    price_list(&mut admin)?;
     admin.sign_out()?;
 
     let mut desk = workstation.sign_in(FRONT_DESK, PASSWORD, None)?;
@@ -339,6 +342,7 @@ pub fn seed(
         seeded.past_visits = past_visits(workstation, &patients, plan.past_visits)?;
     }
     seeded.stock_items = stock_pharmacy(workstation)?;
+    seeded.invoices = bill_past_visits(workstation)?;
     if !patients.is_empty() {
         let mut rng = Rng::new(plan.seed ^ 0xA990_1A7E);
         if plan.queue_today {
@@ -917,6 +921,70 @@ fn past_visits(workstation: &Workstation, patients: &[PatientId], count: usize) 
     doctor.lock();
     nurse.lock();
     Ok(made)
+}
+
+/// The demo's price list: services the desk adds to an invoice, and one price per
+/// line category whose tax rate a visit's draft uses (no tax on care in the demo).
+fn price_list(admin: &mut Session) -> Result<()> {
+    use crate::billing::invoices::PriceItem;
+    for (code, name, category, price_minor) in [
+        ("CONSULTATION", "Consultation (tax rate)", "consultation", 0),
+        ("LAB", "Laboratory (tax rate)", "lab", 0),
+        ("PHARMACY", "Pharmacy (tax rate)", "pharmacy", 0),
+        ("DRESS", "Wound dressing", "procedure", 150_000),
+        ("INJ", "Injection given", "procedure", 50_000),
+        ("ECG", "Electrocardiogram", "service", 300_000),
+        ("NEB", "Nebulisation", "service", 80_000),
+        ("CERT", "Medical certificate copy", "other", 20_000),
+    ] {
+        admin.set_price(&PriceItem {
+            id: String::new(),
+            code: code.into(),
+            name: name.into(),
+            category: category.into(),
+            price_minor,
+            tax_bp: 0,
+            active: true,
+        })?;
+    }
+    Ok(())
+}
+
+/// The front desk bills the past visits: every draft but the newest is issued, and all
+/// but one of those paid (cash, card or mobile money), that one in part, so the cash-up,
+/// the month and the outstanding list have something to show.
+fn bill_past_visits(workstation: &Workstation) -> Result<usize> {
+    use crate::billing::invoices::PaymentInput;
+    let mut desk = workstation.sign_in(FRONT_DESK, PASSWORD, None)?;
+    let drafts: Vec<_> = desk
+        .open_invoices()?
+        .into_iter()
+        .filter(|v| v.invoice.status == "draft" && !v.lines.is_empty())
+        .collect();
+    let mut issued = 0;
+    for (i, draft) in drafts.iter().enumerate().skip(1) {
+        let view = desk.issue_invoice(&draft.invoice.id)?;
+        issued += 1;
+        let method = ["cash", "card", "mobile_money"][i % 3];
+        let amount_minor = if i == 1 {
+            view.totals.total_minor / 2
+        } else {
+            view.totals.total_minor
+        };
+        if amount_minor > 0 {
+            desk.record_payment(
+                &draft.invoice.id,
+                &PaymentInput {
+                    method: method.into(),
+                    amount_minor,
+                    reference: (method != "cash").then(|| format!("DEMO-{i:04}")),
+                    ..PaymentInput::default()
+                },
+            )?;
+        }
+    }
+    desk.sign_out()?;
+    Ok(issued)
 }
 
 /// What the demo pharmacy stocks: (drug, strength, form, unit, reorder level, price,
