@@ -229,6 +229,89 @@ fn payments_need(t: &Transition<'_>) -> Need {
     authored(t, "received_by", Need::Action(Action::PaymentRecord))
 }
 
+fn payers_need(t: &Transition<'_>) -> Need {
+    if t.after("name").is_none_or(|n| n.trim().is_empty()) {
+        return Need::Refused("a payer has a name".into());
+    }
+    Need::Action(Action::BillingWrite)
+}
+
+fn policies_need(t: &Transition<'_>) -> Need {
+    if !t.is_new() && (t.changes("patient_id") || t.changes("payer_id")) {
+        return Need::Refused("a policy stays its patient's, with its payer".into());
+    }
+    if int(t, "coverage_bp").is_none_or(|c| !(0..=10_000).contains(&c))
+        || t.after("policy_number").is_none_or(|n| n.trim().is_empty())
+    {
+        return Need::Refused(
+            "a policy has its number and a coverage of 0 to 10000 basis points".into(),
+        );
+    }
+    if t.is_new() {
+        return authored(t, "created_by", Need::Action(Action::BillingWrite));
+    }
+    Need::Action(Action::BillingWrite)
+}
+
+/// The claim states, in the only order they are reached.
+const CLAIM_STEPS: [(&str, &[&str]); 6] = [
+    ("draft", &["submitted"]),
+    ("submitted", &["approved", "partly_approved", "denied"]),
+    ("approved", &["paid"]),
+    ("partly_approved", &["paid"]),
+    ("denied", &[]),
+    ("paid", &[]),
+];
+
+fn claims_need(t: &Transition<'_>) -> Need {
+    let claimed = int(t, "claimed_minor").unwrap_or(-1);
+    if !(0..=MAX_AMOUNT_MINOR).contains(&claimed) {
+        return Need::Refused("a claim asks for 0 or more minor units".into());
+    }
+    if let Some(approved) = int(t, "approved_minor")
+        && !(0..=claimed).contains(&approved)
+    {
+        return Need::Refused("a payer approves at most what was claimed".into());
+    }
+    if t.is_new() {
+        if t.after("status") != Some("draft") {
+            return Need::Refused("a claim is made as a draft".into());
+        }
+        return authored(t, "created_by", Need::Action(Action::BillingWrite));
+    }
+    for f in [
+        "invoice_id",
+        "policy_id",
+        "payer_id",
+        "created_by",
+        "created_at",
+    ] {
+        if t.changes(f) {
+            return Need::Refused(format!("a claim's {f} is set when it is made"));
+        }
+    }
+    let (before, after) = (
+        t.before("status").unwrap_or_default(),
+        t.after("status").unwrap_or_default(),
+    );
+    if before != after {
+        let allowed = CLAIM_STEPS
+            .iter()
+            .find(|(from, _)| *from == before)
+            .is_some_and(|(_, to)| to.contains(&after));
+        if !allowed {
+            return Need::Refused(format!("a claim does not go from {before} to {after}"));
+        }
+    } else if before != "draft" && t.changes("claimed_minor") {
+        return Need::Refused("a submitted claim's amount stays as submitted".into());
+    }
+    Need::Action(Action::BillingWrite)
+}
+
+pub const PAYERS: TableSpec = lww("payers", Access::ByTransition(payers_need));
+pub const POLICIES: TableSpec = lww("policies", Access::ByTransition(policies_need));
+pub const CLAIMS: TableSpec = lww("claims", Access::ByTransition(claims_need));
+
 pub const PRICE_ITEMS: TableSpec = lww("price_items", Access::ByTransition(price_items_need));
 pub const INVOICES: TableSpec = TableSpec {
     unique_number: Some("number"),
@@ -426,6 +509,78 @@ mod tests {
             ),
             Need::Refused(_)
         ));
+    }
+
+    #[test]
+    fn a_claim_moves_forward_only_and_is_approved_at_most_in_full() {
+        let draft = json!({"invoice_id": "i", "policy_id": "p", "payer_id": "y",
+            "status": "draft", "claimed_minor": 8000, "created_by": "u1"});
+        assert_eq!(
+            judge(claims_need, None, draft.clone(), None, false),
+            Need::Action(Action::BillingWrite)
+        );
+        let mut submitted = obj(draft.clone());
+        submitted.insert("status".into(), json!("submitted"));
+        let submitted = Value::Object(submitted);
+        assert_eq!(
+            judge(
+                claims_need,
+                Some(draft.clone()),
+                json!({"status": "submitted"}),
+                None,
+                false
+            ),
+            Need::Action(Action::BillingWrite)
+        );
+        assert!(
+            matches!(
+                judge(
+                    claims_need,
+                    Some(draft),
+                    json!({"status": "paid"}),
+                    None,
+                    false
+                ),
+                Need::Refused(_)
+            ),
+            "no skipping ahead"
+        );
+        assert!(
+            matches!(
+                judge(
+                    claims_need,
+                    Some(submitted.clone()),
+                    json!({"status": "approved", "approved_minor": 9000}),
+                    None,
+                    false
+                ),
+                Need::Refused(_)
+            ),
+            "never more than claimed"
+        );
+        assert_eq!(
+            judge(
+                claims_need,
+                Some(submitted.clone()),
+                json!({"status": "partly_approved", "approved_minor": 5000}),
+                None,
+                false
+            ),
+            Need::Action(Action::BillingWrite)
+        );
+        assert!(
+            matches!(
+                judge(
+                    claims_need,
+                    Some(submitted),
+                    json!({"status": "draft"}),
+                    None,
+                    false
+                ),
+                Need::Refused(_)
+            ),
+            "never back"
+        );
     }
 
     #[test]

@@ -17,7 +17,9 @@
 use serde_json::{Map, Value};
 
 use crate::ChangeKind;
-pub use crate::billing::{INVOICE_LINES, INVOICES, PAYMENTS, PRICE_ITEMS};
+pub use crate::billing::{
+    CLAIMS, INVOICE_LINES, INVOICES, PAYERS, PAYMENTS, POLICIES, PRICE_ITEMS,
+};
 use crate::merge::Rule;
 use crate::policy::Action;
 pub use crate::stock::{
@@ -391,6 +393,9 @@ pub const TABLES: &[&TableSpec] = &[
     &INVOICES,
     &INVOICE_LINES,
     &PAYMENTS,
+    &PAYERS,
+    &POLICIES,
+    &CLAIMS,
 ];
 
 /// Workstation tables that never sync, each with why: the schema test checks that every

@@ -535,3 +535,89 @@ fn billing_the_cash_up_and_the_month_add_up_and_export_as_csv() {
     let nurse = d.clinic.sign_in("nurse").cash_up(today, None).unwrap_err();
     assert_eq!(nurse.code(), Code::Forbidden);
 }
+
+#[test]
+fn billing_a_claim_asks_the_policys_share_moves_forward_only_and_the_patient_pays_the_rest() {
+    use clinic_core::billing::insurance::PolicyInput;
+    let mut d = desk();
+    let id = d.desk.new_invoice(Some(d.patient)).unwrap().invoice.id;
+    d.desk
+        .add_invoice_line(
+            &id,
+            &LineInput {
+                code: Some("DRESS".into()),
+                quantity: 1,
+                ..LineInput::default()
+            },
+        )
+        .unwrap();
+    d.desk.issue_invoice(&id).unwrap(); // 13.92
+    d.desk
+        .set_payer("nhif", "National Health Insurance Fund", true)
+        .unwrap();
+    let policy = d
+        .desk
+        .add_policy(
+            d.patient,
+            &PolicyInput {
+                payer: "NHIF".into(),
+                policy_number: "NHIF-0042".into(),
+                coverage_bp: 8000,
+                valid_until: Some("2026-12-31".into()),
+            },
+        )
+        .unwrap();
+    let claim = d.desk.create_claim(&id, &policy.id).unwrap();
+    assert_eq!(
+        claim.claimed_minor, 1114,
+        "80 % of 13.92, rounded half away from zero"
+    );
+    let shares = d.desk.shares(&id).unwrap();
+    assert_eq!((shares.insurer_minor, shares.patient_minor), (1114, 278));
+    assert!(
+        d.desk.create_claim(&id, &policy.id).is_err(),
+        "one claim stands per invoice"
+    );
+    assert!(
+        d.desk.decide_claim(&claim.id, 1000, None).is_err(),
+        "submitted first"
+    );
+    d.desk.submit_claim(&claim.id).unwrap();
+    assert!(d.desk.submit_claim(&claim.id).is_err(), "forward only");
+    assert!(
+        d.desk.decide_claim(&claim.id, 2000, None).is_err(),
+        "at most what was claimed"
+    );
+    let decided = d
+        .desk
+        .decide_claim(&claim.id, 1000, Some("dressing capped"))
+        .unwrap();
+    assert_eq!(decided.status, "partly_approved");
+    assert_eq!(d.desk.shares(&id).unwrap().patient_minor, 392);
+    let paid = d.desk.claim_paid(&claim.id, Some("EFT-77")).unwrap();
+    assert_eq!(paid.status, "paid");
+    let view = d.desk.invoice(&id).unwrap();
+    assert_eq!(view.payments[0].method, "insurance");
+    assert_eq!(
+        (view.state.as_str(), view.balance_minor),
+        ("partially_paid", 392)
+    );
+    d.desk
+        .record_payment(
+            &id,
+            &PaymentInput {
+                method: "cash".into(),
+                amount_minor: 392,
+                ..PaymentInput::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(d.desk.invoice(&id).unwrap().state, "paid");
+    let month = d.desk.monthly_summary(2026, 1, None).unwrap();
+    assert_eq!(month.claims_by_status.get("paid"), Some(&(1, 1114)));
+    let mut nurse = d.clinic.sign_in("nurse");
+    assert_eq!(
+        nurse.submit_claim(&claim.id).unwrap_err().code(),
+        Code::Forbidden
+    );
+}

@@ -78,6 +78,8 @@ pub struct MonthlySummary {
     pub outstanding: Outstanding,
     /// Every branch's stock at cost, now.
     pub stock_value_minor: i64,
+    /// Claims made in the month, by where they stand: (count, claimed).
+    pub claims_by_status: BTreeMap<String, (i64, i64)>,
 }
 
 /// A cell that a spreadsheet would run as a formula, made inert. A plain number (an
@@ -219,6 +221,7 @@ impl Session {
             }
         }
         let stock_value_minor = store::stock_value(conn, &last.format("%Y-%m-%d").to_string())?;
+        let claims_by_status = store::claims_by_status(conn, &from, &to)?;
         self.write_event(Event::new("billing.summary", Outcome::Success).details(
             serde_json::json!({
                 "month": format!("{year:04}-{month:02}"), "branch": branch,
@@ -235,6 +238,7 @@ impl Session {
             received_minor,
             outstanding,
             stock_value_minor,
+            claims_by_status,
         })
     }
 

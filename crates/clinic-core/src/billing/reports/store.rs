@@ -190,3 +190,24 @@ pub(crate) fn stock_value(conn: &Connection, day: &str) -> Result<i64> {
     )
     .map_err(Error::from_sqlite)
 }
+
+/// Claims made in `[from, to)` by status: (count, claimed).
+pub(crate) fn claims_by_status(
+    conn: &Connection,
+    from: &str,
+    to: &str,
+) -> Result<BTreeMap<String, (i64, i64)>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT status, count(*), SUM(claimed_minor) FROM claims
+             WHERE created_at >= ?1 AND created_at < ?2 GROUP BY status",
+        )
+        .map_err(Error::from_sqlite)?;
+    let rows = stmt
+        .query_map(params![from, to], |r| {
+            Ok((r.get(0)?, (r.get(1)?, r.get(2)?)))
+        })
+        .map_err(Error::from_sqlite)?;
+    rows.collect::<rusqlite::Result<_>>()
+        .map_err(Error::from_sqlite)
+}
