@@ -145,7 +145,7 @@ pub fn invoice(view: &InvoiceView) -> Result<Vec<u8>> {
     let y = sheet.y + 2.0;
     sheet.rule(MARGIN, right, y, 0.5);
     sheet.y = y + 6.0;
-    summary(&mut sheet, &totals, cols.tax - 40.0, right);
+    summary(&mut sheet, &totals, cols.discount - 40.0, right);
 
     if !view.payments.is_empty() {
         let rows = 2.0 + view.payments.len().min(3) as f32;
@@ -193,9 +193,9 @@ pub fn invoice(view: &InvoiceView) -> Result<Vec<u8>> {
         continue_page(&mut sheet, view);
     }
     let y = sheet.y + 2.0;
-    sheet.rule(cols.tax - 40.0, right, y, 0.5);
+    sheet.rule(cols.discount - 40.0, right, y, 0.5);
     sheet.y = y + 6.0;
-    summary(&mut sheet, &standing, cols.tax - 40.0, right);
+    summary(&mut sheet, &standing, cols.discount - 40.0, right);
 
     sheet.finish(&view.number, &view.verification_code)
 }
