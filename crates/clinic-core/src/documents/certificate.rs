@@ -165,7 +165,7 @@ impl Session {
             attachment.clone(),
             Document {
                 reference: DocumentRef::Attachment(attachment.id),
-                patient: visit.patient_id,
+                patient: Some(visit.patient_id),
                 title,
                 file_name,
                 pdf,

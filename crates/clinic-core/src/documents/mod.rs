@@ -1,12 +1,14 @@
 //! Printed documents: the core fills in a print view (plain text already formatted in
 //! the clinic's way: dates as "2 December 2026", frequencies in words) and `clinic-pdf`
 //! lays it out. A document is named by a [`DocumentRef`]: an issued prescription (laid
-//! out afresh each time from its frozen record) or a PDF in a patient's attachments (a
-//! certificate, a referral letter), so the shell never hands PDF bytes back to the core.
+//! out afresh each time from its frozen record), a PDF in a patient's attachments (a
+//! certificate, a referral letter), a lab report or label, an issued invoice or a
+//! payment's receipt (`invoice.rs`), so the shell never hands PDF bytes back to the core.
 //!
 //! Invariants:
 //! - Reading a document is an audited read of its record (the prescription's or the
-//!   attachment's own audited read); a draft or cancelled prescription has no document.
+//!   attachment's, the invoice's); a draft or cancelled prescription, or a draft
+//!   invoice, has no document.
 //! - Every print (including one CUPS refused) and every export is audited (`document.print`, `document.export`) with
 //!   what was printed or saved, where, and for which patient.
 //! - A prescription's verification code is derived from its random id and its number,
@@ -15,6 +17,7 @@
 //!   renamed into place.
 
 pub mod certificate;
+mod invoice;
 pub mod letterhead;
 
 use std::path::{Path, PathBuf};
@@ -30,7 +33,9 @@ use crate::clinical::lab::{LabOrder, Sample};
 use crate::clinical::prescriptions::{Item, Prescription};
 use crate::error::{Error, Result};
 use crate::frontdesk::patients;
-use crate::ids::{AttachmentId, LabOrderId, PatientId, PrescriptionId, SampleId, UserId};
+use crate::ids::{
+    AttachmentId, InvoiceId, LabOrderId, PatientId, PaymentId, PrescriptionId, SampleId, UserId,
+};
 use crate::printing::{Cups, JobId, Printers};
 use crate::session::Session;
 use crate::store::audit::{Event, Outcome};
@@ -50,6 +55,10 @@ pub enum DocumentRef {
     LabReport(LabOrderId),
     /// A sample's label (50 × 25 mm) with the QR code a scanner reads.
     LabLabel(SampleId),
+    /// An issued (or void) invoice or credit note, with its payments and balance.
+    Invoice(InvoiceId),
+    /// The receipt for one payment (or refund).
+    Receipt(PaymentId),
 }
 
 impl DocumentRef {
@@ -59,6 +68,8 @@ impl DocumentRef {
             DocumentRef::Attachment(id) => ("attachment", id.to_string()),
             DocumentRef::LabReport(id) => ("lab_order", id.to_string()),
             DocumentRef::LabLabel(id) => ("lab_sample", id.to_string()),
+            DocumentRef::Invoice(id) => ("invoice", id.to_string()),
+            DocumentRef::Receipt(id) => ("payment", id.to_string()),
         }
     }
 }
@@ -67,7 +78,8 @@ impl DocumentRef {
 #[derive(Debug, Clone)]
 pub struct Document {
     pub reference: DocumentRef,
-    pub patient: PatientId,
+    /// Whose it is; none for a walk-in sale billed to no patient.
+    pub patient: Option<PatientId>,
     /// "Prescription BR01-7KQ3M-000042".
     pub title: String,
     /// A file name to offer when saving: "prescription-BR01-7KQ3M-000042.pdf".
@@ -420,13 +432,15 @@ impl Session {
     /// A document, laid out (an audited read of its record).
     pub fn document(&mut self, reference: DocumentRef) -> Result<Document> {
         match reference {
+            DocumentRef::Invoice(id) => self.invoice_document(id),
+            DocumentRef::Receipt(id) => self.receipt_document(id),
             DocumentRef::LabReport(id) => {
                 let order = self.lab_order(id)?;
                 let view = self.lab_report_view(&order)?;
                 let pdf = clinic_pdf::lab_report(&view).map_err(pdf_error)?;
                 Ok(Document {
                     reference,
-                    patient: order.patient_id,
+                    patient: Some(order.patient_id),
                     title: format!("Laboratory report {}", order.number),
                     file_name: format!("lab-report-{}.pdf", order.number),
                     pdf,
@@ -446,7 +460,7 @@ impl Session {
                 let pdf = clinic_pdf::lab_label(&view).map_err(pdf_error)?;
                 Ok(Document {
                     reference,
-                    patient: sample.patient_id,
+                    patient: Some(sample.patient_id),
                     title: format!("Sample label {}", sample.number),
                     file_name: format!("label-{}.pdf", sample.number),
                     pdf,
@@ -458,7 +472,7 @@ impl Session {
                 let pdf = clinic_pdf::prescription(&view).map_err(pdf_error)?;
                 Ok(Document {
                     reference,
-                    patient: rx.patient_id,
+                    patient: Some(rx.patient_id),
                     title: format!("Prescription {}", view.number),
                     file_name: format!("prescription-{}.pdf", view.number),
                     pdf,
@@ -478,7 +492,7 @@ impl Session {
                 let (_, pdf) = self.attachment_bytes(id)?;
                 Ok(Document {
                     reference,
-                    patient: a.patient_id,
+                    patient: Some(a.patient_id),
                     title: a.title.clone().unwrap_or_else(|| a.file_name.clone()),
                     file_name: a.file_name,
                     pdf,
@@ -585,14 +599,15 @@ impl Session {
             Ok(job) => job,
             Err(e) => {
                 let (entity, id) = doc.reference.entity();
-                self.write_event(
-                    Event::new("document.print", Outcome::Failure)
-                        .entity(entity, id)
-                        .patient(doc.patient)
-                        .details(serde_json::json!({
-                            "title": doc.title, "printer": printer, "error": e.to_string(),
-                        })),
-                )?;
+                let mut event = Event::new("document.print", Outcome::Failure)
+                    .entity(entity, id)
+                    .details(serde_json::json!({
+                        "title": doc.title, "printer": printer, "error": e.to_string(),
+                    }));
+                if let Some(patient) = doc.patient {
+                    event = event.patient(patient);
+                }
+                self.write_event(event)?;
                 return Err(e);
             }
         };
@@ -635,12 +650,13 @@ impl Session {
                 serde_json::json!({ "title": doc.title, "path": path.display().to_string() }),
             ),
         };
-        self.write_event(
-            Event::new(action, Outcome::Success)
-                .entity(entity, id)
-                .patient(doc.patient)
-                .details(details),
-        )
+        let mut event = Event::new(action, Outcome::Success)
+            .entity(entity, id)
+            .details(details);
+        if let Some(patient) = doc.patient {
+            event = event.patient(patient);
+        }
+        self.write_event(event)
     }
 }
 

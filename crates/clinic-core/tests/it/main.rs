@@ -8,6 +8,7 @@ mod clinical;
 mod documents;
 mod frontdesk;
 mod identity;
+mod invoice_documents;
 mod lab;
 mod pharmacy;
 mod policy;
