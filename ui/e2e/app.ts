@@ -24,7 +24,7 @@ function application(): string {
 const ARTIFACTS = process.env['E2E_ARTIFACTS'] ?? join(tmpdir(), 'clinic-e2e-failures');
 
 /** The workspace tabs in the header's navigation (`data-tab` in Workspace.svelte). */
-export type Tab = 'home' | 'day' | 'patients' | 'register' | 'book' | 'queue' | 'calendar' | 'conflicts' | 'doctors' | 'admin' | 'lab' | 'pharmacy';
+export type Tab = 'home' | 'day' | 'patients' | 'register' | 'book' | 'queue' | 'calendar' | 'conflicts' | 'doctors' | 'admin' | 'lab' | 'pharmacy' | 'billing';
 
 export const tab = (key: Tab): Locator => css(`nav button[data-tab="${key}"]`);
 

@@ -18,7 +18,11 @@ export const DEMO_USERS = {
   /** The second lab technician, who verifies what the first entered. */
   labSecond: 'lab.owino',
   pharmacist: 'pharm.otieno',
+  accountant: 'acc.kowalski',
 } as const;
+
+/** The demo clinic's currency (its invoices are in minor units of it). */
+export const DEMO_CURRENCY = 'KES';
 
 /**
  * Two starter lab tests (crates/clinic-core/data/lab_*.csv) with a value the core flags

@@ -47,6 +47,8 @@ describe('section', () => {
     expect(section({ name: 'lab' })).toBe('lab');
     expect(section({ name: 'pharmacy', tab: 'stock' })).toBe('pharmacy');
     expect(section({ name: 'pharmacy', tab: null })).toBe('pharmacy');
+    expect(section({ name: 'billing', tab: null, invoice: null })).toBe('billing');
+    expect(section({ name: 'billing', tab: 'invoices', invoice: 'i1' })).toBe('billing');
   });
 
   it('keeps My day lit on a visit, and Patients on a chart', () => {

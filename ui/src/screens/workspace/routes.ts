@@ -3,6 +3,7 @@
 
 import type { AppointmentRow } from '../../lib/api';
 import type { AdminTab } from '../admin/admin';
+import type { BillingTab } from '../billing/billing';
 import type { CalendarView } from '../calendar/calendar';
 import type { ChartTab } from '../chart/chart';
 import type { VisitTab } from '../encounter/visit';
@@ -32,12 +33,13 @@ export type Route =
   | { name: 'visit'; id: string; tab: VisitTab | null }
   | { name: 'access'; patient: string }
   | { name: 'lab' }
-  | { name: 'pharmacy'; tab: PharmacyTab | null };
+  | { name: 'pharmacy'; tab: PharmacyTab | null }
+  | { name: 'billing'; tab: BillingTab | null; invoice: string | null };
 
 export type Navigate = (route: Route) => void;
 
 /** The header tab a route belongs to. */
-export type Section = 'home' | 'day' | 'patients' | 'register' | 'book' | 'queue' | 'admin' | 'doctors' | 'calendar' | 'conflicts' | 'lab' | 'pharmacy';
+export type Section = 'home' | 'day' | 'patients' | 'register' | 'book' | 'queue' | 'admin' | 'doctors' | 'calendar' | 'conflicts' | 'lab' | 'pharmacy' | 'billing';
 
 export function section(route: Route): Section {
   switch (route.name) {
@@ -70,6 +72,8 @@ export function section(route: Route): Section {
       return 'lab';
     case 'pharmacy':
       return 'pharmacy';
+    case 'billing':
+      return 'billing';
   }
 }
 
