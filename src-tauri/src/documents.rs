@@ -1,7 +1,8 @@
 //! Printed documents in the window: a preview of the pages (rendered by poppler through
 //! pipes), "Print" through CUPS (the queues listed, the last one remembered per
 //! workstation), "Save as PDF…" to a folder the user picks, sick notes and fitness-to-work
-//! certificates from a visit, and the letterhead an administrator sets. The core lays
+//! certificates from a visit, and the letterhead an administrator sets. Invoices, credit
+//! notes and receipts are named like any other document. The core lays
 //! every document out from its record and audits every read, print and export; the
 //! window only ever names a document, it never hands PDF bytes back.
 
@@ -10,7 +11,9 @@ use std::sync::Arc;
 
 use base64::Engine as _;
 use clinic_core::documents as core_docs;
-use clinic_core::ids::{AttachmentId, EncounterId, LabOrderId, PrescriptionId, SampleId};
+use clinic_core::ids::{
+    AttachmentId, EncounterId, InvoiceId, LabOrderId, PaymentId, PrescriptionId, SampleId,
+};
 use serde::{Deserialize, Serialize};
 
 use crate::clinical::attachments::Attachment;
@@ -284,7 +287,8 @@ impl Shell {
 // ---- wire types -----------------------------------------------------------------------
 
 /// A document the window names: an issued prescription, a PDF attachment (a
-/// certificate, a letter), a lab order's report, or a sample's label.
+/// certificate, a letter), a lab order's report, a sample's label, an issued invoice or
+/// credit note, or a payment's receipt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
@@ -293,6 +297,8 @@ pub enum DocumentRef {
     Attachment(String),
     LabReport(String),
     LabLabel(String),
+    Invoice(String),
+    Receipt(String),
 }
 
 impl DocumentRef {
@@ -312,6 +318,12 @@ impl DocumentRef {
             }
             DocumentRef::LabLabel(id) => {
                 core_docs::DocumentRef::LabLabel(parse_id::<SampleId>("sample", id)?)
+            }
+            DocumentRef::Invoice(id) => {
+                core_docs::DocumentRef::Invoice(parse_id::<InvoiceId>("invoice", id)?)
+            }
+            DocumentRef::Receipt(id) => {
+                core_docs::DocumentRef::Receipt(parse_id::<PaymentId>("payment", id)?)
             }
         })
     }

@@ -1,7 +1,7 @@
 //! Printed documents (`src/documents.rs`): a prescription previewed page by page, saved
 //! as PDF without silently replacing a file, printed through CUPS (a stand-in `lp` here;
-//! the real queue is tested in the core and the window), a sick note from a visit, and
-//! the letterhead; who may not.
+//! the real queue is tested in the core and the window), a sick note from a visit, the
+//! letterhead, an invoice and a payment's receipt; who may not.
 
 use std::os::unix::fs::PermissionsExt as _;
 
@@ -201,4 +201,56 @@ fn a_doctor_writes_a_sick_note_from_the_visit_and_it_is_filed_in_the_chart() {
             .issue_certificate(&visit.id, &input(Some("2026-01-07")))
             .unwrap_err(),
     );
+}
+
+#[test]
+fn the_front_desk_previews_and_saves_an_invoice_and_its_receipt_and_a_nurse_may_not() {
+    let (dir, shell) = demo_clinic();
+    sign_in_as(&shell, DESK);
+    let invoice = shell
+        .open_invoices()
+        .unwrap()
+        .into_iter()
+        .find(|i| i.number.is_some() && !i.payments.is_empty())
+        .expect("the demo's front desk issued invoices for past visits and took payments");
+    let number = invoice.number.clone().unwrap();
+    let document = DocumentRef::Invoice(invoice.id.clone());
+    let page = shell.document_page(&document, 1).unwrap();
+    assert_eq!(page.title, format!("Invoice {number}"));
+    assert_eq!(page.file_name, format!("invoice-{number}.pdf"));
+
+    let payment = &invoice.payments[0];
+    let receipt = DocumentRef::Receipt(payment.id.clone());
+    let page = shell.document_page(&receipt, 1).unwrap();
+    assert_eq!(
+        (page.title, page.pages),
+        (format!("Receipt {}", payment.receipt_number), 1)
+    );
+    let folder = dir.path().join("out");
+    std::fs::create_dir(&folder).unwrap();
+    let saved = shell
+        .save_document(&receipt, &folder.display().to_string(), "receipt", false)
+        .unwrap();
+    assert!(
+        std::fs::read(&saved.path).unwrap().starts_with(b"%PDF"),
+        "the receipt is saved as a PDF"
+    );
+
+    let draft = shell.new_invoice(invoice.patient_id.as_deref()).unwrap();
+    let refused = shell
+        .document_page(&DocumentRef::Invoice(draft.id), 1)
+        .unwrap_err();
+    invalid(refused.clone(), "invoice");
+    assert!(refused.message.contains("issue it first"), "{refused:?}");
+    invalid(
+        shell
+            .document_page(&DocumentRef::Receipt("R-1".into()), 1)
+            .unwrap_err(),
+        "payment",
+    );
+
+    shell.sign_out();
+    sign_in_as(&shell, NURSE);
+    forbidden(shell.document_page(&document, 1).unwrap_err());
+    forbidden(shell.document_page(&receipt, 1).unwrap_err());
 }

@@ -2,6 +2,7 @@
 
 /**
  * A document the window names: an issued prescription, a PDF attachment (a
- * certificate, a letter), a lab order's report, or a sample's label.
+ * certificate, a letter), a lab order's report, a sample's label, an issued invoice or
+ * credit note, or a payment's receipt.
  */
-export type DocumentRef = { "kind": "prescription", "id": string } | { "kind": "attachment", "id": string } | { "kind": "lab_report", "id": string } | { "kind": "lab_label", "id": string };
+export type DocumentRef = { "kind": "prescription", "id": string } | { "kind": "attachment", "id": string } | { "kind": "lab_report", "id": string } | { "kind": "lab_label", "id": string } | { "kind": "invoice", "id": string } | { "kind": "receipt", "id": string };
