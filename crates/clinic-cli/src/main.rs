@@ -27,6 +27,7 @@ macro_rules! out {
 }
 
 mod appointment;
+mod billing;
 mod clinical;
 mod demo_seed;
 mod doctor;
@@ -182,6 +183,19 @@ enum Command {
     /// results and verification (lab technicians), reports.
     #[command(subcommand)]
     Lab(lab::LabCommand),
+    /// Invoices: list, show, draft, lines, dispensed items, discounts, issue, payments,
+    /// void, credit notes (front desk, accountants).
+    #[command(subcommand)]
+    Invoice(billing::InvoiceCommand),
+    /// The price list (administrators set it).
+    #[command(subcommand)]
+    Price(billing::PriceCommand),
+    /// Insurance: payers, policies and claims.
+    #[command(subcommand)]
+    Claim(billing::ClaimCommand),
+    /// Billing reports: the daily cash-up and the monthly summary, as text or CSV.
+    #[command(subcommand)]
+    Report(billing::ReportCommand),
     /// The pharmacy's stock: items, deliveries, counts, expiry, transfers, reports
     /// (pharmacists; administrators read and count).
     #[command(subcommand)]
@@ -638,6 +652,22 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Lab(command) => {
             let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
             lab::lab(&mut session, command)?;
+        }
+        Command::Invoice(command) => {
+            let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
+            billing::invoice(&mut session, command)?;
+        }
+        Command::Price(command) => {
+            let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
+            billing::price(&mut session, command)?;
+        }
+        Command::Claim(command) => {
+            let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
+            billing::claim(&mut session, command)?;
+        }
+        Command::Report(command) => {
+            let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
+            billing::report(&mut session, command)?;
         }
         Command::Stock(command) => {
             let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;

@@ -1120,3 +1120,76 @@ fn the_pharmacy_receives_dispenses_part_of_a_prescription_and_counts_from_a_scri
     );
     assert!(!expiring.contains("AMX-L"), "{expiring}");
 }
+
+#[test]
+fn an_invoice_is_drafted_issued_paid_with_change_and_cashed_up_from_a_script() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_script_in(
+        dir.path(),
+        r#"
+        export CLINIC_PASSWORD='a long clinic secret'
+        "$CLINIC" init --clinic-name 'Hillside Clinic' --admin-user boss > /dev/null
+        CLINIC_NEW_PASSWORD='front desk phrase' "$CLINIC" user add --username grace --role receptionist > /dev/null
+        CLINIC_NEW_PASSWORD='accounts ledger words' "$CLINIC" user add --username acct.wu --role accountant > /dev/null
+        desk() { CLINIC_PASSWORD='front desk phrase' "$CLINIC" --user grace "$@"; }
+        acct() { CLINIC_PASSWORD='accounts ledger words' "$CLINIC" --user acct.wu "$@"; }
+        "$CLINIC" price set --code DRESS --name 'Wound dressing' --category procedure --price 12.00 --tax 16
+        desk price set --code X --name X --category other --price 1 || echo "desk refused price: $?"
+        desk patient add --given Wanjiku --family Mwangi --dob 1992-07-02 --sex female | tee "$OUT/p.txt"
+        MRN=$(cut -d' ' -f2 "$OUT/p.txt" | tr -d :)
+        INV=$(desk invoice new --mrn "$MRN")
+        desk invoice add "$INV" --code DRESS --quantity 2 | tee "$OUT/added.txt"
+        LINE=$(sed -n 2p "$OUT/added.txt" | awk '{print $1}')
+        desk invoice discount "$LINE" --percent 10 --reason 'staff family' || echo "desk refused discount: $?"
+        acct invoice discount "$LINE" --percent 10 --reason 'staff family'
+        desk invoice issue "$INV" | tee "$OUT/issued.txt"
+        NUMBER=$(head -1 "$OUT/issued.txt" | cut -d' ' -f1)
+        desk invoice pay "$NUMBER" --amount 20 --tendered 50
+        desk invoice pay "$NUMBER" --amount 5.06 --method card --reference SLIP-1
+        echo "--- show"
+        desk invoice show "$NUMBER"
+        echo "--- cash-up"
+        # The CLI runs on the real clock: the payments were taken today, or yesterday if
+        # midnight (UTC, the clinic's zone here) has just passed.
+        for DAY in "$(date -u +%F)" "$(date -u -d yesterday +%F)"; do
+            desk report cash-up --day "$DAY"
+            desk report cash-up --day "$DAY" --csv "$OUT/cash-$DAY.csv"
+        done
+        "#,
+    );
+    let text = stdout(&out);
+    assert!(out.status.success(), "{}\n{text}", stderr(&out));
+    for expected in [
+        "desk refused price: 1",
+        "desk refused discount: 1",
+        "receipt R-BR01-",
+        "change 30.00",
+    ] {
+        assert!(text.contains(expected), "{expected} in {text}");
+    }
+    let shown = text.split("--- show\n").nth(1).unwrap();
+    // 2 × 12.00 = 24.00, less 10 % = 21.60, 16 % tax 3.46: 25.06.
+    assert!(
+        shown.contains("[paid] total 25.06 paid 25.06 balance 0.00"),
+        "{shown}"
+    );
+    let csv: String = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("cash-")
+        })
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect();
+    assert!(
+        csv.starts_with("day,branch,cashier,method,payments,amount_"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(",total,,2,25.06\r\n"),
+        "the day's takings: {csv}"
+    );
+}
