@@ -621,3 +621,37 @@ fn billing_a_claim_asks_the_policys_share_moves_forward_only_and_the_patient_pay
         Code::Forbidden
     );
 }
+
+#[test]
+fn billing_the_dashboard_shows_every_day_and_week_with_revenue_and_diagnoses() {
+    use clinic_core::clinical::diagnoses::DiagnosisInput;
+    let mut d = desk();
+    let visit = d.doctor.open_walk_in(d.patient, "Cough").unwrap();
+    d.doctor
+        .add_diagnosis(
+            d.patient,
+            Some(visit.id),
+            &DiagnosisInput {
+                code: Some("J20.9".into()),
+                primary: true,
+                ..DiagnosisInput::default()
+            },
+        )
+        .unwrap();
+    let (_, invoice) = d.doctor.complete_visit(visit.id).unwrap();
+    d.desk.issue_invoice(&invoice).unwrap();
+    let dash = d.clinic.admin.dashboard(4).unwrap();
+    assert_eq!(dash.revenue_per_week.len(), 4, "every week present");
+    assert_eq!(
+        dash.revenue_per_week.last().unwrap(),
+        &("2026-01-05".to_owned(), 2500)
+    );
+    assert_eq!(dash.appointments_per_day.last().unwrap().0, "2026-01-05");
+    assert_eq!(dash.top_diagnoses[0].0, "J20.9");
+    assert_eq!(
+        (dash.outstanding_invoices, dash.outstanding_minor),
+        (1, 2500)
+    );
+    let mut nurse = d.clinic.sign_in("nurse");
+    assert_eq!(nurse.dashboard(4).unwrap_err().code(), Code::Forbidden);
+}

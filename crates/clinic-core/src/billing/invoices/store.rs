@@ -474,14 +474,17 @@ pub(crate) fn lab_price(conn: &Connection, code: &str) -> Result<i64> {
         .unwrap_or(0))
 }
 
-/// Dispensed or sold units not yet on a live invoice line: (movement id, item label,
-/// units, unit price, prescription number or sale number), oldest first. For a patient,
+/// A dispensed or sold movement waiting for its invoice line: (movement id, item label,
+/// units, unit price, prescription number or sale number).
+pub(crate) type Unbilled = (String, String, i64, i64, Option<String>);
+
+/// Dispensed or sold units not yet on a live invoice line, oldest first. For a patient,
 /// or for one over-the-counter sale by its number.
 pub(crate) fn unbilled_movements(
     conn: &Connection,
     patient: Option<PatientId>,
     sale: Option<&str>,
-) -> Result<Vec<(String, String, i64, i64, Option<String>)>> {
+) -> Result<Vec<Unbilled>> {
     collect(
         conn,
         "SELECT m.id,

@@ -82,6 +82,26 @@ pub struct MonthlySummary {
     pub claims_by_status: BTreeMap<String, (i64, i64)>,
 }
 
+/// The administrator's dashboard: the last weeks at a glance, each series ready for a
+/// chart (oldest first, every day or week present, zero when nothing happened).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dashboard {
+    pub currency: String,
+    /// (clinic day `YYYY-MM-DD`, appointments starting that day, not cancelled).
+    pub appointments_per_day: Vec<(String, i64)>,
+    /// (Monday of the week, issued invoices' totals that week, credit notes subtracted).
+    pub revenue_per_week: Vec<(String, i64)>,
+    /// No-shows over appointments that were kept or missed in the period, basis points.
+    pub no_show_rate_bp: i64,
+    /// (ICD-10-CM code or empty, title, diagnoses recorded in the period), most first.
+    pub top_diagnoses: Vec<(String, String, i64)>,
+    /// Low, expiring and expired stock at this branch.
+    pub stock_alerts: usize,
+    /// Invoices with a balance left, and how much.
+    pub outstanding_invoices: i64,
+    pub outstanding_minor: i64,
+}
+
 /// A cell that a spreadsheet would run as a formula, made inert. A plain number (an
 /// amount, possibly negative) is left as it is: it is data, not a formula.
 pub fn csv_cell(text: &str) -> String {
@@ -239,6 +259,88 @@ impl Session {
             outstanding,
             stock_value_minor,
             claims_by_status,
+        })
+    }
+
+    /// The dashboard over the `weeks` weeks up to today (administrators and billing
+    /// staff), from this workstation's data.
+    pub fn dashboard(&mut self, weeks: u32) -> Result<Dashboard> {
+        self.authorize(Action::BillingRead, Target::Any)?;
+        let weeks = weeks.clamp(1, 52);
+        let today = self.today()?;
+        let monday =
+            today - chrono::Duration::days(i64::from(today.weekday().num_days_from_monday()));
+        let first = monday - chrono::Duration::weeks(i64::from(weeks) - 1);
+        let time = self.clinic_time()?;
+        let from = to_db_time(time.day_start(first));
+        let to = to_db_time(time.day_start(today + chrono::Duration::days(1)));
+        let conn = self.live()?.store.conn();
+        // Appointments per clinic day: bucket the stored instants by the clinic's days.
+        let mut per_day: BTreeMap<NaiveDate, i64> = BTreeMap::new();
+        let mut day = first;
+        while day <= today {
+            per_day.insert(day, 0);
+            day += chrono::Duration::days(1);
+        }
+        let (mut kept, mut missed) = (0i64, 0i64);
+        for (starts_at, status) in store::appointments_between(conn, &from, &to)? {
+            let Ok(t) = chrono::DateTime::parse_from_rfc3339(&starts_at) else {
+                continue;
+            };
+            let d = time.date_of(t.with_timezone(&chrono::Utc));
+            if status != "cancelled" && status != "rescheduled" && status != "conflict" {
+                *per_day.entry(d).or_default() += 1;
+            }
+            match status.as_str() {
+                "completed" | "checked_in" => kept += 1,
+                "no_show" => missed += 1,
+                _ => {}
+            }
+        }
+        let mut per_week: BTreeMap<NaiveDate, i64> = (0..weeks)
+            .map(|w| (first + chrono::Duration::weeks(i64::from(w)), 0))
+            .collect();
+        for (issued_at, total) in store::issued_totals(conn, &from, &to)? {
+            let Ok(t) = chrono::DateTime::parse_from_rfc3339(&issued_at) else {
+                continue;
+            };
+            let d = time.date_of(t.with_timezone(&chrono::Utc));
+            let week = d - chrono::Duration::days(i64::from(d.weekday().num_days_from_monday()));
+            *per_week.entry(week).or_default() += total;
+        }
+        let top_diagnoses = store::top_diagnoses(conn, &from, &to, 10)?;
+        let (outstanding_invoices, outstanding_minor) = store::balances_as_of(conn, &to, None)?
+            .into_iter()
+            .filter(|(_, total, paid)| total > paid)
+            .fold((0, 0), |(n, sum), (_, total, paid)| {
+                (n + 1, sum + total - paid)
+            });
+        let stock_alerts = if self.authorize(Action::StockRead, Target::Any).is_ok() {
+            self.stock_alerts(crate::pharmacy::stock::EXPIRY_ALERT_DAYS)?
+                .len()
+        } else {
+            0
+        };
+        self.write_event(Event::new("billing.dashboard", Outcome::Success))?;
+        Ok(Dashboard {
+            currency: self.clinic().currency.clone(),
+            appointments_per_day: per_day
+                .into_iter()
+                .map(|(d, n)| (d.to_string(), n))
+                .collect(),
+            revenue_per_week: per_week
+                .into_iter()
+                .map(|(d, n)| (d.to_string(), n))
+                .collect(),
+            no_show_rate_bp: if kept + missed == 0 {
+                0
+            } else {
+                missed * 10_000 / (kept + missed)
+            },
+            top_diagnoses,
+            stock_alerts,
+            outstanding_invoices,
+            outstanding_minor,
         })
     }
 

@@ -211,3 +211,75 @@ pub(crate) fn claims_by_status(
     rows.collect::<rusqlite::Result<_>>()
         .map_err(Error::from_sqlite)
 }
+
+/// Appointments starting in `[from, to)`: (starts_at, status).
+pub(crate) fn appointments_between(
+    conn: &Connection,
+    from: &str,
+    to: &str,
+) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT starts_at, status FROM appointments WHERE starts_at >= ?1 AND starts_at < ?2",
+        )
+        .map_err(Error::from_sqlite)?;
+    let rows = stmt
+        .query_map(params![from, to], |r| Ok((r.get(0)?, r.get(1)?)))
+        .map_err(Error::from_sqlite)?;
+    rows.collect::<rusqlite::Result<_>>()
+        .map_err(Error::from_sqlite)
+}
+
+/// Issued invoices' and credit notes' totals in `[from, to)`: (issued_at, total).
+pub(crate) fn issued_totals(conn: &Connection, from: &str, to: &str) -> Result<Vec<(String, i64)>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT v.issued_at, l.quantity, l.unit_price_minor, l.tax_bp, l.discount_bp, v.id
+             FROM invoices v JOIN invoice_lines l ON l.invoice_id = v.id AND l.removed = 0
+             WHERE v.status = 'issued' AND v.issued_at >= ?1 AND v.issued_at < ?2
+             ORDER BY v.id",
+        )
+        .map_err(Error::from_sqlite)?;
+    let rows = stmt
+        .query_map(params![from, to], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                LineAmounts {
+                    quantity: r.get(1)?,
+                    unit_price_minor: r.get(2)?,
+                    tax_bp: r.get(3)?,
+                    discount_bp: r.get(4)?,
+                },
+            ))
+        })
+        .map_err(Error::from_sqlite)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (issued_at, amounts) = row.map_err(Error::from_sqlite)?;
+        out.push((issued_at, totals::line(amounts)?.total_minor));
+    }
+    Ok(out)
+}
+
+/// The most recorded diagnoses in `[from, to)`: (code, title, count).
+pub(crate) fn top_diagnoses(
+    conn: &Connection,
+    from: &str,
+    to: &str,
+    limit: i64,
+) -> Result<Vec<(String, String, i64)>> {
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT COALESCE(code, ''), MIN(title), count(*) AS n FROM diagnoses
+             WHERE recorded_at >= ?1 AND recorded_at < ?2 AND active = 1
+             GROUP BY COALESCE(code, lower(title)) ORDER BY n DESC, 1 LIMIT ?3",
+        )
+        .map_err(Error::from_sqlite)?;
+    let rows = stmt
+        .query_map(params![from, to, limit], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .map_err(Error::from_sqlite)?;
+    rows.collect::<rusqlite::Result<_>>()
+        .map_err(Error::from_sqlite)
+}
