@@ -1,21 +1,25 @@
 //! Billing: the price list, invoices and credit notes with their lines, figures and
 //! payments; drafts (a completed visit's, or a walk-in's), lines from the price list,
 //! written out or what the pharmacy gave, accountants' discounts, issuing, voids, credit
-//! notes, payments with change due and refunds.
+//! notes, payments with change due and refunds; the daily cash-up and the monthly
+//! summary, shown and saved as CSV.
 //!
 //! The core decides everything here: who may, the arithmetic (every figure the UI shows
 //! is the core's, in minor units of the clinic's currency), the numbers, the states and
 //! what is audited; these steps only parse and map.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::sync::Arc;
 
 use clinic_core::billing::invoices as icore;
+use clinic_core::billing::reports as rcore;
 use clinic_core::ids::PatientId;
 use clinic_core::session::Session;
 use serde::{Deserialize, Serialize};
 
-use crate::shell::{Reply, Result, Shared, Shell, blocking, parse_id};
+use crate::dto::CommandError;
+use crate::shell::{Reply, Result, Shared, Shell, blocking, parse_day, parse_id};
 
 // ---- commands -------------------------------------------------------------------------
 
@@ -120,6 +124,34 @@ pub async fn record_payment(
     blocking(move || shell.record_payment(&invoice_id, payment)).await
 }
 
+#[tauri::command(rename_all = "snake_case")]
+pub async fn cash_up(shell: Shared<'_>, day: String, branch: Option<String>) -> Reply<CashUp> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.cash_up(&day, branch.as_deref())).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn monthly_summary(
+    shell: Shared<'_>,
+    month: String,
+    branch: Option<String>,
+) -> Reply<MonthlySummary> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.monthly_summary(&month, branch.as_deref())).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn save_billing_report(
+    shell: Shared<'_>,
+    report: ReportRef,
+    folder: String,
+    file_name: String,
+    replace: bool,
+) -> Reply<SavedReport> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.save_billing_report(&report, &folder, &file_name, replace)).await
+}
+
 // ---- the shell's steps ----------------------------------------------------------------
 
 /// The patients named by `views`, each read once through the core (checked and audited
@@ -151,6 +183,47 @@ fn optional_patient(text: Option<&str>) -> Result<Option<PatientId>> {
         Some(t) => parse_id("patient", t).map(Some),
         None => Ok(None),
     }
+}
+
+/// `YYYY-MM` as a year and month.
+fn parse_month(text: &str) -> Result<(i32, u32)> {
+    let bad = || {
+        CommandError::invalid(
+            "month",
+            format!("\"{text}\" is not a month such as 2026-03"),
+        )
+    };
+    let (year, month) = text.trim().split_once('-').ok_or_else(bad)?;
+    Ok((
+        year.parse().map_err(|_| bad())?,
+        month.parse().map_err(|_| bad())?,
+    ))
+}
+
+fn optional_branch(branch: Option<&str>) -> Option<&str> {
+    branch.map(str::trim).filter(|b| !b.is_empty())
+}
+
+/// The file name typed, with `.csv` added when it has none; never a path.
+pub fn csv_file_name(typed: &str) -> Result<String> {
+    let name = typed.trim();
+    if name.is_empty() {
+        return Err(CommandError::invalid(
+            "file_name",
+            "type a name for the file",
+        ));
+    }
+    if name.contains('/') || name.contains('\0') || name == "." || name == ".." {
+        return Err(CommandError::invalid(
+            "file_name",
+            "a file name has no folders in it; choose the folder above",
+        ));
+    }
+    Ok(if name.to_ascii_lowercase().ends_with(".csv") {
+        name.to_owned()
+    } else {
+        format!("{name}.csv")
+    })
 }
 
 impl Shell {
@@ -285,6 +358,77 @@ impl Shell {
                 payment: taken.into(),
                 invoice: named(&mut open.session, vec![view]).remove(0),
             })
+        })
+    }
+
+    /// What each cashier took on the clinic day `day` (`YYYY-MM-DD`), at every branch or
+    /// one (its code).
+    pub fn cash_up(&self, day: &str, branch: Option<&str>) -> Result<CashUp> {
+        let day = parse_day("day", day)?;
+        self.with_open(|open| Ok(open.session.cash_up(day, optional_branch(branch))?.into()))
+    }
+
+    /// The month `YYYY-MM` at a glance, at every branch or one.
+    pub fn monthly_summary(&self, month: &str, branch: Option<&str>) -> Result<MonthlySummary> {
+        let (year, month) = parse_month(month)?;
+        self.with_open(|open| {
+            Ok(open
+                .session
+                .monthly_summary(year, month, optional_branch(branch))?
+                .into())
+        })
+    }
+
+    /// Writes a report's CSV (the core's, audited as an export) into `folder` (empty: the
+    /// user's Documents folder, as for a PDF), never replacing a file unasked; written
+    /// beside its name, then renamed, so a reader never sees half of it.
+    pub fn save_billing_report(
+        &self,
+        report: &ReportRef,
+        folder: &str,
+        file_name: &str,
+        replace: bool,
+    ) -> Result<SavedReport> {
+        let folder = match folder.trim() {
+            "" => crate::documents::default_folder(),
+            typed => Path::new(typed).to_owned(),
+        };
+        let path = folder.join(csv_file_name(file_name)?);
+        if path.exists() && !replace {
+            return Err(CommandError::invalid(
+                "file_name",
+                format!(
+                    "{} already exists; choose another name, or replace it",
+                    path.display()
+                ),
+            ));
+        }
+        let branch = optional_branch(report.branch.as_deref());
+        let csv = match report.kind.as_str() {
+            "cash_up" => {
+                let day = parse_day("period", &report.period)?;
+                self.with_open(|open| Ok(open.session.cash_up_csv(day, branch)?))?
+            }
+            "monthly_summary" => {
+                let (year, month) = parse_month(&report.period)?;
+                self.with_open(|open| Ok(open.session.monthly_summary_csv(year, month, branch)?))?
+            }
+            other => {
+                return Err(CommandError::invalid(
+                    "report",
+                    format!("\"{other}\" is not a report: cash_up or monthly_summary"),
+                ));
+            }
+        };
+        let partial = path.with_extension("csv.part");
+        std::fs::write(&partial, csv.as_bytes())
+            .and_then(|()| std::fs::rename(&partial, &path))
+            .map_err(|e| {
+                let _ = std::fs::remove_file(&partial);
+                CommandError::invalid("folder", format!("could not write {}: {e}", path.display()))
+            })?;
+        Ok(SavedReport {
+            path: path.display().to_string(),
         })
     }
 }
@@ -600,6 +744,175 @@ pub struct PaymentRecorded {
     pub invoice: Invoice,
 }
 
+/// One cashier's takings by one method on the day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct CashUpRow {
+    pub branch_code: String,
+    pub user_name: String,
+    pub method: String,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub payments: i64,
+    /// Payments less refunds.
+    #[cfg_attr(test, ts(type = "number"))]
+    pub amount_minor: i64,
+}
+
+/// An amount under a name (a method, a doctor, a category, a branch).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct NamedAmount {
+    pub name: String,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub amount_minor: i64,
+}
+
+fn named_amounts(map: BTreeMap<String, i64>) -> Vec<NamedAmount> {
+    map.into_iter()
+        .map(|(name, amount_minor)| NamedAmount { name, amount_minor })
+        .collect()
+}
+
+/// What each cashier should hand over for a day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct CashUp {
+    /// `YYYY-MM-DD`, the clinic's day.
+    pub day: String,
+    pub currency: String,
+    pub rows: Vec<CashUpRow>,
+    pub by_method: Vec<NamedAmount>,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub total_minor: i64,
+}
+
+impl From<rcore::CashUp> for CashUp {
+    fn from(c: rcore::CashUp) -> Self {
+        Self {
+            day: c.day,
+            currency: c.currency,
+            rows: c
+                .rows
+                .into_iter()
+                .map(|r| CashUpRow {
+                    branch_code: r.branch_code,
+                    user_name: r.user_name,
+                    method: r.method,
+                    payments: r.payments,
+                    amount_minor: r.amount_minor,
+                })
+                .collect(),
+            by_method: named_amounts(c.by_method),
+            total_minor: c.total_minor,
+        }
+    }
+}
+
+/// Invoices with something left to pay, by how long since they were issued.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Outstanding {
+    #[cfg_attr(test, ts(type = "number"))]
+    pub days_0_30: i64,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub days_31_60: i64,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub days_61_90: i64,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub over_90: i64,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub invoices: i64,
+}
+
+/// Claims made in the month with one status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ClaimCount {
+    pub status: String,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub claims: i64,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub claimed_minor: i64,
+}
+
+/// A month at a glance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct MonthlySummary {
+    /// `YYYY-MM`.
+    pub month: String,
+    pub currency: String,
+    /// Visits completed in the month.
+    #[cfg_attr(test, ts(type = "number"))]
+    pub visits: i64,
+    /// Issued invoices' totals (credit notes subtract) by the visit's doctor ("walk-in"
+    /// without a visit).
+    pub revenue_by_doctor: Vec<NamedAmount>,
+    pub revenue_by_category: Vec<NamedAmount>,
+    pub revenue_by_branch: Vec<NamedAmount>,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub revenue_minor: i64,
+    /// Payments received in the month, less refunds.
+    #[cfg_attr(test, ts(type = "number"))]
+    pub received_minor: i64,
+    /// As of the month's last day.
+    pub outstanding: Outstanding,
+    /// Every branch's stock at cost, now.
+    #[cfg_attr(test, ts(type = "number"))]
+    pub stock_value_minor: i64,
+    pub claims_by_status: Vec<ClaimCount>,
+}
+
+impl From<rcore::MonthlySummary> for MonthlySummary {
+    fn from(m: rcore::MonthlySummary) -> Self {
+        let o = m.outstanding;
+        Self {
+            month: m.month,
+            currency: m.currency,
+            visits: m.visits,
+            revenue_by_doctor: named_amounts(m.revenue_by_doctor),
+            revenue_by_category: named_amounts(m.revenue_by_category),
+            revenue_by_branch: named_amounts(m.revenue_by_branch),
+            revenue_minor: m.revenue_minor,
+            received_minor: m.received_minor,
+            outstanding: Outstanding {
+                days_0_30: o.days_0_30,
+                days_31_60: o.days_31_60,
+                days_61_90: o.days_61_90,
+                over_90: o.over_90,
+                invoices: o.invoices,
+            },
+            stock_value_minor: m.stock_value_minor,
+            claims_by_status: m
+                .claims_by_status
+                .into_iter()
+                .map(|(status, (claims, claimed_minor))| ClaimCount {
+                    status,
+                    claims,
+                    claimed_minor,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// A report to save as CSV: `cash_up` for a day (`YYYY-MM-DD`) or `monthly_summary` for
+/// a month (`YYYY-MM`), at every branch or one.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ReportRef {
+    pub kind: String,
+    pub period: String,
+    pub branch: Option<String>,
+}
+
+/// Where a report was saved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SavedReport {
+    pub path: String,
+}
+
 #[cfg(test)]
 pub(crate) fn export_types(cfg: &ts_rs::Config) -> Result<(), ts_rs::ExportError> {
     use ts_rs::TS as _;
@@ -609,5 +922,9 @@ pub(crate) fn export_types(cfg: &ts_rs::Config) -> Result<(), ts_rs::ExportError
     InvoiceLineInput::export_all(cfg)?;
     PaymentInput::export_all(cfg)?;
     PaymentRecorded::export_all(cfg)?;
+    CashUp::export_all(cfg)?;
+    MonthlySummary::export_all(cfg)?;
+    ReportRef::export_all(cfg)?;
+    SavedReport::export_all(cfg)?;
     Ok(())
 }

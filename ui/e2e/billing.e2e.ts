@@ -3,15 +3,17 @@
 // one of those drafts, adds a written-out line (the total grows by it), issues it (a
 // number in the branch's series appears), takes part in cash with more cash tendered and
 // is shown the change due, then the rest (the amount starts at the balance): the invoice
-// is paid, with a zero balance.
+// is paid, with a zero balance. The invoice and a receipt preview in the document dialog,
+// and the day's cash-up counts the cash taken.
 
 import { expect } from 'vitest';
 
 import { amountField, money } from '../src/screens/billing/billing';
 import { billingStrings } from '../src/screens/billing/strings';
+import { documentsStrings } from '../src/screens/documents/strings';
 import { flow, type App } from './app';
 import { DEMO_BRANCH_CODE, DEMO_CURRENCY, DEMO_USERS } from './demo';
-import { css } from './driver';
+import { ESCAPE, css } from './driver';
 
 const t = billingStrings;
 const kes = (minor: number): string => money(minor, DEMO_CURRENCY);
@@ -92,5 +94,22 @@ flow('billing: a visit’s draft gets a line, is issued and paid in cash with ch
     await app.waitFor(css('#invoice-balance[data-balance="0"]'), kes(0));
     await app.session.waitForCount(css('#pay-submit'), 0);
     await docShot(app, 'billing-invoice.png');
+  });
+
+  await step('the invoice and the first payment’s receipt preview for printing', async () => {
+    await app.click(css('#invoice-print'));
+    await app.documentPreview(documentsStrings.page(1, 1));
+    await app.session.press(ESCAPE);
+    await app.session.waitForCount(css('#document-dialog'), 0);
+    await app.click(css('#invoice-payments tr:first-child button[data-print-receipt]'));
+    await app.documentPreview(documentsStrings.page(1, 1));
+    await app.session.press(ESCAPE);
+    await app.session.waitForCount(css('#document-dialog'), 0);
+  });
+
+  await step('the day’s cash-up counts the cash taken', async () => {
+    await app.click(css('#billing-tab-reports'));
+    const table = await app.waitFor(css('#cash-up'), t.methods['cash']);
+    expect(Number(await table.attribute('data-total')), 'the day’s takings include this invoice’s').toBeGreaterThanOrEqual(total);
   });
 });

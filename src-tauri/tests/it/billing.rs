@@ -1,11 +1,13 @@
 //! Billing (`src/billing.rs`) on the demo clinic: the front desk bills a past visit's
 //! draft and takes cash with change, the administrator keeps the price list, the
-//! accountant discounts, voids and credit notes keep the original, and who may not.
+//! accountant discounts, voids and credit notes keep the original, the day's cash-up and
+//! the month's summary (shown and saved as CSV), and who may not.
 
-use clinic_desktop::billing::{InvoiceLineInput, PaymentInput, PriceItemInput};
+use clinic_desktop::billing::{InvoiceLineInput, PaymentInput, PriceItemInput, ReportRef};
 use clinic_desktop::signin::Capabilities;
 
 use crate::clinical::{ADMIN, DESK, DOCTOR, NURSE, demo_clinic, forbidden, invalid, sign_in_as};
+use crate::support::{NAIROBI_MORNING, clock_at, nairobi_day};
 
 const ACCOUNTANT: &str = "acc.kowalski";
 
@@ -281,4 +283,120 @@ fn clinical_staff_do_not_bill() {
         forbidden(shell.price_list().unwrap_err());
         shell.sign_out();
     }
+}
+
+#[test]
+fn the_cash_up_counts_the_days_takings_and_saves_as_csv() {
+    let (dir, shell) = demo_clinic();
+    sign_in_as(&shell, DESK);
+    // The demo clinic's clock stands still at its Monday morning; the demo took payments
+    // that day too.
+    let day = nairobi_day(&*clock_at(NAIROBI_MORNING), 0);
+    let before = shell.cash_up(&day, None).unwrap();
+    let cash_of = |up: &clinic_desktop::billing::CashUp| {
+        up.by_method
+            .iter()
+            .find(|m| m.name == "cash")
+            .map_or(0, |m| m.amount_minor)
+    };
+    let draft = shell.new_invoice(None).unwrap();
+    shell
+        .add_invoice_line(&draft.id, free_line("Ear syringing", 80_000))
+        .unwrap();
+    let issued = shell.issue_invoice(&draft.id).unwrap();
+    shell
+        .record_payment(&issued.id, cash(50_000, Some(100_000)))
+        .unwrap();
+    shell
+        .record_payment(
+            &issued.id,
+            PaymentInput {
+                method: "card".into(),
+                amount_minor: 30_000,
+                reference: Some("SLIP-9".into()),
+                ..PaymentInput::default()
+            },
+        )
+        .unwrap();
+    invalid(shell.cash_up("05/01/2026", None).unwrap_err(), "day");
+    let up = shell.cash_up(&day, None).unwrap();
+    assert_eq!(
+        up.total_minor,
+        before.total_minor + 80_000,
+        "what was taken today: {up:?}"
+    );
+    assert_eq!(
+        cash_of(&up),
+        cash_of(&before) + 50_000,
+        "the cash is counted as paid, not as tendered: {up:?}"
+    );
+
+    let month = &day[..7];
+    invalid(shell.monthly_summary("2026-13", None).unwrap_err(), "month");
+    invalid(shell.monthly_summary("January", None).unwrap_err(), "month");
+    let summary = shell.monthly_summary(month, None).unwrap();
+    assert!(summary.received_minor >= 80_000, "{summary:?}");
+
+    let folder = dir.path().join("exports");
+    std::fs::create_dir(&folder).unwrap();
+    let report = ReportRef {
+        kind: "cash_up".into(),
+        period: day.clone(),
+        branch: None,
+    };
+    let folder_text = folder.display().to_string();
+    let saved = shell
+        .save_billing_report(&report, &folder_text, "cash-up", false)
+        .unwrap();
+    assert!(saved.path.ends_with("cash-up.csv"), "{saved:?}");
+    let csv = std::fs::read_to_string(&saved.path).unwrap();
+    assert!(
+        csv.starts_with("day,branch,cashier,method,payments,amount_KES\r\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains(&format!(",{}.00\r\n", up.total_minor / 100)),
+        "the total in KES: {csv}"
+    );
+    invalid(
+        shell
+            .save_billing_report(&report, &folder_text, "cash-up.csv", false)
+            .unwrap_err(),
+        "file_name",
+    );
+    shell
+        .save_billing_report(&report, &folder_text, "cash-up.csv", true)
+        .unwrap();
+    invalid(
+        shell
+            .save_billing_report(&report, &folder_text, "../cash-up", false)
+            .unwrap_err(),
+        "file_name",
+    );
+    let monthly = ReportRef {
+        kind: "monthly_summary".into(),
+        period: month.to_owned(),
+        branch: Some("br01".into()),
+    };
+    let saved = shell
+        .save_billing_report(&monthly, &folder_text, "month", false)
+        .unwrap();
+    assert!(
+        std::fs::read_to_string(&saved.path)
+            .unwrap()
+            .contains("received,total,")
+    );
+    shell.sign_out();
+
+    sign_in_as(&shell, NURSE);
+    forbidden(shell.cash_up(&day, None).unwrap_err());
+    forbidden(
+        shell
+            .save_billing_report(&monthly, &folder_text, "nurse", false)
+            .unwrap_err(),
+    );
+    assert!(
+        !folder.join("nurse.csv").exists(),
+        "a refused export writes nothing"
+    );
 }

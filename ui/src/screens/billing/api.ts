@@ -1,33 +1,50 @@
 // Billing's commands (src-tauri/src/billing.rs): the price list, the branch's open
 // invoices, a patient's invoices, drafts and their lines (from the price list, written
 // out, or what the pharmacy gave), discounts, issuing, voids, credit notes, payments and
-// refunds. Every rule (who may, the figures, the numbers, the states) is the core's.
+// refunds; the daily cash-up and the monthly summary, shown and saved as CSV. Every rule
+// (who may, the figures, the numbers, the states) is the core's.
 
 import { call, callAction } from '../../lib/api';
+import type { CashUp } from '../../lib/generated/CashUp';
+import type { CashUpRow } from '../../lib/generated/CashUpRow';
+import type { ClaimCount } from '../../lib/generated/ClaimCount';
 import type { Invoice } from '../../lib/generated/Invoice';
 import type { InvoiceLine } from '../../lib/generated/InvoiceLine';
 import type { InvoiceLineInput } from '../../lib/generated/InvoiceLineInput';
 import type { InvoicePayment } from '../../lib/generated/InvoicePayment';
 import type { InvoiceTaxRate } from '../../lib/generated/InvoiceTaxRate';
 import type { InvoiceTotals } from '../../lib/generated/InvoiceTotals';
+import type { MonthlySummary } from '../../lib/generated/MonthlySummary';
+import type { NamedAmount } from '../../lib/generated/NamedAmount';
+import type { Outstanding } from '../../lib/generated/Outstanding';
 import type { PaymentInput } from '../../lib/generated/PaymentInput';
 import type { PaymentRecorded } from '../../lib/generated/PaymentRecorded';
 import type { PriceItem } from '../../lib/generated/PriceItem';
 import type { PriceItemInput } from '../../lib/generated/PriceItemInput';
 import type { RemovedInvoiceLine } from '../../lib/generated/RemovedInvoiceLine';
+import type { ReportRef } from '../../lib/generated/ReportRef';
+import type { SavedReport } from '../../lib/generated/SavedReport';
 
 export type {
+  CashUp,
+  CashUpRow,
+  ClaimCount,
   Invoice,
   InvoiceLine,
   InvoiceLineInput,
   InvoicePayment,
   InvoiceTaxRate,
   InvoiceTotals,
+  MonthlySummary,
+  NamedAmount,
+  Outstanding,
   PaymentInput,
   PaymentRecorded,
   PriceItem,
   PriceItemInput,
   RemovedInvoiceLine,
+  ReportRef,
+  SavedReport,
 };
 
 // ---- the price list ----------------------------------------------------------------------
@@ -99,4 +116,22 @@ export function creditInvoice(id: string, reason: string): Promise<Invoice> {
 /** A payment (positive) or a refund (negative, with its reason). */
 export function recordPayment(invoiceId: string, payment: PaymentInput): Promise<PaymentRecorded> {
   return callAction<PaymentRecorded>('record_payment', { invoice_id: invoiceId, payment });
+}
+
+// ---- reports -----------------------------------------------------------------------------
+
+/** What each cashier took on the clinic day `day` (`YYYY-MM-DD`), at every branch or one. */
+export function cashUp(day: string, branch: string | null): Promise<CashUp> {
+  return call<CashUp>('cash_up', { day, branch });
+}
+
+/** The month `YYYY-MM` at a glance, at every branch or one. */
+export function monthlySummary(month: string, branch: string | null): Promise<MonthlySummary> {
+  return call<MonthlySummary>('monthly_summary', { month, branch });
+}
+
+/** Saves a report as CSV into `folder` (empty: the user's Documents folder); an existing
+ *  file is replaced only when asked. */
+export function saveBillingReport(report: ReportRef, folder: string, fileName: string, replace: boolean): Promise<SavedReport> {
+  return callAction<SavedReport>('save_billing_report', { report, folder, file_name: fileName, replace });
 }

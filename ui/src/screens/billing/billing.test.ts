@@ -9,7 +9,10 @@ import {
   changeDue,
   currencyDigits,
   freeLine,
+  isMonth,
   money,
+  monthOf,
+  offersReplace,
   parseAmount,
   paymentForm,
   paymentInput,
@@ -18,6 +21,7 @@ import {
   priceInput,
   priceLine,
   refundInput,
+  reportFileName,
   searchPrices,
   showBilling,
   stateWords,
@@ -29,8 +33,9 @@ const caps = (over: Partial<Capabilities>): Capabilities =>
 
 describe('billing’s sections', () => {
   it('show invoices to billing staff and the price list to administrators', () => {
-    expect(billingTabs(caps({ read_billing: true, write_billing: true }))).toEqual(['invoices']);
-    expect(billingTabs(caps({ read_billing: true, manage_prices: true }))).toEqual(['invoices', 'prices']);
+    expect(billingTabs(caps({ read_billing: true, write_billing: true }))).toEqual(['invoices', 'reports']);
+    expect(billingTabs(caps({ read_billing: true, manage_prices: true }))).toEqual(['invoices', 'reports', 'prices']);
+    expect(billingTabs(caps({ manage_prices: true }))).toEqual(['prices']);
     expect(showBilling(caps({}))).toBe(false);
     expect(showBilling(caps({ manage_prices: true }))).toBe(true);
   });
@@ -168,5 +173,22 @@ describe('lines and payments as the commands take them', () => {
       input: { method: 'cash', amount_minor: -5000, tendered_minor: null, reference: null, reason: 'overcharged' },
     });
     expect(refundInput('cash', '50', '', 'KES')).toEqual({ errors: { reason: t.reasonNeeded } });
+  });
+});
+
+describe('reports', () => {
+  it('name their month and file', () => {
+    expect(monthOf('2026-03-14')).toBe('2026-03');
+    expect(isMonth('2026-03')).toBe(true);
+    expect(isMonth('2026-13')).toBe(false);
+    expect(isMonth('March')).toBe(false);
+    expect(reportFileName('cash_up', '2026-03-14', '')).toBe('cash-up-2026-03-14');
+    expect(reportFileName('monthly_summary', '2026-03', 'br01')).toBe('month-2026-03-BR01');
+  });
+
+  it('offer Replace only when the file exists', () => {
+    expect(offersReplace({ field: 'file_name', message: '/tmp/x.csv already exists; choose another name, or replace it' })).toBe(true);
+    expect(offersReplace({ field: 'file_name', message: 'type a name for the file' })).toBe(false);
+    expect(offersReplace({ field: null, message: 'already exists' })).toBe(false);
   });
 });

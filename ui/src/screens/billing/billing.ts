@@ -10,12 +10,12 @@ import { billingStrings as t } from './strings';
 
 // ---- sections ----------------------------------------------------------------------------
 
-export type BillingTab = 'invoices' | 'prices';
+export type BillingTab = 'invoices' | 'reports' | 'prices';
 
 /** The sections the signed-in role may open, in order (the core still checks each call). */
 export function billingTabs(caps: Capabilities): BillingTab[] {
   const tabs: BillingTab[] = [];
-  if (caps.read_billing) tabs.push('invoices');
+  if (caps.read_billing) tabs.push('invoices', 'reports');
   if (caps.manage_prices) tabs.push('prices');
   return tabs;
 }
@@ -256,4 +256,28 @@ export function priceInput(form: PriceForm, currency: string): { input: PriceIte
   return {
     input: { code: form.code.trim(), name: form.name.trim(), category: form.category, price_minor: price, tax_bp: tax, active: form.active },
   };
+}
+
+// ---- reports -----------------------------------------------------------------------------
+
+/** `2026-03` for a day `2026-03-14`. */
+export function monthOf(day: string): string {
+  return day.slice(0, 7);
+}
+
+/** Whether `text` is a month as the shell takes it (`YYYY-MM`, 01 to 12). */
+export function isMonth(text: string): boolean {
+  const m = /^(\d{4})-(\d{2})$/.exec(text.trim());
+  return m !== null && Number(m[2]) >= 1 && Number(m[2]) <= 12;
+}
+
+/** The file name a report is offered under: `cash-up-2026-03-14`, `month-2026-03`. */
+export function reportFileName(kind: 'cash_up' | 'monthly_summary', period: string, branch: string): string {
+  const b = branch.trim().toUpperCase();
+  return `${kind === 'cash_up' ? 'cash-up' : 'month'}-${period}${b ? `-${b}` : ''}`;
+}
+
+/** Whether the shell refused to save because the file exists (Replace is offered then). */
+export function offersReplace(err: { field: string | null; message: string }): boolean {
+  return err.field === 'file_name' && err.message.includes('already exists');
 }
