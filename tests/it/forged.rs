@@ -1795,6 +1795,52 @@ fn cases() -> Vec<(&'static str, Forge, &'static [Role])> {
             NOBODY,
         ),
         (
+            "draft an insurance claim",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                g.change(
+                    &a,
+                    "claims",
+                    &id,
+                    "upsert",
+                    json!({"invoice_id": "i", "policy_id": "p", "payer_id": "y", "status": "draft",
+                           "claimed_minor": 8000, "created_by": a,
+                           "created_at": "2026-01-05T09:00:00.000Z"}),
+                )
+            },
+            &[Receptionist, Accountant],
+        ),
+        (
+            "approve a claim above what was claimed",
+            |g, r| {
+                let desk = g.id(Role::Receptionist);
+                let claim = g.seed(
+                    Role::Receptionist,
+                    "claims",
+                    json!({"invoice_id": "i", "policy_id": "p", "payer_id": "y", "status": "draft",
+                           "claimed_minor": 8000, "created_by": desk,
+                           "created_at": "2026-01-05T09:00:00.000Z"}),
+                );
+                let step = g.change(
+                    &desk,
+                    "claims",
+                    &claim,
+                    "upsert",
+                    json!({"status": "submitted"}),
+                );
+                assert!(g.accepted(Role::Receptionist, &step).0);
+                let a = g.id(r);
+                g.change(
+                    &a,
+                    "claims",
+                    &claim,
+                    "upsert",
+                    json!({"status": "approved", "approved_minor": 9000}),
+                )
+            },
+            NOBODY,
+        ),
+        (
             "push a change in another user's name",
             |g, r| {
                 // The author claimed is an administrator (or, for the administrator, the
