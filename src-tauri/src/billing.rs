@@ -2,7 +2,7 @@
 //! payments; drafts (a completed visit's, or a walk-in's), lines from the price list,
 //! written out or what the pharmacy gave, accountants' discounts, issuing, voids, credit
 //! notes, payments with change due and refunds; the daily cash-up and the monthly
-//! summary, shown and saved as CSV.
+//! summary, shown and saved as CSV; insurance payers, patients' policies and claims.
 //!
 //! The core decides everything here: who may, the arithmetic (every figure the UI shows
 //! is the core's, in minor units of the clinic's currency), the numbers, the states and
@@ -12,6 +12,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
+use clinic_core::billing::insurance as ins;
 use clinic_core::billing::invoices as icore;
 use clinic_core::billing::reports as rcore;
 use clinic_core::ids::PatientId;
@@ -150,6 +151,91 @@ pub async fn save_billing_report(
 ) -> Reply<SavedReport> {
     let shell = Arc::clone(&shell);
     blocking(move || shell.save_billing_report(&report, &folder, &file_name, replace)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn payers(shell: Shared<'_>) -> Reply<Vec<Payer>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.payers()).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn set_payer(
+    shell: Shared<'_>,
+    code: String,
+    name: String,
+    active: bool,
+) -> Reply<Payer> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.set_payer(&code, &name, active)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn patient_policies(
+    shell: Shared<'_>,
+    patient_id: String,
+) -> Reply<Vec<InsurancePolicy>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.patient_policies(&patient_id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn add_policy(
+    shell: Shared<'_>,
+    patient_id: String,
+    input: PolicyInput,
+) -> Reply<InsurancePolicy> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.add_policy(&patient_id, input)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn create_claim(
+    shell: Shared<'_>,
+    invoice_id: String,
+    policy_id: String,
+) -> Reply<InsuranceClaim> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.create_claim(&invoice_id, &policy_id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn submit_claim(shell: Shared<'_>, id: String) -> Reply<InsuranceClaim> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.submit_claim(&id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn decide_claim(
+    shell: Shared<'_>,
+    id: String,
+    approved_minor: i64,
+    note: Option<String>,
+) -> Reply<InsuranceClaim> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.decide_claim(&id, approved_minor, note.as_deref())).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn claim_paid(
+    shell: Shared<'_>,
+    id: String,
+    reference: Option<String>,
+) -> Reply<InsuranceClaim> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.claim_paid(&id, reference.as_deref())).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn invoice_shares(shell: Shared<'_>, invoice_id: String) -> Reply<InvoiceShares> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.invoice_shares(&invoice_id)).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn claims(shell: Shared<'_>, status: Option<String>) -> Reply<Vec<InsuranceClaim>> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.claims(status.as_deref())).await
 }
 
 // ---- the shell's steps ----------------------------------------------------------------
@@ -429,6 +515,87 @@ impl Shell {
             })?;
         Ok(SavedReport {
             path: path.display().to_string(),
+        })
+    }
+
+    pub fn payers(&self) -> Result<Vec<Payer>> {
+        self.with_open(|open| {
+            Ok(open
+                .session
+                .payers()?
+                .into_iter()
+                .map(Payer::from)
+                .collect())
+        })
+    }
+
+    /// Adds or changes a payer by its code (billing staff).
+    pub fn set_payer(&self, code: &str, name: &str, active: bool) -> Result<Payer> {
+        self.with_open(|open| Ok(open.session.set_payer(code, name, active)?.into()))
+    }
+
+    pub fn patient_policies(&self, patient: &str) -> Result<Vec<InsurancePolicy>> {
+        let patient: PatientId = parse_id("patient", patient)?;
+        self.with_open(|open| {
+            Ok(open
+                .session
+                .policies_of(patient)?
+                .into_iter()
+                .map(InsurancePolicy::from)
+                .collect())
+        })
+    }
+
+    pub fn add_policy(&self, patient: &str, input: PolicyInput) -> Result<InsurancePolicy> {
+        let patient: PatientId = parse_id("patient", patient)?;
+        let input = ins::PolicyInput {
+            payer: input.payer,
+            policy_number: input.policy_number,
+            coverage_bp: input.coverage_bp,
+            valid_until: input.valid_until,
+        };
+        self.with_open(|open| Ok(open.session.add_policy(patient, &input)?.into()))
+    }
+
+    /// A claim on an issued invoice for the policy's share.
+    pub fn create_claim(&self, invoice: &str, policy: &str) -> Result<InsuranceClaim> {
+        self.with_open(|open| Ok(open.session.create_claim(invoice, policy)?.into()))
+    }
+
+    pub fn submit_claim(&self, id: &str) -> Result<InsuranceClaim> {
+        self.with_open(|open| Ok(open.session.submit_claim(id)?.into()))
+    }
+
+    /// The payer's decision: what it approved (0 denies), with its note.
+    pub fn decide_claim(
+        &self,
+        id: &str,
+        approved_minor: i64,
+        note: Option<&str>,
+    ) -> Result<InsuranceClaim> {
+        self.with_open(|open| Ok(open.session.decide_claim(id, approved_minor, note)?.into()))
+    }
+
+    /// The payer paid what it approved: an insurance payment on the invoice.
+    pub fn claim_paid(&self, id: &str, reference: Option<&str>) -> Result<InsuranceClaim> {
+        self.with_open(|open| Ok(open.session.claim_paid(id, reference)?.into()))
+    }
+
+    /// An invoice's split between its payer (the standing claim) and its patient.
+    pub fn invoice_shares(&self, invoice: &str) -> Result<InvoiceShares> {
+        self.with_open(|open| Ok(open.session.shares(invoice)?.into()))
+    }
+
+    /// Claims, all or with one status.
+    pub fn claims(&self, status: Option<&str>) -> Result<Vec<InsuranceClaim>> {
+        let status = status.map(str::trim).filter(|s| !s.is_empty());
+        self.with_open(|open| {
+            Ok(open
+                .session
+                .claims(status)?
+                .into_iter()
+                .map(InsuranceClaim::from)
+                .collect())
         })
     }
 }
@@ -913,6 +1080,135 @@ pub struct SavedReport {
     pub path: String,
 }
 
+/// An insurer or scheme.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Payer {
+    pub id: String,
+    pub code: String,
+    pub name: String,
+    pub active: bool,
+}
+
+impl From<ins::Payer> for Payer {
+    fn from(p: ins::Payer) -> Self {
+        Self {
+            id: p.id,
+            code: p.code,
+            name: p.name,
+            active: p.active,
+        }
+    }
+}
+
+/// A patient's cover with a payer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct InsurancePolicy {
+    pub id: String,
+    pub patient_id: String,
+    pub payer_id: String,
+    pub payer_name: String,
+    pub policy_number: String,
+    /// The share of an invoice the payer covers, basis points (8000 = 80 %).
+    #[cfg_attr(test, ts(type = "number"))]
+    pub coverage_bp: i64,
+    /// `YYYY-MM-DD`; `None`: open-ended.
+    pub valid_until: Option<String>,
+    pub active: bool,
+}
+
+impl From<ins::Policy> for InsurancePolicy {
+    fn from(p: ins::Policy) -> Self {
+        Self {
+            id: p.id,
+            patient_id: p.patient_id.to_string(),
+            payer_id: p.payer_id,
+            payer_name: p.payer_name,
+            policy_number: p.policy_number,
+            coverage_bp: p.coverage_bp,
+            valid_until: p.valid_until,
+            active: p.active,
+        }
+    }
+}
+
+/// A new policy: the payer by its code.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct PolicyInput {
+    pub payer: String,
+    pub policy_number: String,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub coverage_bp: i64,
+    pub valid_until: Option<String>,
+}
+
+/// A claim on an invoice.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct InsuranceClaim {
+    pub id: String,
+    pub invoice_id: String,
+    pub policy_id: String,
+    pub payer_id: String,
+    /// `draft`, `submitted`, `approved`, `partly_approved`, `denied` or `paid`.
+    pub status: String,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub claimed_minor: i64,
+    #[cfg_attr(test, ts(type = "number | null"))]
+    pub approved_minor: Option<i64>,
+    pub note: Option<String>,
+    pub created_at: String,
+    pub submitted_at: Option<String>,
+    pub decided_at: Option<String>,
+    pub paid_at: Option<String>,
+}
+
+impl From<ins::Claim> for InsuranceClaim {
+    fn from(c: ins::Claim) -> Self {
+        Self {
+            id: c.id,
+            invoice_id: c.invoice_id,
+            policy_id: c.policy_id,
+            payer_id: c.payer_id,
+            status: c.status,
+            claimed_minor: c.claimed_minor,
+            approved_minor: c.approved_minor,
+            note: c.note,
+            created_at: c.created_at,
+            submitted_at: c.submitted_at,
+            decided_at: c.decided_at,
+            paid_at: c.paid_at,
+        }
+    }
+}
+
+/// An invoice's split between its payer and its patient.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct InvoiceShares {
+    #[cfg_attr(test, ts(type = "number"))]
+    pub total_minor: i64,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub insurer_minor: i64,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub patient_minor: i64,
+    /// The standing claim (not a denied one), if any.
+    pub claim: Option<InsuranceClaim>,
+}
+
+impl From<ins::Shares> for InvoiceShares {
+    fn from(s: ins::Shares) -> Self {
+        Self {
+            total_minor: s.total_minor,
+            insurer_minor: s.insurer_minor,
+            patient_minor: s.patient_minor,
+            claim: s.claim.map(InsuranceClaim::from),
+        }
+    }
+}
+
 #[cfg(test)]
 pub(crate) fn export_types(cfg: &ts_rs::Config) -> Result<(), ts_rs::ExportError> {
     use ts_rs::TS as _;
@@ -926,5 +1222,9 @@ pub(crate) fn export_types(cfg: &ts_rs::Config) -> Result<(), ts_rs::ExportError
     MonthlySummary::export_all(cfg)?;
     ReportRef::export_all(cfg)?;
     SavedReport::export_all(cfg)?;
+    Payer::export_all(cfg)?;
+    InsurancePolicy::export_all(cfg)?;
+    PolicyInput::export_all(cfg)?;
+    InvoiceShares::export_all(cfg)?;
     Ok(())
 }

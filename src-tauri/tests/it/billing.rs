@@ -1,9 +1,12 @@
 //! Billing (`src/billing.rs`) on the demo clinic: the front desk bills a past visit's
 //! draft and takes cash with change, the administrator keeps the price list, the
 //! accountant discounts, voids and credit notes keep the original, the day's cash-up and
-//! the month's summary (shown and saved as CSV), and who may not.
+//! the month's summary (shown and saved as CSV), an insurance claim from policy to
+//! payment, and who may not.
 
-use clinic_desktop::billing::{InvoiceLineInput, PaymentInput, PriceItemInput, ReportRef};
+use clinic_desktop::billing::{
+    InvoiceLineInput, PaymentInput, PolicyInput, PriceItemInput, ReportRef,
+};
 use clinic_desktop::signin::Capabilities;
 
 use crate::clinical::{ADMIN, DESK, DOCTOR, NURSE, demo_clinic, forbidden, invalid, sign_in_as};
@@ -399,4 +402,92 @@ fn the_cash_up_counts_the_days_takings_and_saves_as_csv() {
         !folder.join("nurse.csv").exists(),
         "a refused export writes nothing"
     );
+}
+
+#[test]
+fn a_claim_asks_the_payer_for_its_share_and_its_payment_settles_the_invoice() {
+    let (_dir, shell) = demo_clinic();
+    sign_in_as(&shell, DESK);
+    let patient = crate::clinical::patient_named(&shell, "Amani Njoroge");
+    let payer = shell
+        .set_payer("nhif", "National Health Insurance", true)
+        .unwrap();
+    assert_eq!(payer.code, "NHIF");
+    assert!(shell.payers().unwrap().iter().any(|p| p.code == "NHIF"));
+    invalid(
+        shell
+            .add_policy(
+                &patient,
+                PolicyInput {
+                    payer: "NOPE".into(),
+                    policy_number: "P-1".into(),
+                    coverage_bp: 8_000,
+                    valid_until: None,
+                },
+            )
+            .unwrap_err(),
+        "payer",
+    );
+    let policy = shell
+        .add_policy(
+            &patient,
+            PolicyInput {
+                payer: "nhif".into(),
+                policy_number: "NHIF-0042".into(),
+                coverage_bp: 8_000,
+                valid_until: None,
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        shell.patient_policies(&patient).unwrap(),
+        vec![policy.clone()]
+    );
+
+    let draft = shell.new_invoice(Some(&patient)).unwrap();
+    shell
+        .add_invoice_line(&draft.id, free_line("Minor surgery", 1_000_000))
+        .unwrap();
+    let issued = shell.issue_invoice(&draft.id).unwrap();
+    let claim = shell.create_claim(&issued.id, &policy.id).unwrap();
+    assert_eq!(
+        (claim.status.as_str(), claim.claimed_minor),
+        ("draft", 800_000),
+        "the policy's 80 % of the total"
+    );
+    let shares = shell.invoice_shares(&issued.id).unwrap();
+    assert_eq!(
+        (shares.insurer_minor, shares.patient_minor),
+        (800_000, 200_000)
+    );
+    shell.submit_claim(&claim.id).unwrap();
+    invalid(
+        shell.decide_claim(&claim.id, 900_000, None).unwrap_err(),
+        "approved_minor",
+    );
+    let decided = shell
+        .decide_claim(&claim.id, 700_000, Some("dressing not covered"))
+        .unwrap();
+    assert_eq!(decided.status, "partly_approved");
+    let paid = shell.claim_paid(&claim.id, Some("EFT-77")).unwrap();
+    assert_eq!(paid.status, "paid");
+    let after = shell.invoice(&issued.id).unwrap();
+    assert_eq!(
+        (after.paid_minor, after.balance_minor),
+        (700_000, 300_000),
+        "the payer's money is an insurance payment; the patient owes the rest"
+    );
+    assert!(after.payments.iter().any(|p| p.method == "insurance"));
+    assert!(
+        shell
+            .claims(Some("paid"))
+            .unwrap()
+            .iter()
+            .any(|c| c.id == claim.id)
+    );
+    shell.sign_out();
+
+    sign_in_as(&shell, NURSE);
+    forbidden(shell.claims(None).unwrap_err());
+    forbidden(shell.set_payer("X", "X", true).unwrap_err());
 }

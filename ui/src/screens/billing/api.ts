@@ -1,25 +1,31 @@
 // Billing's commands (src-tauri/src/billing.rs): the price list, the branch's open
 // invoices, a patient's invoices, drafts and their lines (from the price list, written
 // out, or what the pharmacy gave), discounts, issuing, voids, credit notes, payments and
-// refunds; the daily cash-up and the monthly summary, shown and saved as CSV. Every rule
-// (who may, the figures, the numbers, the states) is the core's.
+// refunds; the daily cash-up and the monthly summary, shown and saved as CSV; insurance
+// payers, patients' policies and claims. Every rule (who may, the figures, the numbers,
+// the states) is the core's.
 
 import { call, callAction } from '../../lib/api';
 import type { CashUp } from '../../lib/generated/CashUp';
 import type { CashUpRow } from '../../lib/generated/CashUpRow';
 import type { ClaimCount } from '../../lib/generated/ClaimCount';
+import type { InsuranceClaim } from '../../lib/generated/InsuranceClaim';
+import type { InsurancePolicy } from '../../lib/generated/InsurancePolicy';
 import type { Invoice } from '../../lib/generated/Invoice';
 import type { InvoiceLine } from '../../lib/generated/InvoiceLine';
 import type { InvoiceLineInput } from '../../lib/generated/InvoiceLineInput';
 import type { InvoicePayment } from '../../lib/generated/InvoicePayment';
 import type { InvoiceTaxRate } from '../../lib/generated/InvoiceTaxRate';
+import type { InvoiceShares } from '../../lib/generated/InvoiceShares';
 import type { InvoiceTotals } from '../../lib/generated/InvoiceTotals';
 import type { MonthlySummary } from '../../lib/generated/MonthlySummary';
 import type { NamedAmount } from '../../lib/generated/NamedAmount';
 import type { Outstanding } from '../../lib/generated/Outstanding';
+import type { Payer } from '../../lib/generated/Payer';
 import type { PaymentInput } from '../../lib/generated/PaymentInput';
 import type { PaymentRecorded } from '../../lib/generated/PaymentRecorded';
 import type { PriceItem } from '../../lib/generated/PriceItem';
+import type { PolicyInput } from '../../lib/generated/PolicyInput';
 import type { PriceItemInput } from '../../lib/generated/PriceItemInput';
 import type { RemovedInvoiceLine } from '../../lib/generated/RemovedInvoiceLine';
 import type { ReportRef } from '../../lib/generated/ReportRef';
@@ -29,17 +35,22 @@ export type {
   CashUp,
   CashUpRow,
   ClaimCount,
+  InsuranceClaim,
+  InsurancePolicy,
   Invoice,
   InvoiceLine,
   InvoiceLineInput,
   InvoicePayment,
+  InvoiceShares,
   InvoiceTaxRate,
   InvoiceTotals,
   MonthlySummary,
   NamedAmount,
   Outstanding,
+  Payer,
   PaymentInput,
   PaymentRecorded,
+  PolicyInput,
   PriceItem,
   PriceItemInput,
   RemovedInvoiceLine,
@@ -134,4 +145,52 @@ export function monthlySummary(month: string, branch: string | null): Promise<Mo
  *  file is replaced only when asked. */
 export function saveBillingReport(report: ReportRef, folder: string, fileName: string, replace: boolean): Promise<SavedReport> {
   return callAction<SavedReport>('save_billing_report', { report, folder, file_name: fileName, replace });
+}
+
+// ---- insurance ---------------------------------------------------------------------------
+
+export function payers(): Promise<Payer[]> {
+  return call<Payer[]>('payers', {});
+}
+
+/** Adds or changes a payer by its code (billing staff). */
+export function setPayer(code: string, name: string, active: boolean): Promise<Payer> {
+  return callAction<Payer>('set_payer', { code, name, active });
+}
+
+export function patientPolicies(patientId: string): Promise<InsurancePolicy[]> {
+  return call<InsurancePolicy[]>('patient_policies', { patient_id: patientId });
+}
+
+export function addPolicy(patientId: string, input: PolicyInput): Promise<InsurancePolicy> {
+  return callAction<InsurancePolicy>('add_policy', { patient_id: patientId, input });
+}
+
+/** A claim on an issued invoice for the policy's share. */
+export function createClaim(invoiceId: string, policyId: string): Promise<InsuranceClaim> {
+  return callAction<InsuranceClaim>('create_claim', { invoice_id: invoiceId, policy_id: policyId });
+}
+
+export function submitClaim(id: string): Promise<InsuranceClaim> {
+  return callAction<InsuranceClaim>('submit_claim', { id });
+}
+
+/** The payer's decision: what it approved (0 denies), with its note. */
+export function decideClaim(id: string, approvedMinor: number, note: string | null): Promise<InsuranceClaim> {
+  return callAction<InsuranceClaim>('decide_claim', { id, approved_minor: approvedMinor, note });
+}
+
+/** The payer paid what it approved: an insurance payment on the invoice. */
+export function claimPaid(id: string, reference: string | null): Promise<InsuranceClaim> {
+  return callAction<InsuranceClaim>('claim_paid', { id, reference });
+}
+
+/** An invoice's split between its payer (the standing claim) and its patient. */
+export function invoiceShares(invoiceId: string): Promise<InvoiceShares> {
+  return call<InvoiceShares>('invoice_shares', { invoice_id: invoiceId });
+}
+
+/** Claims, all or with one status. */
+export function claims(status: string | null): Promise<InsuranceClaim[]> {
+  return call<InsuranceClaim[]>('claims', { status });
 }

@@ -17,6 +17,7 @@ import {
   paymentForm,
   paymentInput,
   percentToBp,
+  policyInput,
   priceFormOf,
   priceInput,
   priceLine,
@@ -33,8 +34,8 @@ const caps = (over: Partial<Capabilities>): Capabilities =>
 
 describe('billing’s sections', () => {
   it('show invoices to billing staff and the price list to administrators', () => {
-    expect(billingTabs(caps({ read_billing: true, write_billing: true }))).toEqual(['invoices', 'reports']);
-    expect(billingTabs(caps({ read_billing: true, manage_prices: true }))).toEqual(['invoices', 'reports', 'prices']);
+    expect(billingTabs(caps({ read_billing: true, write_billing: true }))).toEqual(['invoices', 'claims', 'reports']);
+    expect(billingTabs(caps({ read_billing: true, manage_prices: true }))).toEqual(['invoices', 'claims', 'reports', 'prices']);
     expect(billingTabs(caps({ manage_prices: true }))).toEqual(['prices']);
     expect(showBilling(caps({}))).toBe(false);
     expect(showBilling(caps({ manage_prices: true }))).toBe(true);
@@ -190,5 +191,16 @@ describe('reports', () => {
     expect(offersReplace({ field: 'file_name', message: '/tmp/x.csv already exists; choose another name, or replace it' })).toBe(true);
     expect(offersReplace({ field: 'file_name', message: 'type a name for the file' })).toBe(false);
     expect(offersReplace({ field: null, message: 'already exists' })).toBe(false);
+  });
+});
+
+describe('insurance', () => {
+  it('a policy as the command takes it', () => {
+    expect(policyInput({ payer: 'NHIF', policyNumber: ' N-42 ', coveragePercent: '80', validUntil: '' })).toEqual({
+      input: { payer: 'NHIF', policy_number: 'N-42', coverage_bp: 8000, valid_until: null },
+    });
+    expect(policyInput({ payer: '', policyNumber: '', coveragePercent: '0', validUntil: '31/12/2027' })).toEqual({
+      errors: { payer: t.choosePayer, policy_number: t.policyNumberNeeded, coverage_bp: t.notAPercent, valid_until: t.notADay },
+    });
   });
 });

@@ -5,17 +5,17 @@
 // commands take. Every figure on an invoice is the core's; these only show and shape.
 
 import type { Capabilities } from '../../lib/api';
-import type { InvoiceLineInput, PaymentInput, PriceItem, PriceItemInput } from './api';
+import type { InvoiceLineInput, PaymentInput, PolicyInput, PriceItem, PriceItemInput } from './api';
 import { billingStrings as t } from './strings';
 
 // ---- sections ----------------------------------------------------------------------------
 
-export type BillingTab = 'invoices' | 'reports' | 'prices';
+export type BillingTab = 'invoices' | 'claims' | 'reports' | 'prices';
 
 /** The sections the signed-in role may open, in order (the core still checks each call). */
 export function billingTabs(caps: Capabilities): BillingTab[] {
   const tabs: BillingTab[] = [];
-  if (caps.read_billing) tabs.push('invoices', 'reports');
+  if (caps.read_billing) tabs.push('invoices', 'claims', 'reports');
   if (caps.manage_prices) tabs.push('prices');
   return tabs;
 }
@@ -280,4 +280,38 @@ export function reportFileName(kind: 'cash_up' | 'monthly_summary', period: stri
 /** Whether the shell refused to save because the file exists (Replace is offered then). */
 export function offersReplace(err: { field: string | null; message: string }): boolean {
   return err.field === 'file_name' && err.message.includes('already exists');
+}
+
+// ---- insurance ---------------------------------------------------------------------------
+
+export function claimWords(status: string): string {
+  return t.claimStates[status] ?? status;
+}
+
+/** The claim statuses the claims list filters by, in the order a claim moves. */
+export const CLAIM_STATES = ['draft', 'submitted', 'approved', 'partly_approved', 'denied', 'paid'] as const;
+
+export interface PolicyForm {
+  payer: string;
+  policyNumber: string;
+  coveragePercent: string;
+  validUntil: string;
+}
+
+export function emptyPolicyForm(): PolicyForm {
+  return { payer: '', policyNumber: '', coveragePercent: '100', validUntil: '' };
+}
+
+export type PolicyErrors = Partial<Record<'payer' | 'policy_number' | 'coverage_bp' | 'valid_until', string>>;
+
+export function policyInput(form: PolicyForm): { input: PolicyInput } | { errors: PolicyErrors } {
+  const errors: PolicyErrors = {};
+  const coverage = percentToBp(form.coveragePercent);
+  const until = form.validUntil.trim();
+  if (!form.payer) errors.payer = t.choosePayer;
+  if (!form.policyNumber.trim()) errors.policy_number = t.policyNumberNeeded;
+  if (coverage === null || coverage === 0) errors.coverage_bp = t.notAPercent;
+  if (until && !/^\d{4}-\d{2}-\d{2}$/.test(until)) errors.valid_until = t.notADay;
+  if (coverage === null || Object.keys(errors).length > 0) return { errors };
+  return { input: { payer: form.payer, policy_number: form.policyNumber.trim(), coverage_bp: coverage, valid_until: until || null } };
 }
