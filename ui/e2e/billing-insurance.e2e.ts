@@ -3,13 +3,14 @@
 // adds the patient's policy (80 % cover) and makes a claim, which shows the payer's and
 // the patient's shares; the claim is submitted, the payer's partial approval recorded
 // with its note, then its payment, which the invoice shows as an insurance payment
-// leaving the patient's part to pay; the claims list has it as paid.
+// leaving the patient's part to pay; the claims list has it as paid, and the patient's
+// profile lists the invoice, which opens in Billing.
 
 import { amountField } from '../src/screens/billing/billing';
 import { billingStrings } from '../src/screens/billing/strings';
 import { flow } from './app';
 import { DEMO_CURRENCY, DEMO_PATIENTS, DEMO_USERS } from './demo';
-import { css } from './driver';
+import { ENTER, css } from './driver';
 
 const t = billingStrings;
 const amani = DEMO_PATIENTS.amani;
@@ -76,5 +77,15 @@ flow('billing: an insurance claim from policy to the payer’s payment', { demo:
   await step('the claims list has it as paid', async () => {
     await app.click(css('#billing-tab-claims'));
     await app.waitFor(css('#claims tr[data-status="paid"]'), t.claimStates['paid']);
+  });
+
+  await step('the patient’s profile lists the invoice, which opens in Billing', async () => {
+    await app.open('patients');
+    await app.fill(css('#patient-search'), amani.search);
+    await app.waitFor(css('[role=option] .name'), amani.listed);
+    await (await app.waitFor(css('#patient-search'))).type(ENTER);
+    await app.heading(amani.title);
+    await app.click(css('#patient-invoices tr[data-state="partially_paid"] button'));
+    await app.waitFor(css(`#invoice[data-state="partially_paid"][data-balance="${price - approved}"]`), amani.title);
   });
 });

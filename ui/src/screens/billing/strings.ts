@@ -29,6 +29,10 @@ export const billingStrings = {
   wholeQuantity: 'Enter a whole number, 1 or more.',
   reasonNeeded: 'Give a reason.',
 
+  // A patient's invoices, on their profile.
+  patientInvoicesTitle: 'Invoices',
+  patientInvoicesEmpty: 'No invoices for this patient.',
+
   // The open invoices.
   openTitle: 'Open invoices',
   openIntro: 'This branch’s drafts and issued invoices, oldest first.',
