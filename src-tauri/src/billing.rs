@@ -2,7 +2,8 @@
 //! payments; drafts (a completed visit's, or a walk-in's), lines from the price list,
 //! written out or what the pharmacy gave, accountants' discounts, issuing, voids, credit
 //! notes, payments with change due and refunds; the daily cash-up and the monthly
-//! summary, shown and saved as CSV; insurance payers, patients' policies and claims.
+//! summary, shown and saved as CSV; the dashboard; insurance payers, patients' policies
+//! and claims.
 //!
 //! The core decides everything here: who may, the arithmetic (every figure the UI shows
 //! is the core's, in minor units of the clinic's currency), the numbers, the states and
@@ -236,6 +237,12 @@ pub async fn invoice_shares(shell: Shared<'_>, invoice_id: String) -> Reply<Invo
 pub async fn claims(shell: Shared<'_>, status: Option<String>) -> Reply<Vec<InsuranceClaim>> {
     let shell = Arc::clone(&shell);
     blocking(move || shell.claims(status.as_deref())).await
+}
+
+#[tauri::command(rename_all = "snake_case")]
+pub async fn billing_dashboard(shell: Shared<'_>, weeks: u32) -> Reply<Dashboard> {
+    let shell = Arc::clone(&shell);
+    blocking(move || shell.billing_dashboard(weeks)).await
 }
 
 // ---- the shell's steps ----------------------------------------------------------------
@@ -597,6 +604,11 @@ impl Shell {
                 .map(InsuranceClaim::from)
                 .collect())
         })
+    }
+
+    /// The last `weeks` weeks at a glance, from this workstation's data.
+    pub fn billing_dashboard(&self, weeks: u32) -> Result<Dashboard> {
+        self.with_open(|open| Ok(open.session.dashboard(weeks)?.into()))
     }
 }
 
@@ -1209,6 +1221,86 @@ impl From<ins::Shares> for InvoiceShares {
     }
 }
 
+/// A count on one clinic day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct DayCount {
+    /// `YYYY-MM-DD`.
+    pub day: String,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub count: i64,
+}
+
+/// An amount in one week.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct WeekAmount {
+    /// The week's Monday, `YYYY-MM-DD`.
+    pub week: String,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub amount_minor: i64,
+}
+
+/// How often one diagnosis was recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct DiagnosisCount {
+    /// ICD-10-CM code, empty for free text.
+    pub code: String,
+    pub title: String,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub count: i64,
+}
+
+/// The last weeks at a glance, each series oldest first with every day or week present.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Dashboard {
+    pub currency: String,
+    pub appointments_per_day: Vec<DayCount>,
+    /// Issued invoices' totals by week, credit notes subtracted.
+    pub revenue_per_week: Vec<WeekAmount>,
+    /// No-shows over appointments kept or missed, basis points.
+    #[cfg_attr(test, ts(type = "number"))]
+    pub no_show_rate_bp: i64,
+    /// Most recorded first.
+    pub top_diagnoses: Vec<DiagnosisCount>,
+    /// Low, expiring and expired stock at this branch.
+    #[cfg_attr(test, ts(type = "number"))]
+    pub stock_alerts: u64,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub outstanding_invoices: i64,
+    #[cfg_attr(test, ts(type = "number"))]
+    pub outstanding_minor: i64,
+}
+
+impl From<rcore::Dashboard> for Dashboard {
+    fn from(d: rcore::Dashboard) -> Self {
+        Self {
+            currency: d.currency,
+            appointments_per_day: d
+                .appointments_per_day
+                .into_iter()
+                .map(|(day, count)| DayCount { day, count })
+                .collect(),
+            revenue_per_week: d
+                .revenue_per_week
+                .into_iter()
+                .map(|(week, amount_minor)| WeekAmount { week, amount_minor })
+                .collect(),
+            no_show_rate_bp: d.no_show_rate_bp,
+            top_diagnoses: d
+                .top_diagnoses
+                .into_iter()
+                .map(|(code, title, count)| DiagnosisCount { code, title, count })
+                .collect(),
+            stock_alerts: u64::try_from(d.stock_alerts).unwrap_or(u64::MAX),
+            outstanding_invoices: d.outstanding_invoices,
+            outstanding_minor: d.outstanding_minor,
+        }
+    }
+}
+
 #[cfg(test)]
 pub(crate) fn export_types(cfg: &ts_rs::Config) -> Result<(), ts_rs::ExportError> {
     use ts_rs::TS as _;
@@ -1226,5 +1318,6 @@ pub(crate) fn export_types(cfg: &ts_rs::Config) -> Result<(), ts_rs::ExportError
     InsurancePolicy::export_all(cfg)?;
     PolicyInput::export_all(cfg)?;
     InvoiceShares::export_all(cfg)?;
+    Dashboard::export_all(cfg)?;
     Ok(())
 }

@@ -193,6 +193,7 @@ commands![
     billing::cash_up,
     billing::monthly_summary,
     billing::save_billing_report,
+    billing::billing_dashboard,
     billing::payers,
     billing::set_payer,
     billing::patient_policies,

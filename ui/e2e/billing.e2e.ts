@@ -4,7 +4,7 @@
 // number in the branch's series appears), takes part in cash with more cash tendered and
 // is shown the change due, then the rest (the amount starts at the balance): the invoice
 // is paid, with a zero balance. The invoice and a receipt preview in the document dialog,
-// and the day's cash-up counts the cash taken.
+// the dashboard draws its charts, and the day's cash-up counts the cash taken.
 
 import { expect } from 'vitest';
 
@@ -105,6 +105,12 @@ flow('billing: a visit’s draft gets a line, is issued and paid in cash with ch
     await app.documentPreview(documentsStrings.page(1, 1));
     await app.session.press(ESCAPE);
     await app.session.waitForCount(css('#document-dialog'), 0);
+  });
+
+  await step('the dashboard draws its series', async () => {
+    await app.click(css('#billing-tab-dashboard'));
+    await app.waitFor(css('#dashboard-appointments rect'));
+    await app.waitFor(css('#dashboard-revenue rect'));
   });
 
   await step('the day’s cash-up counts the cash taken', async () => {

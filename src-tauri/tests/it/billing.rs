@@ -1,7 +1,7 @@
 //! Billing (`src/billing.rs`) on the demo clinic: the front desk bills a past visit's
 //! draft and takes cash with change, the administrator keeps the price list, the
 //! accountant discounts, voids and credit notes keep the original, the day's cash-up and
-//! the month's summary (shown and saved as CSV), an insurance claim from policy to
+//! the month's summary (shown and saved as CSV), the dashboard, an insurance claim from policy to
 //! payment, and who may not.
 
 use clinic_desktop::billing::{
@@ -381,6 +381,24 @@ fn the_cash_up_counts_the_days_takings_and_saves_as_csv() {
         period: month.to_owned(),
         branch: Some("br01".into()),
     };
+    let dashboard = shell.billing_dashboard(4).unwrap();
+    assert_eq!(
+        dashboard.revenue_per_week.len(),
+        4,
+        "every week of the period is present, for a chart"
+    );
+    assert_eq!(
+        dashboard
+            .appointments_per_day
+            .last()
+            .map(|d| d.day.as_str()),
+        Some(day.as_str()),
+        "the days run up to today"
+    );
+    assert!(
+        dashboard.outstanding_minor > 0,
+        "the demo leaves invoices to pay"
+    );
     let saved = shell
         .save_billing_report(&monthly, &folder_text, "month", false)
         .unwrap();
@@ -393,6 +411,7 @@ fn the_cash_up_counts_the_days_takings_and_saves_as_csv() {
 
     sign_in_as(&shell, NURSE);
     forbidden(shell.cash_up(&day, None).unwrap_err());
+    forbidden(shell.billing_dashboard(4).unwrap_err());
     forbidden(
         shell
             .save_billing_report(&monthly, &folder_text, "nurse", false)

@@ -1,7 +1,8 @@
 // Billing's commands (src-tauri/src/billing.rs): the price list, the branch's open
 // invoices, a patient's invoices, drafts and their lines (from the price list, written
 // out, or what the pharmacy gave), discounts, issuing, voids, credit notes, payments and
-// refunds; the daily cash-up and the monthly summary, shown and saved as CSV; insurance
+// refunds; the daily cash-up, the monthly summary (shown and saved as CSV) and the
+// dashboard; insurance
 // payers, patients' policies and claims. Every rule (who may, the figures, the numbers,
 // the states) is the core's.
 
@@ -9,6 +10,9 @@ import { call, callAction } from '../../lib/api';
 import type { CashUp } from '../../lib/generated/CashUp';
 import type { CashUpRow } from '../../lib/generated/CashUpRow';
 import type { ClaimCount } from '../../lib/generated/ClaimCount';
+import type { Dashboard } from '../../lib/generated/Dashboard';
+import type { DayCount } from '../../lib/generated/DayCount';
+import type { DiagnosisCount } from '../../lib/generated/DiagnosisCount';
 import type { InsuranceClaim } from '../../lib/generated/InsuranceClaim';
 import type { InsurancePolicy } from '../../lib/generated/InsurancePolicy';
 import type { Invoice } from '../../lib/generated/Invoice';
@@ -30,11 +34,15 @@ import type { PriceItemInput } from '../../lib/generated/PriceItemInput';
 import type { RemovedInvoiceLine } from '../../lib/generated/RemovedInvoiceLine';
 import type { ReportRef } from '../../lib/generated/ReportRef';
 import type { SavedReport } from '../../lib/generated/SavedReport';
+import type { WeekAmount } from '../../lib/generated/WeekAmount';
 
 export type {
   CashUp,
   CashUpRow,
   ClaimCount,
+  Dashboard,
+  DayCount,
+  DiagnosisCount,
   InsuranceClaim,
   InsurancePolicy,
   Invoice,
@@ -56,6 +64,7 @@ export type {
   RemovedInvoiceLine,
   ReportRef,
   SavedReport,
+  WeekAmount,
 };
 
 // ---- the price list ----------------------------------------------------------------------
@@ -193,4 +202,11 @@ export function invoiceShares(invoiceId: string): Promise<InvoiceShares> {
 /** Claims, all or with one status. */
 export function claims(status: string | null): Promise<InsuranceClaim[]> {
   return call<InsuranceClaim[]>('claims', { status });
+}
+
+// ---- the dashboard -----------------------------------------------------------------------
+
+/** The last `weeks` weeks at a glance (every day and week present, for a chart). */
+export function billingDashboard(weeks: number): Promise<Dashboard> {
+  return call<Dashboard>('billing_dashboard', { weeks });
 }

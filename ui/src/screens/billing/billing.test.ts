@@ -4,6 +4,7 @@ import type { Capabilities } from '../../lib/api';
 import type { PriceItem } from './api';
 import {
   amountField,
+  barHeights,
   billingTabs,
   bpToPercent,
   changeDue,
@@ -34,8 +35,8 @@ const caps = (over: Partial<Capabilities>): Capabilities =>
 
 describe('billing’s sections', () => {
   it('show invoices to billing staff and the price list to administrators', () => {
-    expect(billingTabs(caps({ read_billing: true, write_billing: true }))).toEqual(['invoices', 'claims', 'reports']);
-    expect(billingTabs(caps({ read_billing: true, manage_prices: true }))).toEqual(['invoices', 'claims', 'reports', 'prices']);
+    expect(billingTabs(caps({ read_billing: true, write_billing: true }))).toEqual(['invoices', 'dashboard', 'claims', 'reports']);
+    expect(billingTabs(caps({ read_billing: true, manage_prices: true }))).toEqual(['invoices', 'dashboard', 'claims', 'reports', 'prices']);
     expect(billingTabs(caps({ manage_prices: true }))).toEqual(['prices']);
     expect(showBilling(caps({}))).toBe(false);
     expect(showBilling(caps({ manage_prices: true }))).toBe(true);
@@ -202,5 +203,14 @@ describe('insurance', () => {
     expect(policyInput({ payer: '', policyNumber: '', coveragePercent: '0', validUntil: '31/12/2027' })).toEqual({
       errors: { payer: t.choosePayer, policy_number: t.policyNumberNeeded, coverage_bp: t.notAPercent, valid_until: t.notADay },
     });
+  });
+});
+
+describe('the dashboard’s bars', () => {
+  it('scale to the largest, never below zero, flat when nothing happened', () => {
+    expect(barHeights([0, 5, 10], 100)).toEqual([0, 50, 100]);
+    expect(barHeights([-20, 10], 50)).toEqual([0, 50]);
+    expect(barHeights([0, 0], 100)).toEqual([0, 0]);
+    expect(barHeights([], 100)).toEqual([]);
   });
 });

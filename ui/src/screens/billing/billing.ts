@@ -10,12 +10,12 @@ import { billingStrings as t } from './strings';
 
 // ---- sections ----------------------------------------------------------------------------
 
-export type BillingTab = 'invoices' | 'claims' | 'reports' | 'prices';
+export type BillingTab = 'invoices' | 'dashboard' | 'claims' | 'reports' | 'prices';
 
 /** The sections the signed-in role may open, in order (the core still checks each call). */
 export function billingTabs(caps: Capabilities): BillingTab[] {
   const tabs: BillingTab[] = [];
-  if (caps.read_billing) tabs.push('invoices', 'claims', 'reports');
+  if (caps.read_billing) tabs.push('invoices', 'dashboard', 'claims', 'reports');
   if (caps.manage_prices) tabs.push('prices');
   return tabs;
 }
@@ -314,4 +314,14 @@ export function policyInput(form: PolicyForm): { input: PolicyInput } | { errors
   if (until && !/^\d{4}-\d{2}-\d{2}$/.test(until)) errors.valid_until = t.notADay;
   if (coverage === null || Object.keys(errors).length > 0) return { errors };
   return { input: { payer: form.payer, policy_number: form.policyNumber.trim(), coverage_bp: coverage, valid_until: until || null } };
+}
+
+// ---- the dashboard -----------------------------------------------------------------------
+
+/** Each value's bar height out of `height` (the largest fills it; none below zero; an
+ *  all-zero series stays flat). */
+export function barHeights(values: readonly number[], height: number): number[] {
+  const top = Math.max(0, ...values);
+  if (top === 0) return values.map(() => 0);
+  return values.map((v) => (Math.max(0, v) / top) * height);
 }

@@ -10,6 +10,7 @@ export const billingStrings = {
   sections: 'Billing sections',
   tabs: {
     invoices: 'Invoices',
+    dashboard: 'Dashboard',
     claims: 'Insurance claims',
     reports: 'Reports',
     prices: 'Price list',
@@ -205,6 +206,20 @@ export const billingStrings = {
   replace: 'Replace it',
   saving: 'Saving…',
   savedTo: (path: string) => `Saved to ${path}.`,
+
+  // The dashboard.
+  dashboardTitle: (weeks: number) => `The last ${weeks} weeks`,
+  dashboardIntro: 'From this workstation’s records.',
+  appointmentsPerDay: 'Appointments per day',
+  revenuePerWeek: 'Revenue per week',
+  barDay: (day: string, count: number) => `${day}: ${count === 1 ? '1 appointment' : `${count} appointments`}`,
+  barWeek: (week: string, amount: string) => `Week of ${week}: ${amount}`,
+  noShowRate: 'No-show rate',
+  stockAlerts: 'Stock alerts',
+  outstanding: 'Outstanding',
+  outstandingLine: (amount: string, invoices: number) => `${amount} on ${invoices === 1 ? '1 invoice' : `${invoices} invoices`}`,
+  topDiagnoses: 'Most recorded diagnoses',
+  noDiagnoses: 'No diagnoses recorded in the period.',
 
   // Insurance.
   insuranceTitle: 'Insurance',
