@@ -17,7 +17,6 @@ use clinic_core::billing::insurance as ins;
 use clinic_core::billing::invoices as icore;
 use clinic_core::billing::reports as rcore;
 use clinic_core::ids::PatientId;
-use clinic_core::session::Session;
 use serde::{Deserialize, Serialize};
 
 use crate::dto::CommandError;
@@ -247,25 +246,13 @@ pub async fn billing_dashboard(shell: Shared<'_>, weeks: u32) -> Reply<Dashboard
 
 // ---- the shell's steps ----------------------------------------------------------------
 
-/// The patients named by `views`, each read once through the core (checked and audited
-/// as a view of the record): the core's invoice carries the patient's id only. A record
-/// that cannot be read leaves its invoices unnamed rather than failing the list.
-fn named(session: &mut Session, views: Vec<icore::InvoiceView>) -> Vec<Invoice> {
-    let mut names: BTreeMap<PatientId, Option<(String, String)>> = BTreeMap::new();
+/// The invoices as the window shows them, each naming its patient as the core did (one
+/// remembered, audited read per patient per session).
+fn named(views: Vec<icore::InvoiceView>) -> Vec<Invoice> {
     views
         .into_iter()
         .map(|view| {
-            let label = view.invoice.patient_id.and_then(|id| {
-                names
-                    .entry(id)
-                    .or_insert_with(|| {
-                        session
-                            .patient(id)
-                            .ok()
-                            .map(|p| (format!("{} {}", p.given_name, p.family_name), p.mrn))
-                    })
-                    .clone()
-            });
+            let label = view.patient.clone().map(|p| (p.name, p.mrn));
             Invoice::from_view(view, label)
         })
         .collect()
@@ -348,7 +335,7 @@ impl Shell {
     pub fn invoice(&self, id: &str) -> Result<Invoice> {
         self.with_open(|open| {
             let view = open.session.invoice(id)?;
-            Ok(named(&mut open.session, vec![view]).remove(0))
+            Ok(named(vec![view]).remove(0))
         })
     }
 
@@ -356,14 +343,14 @@ impl Shell {
         let patient: PatientId = parse_id("patient", patient)?;
         self.with_open(|open| {
             let views = open.session.invoices_of(patient)?;
-            Ok(named(&mut open.session, views))
+            Ok(named(views))
         })
     }
 
     pub fn open_invoices(&self) -> Result<Vec<Invoice>> {
         self.with_open(|open| {
             let views = open.session.open_invoices()?;
-            Ok(named(&mut open.session, views))
+            Ok(named(views))
         })
     }
 
@@ -371,7 +358,7 @@ impl Shell {
         let patient = optional_patient(patient)?;
         self.with_open(|open| {
             let view = open.session.new_invoice(patient)?;
-            Ok(named(&mut open.session, vec![view]).remove(0))
+            Ok(named(vec![view]).remove(0))
         })
     }
 
@@ -386,7 +373,7 @@ impl Shell {
         };
         self.with_open(|open| {
             let view = open.session.add_invoice_line(invoice, &input)?;
-            Ok(named(&mut open.session, vec![view]).remove(0))
+            Ok(named(vec![view]).remove(0))
         })
     }
 
@@ -395,35 +382,35 @@ impl Shell {
     pub fn add_dispensed_lines(&self, invoice: &str, sale: Option<&str>) -> Result<Invoice> {
         self.with_open(|open| {
             let view = open.session.add_dispensed_lines(invoice, sale)?;
-            Ok(named(&mut open.session, vec![view]).remove(0))
+            Ok(named(vec![view]).remove(0))
         })
     }
 
     pub fn remove_invoice_line(&self, line: &str) -> Result<Invoice> {
         self.with_open(|open| {
             let view = open.session.remove_invoice_line(line)?;
-            Ok(named(&mut open.session, vec![view]).remove(0))
+            Ok(named(vec![view]).remove(0))
         })
     }
 
     pub fn discount_line(&self, line: &str, discount_bp: i64, reason: &str) -> Result<Invoice> {
         self.with_open(|open| {
             let view = open.session.discount_line(line, discount_bp, reason)?;
-            Ok(named(&mut open.session, vec![view]).remove(0))
+            Ok(named(vec![view]).remove(0))
         })
     }
 
     pub fn issue_invoice(&self, id: &str) -> Result<Invoice> {
         self.with_open(|open| {
             let view = open.session.issue_invoice(id)?;
-            Ok(named(&mut open.session, vec![view]).remove(0))
+            Ok(named(vec![view]).remove(0))
         })
     }
 
     pub fn void_invoice(&self, id: &str, reason: &str) -> Result<Invoice> {
         self.with_open(|open| {
             let view = open.session.void_invoice(id, reason)?;
-            Ok(named(&mut open.session, vec![view]).remove(0))
+            Ok(named(vec![view]).remove(0))
         })
     }
 
@@ -431,7 +418,7 @@ impl Shell {
     pub fn credit_invoice(&self, id: &str, reason: &str) -> Result<Invoice> {
         self.with_open(|open| {
             let view = open.session.credit_invoice(id, reason)?;
-            Ok(named(&mut open.session, vec![view]).remove(0))
+            Ok(named(vec![view]).remove(0))
         })
     }
 
@@ -449,7 +436,7 @@ impl Shell {
             let view = open.session.invoice(&taken.invoice_id)?;
             Ok(PaymentRecorded {
                 payment: taken.into(),
-                invoice: named(&mut open.session, vec![view]).remove(0),
+                invoice: named(vec![view]).remove(0),
             })
         })
     }

@@ -29,7 +29,7 @@ use crate::clock::to_db_time;
 use crate::error::{Error, Result};
 use crate::ids::{EncounterId, PatientId, UserId};
 use crate::policy::{Action, Target};
-use crate::session::Session;
+use crate::session::{PatientLabel, Session};
 use crate::store::audit::{self, Event, Outcome};
 use crate::store::changes::WriteContext;
 use crate::store::sequences;
@@ -135,6 +135,10 @@ pub struct LineView {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct InvoiceView {
     pub invoice: Invoice,
+    /// Whose it is (name and record number, one remembered read per patient per
+    /// session); `None` for a walk-in without a patient or a record this user may not
+    /// read.
+    pub patient: Option<PatientLabel>,
     /// The lines that count (removed ones are in `removed`).
     pub lines: Vec<LineView>,
     pub removed: Vec<Line>,
@@ -209,6 +213,7 @@ fn view(invoice: Invoice, all: Vec<Line>, payments: Vec<Payment>) -> Result<Invo
     let state = state_of(&invoice.status, totals.total_minor, paid_minor).to_owned();
     Ok(InvoiceView {
         balance_minor: totals.total_minor - paid_minor,
+        patient: None,
         invoice,
         lines,
         removed,
@@ -418,7 +423,17 @@ impl Session {
         let conn = self.live()?.store.conn();
         let lines = store::lines(conn, &invoice.id)?;
         let payments = store::payments(conn, &invoice.id)?;
-        view(invoice, lines, payments)
+        let mut v = view(invoice, lines, payments)?;
+        self.name_patient(&mut v);
+        Ok(v)
+    }
+
+    /// Names an invoice's patient from the session's remembered reads.
+    fn name_patient(&mut self, v: &mut InvoiceView) {
+        v.patient = v
+            .invoice
+            .patient_id
+            .and_then(|p| self.patient_label(p).ok());
     }
 
     /// A patient's invoices, newest first.
@@ -426,14 +441,16 @@ impl Session {
         self.authorize(Action::BillingRead, Target::Patient(patient))?;
         self.write_event(Event::new("billing.read", Outcome::Success).patient(patient))?;
         let conn = self.live()?.store.conn();
-        store::invoices_of_patient(conn, patient)?
+        let mut views = store::invoices_of_patient(conn, patient)?
             .into_iter()
             .map(|i| {
                 let lines = store::lines(conn, &i.id)?;
                 let payments = store::payments(conn, &i.id)?;
                 view(i, lines, payments)
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        views.iter_mut().for_each(|v| self.name_patient(v));
+        Ok(views)
     }
 
     /// This branch's drafts and issued invoices, oldest first.
@@ -442,14 +459,16 @@ impl Session {
         let branch = self.clinic().branch_code.clone();
         self.write_event(Event::new("billing.list", Outcome::Success))?;
         let conn = self.live()?.store.conn();
-        store::open_invoices(conn, &branch)?
+        let mut views = store::open_invoices(conn, &branch)?
             .into_iter()
             .map(|i| {
                 let lines = store::lines(conn, &i.id)?;
                 let payments = store::payments(conn, &i.id)?;
                 view(i, lines, payments)
             })
-            .collect()
+            .collect::<Result<Vec<_>>>()?;
+        views.iter_mut().for_each(|v| self.name_patient(v));
+        Ok(views)
     }
 
     /// A walk-in draft (front desk, accountants), for a patient or none.
