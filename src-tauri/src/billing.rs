@@ -284,28 +284,6 @@ fn optional_branch(branch: Option<&str>) -> Option<&str> {
     branch.map(str::trim).filter(|b| !b.is_empty())
 }
 
-/// The file name typed, with `.csv` added when it has none; never a path.
-pub fn csv_file_name(typed: &str) -> Result<String> {
-    let name = typed.trim();
-    if name.is_empty() {
-        return Err(CommandError::invalid(
-            "file_name",
-            "type a name for the file",
-        ));
-    }
-    if name.contains('/') || name.contains('\0') || name == "." || name == ".." {
-        return Err(CommandError::invalid(
-            "file_name",
-            "a file name has no folders in it; choose the folder above",
-        ));
-    }
-    Ok(if name.to_ascii_lowercase().ends_with(".csv") {
-        name.to_owned()
-    } else {
-        format!("{name}.csv")
-    })
-}
-
 impl Shell {
     pub fn price_list(&self) -> Result<Vec<PriceItem>> {
         self.with_open(|open| {
@@ -473,16 +451,7 @@ impl Shell {
             "" => crate::documents::default_folder(),
             typed => Path::new(typed).to_owned(),
         };
-        let path = folder.join(csv_file_name(file_name)?);
-        if path.exists() && !replace {
-            return Err(CommandError::invalid(
-                "file_name",
-                format!(
-                    "{} already exists; choose another name, or replace it",
-                    path.display()
-                ),
-            ));
-        }
+        let path = crate::documents::save_target(&folder, file_name, "csv", replace)?;
         let branch = optional_branch(report.branch.as_deref());
         let csv = match report.kind.as_str() {
             "cash_up" => {

@@ -99,8 +99,9 @@ pub fn default_folder() -> PathBuf {
     if documents.is_dir() { documents } else { home }
 }
 
-/// A file name as typed, made a PDF's: trimmed, ".pdf" added when missing, no folders.
-pub fn pdf_file_name(typed: &str) -> Result<String> {
+/// A file name as typed, made one of `extension`: trimmed, the extension added when
+/// missing, no folders.
+pub fn file_name_with(typed: &str, extension: &str) -> Result<String> {
     let name = typed.trim();
     if name.is_empty() {
         return Err(CommandError::invalid(
@@ -114,11 +115,37 @@ pub fn pdf_file_name(typed: &str) -> Result<String> {
             "a file name has no folders in it; choose the folder above",
         ));
     }
-    Ok(if name.to_ascii_lowercase().ends_with(".pdf") {
-        name.to_owned()
-    } else {
-        format!("{name}.pdf")
-    })
+    Ok(
+        if name
+            .to_ascii_lowercase()
+            .ends_with(&format!(".{extension}"))
+        {
+            name.to_owned()
+        } else {
+            format!("{name}.{extension}")
+        },
+    )
+}
+
+/// A file name as typed, made a PDF's.
+pub fn pdf_file_name(typed: &str) -> Result<String> {
+    file_name_with(typed, "pdf")
+}
+
+/// Where a file the person named goes in `folder`: refused when it exists and they did
+/// not ask to replace it.
+pub fn save_target(folder: &Path, typed: &str, extension: &str, replace: bool) -> Result<PathBuf> {
+    let path = folder.join(file_name_with(typed, extension)?);
+    if path.exists() && !replace {
+        return Err(CommandError::invalid(
+            "file_name",
+            format!(
+                "{} already exists; choose another name, or replace it",
+                path.display()
+            ),
+        ));
+    }
+    Ok(path)
 }
 
 impl Shell {
@@ -156,16 +183,7 @@ impl Shell {
                 "choose the folder to save in",
             ));
         }
-        let path = Path::new(folder).join(pdf_file_name(file_name)?);
-        if path.exists() && !replace {
-            return Err(CommandError::invalid(
-                "file_name",
-                format!(
-                    "{} already exists; choose another name, or replace it",
-                    path.display()
-                ),
-            ));
-        }
+        let path = save_target(Path::new(folder), file_name, "pdf", replace)?;
         let doc = self.with_open(|open| Ok(open.session.export_document(reference, &path)?))?;
         Ok(SavedDocument {
             title: doc.title,

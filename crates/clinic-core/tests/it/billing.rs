@@ -11,6 +11,15 @@ use clinic_core::{Code, Role, Session};
 
 use crate::support::Clinic;
 
+/// A line from the price list.
+fn priced(code: &str, quantity: i64) -> LineInput {
+    LineInput {
+        code: Some(code.into()),
+        quantity,
+        ..LineInput::default()
+    }
+}
+
 struct Desk {
     clinic: Clinic,
     doctor: Session,
@@ -133,17 +142,7 @@ fn billing_issuing_numbers_and_freezes_a_draft_and_a_void_or_credit_keeps_the_or
     let mut d = desk();
     let draft = d.desk.new_invoice(Some(d.patient)).unwrap();
     let id = draft.invoice.id.clone();
-    let with = d
-        .desk
-        .add_invoice_line(
-            &id,
-            &LineInput {
-                code: Some("dress".into()),
-                quantity: 2,
-                ..LineInput::default()
-            },
-        )
-        .unwrap();
+    let with = d.desk.add_invoice_line(&id, &priced("dress", 2)).unwrap();
     // 2 × 12.00 = 24.00, 16 % tax = 3.84.
     assert_eq!(
         (
@@ -192,14 +191,7 @@ fn billing_issuing_numbers_and_freezes_a_draft_and_a_void_or_credit_keeps_the_or
     );
     let frozen = d
         .desk
-        .add_invoice_line(
-            &id,
-            &LineInput {
-                code: Some("DRESS".into()),
-                quantity: 1,
-                ..LineInput::default()
-            },
-        )
+        .add_invoice_line(&id, &priced("DRESS", 1))
         .unwrap_err();
     assert!(
         frozen
@@ -248,16 +240,7 @@ fn billing_issuing_numbers_and_freezes_a_draft_and_a_void_or_credit_keeps_the_or
 fn billing_payments_add_up_refunds_keep_a_reason_and_an_overpayment_shows() {
     let mut d = desk();
     let id = d.desk.new_invoice(Some(d.patient)).unwrap().invoice.id;
-    d.desk
-        .add_invoice_line(
-            &id,
-            &LineInput {
-                code: Some("DRESS".into()),
-                quantity: 1,
-                ..LineInput::default()
-            },
-        )
-        .unwrap();
+    d.desk.add_invoice_line(&id, &priced("DRESS", 1)).unwrap();
     let pay = |amount_minor: i64| PaymentInput {
         method: "cash".into(),
         amount_minor,
@@ -471,16 +454,7 @@ fn billing_the_cash_up_and_the_month_add_up_and_export_as_csv() {
     let (_, visit_invoice) = d.doctor.complete_visit(visit.id).unwrap();
     d.desk.issue_invoice(&visit_invoice).unwrap(); // 25.00, unpaid
     let id = d.desk.new_invoice(Some(d.patient)).unwrap().invoice.id;
-    d.desk
-        .add_invoice_line(
-            &id,
-            &LineInput {
-                code: Some("DRESS".into()),
-                quantity: 1,
-                ..LineInput::default()
-            },
-        )
-        .unwrap();
+    d.desk.add_invoice_line(&id, &priced("DRESS", 1)).unwrap();
     d.desk.issue_invoice(&id).unwrap(); // 13.92
     for (method, amount_minor) in [("cash", 1000), ("card", 392)] {
         d.desk
@@ -541,16 +515,7 @@ fn billing_a_claim_asks_the_policys_share_moves_forward_only_and_the_patient_pay
     use clinic_core::billing::insurance::PolicyInput;
     let mut d = desk();
     let id = d.desk.new_invoice(Some(d.patient)).unwrap().invoice.id;
-    d.desk
-        .add_invoice_line(
-            &id,
-            &LineInput {
-                code: Some("DRESS".into()),
-                quantity: 1,
-                ..LineInput::default()
-            },
-        )
-        .unwrap();
+    d.desk.add_invoice_line(&id, &priced("DRESS", 1)).unwrap();
     d.desk.issue_invoice(&id).unwrap(); // 13.92
     d.desk
         .set_payer("nhif", "National Health Insurance Fund", true)
