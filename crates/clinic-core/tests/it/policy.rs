@@ -20,7 +20,7 @@ fn expected(role: Role, action: Action) -> Expect {
     use Expect::{Allow, Deny, Own};
     match role {
         // Receptionist: registers patients, edits demographics, books, cancels,
-        // reschedules and checks in; views doctors; takes payments.
+        // reschedules and checks in; views doctors; bills and takes payments.
         Role::Receptionist => match action {
             A::PatientCreate
             | A::PatientUpdate
@@ -32,7 +32,8 @@ fn expected(role: Role, action: Action) -> Expect {
             | A::AppointmentCheckIn
             | A::AppointmentView
             | A::BillingRead
-            | A::BillingWrite => Allow,
+            | A::BillingWrite
+            | A::PaymentRecord => Allow,
             _ => Deny,
         },
         // Doctor: updates patients, views doctors, reads and writes the record (and adds
@@ -71,7 +72,8 @@ fn expected(role: Role, action: Action) -> Expect {
             _ => Deny,
         },
         // Admin: archives and merges patients, manages doctors, users, settings, audit;
-        // no clinical notes (only through break-glass).
+        // reads billing and stock and corrects stock to a count; no clinical notes (only
+        // through break-glass).
         Role::Admin => match action {
             A::PatientView
             | A::PatientArchive
@@ -80,6 +82,8 @@ fn expected(role: Role, action: Action) -> Expect {
             | A::DoctorView
             | A::AppointmentView
             | A::BillingRead
+            | A::StockRead
+            | A::StockAdjust
             | A::UserManage
             | A::AuditRead
             | A::SettingsManage
@@ -90,13 +94,23 @@ fn expected(role: Role, action: Action) -> Expect {
             A::PatientView | A::LabOrderRead | A::LabResultEnter => Allow,
             _ => Deny,
         },
+        // Pharmacist: dispenses prescriptions and keeps the stock (moves and counts).
         Role::Pharmacist => match action {
-            A::PatientView | A::PrescriptionRead | A::PrescriptionDispense => Allow,
+            A::PatientView
+            | A::PrescriptionRead
+            | A::PrescriptionDispense
+            | A::StockRead
+            | A::StockMove
+            | A::StockAdjust => Allow,
             _ => Deny,
         },
-        // Accountant: billing, never clinical notes.
+        // Accountant: billing with payments and discounts, never clinical notes.
         Role::Accountant => match action {
-            A::PatientView | A::BillingRead | A::BillingWrite => Allow,
+            A::PatientView
+            | A::BillingRead
+            | A::BillingWrite
+            | A::PaymentRecord
+            | A::BillingDiscount => Allow,
             _ => Deny,
         },
         // Patient: their own record, prescriptions, results, appointments and invoices.
