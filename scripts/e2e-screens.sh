@@ -222,8 +222,8 @@ inside_xvfb() {
   # The administrator's screens: users, the audit log (chain verified), sign-in settings
   # (the second factor turned on for receptionists), branches (one added), a doctor's
   # weekly hours, the week's calendar. Header tabs for an administrator: Home, Patients,
-  # Appointments, Calendar (433), Conflicts, Doctors (655), Administration (792); section
-  # tabs at y=221.
+  # Appointments, Calendar (433), Pharmacy, Billing, Conflicts, Doctors (868),
+  # Administration (1004); section tabs at y=221.
   click 1033 27
   wait_screen login 2
   type_text admin
@@ -231,7 +231,7 @@ inside_xvfb() {
   type_text demo-clinic-2026
   key Return
   wait_screen home 3
-  click 792 74
+  click 1004 74
   wait_screen admin-users
   capture admin-users
   click 424 221
@@ -292,7 +292,7 @@ inside_xvfb() {
   sleep 0.5
   capture admin-workstation
   scroll_to_top
-  click_to doctors 655 74
+  click_to doctors 868 74
   # "Open" on the second doctor (Dr Peter Kamau).
   click 1016 374
   wait_screen doctor
