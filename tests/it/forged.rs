@@ -1841,6 +1841,51 @@ fn cases() -> Vec<(&'static str, Forge, &'static [Role])> {
             NOBODY,
         ),
         (
+            "set a price on the price list",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                g.change(
+                    &a,
+                    "price_items",
+                    &id,
+                    "upsert",
+                    json!({"code": "ECG", "name": "Electrocardiogram", "category": "service",
+                           "price_minor": 3000, "tax_bp": 0, "active": true}),
+                )
+            },
+            &[Admin],
+        ),
+        (
+            "add an insurance payer",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                g.change(&a, "payers", &id, "upsert",
+                    json!({"code": "NHIF", "name": "National Health Insurance Fund", "active": true}))
+            },
+            &[Receptionist, Accountant],
+        ),
+        (
+            "record a patient's policy in another user's name",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                let other = g.id(if r == Role::Accountant {
+                    Role::Receptionist
+                } else {
+                    Role::Accountant
+                });
+                g.change(
+                    &a,
+                    "policies",
+                    &id,
+                    "upsert",
+                    json!({"patient_id": "p", "payer_id": "y", "policy_number": "N-1",
+                           "coverage_bp": 8000, "valid_until": null, "active": true,
+                           "created_by": other}),
+                )
+            },
+            NOBODY,
+        ),
+        (
             "push a change in another user's name",
             |g, r| {
                 // The author claimed is an administrator (or, for the administrator, the
