@@ -252,3 +252,40 @@ pub struct ReceiptView {
     pub balance_after: String,
     pub received_by: String,
 }
+
+/// A report ready to print (billing's daily cash-up, a period summary): every text
+/// settled by core (amounts formatted, dates in words). Nothing here adds anything up.
+#[derive(Debug, Clone, Default)]
+pub struct ReportView {
+    pub letterhead: Letterhead,
+    /// "Daily cash-up", "Summary".
+    pub title: String,
+    /// e.g. "1 December 2026 – 31 December 2026 · all branches"; repeated on every page.
+    pub subtitle: String,
+    /// A reference printed in the footer and QR code in place of a document number,
+    /// e.g. "REPORT-CASHUP-2026-12-01-ALL".
+    pub number: String,
+    pub verification_code: String,
+    /// "Printed 2 December 2026 09:14 by Grace Wanjiru", printed as is.
+    pub printed: String,
+    pub sections: Vec<ReportSection>,
+}
+
+/// One titled table of a report.
+#[derive(Debug, Clone, Default)]
+pub struct ReportSection {
+    /// "Takings by cashier".
+    pub heading: String,
+    /// Column heads. The first column is left-aligned text and takes the remaining
+    /// width (it wraps when long); every other column is right-aligned (amounts,
+    /// counts) and as wide as its widest text. A row with more cells than there are
+    /// heads gets unheaded columns rather than losing the cells.
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<String>>,
+    /// An optional last row, printed bold under a rule that closes the rows (e.g.
+    /// "Total", "", "KES 12,400.00"); an empty vec for none.
+    pub total: Vec<String>,
+    /// Printed in place of the table (column heads and total included) when `rows` is
+    /// empty, e.g. "No payments on this day."
+    pub empty: String,
+}

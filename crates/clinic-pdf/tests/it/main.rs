@@ -7,6 +7,7 @@ mod invoice;
 mod lab;
 mod poppler;
 mod prescription;
+mod report;
 
 use clinic_pdf::{Doctor, Letterhead, PageSize, Patient, PrescriptionView, RxItem};
 
