@@ -436,6 +436,14 @@ pub const LOCAL_TABLES: &[(&str, &str)] = &[
         "reference data: the lab catalogue's reference ranges",
     ),
     ("lab_panels", "reference data: the lab catalogue's panels"),
+    (
+        "invoice_balances",
+        "a cache of issued invoices' totals and payments, rebuilt from the synced rows",
+    ),
+    (
+        "invoice_balances_stale",
+        "the invoices whose cached balance must be brought up to date",
+    ),
 ];
 
 /// The declaration of a synced table, or `None` for a table that does not sync.

@@ -1,6 +1,7 @@
-//! Billing's reports and their CSV exports: the daily cash-up (what each cashier should
-//! hand over, by method) and the monthly summary (visits, revenue by doctor, category
-//! and branch, outstanding invoices by age, stock value).
+//! Billing's reports and their CSV and PDF exports: the cash-up (what each cashier
+//! should hand over, by method) and the summary (visits, revenue by doctor, category and
+//! branch, outstanding invoices by age, claims, stock value), each over a [`Period`] of
+//! clinic days (a day, a month or any range) at every branch or one.
 //!
 //! Invariants:
 //! - Figures come from the records as they stand (invoices' lines through
@@ -26,7 +27,107 @@ use crate::policy::{Action, Target};
 use crate::session::Session;
 use crate::store::audit::{Event, Outcome};
 
-/// One cashier's takings by one method on the day.
+/// Clinic days from `from` to `to`, both included: what a report covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, serde::Deserialize)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+/// The longest period a report covers: five years of clinic days.
+pub const MAX_PERIOD_DAYS: i64 = 5 * 366;
+
+impl Period {
+    /// `from` to `to`, both included; refused when backwards or longer than five years.
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Self> {
+        if to < from {
+            return Err(Error::validation(
+                "period",
+                format!("ends ({to}) before it starts ({from}); swap the dates"),
+            ));
+        }
+        if (to - from).num_days() >= MAX_PERIOD_DAYS {
+            return Err(Error::validation(
+                "period",
+                "is longer than five years; report on a shorter period",
+            ));
+        }
+        Ok(Period { from, to })
+    }
+
+    /// One clinic day.
+    pub fn day(day: NaiveDate) -> Self {
+        Period { from: day, to: day }
+    }
+
+    /// The calendar month `year`-`month`.
+    pub fn month(year: i32, month: u32) -> Result<Self> {
+        let from = NaiveDate::from_ymd_opt(year, month, 1)
+            .ok_or_else(|| Error::validation("period", "is a month from 1 to 12 of a year"))?;
+        let next = if month == 12 {
+            NaiveDate::from_ymd_opt(year + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(year, month + 1, 1)
+        }
+        .ok_or_else(|| Error::validation("period", "is out of range"))?;
+        Ok(Period {
+            from,
+            to: next - chrono::Duration::days(1),
+        })
+    }
+
+    /// A period as typed: a day `2026-03-14`, a month `2026-03`, or a range
+    /// `2026-03-01..2026-03-15` (both days included).
+    pub fn parse(text: &str) -> Result<Self> {
+        let text = text.trim();
+        let date = |t: &str| NaiveDate::parse_from_str(t.trim(), "%Y-%m-%d").ok();
+        if let Some((a, b)) = text.split_once("..") {
+            return match (date(a), date(b)) {
+                (Some(from), Some(to)) => Period::new(from, to),
+                _ => Err(Error::validation(
+                    "period",
+                    format!("\"{text}\" is not a range of days such as 2026-03-01..2026-03-15"),
+                )),
+            };
+        }
+        if let Some(day) = date(text) {
+            return Ok(Period::day(day));
+        }
+        let month = text
+            .split_once('-')
+            .filter(|(y, m)| y.len() == 4 && (1..=2).contains(&m.len()))
+            .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok()?)));
+        match month {
+            Some((y, m)) => Period::month(y, m),
+            None => Err(Error::validation(
+                "period",
+                format!(
+                    "\"{text}\" is not a day (2026-03-14), a month (2026-03) or a range (2026-03-01..2026-03-15)"
+                ),
+            )),
+        }
+    }
+
+    /// How the period is written back: `2026-03-14`, `2026-03`, or `2026-03-01..2026-03-15`.
+    pub fn label(&self) -> String {
+        if self.from == self.to {
+            return self.from.to_string();
+        }
+        if let Ok(m) = Period::month(self.from.year(), self.from.month())
+            && m == *self
+        {
+            return self.from.format("%Y-%m").to_string();
+        }
+        format!("{}..{}", self.from, self.to)
+    }
+
+    /// The day after the last: the period is `[from, end)`.
+    fn end(&self) -> NaiveDate {
+        self.to + chrono::Duration::days(1)
+    }
+}
+
+/// One cashier's takings by one method in the period.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CashUpRow {
     pub branch_code: String,
@@ -37,10 +138,14 @@ pub struct CashUpRow {
     pub amount_minor: i64,
 }
 
-/// What each cashier should hand over for a day.
+/// What each cashier should hand over for a period (usually a day).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct CashUp {
-    pub day: String,
+    pub period: Period,
+    /// The period as written back ([`Period::label`]).
+    pub label: String,
+    /// The branch's code, or none for every branch.
+    pub branch: Option<String>,
     pub currency: String,
     pub rows: Vec<CashUpRow>,
     pub by_method: BTreeMap<String, i64>,
@@ -57,13 +162,16 @@ pub struct Outstanding {
     pub invoices: i64,
 }
 
-/// A month at a glance.
+/// A period (usually a month) at a glance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct MonthlySummary {
-    /// `YYYY-MM`.
-    pub month: String,
+pub struct Summary {
+    pub period: Period,
+    /// The period as written back ([`Period::label`]).
+    pub label: String,
+    /// The branch's code, or none for every branch.
+    pub branch: Option<String>,
     pub currency: String,
-    /// Visits completed in the month.
+    /// Visits completed in the period.
     pub visits: i64,
     /// Issued invoices' totals (credit notes subtract), by the visit's doctor
     /// ("walk-in" for invoices without a visit).
@@ -72,13 +180,13 @@ pub struct MonthlySummary {
     pub revenue_by_category: BTreeMap<String, i64>,
     pub revenue_by_branch: BTreeMap<String, i64>,
     pub revenue_minor: i64,
-    /// Payments received in the month, less refunds.
+    /// Payments received in the period, less refunds.
     pub received_minor: i64,
-    /// As of the month's last day.
+    /// As of the period's last day.
     pub outstanding: Outstanding,
     /// Every branch's stock at cost, now.
     pub stock_value_minor: i64,
-    /// Claims made in the month, by where they stand: (count, claimed).
+    /// Claims made in the period, by where they stand: (count, claimed).
     pub claims_by_status: BTreeMap<String, (i64, i64)>,
 }
 
@@ -154,13 +262,13 @@ impl Session {
         Ok(crate::money::Currency::parse(&self.clinic().currency)?.minor_digits)
     }
 
-    /// What each cashier took on the clinic day `day`, by method, at every branch or
-    /// one (`branch`, a code).
-    pub fn cash_up(&mut self, day: NaiveDate, branch: Option<&str>) -> Result<CashUp> {
+    /// What each cashier took over the clinic days of `period`, by method, at every
+    /// branch or one (`branch`, a code).
+    pub fn cash_up(&mut self, period: Period, branch: Option<&str>) -> Result<CashUp> {
         self.authorize(Action::BillingRead, Target::Any)?;
         let time = self.clinic_time()?;
-        let from = to_db_time(time.day_start(day));
-        let to = to_db_time(time.day_start(day + chrono::Duration::days(1)));
+        let from = to_db_time(time.day_start(period.from));
+        let to = to_db_time(time.day_start(period.end()));
         let branch = branch.map(|b| b.trim().to_ascii_uppercase());
         let rows = store::takings(self.live()?.store.conn(), &from, &to, branch.as_deref())?;
         let mut by_method: BTreeMap<String, i64> = BTreeMap::new();
@@ -169,10 +277,12 @@ impl Session {
         }
         self.write_event(
             Event::new("billing.cash_up", Outcome::Success)
-                .details(serde_json::json!({ "day": day.to_string(), "branch": branch })),
+                .details(serde_json::json!({ "period": period.label(), "branch": branch })),
         )?;
         Ok(CashUp {
-            day: day.to_string(),
+            period,
+            label: period.label(),
+            branch,
             currency: self.clinic().currency.clone(),
             total_minor: rows.iter().map(|r| r.amount_minor).sum(),
             rows,
@@ -180,27 +290,15 @@ impl Session {
         })
     }
 
-    /// The month `year`-`month` at every branch or one.
-    pub fn monthly_summary(
-        &mut self,
-        year: i32,
-        month: u32,
-        branch: Option<&str>,
-    ) -> Result<MonthlySummary> {
+    /// The clinic days of `period` at every branch or one.
+    pub fn summary(&mut self, period: Period, branch: Option<&str>) -> Result<Summary> {
         self.authorize(Action::BillingRead, Target::Any)?;
-        let first = NaiveDate::from_ymd_opt(year, month, 1)
-            .ok_or_else(|| Error::validation("month", "is a month from 1 to 12 of a year"))?;
-        let next = if month == 12 {
-            NaiveDate::from_ymd_opt(year + 1, 1, 1)
-        } else {
-            NaiveDate::from_ymd_opt(year, month + 1, 1)
-        }
-        .ok_or_else(|| Error::validation("month", "is out of range"))?;
-        let last = next - chrono::Duration::days(1);
+        let last = period.to;
         let time = self.clinic_time()?;
-        let from = to_db_time(time.day_start(first));
-        let to = to_db_time(time.day_start(next));
+        let from = to_db_time(time.day_start(period.from));
+        let to = to_db_time(time.day_start(period.end()));
         let branch = branch.map(|b| b.trim().to_ascii_uppercase());
+        store::refresh_balances(&mut self.live()?.store)?;
         let conn = self.live()?.store.conn();
         let visits = store::visits_completed(conn, &from, &to, branch.as_deref())?;
         let mut revenue_by_doctor: BTreeMap<String, i64> = BTreeMap::new();
@@ -222,8 +320,7 @@ impl Session {
         }
         let received_minor = store::received(conn, &from, &to, branch.as_deref())?;
         let mut outstanding = Outstanding::default();
-        let end = to_db_time(time.day_start(next));
-        for (issued_at, total, paid) in store::balances_as_of(conn, &end, branch.as_deref())? {
+        for (issued_at, total, paid) in store::balances_as_of(conn, &to, branch.as_deref())? {
             let balance = total - paid;
             if balance <= 0 {
                 continue;
@@ -242,13 +339,14 @@ impl Session {
         }
         let stock_value_minor = store::stock_value(conn, &last.format("%Y-%m-%d").to_string())?;
         let claims_by_status = store::claims_by_status(conn, &from, &to)?;
-        self.write_event(Event::new("billing.summary", Outcome::Success).details(
-            serde_json::json!({
-                "month": format!("{year:04}-{month:02}"), "branch": branch,
-            }),
-        ))?;
-        Ok(MonthlySummary {
-            month: format!("{:04}-{:02}", first.year(), first.month()),
+        self.write_event(
+            Event::new("billing.summary", Outcome::Success)
+                .details(serde_json::json!({ "period": period.label(), "branch": branch })),
+        )?;
+        Ok(Summary {
+            period,
+            label: period.label(),
+            branch,
             currency: self.clinic().currency.clone(),
             visits,
             revenue_by_doctor,
@@ -274,47 +372,29 @@ impl Session {
         let time = self.clinic_time()?;
         let from = to_db_time(time.day_start(first));
         let to = to_db_time(time.day_start(today + chrono::Duration::days(1)));
+        store::refresh_balances(&mut self.live()?.store)?;
         let conn = self.live()?.store.conn();
-        // Appointments per clinic day: bucket the stored instants by the clinic's days.
-        let mut per_day: BTreeMap<NaiveDate, i64> = BTreeMap::new();
+        // Each clinic day and week is its own range of stored instants, counted from the
+        // indexes: nothing is read row by row, however many patients there are.
+        let instant = |d: NaiveDate| to_db_time(time.day_start(d));
+        let mut appointments_per_day = Vec::new();
         let mut day = first;
         while day <= today {
-            per_day.insert(day, 0);
-            day += chrono::Duration::days(1);
+            let next = day + chrono::Duration::days(1);
+            let n = store::appointments_held(conn, &instant(day), &instant(next))?;
+            appointments_per_day.push((day.to_string(), n));
+            day = next;
         }
-        let (mut kept, mut missed) = (0i64, 0i64);
-        for (starts_at, status) in store::appointments_between(conn, &from, &to)? {
-            let Ok(t) = chrono::DateTime::parse_from_rfc3339(&starts_at) else {
-                continue;
-            };
-            let d = time.date_of(t.with_timezone(&chrono::Utc));
-            if status != "cancelled" && status != "rescheduled" && status != "conflict" {
-                *per_day.entry(d).or_default() += 1;
-            }
-            match status.as_str() {
-                "completed" | "checked_in" => kept += 1,
-                "no_show" => missed += 1,
-                _ => {}
-            }
-        }
-        let mut per_week: BTreeMap<NaiveDate, i64> = (0..weeks)
-            .map(|w| (first + chrono::Duration::weeks(i64::from(w)), 0))
-            .collect();
-        for (issued_at, total) in store::issued_totals(conn, &from, &to)? {
-            let Ok(t) = chrono::DateTime::parse_from_rfc3339(&issued_at) else {
-                continue;
-            };
-            let d = time.date_of(t.with_timezone(&chrono::Utc));
-            let week = d - chrono::Duration::days(i64::from(d.weekday().num_days_from_monday()));
-            *per_week.entry(week).or_default() += total;
+        let (kept, missed) = store::kept_and_missed(conn, &from, &to)?;
+        let mut revenue_per_week = Vec::new();
+        for w in 0..weeks {
+            let start = first + chrono::Duration::weeks(i64::from(w));
+            let end = (start + chrono::Duration::weeks(1)).min(today + chrono::Duration::days(1));
+            let total = store::revenue_between(conn, &instant(start), &instant(end))?;
+            revenue_per_week.push((start.to_string(), total));
         }
         let top_diagnoses = store::top_diagnoses(conn, &from, &to, 10)?;
-        let (outstanding_invoices, outstanding_minor) = store::balances_as_of(conn, &to, None)?
-            .into_iter()
-            .filter(|(_, total, paid)| total > paid)
-            .fold((0, 0), |(n, sum), (_, total, paid)| {
-                (n + 1, sum + total - paid)
-            });
+        let (outstanding_invoices, outstanding_minor) = store::outstanding_now(conn)?;
         let stock_alerts = if self.authorize(Action::StockRead, Target::Any).is_ok() {
             self.stock_alerts(crate::pharmacy::stock::EXPIRY_ALERT_DAYS)?
                 .len()
@@ -324,14 +404,8 @@ impl Session {
         self.write_event(Event::new("billing.dashboard", Outcome::Success))?;
         Ok(Dashboard {
             currency: self.clinic().currency.clone(),
-            appointments_per_day: per_day
-                .into_iter()
-                .map(|(d, n)| (d.to_string(), n))
-                .collect(),
-            revenue_per_week: per_week
-                .into_iter()
-                .map(|(d, n)| (d.to_string(), n))
-                .collect(),
+            appointments_per_day,
+            revenue_per_week,
             no_show_rate_bp: if kept + missed == 0 {
                 0
             } else {
@@ -345,15 +419,15 @@ impl Session {
     }
 
     /// The cash-up as CSV (audited as an export).
-    pub fn cash_up_csv(&mut self, day: NaiveDate, branch: Option<&str>) -> Result<String> {
-        let c = self.cash_up(day, branch)?;
+    pub fn cash_up_csv(&mut self, period: Period, branch: Option<&str>) -> Result<String> {
+        let c = self.cash_up(period, branch)?;
         let digits = self.currency_digits()?;
         let mut rows: Vec<Vec<String>> = c
             .rows
             .iter()
             .map(|r| {
                 vec![
-                    c.day.clone(),
+                    c.label.clone(),
                     r.branch_code.clone(),
                     r.user_name.clone(),
                     r.method.clone(),
@@ -363,7 +437,7 @@ impl Session {
             })
             .collect();
         rows.push(vec![
-            c.day.clone(),
+            c.label.clone(),
             String::new(),
             "total".into(),
             String::new(),
@@ -372,7 +446,7 @@ impl Session {
         ]);
         let text = write_csv(
             &[
-                "day",
+                "period",
                 "branch",
                 "cashier",
                 "method",
@@ -383,22 +457,19 @@ impl Session {
         )?;
         self.write_event(
             Event::new("billing.export", Outcome::Success)
-                .details(serde_json::json!({ "report": "cash_up", "day": c.day })),
+                .details(serde_json::json!({ "report": "cash_up", "period": c.label })),
         )?;
         Ok(text)
     }
 
-    /// The monthly summary as CSV, one `section,key,value` row per figure (audited).
-    pub fn monthly_summary_csv(
-        &mut self,
-        year: i32,
-        month: u32,
-        branch: Option<&str>,
-    ) -> Result<String> {
-        let m = self.monthly_summary(year, month, branch)?;
+    /// The summary as CSV, one `section,key,value` row per figure (audited).
+    pub fn summary_csv(&mut self, period: Period, branch: Option<&str>) -> Result<String> {
+        let m = self.summary(period, branch)?;
         let digits = self.currency_digits()?;
         let money = |v: i64| decimal(v, digits);
         let mut rows = vec![
+            vec!["period".into(), "from".into(), m.period.from.to_string()],
+            vec!["period".into(), "to".into(), m.period.to.to_string()],
             vec!["visits".into(), "completed".into(), m.visits.to_string()],
             vec!["revenue".into(), "total".into(), money(m.revenue_minor)],
             vec!["received".into(), "total".into(), money(m.received_minor)],
@@ -434,7 +505,7 @@ impl Session {
         let text = write_csv(&["section", "key", &format!("value_{}", m.currency)], rows)?;
         self.write_event(
             Event::new("billing.export", Outcome::Success)
-                .details(serde_json::json!({ "report": "monthly_summary", "month": m.month })),
+                .details(serde_json::json!({ "report": "summary", "period": m.label })),
         )?;
         Ok(text)
     }
@@ -458,5 +529,41 @@ mod tests {
         assert_eq!(decimal(1_234_567, 3), "1234.567");
         let text = write_csv(&["a", "b"], vec![vec!["=1+1".into(), "x,\"y\"".into()]]).unwrap();
         assert_eq!(text, "a,b\r\n'=1+1,\"x,\"\"y\"\"\"\r\n");
+    }
+
+    #[test]
+    fn a_period_is_a_day_a_month_or_a_range_and_reads_back_as_typed() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let day = Period::parse("2026-03-14").unwrap();
+        assert_eq!((day.from, day.to), (d("2026-03-14"), d("2026-03-14")));
+        assert_eq!(day.label(), "2026-03-14");
+        let feb = Period::parse("2028-02").unwrap();
+        assert_eq!(
+            (feb.from, feb.to),
+            (d("2028-02-01"), d("2028-02-29")),
+            "a leap February"
+        );
+        assert_eq!(feb.label(), "2028-02");
+        let dec = Period::parse("2026-12").unwrap();
+        assert_eq!(dec.to, d("2026-12-31"), "December ends the year");
+        let range = Period::parse(" 2026-03-01..2026-03-15 ").unwrap();
+        assert_eq!((range.from, range.to), (d("2026-03-01"), d("2026-03-15")));
+        assert_eq!(range.label(), "2026-03-01..2026-03-15");
+        assert_eq!(
+            Period::parse("2026-03-01..2026-03-31").unwrap().label(),
+            "2026-03",
+            "a whole month reads back as the month"
+        );
+        for bad in [
+            "2026-13",
+            "March",
+            "2026-03-15..2026-03-01",
+            "2020-01-01..2026-01-01",
+            "14/03/2026",
+            "",
+        ] {
+            let e = Period::parse(bad).unwrap_err();
+            assert_eq!(e.field(), Some("period"), "{bad:?}: {e}");
+        }
     }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension as _, params};
 
 use super::CashUpRow;
 use crate::billing::invoices::totals::{self, LineAmounts};
@@ -128,8 +128,95 @@ pub(crate) fn issued_lines(
     Ok(by_invoice.into_values().collect())
 }
 
-/// Every issued invoice (not a credit note) issued before `end`: (issued_at, total,
-/// paid before `end`).
+/// How many stale invoices are brought up to date per transaction.
+const REFRESH_CHUNK: usize = 2_000;
+
+/// Brings every stale invoice's cached balance up to date: an issued invoice or credit
+/// note gets its total (by [`totals::invoice`], the one rounding rule) and what has been
+/// paid on it; a draft or void one has no row. Returns how many were refreshed.
+pub(crate) fn refresh_balances(store: &mut crate::store::Store) -> Result<usize> {
+    let mut done = 0;
+    loop {
+        let tx = store.transaction()?;
+        let stale: Vec<String> = {
+            let mut stmt = tx
+                .prepare_cached("SELECT invoice_id FROM invoice_balances_stale LIMIT ?1")
+                .map_err(Error::from_sqlite)?;
+            stmt.query_map([REFRESH_CHUNK as i64], |r| r.get(0))
+                .map_err(Error::from_sqlite)?
+                .collect::<rusqlite::Result<_>>()
+                .map_err(Error::from_sqlite)?
+        };
+        if stale.is_empty() {
+            return Ok(done);
+        }
+        {
+            let mut invoice = tx
+                .prepare_cached(
+                    "SELECT kind, branch_code, issued_at,
+                            COALESCE((SELECT SUM(amount_minor) FROM payments
+                                      WHERE invoice_id = v.id), 0)
+                     FROM invoices v WHERE id = ?1 AND status = 'issued'
+                       AND issued_at IS NOT NULL",
+                )
+                .map_err(Error::from_sqlite)?;
+            let mut lines = tx
+                .prepare_cached(
+                    "SELECT quantity, unit_price_minor, tax_bp, discount_bp FROM invoice_lines
+                     WHERE invoice_id = ?1 AND removed = 0",
+                )
+                .map_err(Error::from_sqlite)?;
+            let mut put = tx
+                .prepare_cached(
+                    "INSERT OR REPLACE INTO invoice_balances
+                         (invoice_id, kind, branch_code, issued_at, total_minor, paid_minor)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )
+                .map_err(Error::from_sqlite)?;
+            let mut drop_row = tx
+                .prepare_cached("DELETE FROM invoice_balances WHERE invoice_id = ?1")
+                .map_err(Error::from_sqlite)?;
+            let mut fresh = tx
+                .prepare_cached("DELETE FROM invoice_balances_stale WHERE invoice_id = ?1")
+                .map_err(Error::from_sqlite)?;
+            for id in &stale {
+                let issued: Option<(String, String, String, i64)> = invoice
+                    .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                    .optional()
+                    .map_err(Error::from_sqlite)?;
+                match issued {
+                    Some((kind, branch, issued_at, paid)) => {
+                        let amounts: Vec<LineAmounts> = lines
+                            .query_map([id], |r| {
+                                Ok(LineAmounts {
+                                    quantity: r.get(0)?,
+                                    unit_price_minor: r.get(1)?,
+                                    tax_bp: r.get(2)?,
+                                    discount_bp: r.get(3)?,
+                                })
+                            })
+                            .map_err(Error::from_sqlite)?
+                            .collect::<rusqlite::Result<_>>()
+                            .map_err(Error::from_sqlite)?;
+                        let total = totals::invoice(&amounts)?.total_minor;
+                        put.execute(params![id, kind, branch, issued_at, total, paid])
+                            .map_err(Error::from_sqlite)?;
+                    }
+                    None => {
+                        drop_row.execute([id]).map_err(Error::from_sqlite)?;
+                    }
+                }
+                fresh.execute([id]).map_err(Error::from_sqlite)?;
+            }
+        }
+        tx.commit().map_err(Error::from_sqlite)?;
+        done += stale.len();
+    }
+}
+
+/// Every issued invoice (not a credit note) issued before `end` with something left to
+/// pay on it then: (issued_at, total, paid before `end`). Reads the cache: the invoices
+/// open now, and those paid off since `end` (the only others that were open then).
 pub(crate) fn balances_as_of(
     conn: &Connection,
     end: &str,
@@ -137,44 +224,40 @@ pub(crate) fn balances_as_of(
 ) -> Result<Vec<(String, i64, i64)>> {
     let mut stmt = conn
         .prepare_cached(
-            "SELECT v.id, v.issued_at,
-                    COALESCE((SELECT SUM(p.amount_minor) FROM payments p
-                              WHERE p.invoice_id = v.id AND p.received_at < ?1), 0)
-             FROM invoices v
-             WHERE v.status = 'issued' AND v.kind = 'invoice' AND v.issued_at < ?1
-               AND (?2 IS NULL OR v.branch_code = ?2)",
+            "SELECT b.issued_at, b.total_minor,
+                    b.paid_minor - COALESCE((SELECT SUM(p.amount_minor) FROM payments p
+                                            WHERE p.invoice_id = b.invoice_id
+                                              AND p.received_at >= ?1), 0)
+             FROM invoice_balances b
+             WHERE b.invoice_id IN (
+                     SELECT invoice_id FROM invoice_balances
+                     WHERE kind = 'invoice' AND paid_minor < total_minor
+                     UNION
+                     SELECT invoice_id FROM payments WHERE received_at >= ?1)
+               AND b.kind = 'invoice' AND b.issued_at < ?1
+               AND (?2 IS NULL OR b.branch_code = ?2)",
         )
         .map_err(Error::from_sqlite)?;
-    let invoices: Vec<(String, String, i64)> = stmt
+    let rows = stmt
         .query_map(params![end, branch], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
-        .map_err(Error::from_sqlite)?
+        .map_err(Error::from_sqlite)?;
+    let all: Vec<(String, i64, i64)> = rows
         .collect::<rusqlite::Result<_>>()
         .map_err(Error::from_sqlite)?;
-    let mut lines = conn
-        .prepare_cached(
-            "SELECT quantity, unit_price_minor, tax_bp, discount_bp FROM invoice_lines
-             WHERE invoice_id = ?1 AND removed = 0",
-        )
-        .map_err(Error::from_sqlite)?;
-    let mut out = Vec::with_capacity(invoices.len());
-    for (id, issued_at, paid) in invoices {
-        let amounts: Vec<LineAmounts> = lines
-            .query_map([&id], |r| {
-                Ok(LineAmounts {
-                    quantity: r.get(0)?,
-                    unit_price_minor: r.get(1)?,
-                    tax_bp: r.get(2)?,
-                    discount_bp: r.get(3)?,
-                })
-            })
-            .map_err(Error::from_sqlite)?
-            .collect::<rusqlite::Result<_>>()
-            .map_err(Error::from_sqlite)?;
-        out.push((issued_at, totals::invoice(&amounts)?.total_minor, paid));
-    }
-    Ok(out)
+    Ok(all.into_iter().filter(|(_, t, p)| t > p).collect())
+}
+
+/// Invoices with something left to pay now, and how much: (count, sum).
+pub(crate) fn outstanding_now(conn: &Connection) -> Result<(i64, i64)> {
+    conn.query_row(
+        "SELECT count(*), COALESCE(SUM(total_minor - paid_minor), 0) FROM invoice_balances
+         WHERE kind = 'invoice' AND paid_minor < total_minor",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .map_err(Error::from_sqlite)
 }
 
 /// Every branch's usable stock at cost (batches not expired on `day`).
@@ -212,74 +295,89 @@ pub(crate) fn claims_by_status(
         .map_err(Error::from_sqlite)
 }
 
-/// Appointments starting in `[from, to)`: (starts_at, status).
-pub(crate) fn appointments_between(
-    conn: &Connection,
-    from: &str,
-    to: &str,
-) -> Result<Vec<(String, String)>> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT starts_at, status FROM appointments WHERE starts_at >= ?1 AND starts_at < ?2",
-        )
-        .map_err(Error::from_sqlite)?;
-    let rows = stmt
-        .query_map(params![from, to], |r| Ok((r.get(0)?, r.get(1)?)))
-        .map_err(Error::from_sqlite)?;
-    rows.collect::<rusqlite::Result<_>>()
-        .map_err(Error::from_sqlite)
+/// Appointments starting in `[from, to)` that were not cancelled, moved or refused.
+pub(crate) fn appointments_held(conn: &Connection, from: &str, to: &str) -> Result<i64> {
+    conn.prepare_cached(
+        "SELECT count(*) FROM appointments
+         WHERE starts_at >= ?1 AND starts_at < ?2
+           AND status NOT IN ('cancelled', 'rescheduled', 'conflict')",
+    )
+    .and_then(|mut stmt| stmt.query_row(params![from, to], |r| r.get(0)))
+    .map_err(Error::from_sqlite)
 }
 
-/// Issued invoices' and credit notes' totals in `[from, to)`: (issued_at, total).
-pub(crate) fn issued_totals(conn: &Connection, from: &str, to: &str) -> Result<Vec<(String, i64)>> {
-    let mut stmt = conn
-        .prepare_cached(
-            "SELECT v.issued_at, l.quantity, l.unit_price_minor, l.tax_bp, l.discount_bp, v.id
-             FROM invoices v JOIN invoice_lines l ON l.invoice_id = v.id AND l.removed = 0
-             WHERE v.status = 'issued' AND v.issued_at >= ?1 AND v.issued_at < ?2
-             ORDER BY v.id",
-        )
-        .map_err(Error::from_sqlite)?;
-    let rows = stmt
-        .query_map(params![from, to], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                LineAmounts {
-                    quantity: r.get(1)?,
-                    unit_price_minor: r.get(2)?,
-                    tax_bp: r.get(3)?,
-                    discount_bp: r.get(4)?,
-                },
-            ))
-        })
-        .map_err(Error::from_sqlite)?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (issued_at, amounts) = row.map_err(Error::from_sqlite)?;
-        out.push((issued_at, totals::line(amounts)?.total_minor));
-    }
-    Ok(out)
+/// Appointments starting in `[from, to)` that were kept (checked in or completed) and
+/// missed (no-show).
+pub(crate) fn kept_and_missed(conn: &Connection, from: &str, to: &str) -> Result<(i64, i64)> {
+    conn.prepare_cached(
+        "SELECT COALESCE(SUM(status IN ('completed', 'checked_in')), 0),
+                COALESCE(SUM(status = 'no_show'), 0)
+         FROM appointments WHERE starts_at >= ?1 AND starts_at < ?2",
+    )
+    .and_then(|mut stmt| stmt.query_row(params![from, to], |r| Ok((r.get(0)?, r.get(1)?))))
+    .map_err(Error::from_sqlite)
 }
 
-/// The most recorded diagnoses in `[from, to)`: (code, title, count).
+/// Issued invoices' totals in `[from, to)`, credit notes subtracted (from the cache).
+pub(crate) fn revenue_between(conn: &Connection, from: &str, to: &str) -> Result<i64> {
+    conn.prepare_cached(
+        "SELECT COALESCE(SUM(total_minor), 0) FROM invoice_balances
+         WHERE issued_at >= ?1 AND issued_at < ?2",
+    )
+    .and_then(|mut stmt| stmt.query_row(params![from, to], |r| r.get(0)))
+    .map_err(Error::from_sqlite)
+}
+
+/// The most recorded diagnoses in `[from, to)`: (code, title, count), coded ones counted
+/// by code from the index, free-text ones by their title.
 pub(crate) fn top_diagnoses(
     conn: &Connection,
     from: &str,
     to: &str,
     limit: i64,
 ) -> Result<Vec<(String, String, i64)>> {
-    let mut stmt = conn
+    let mut coded = conn
         .prepare_cached(
-            "SELECT COALESCE(code, ''), MIN(title), count(*) AS n FROM diagnoses
-             WHERE recorded_at >= ?1 AND recorded_at < ?2 AND active = 1
-             GROUP BY COALESCE(code, lower(title)) ORDER BY n DESC, 1 LIMIT ?3",
+            "SELECT code, count(*) AS n FROM diagnoses
+             WHERE recorded_at >= ?1 AND recorded_at < ?2 AND active = 1 AND code IS NOT NULL
+             GROUP BY code ORDER BY n DESC, code LIMIT ?3",
         )
         .map_err(Error::from_sqlite)?;
-    let rows = stmt
+    let mut out: Vec<(String, String, i64)> = coded
+        .query_map(params![from, to, limit], |r| {
+            Ok((r.get::<_, String>(0)?, String::new(), r.get(1)?))
+        })
+        .map_err(Error::from_sqlite)?
+        .collect::<rusqlite::Result<_>>()
+        .map_err(Error::from_sqlite)?;
+    let mut title = conn
+        .prepare_cached(
+            "SELECT title FROM diagnoses
+             WHERE recorded_at >= ?1 AND recorded_at < ?2 AND active = 1 AND code = ?3
+             ORDER BY title LIMIT 1",
+        )
+        .map_err(Error::from_sqlite)?;
+    for (code, t, _) in &mut out {
+        *t = title
+            .query_row(params![from, to, &*code], |r| r.get(0))
+            .map_err(Error::from_sqlite)?;
+    }
+    let mut free = conn
+        .prepare_cached(
+            "SELECT '', MIN(title), count(*) AS n FROM diagnoses
+             WHERE recorded_at >= ?1 AND recorded_at < ?2 AND active = 1 AND code IS NULL
+             GROUP BY lower(title) ORDER BY n DESC LIMIT ?3",
+        )
+        .map_err(Error::from_sqlite)?;
+    let uncoded: Vec<(String, String, i64)> = free
         .query_map(params![from, to, limit], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })
+        .map_err(Error::from_sqlite)?
+        .collect::<rusqlite::Result<_>>()
         .map_err(Error::from_sqlite)?;
-    rows.collect::<rusqlite::Result<_>>()
-        .map_err(Error::from_sqlite)
+    out.extend(uncoded);
+    out.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+    out.truncate(usize::try_from(limit).unwrap_or(0));
+    Ok(out)
 }
