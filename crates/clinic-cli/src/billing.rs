@@ -10,6 +10,8 @@ use clap::Subcommand;
 use clinic_core::Session;
 use clinic_core::billing::insurance::PolicyInput;
 use clinic_core::billing::invoices::{InvoiceView, LineInput, PaymentInput, PriceItem};
+use clinic_core::billing::reports::Period;
+use clinic_core::documents::{DocumentRef, ReportKind, ReportRef};
 use clinic_core::money::Currency;
 
 #[derive(Subcommand)]
@@ -164,25 +166,32 @@ pub enum ClaimCommand {
 
 #[derive(Subcommand)]
 pub enum ReportCommand {
-    /// What each cashier took on a day, by method (--csv writes the CSV).
+    /// What each cashier took over a period, by method (--csv writes the CSV, --pdf the
+    /// printable report).
     CashUp {
-        /// YYYY-MM-DD.
-        #[arg(long)]
-        day: String,
+        /// A day (YYYY-MM-DD), a month (YYYY-MM) or a range (YYYY-MM-DD..YYYY-MM-DD).
+        #[arg(long, alias = "day")]
+        period: String,
         #[arg(long)]
         branch: Option<String>,
         #[arg(long)]
         csv: Option<PathBuf>,
+        #[arg(long)]
+        pdf: Option<PathBuf>,
     },
-    /// A month's summary (--csv writes the CSV).
-    Month {
-        /// YYYY-MM.
-        #[arg(long)]
-        month: String,
+    /// A period's summary: visits, revenue, received, outstanding, claims, stock (--csv
+    /// writes the CSV, --pdf the printable report).
+    #[command(alias = "month")]
+    Summary {
+        /// A month (YYYY-MM), a day or a range (YYYY-MM-DD..YYYY-MM-DD).
+        #[arg(long, alias = "month")]
+        period: String,
         #[arg(long)]
         branch: Option<String>,
         #[arg(long)]
         csv: Option<PathBuf>,
+        #[arg(long)]
+        pdf: Option<PathBuf>,
     },
 }
 
@@ -453,18 +462,43 @@ fn write_file(path: &PathBuf, text: &str) -> anyhow::Result<()> {
     std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// Writes a report's PDF (audited as an export by the core).
+fn report_pdf(
+    session: &mut Session,
+    kind: ReportKind,
+    period: Period,
+    branch: Option<String>,
+    path: &std::path::Path,
+) -> anyhow::Result<()> {
+    let report = ReportRef {
+        kind,
+        period,
+        branch,
+    };
+    let doc = session.export_document(DocumentRef::Report(report), path)?;
+    out!("wrote {} to {}", doc.title, path.display());
+    Ok(())
+}
+
 pub fn report(session: &mut Session, command: ReportCommand) -> anyhow::Result<()> {
     let d = digits(session)?;
     match command {
-        ReportCommand::CashUp { day, branch, csv } => {
-            let day = chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
-                .with_context(|| format!("--day is a date YYYY-MM-DD, not {day:?}"))?;
+        ReportCommand::CashUp {
+            period,
+            branch,
+            csv,
+            pdf,
+        } => {
+            let period = Period::parse(&period)?;
             if let Some(path) = csv {
-                write_file(&path, &session.cash_up_csv(day, branch.as_deref())?)?;
+                write_file(&path, &session.cash_up_csv(period, branch.as_deref())?)?;
                 out!("wrote {}", path.display());
                 return Ok(());
             }
-            let c = session.cash_up(day, branch.as_deref())?;
+            if let Some(path) = pdf {
+                return report_pdf(session, ReportKind::CashUp, period, branch, &path);
+            }
+            let c = session.cash_up(period, branch.as_deref())?;
             for r in &c.rows {
                 out!(
                     "{} {} {}: {} payment(s), {}",
@@ -477,24 +511,25 @@ pub fn report(session: &mut Session, command: ReportCommand) -> anyhow::Result<(
             }
             out!("total {} {}", money(c.total_minor, d), c.currency);
         }
-        ReportCommand::Month { month, branch, csv } => {
-            let (y, m) = month
-                .trim()
-                .split_once('-')
-                .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok()?)))
-                .with_context(|| format!("--month is YYYY-MM, not {month:?}"))?;
+        ReportCommand::Summary {
+            period,
+            branch,
+            csv,
+            pdf,
+        } => {
+            let period = Period::parse(&period)?;
             if let Some(path) = csv {
-                write_file(
-                    &path,
-                    &session.monthly_summary_csv(y, m, branch.as_deref())?,
-                )?;
+                write_file(&path, &session.summary_csv(period, branch.as_deref())?)?;
                 out!("wrote {}", path.display());
                 return Ok(());
             }
-            let s = session.monthly_summary(y, m, branch.as_deref())?;
+            if let Some(path) = pdf {
+                return report_pdf(session, ReportKind::Summary, period, branch, &path);
+            }
+            let s = session.summary(period, branch.as_deref())?;
             out!(
                 "{}: {} visits, revenue {}, received {}",
-                s.month,
+                s.label,
                 s.visits,
                 money(s.revenue_minor, d),
                 money(s.received_minor, d)

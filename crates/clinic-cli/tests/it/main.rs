@@ -1150,11 +1150,13 @@ fn an_invoice_is_drafted_issued_paid_with_change_and_cashed_up_from_a_script() {
         desk invoice show "$NUMBER"
         echo "--- cash-up"
         # The CLI runs on the real clock: the payments were taken today, or yesterday if
-        # midnight (UTC, the clinic's zone here) has just passed.
-        for DAY in "$(date -u +%F)" "$(date -u -d yesterday +%F)"; do
-            desk report cash-up --day "$DAY"
-            desk report cash-up --day "$DAY" --csv "$OUT/cash-$DAY.csv"
-        done
+        # midnight (UTC, the clinic's zone here) has just passed, so the report covers both.
+        PERIOD="$(date -u -d yesterday +%F)..$(date -u -d tomorrow +%F)"
+        desk report cash-up --period "$PERIOD"
+        desk report cash-up --period "$PERIOD" --csv "$OUT/cash-up.csv"
+        desk report cash-up --period "$PERIOD" --pdf "$OUT/cash-up.pdf"
+        desk report summary --period "$PERIOD" --pdf "$OUT/summary.pdf"
+        desk report cash-up --period "2026-03-15..2026-03-01" || echo "backwards refused: $?"
         "#,
     );
     let text = stdout(&out);
@@ -1173,23 +1175,18 @@ fn an_invoice_is_drafted_issued_paid_with_change_and_cashed_up_from_a_script() {
         shown.contains("[paid] total 25.06 paid 25.06 balance 0.00"),
         "{shown}"
     );
-    let csv: String = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| {
-            p.file_name()
-                .unwrap()
-                .to_string_lossy()
-                .starts_with("cash-")
-        })
-        .map(|p| std::fs::read_to_string(p).unwrap())
-        .collect();
+    assert!(text.contains("backwards refused: 1"), "{text}");
+    let csv = std::fs::read_to_string(dir.path().join("cash-up.csv")).unwrap();
     assert!(
-        csv.starts_with("day,branch,cashier,method,payments,amount_"),
+        csv.starts_with("period,branch,cashier,method,payments,amount_"),
         "{csv}"
     );
     assert!(
         csv.contains(",total,,2,25.06\r\n"),
-        "the day's takings: {csv}"
+        "the period's takings: {csv}"
     );
+    for pdf in ["cash-up.pdf", "summary.pdf"] {
+        let bytes = std::fs::read(dir.path().join(pdf)).unwrap();
+        assert!(bytes.starts_with(b"%PDF-"), "{pdf} is a PDF");
+    }
 }

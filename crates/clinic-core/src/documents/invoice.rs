@@ -66,7 +66,7 @@ pub(crate) fn rate(bp: i64) -> String {
 }
 
 /// How a payment was made, in words.
-fn method_words(method: &str) -> String {
+pub(crate) fn method_words(method: &str) -> String {
     match method {
         "cash" => "Cash",
         "card" => "Card",

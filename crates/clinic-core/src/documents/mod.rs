@@ -3,7 +3,8 @@
 //! lays it out. A document is named by a [`DocumentRef`]: an issued prescription (laid
 //! out afresh each time from its frozen record), a PDF in a patient's attachments (a
 //! certificate, a referral letter), a lab report or label, an issued invoice or a
-//! payment's receipt (`invoice.rs`), so the shell never hands PDF bytes back to the core.
+//! payment's receipt (`invoice.rs`), a billing report over a period (`report.rs`), so
+//! the shell never hands PDF bytes back to the core.
 //!
 //! Invariants:
 //! - Reading a document is an audited read of its record (the prescription's or the
@@ -19,6 +20,7 @@
 pub mod certificate;
 mod invoice;
 pub mod letterhead;
+mod report;
 
 use std::path::{Path, PathBuf};
 
@@ -42,9 +44,10 @@ use crate::store::audit::{Event, Outcome};
 
 pub use certificate::{CertificateInput, CertificateKind};
 pub use letterhead::{Letterhead, LetterheadInput, PaperSize};
+pub use report::{ReportKind, ReportRef};
 
 /// A document the clinic can print again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
 pub enum DocumentRef {
     /// An issued prescription, laid out from its record.
@@ -59,10 +62,12 @@ pub enum DocumentRef {
     Invoice(InvoiceId),
     /// The receipt for one payment (or refund).
     Receipt(PaymentId),
+    /// A billing report (the cash-up or the summary) over a period, as it stands now.
+    Report(ReportRef),
 }
 
 impl DocumentRef {
-    fn entity(self) -> (&'static str, String) {
+    fn entity(&self) -> (&'static str, String) {
         match self {
             DocumentRef::Prescription(id) => ("prescription", id.to_string()),
             DocumentRef::Attachment(id) => ("attachment", id.to_string()),
@@ -70,6 +75,7 @@ impl DocumentRef {
             DocumentRef::LabLabel(id) => ("lab_sample", id.to_string()),
             DocumentRef::Invoice(id) => ("invoice", id.to_string()),
             DocumentRef::Receipt(id) => ("payment", id.to_string()),
+            DocumentRef::Report(r) => ("report", r.number()),
         }
     }
 }
@@ -434,6 +440,7 @@ impl Session {
         match reference {
             DocumentRef::Invoice(id) => self.invoice_document(id),
             DocumentRef::Receipt(id) => self.receipt_document(id),
+            DocumentRef::Report(ref report) => self.report_document(report),
             DocumentRef::LabReport(id) => {
                 let order = self.lab_order(id)?;
                 let view = self.lab_report_view(&order)?;

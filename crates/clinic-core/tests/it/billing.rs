@@ -3,6 +3,7 @@
 //! credit notes keeping the original, payments, refunds and overpayment, who may.
 
 use clinic_core::billing::invoices::{LineInput, PaymentInput, PriceItem};
+use clinic_core::billing::reports::Period;
 use clinic_core::clinical::lab::LabOrderInput;
 use clinic_core::frontdesk::doctors::DoctorInput;
 use clinic_core::frontdesk::patients::PatientInput;
@@ -469,14 +470,20 @@ fn billing_the_cash_up_and_the_month_add_up_and_export_as_csv() {
             .unwrap();
     }
     let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
-    let cash = d.desk.cash_up(today, None).unwrap();
+    let cash = d.desk.cash_up(Period::day(today), None).unwrap();
     assert_eq!(cash.total_minor, 1392);
     assert_eq!(cash.by_method.get("cash"), Some(&1000));
     assert_eq!(cash.rows.len(), 2, "one row per cashier and method");
-    let other_day = d.desk.cash_up(today.succ_opt().unwrap(), None).unwrap();
+    let other_day = d
+        .desk
+        .cash_up(Period::day(today.succ_opt().unwrap()), None)
+        .unwrap();
     assert_eq!(other_day.total_minor, 0, "days are the clinic's days");
 
-    let month = d.desk.monthly_summary(2026, 1, None).unwrap();
+    let month = d
+        .desk
+        .summary(Period::month(2026, 1).unwrap(), None)
+        .unwrap();
     assert_eq!(month.visits, 1);
     assert_eq!(month.revenue_minor, 2500 + 1392);
     assert_eq!(month.revenue_by_category.get("consultation"), Some(&2500));
@@ -488,13 +495,13 @@ fn billing_the_cash_up_and_the_month_add_up_and_export_as_csv() {
         "the visit's invoice is outstanding, under 30 days old"
     );
 
-    let csv_text = d.desk.cash_up_csv(today, None).unwrap();
+    let csv_text = d.desk.cash_up_csv(Period::day(today), None).unwrap();
     let mut reader = csv::Reader::from_reader(csv_text.as_bytes());
     let headers = reader.headers().unwrap().clone();
     assert_eq!(
         headers.iter().collect::<Vec<_>>(),
         [
-            "day",
+            "period",
             "branch",
             "cashier",
             "method",
@@ -504,10 +511,114 @@ fn billing_the_cash_up_and_the_month_add_up_and_export_as_csv() {
     );
     let rows: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
     assert_eq!(rows.last().unwrap().get(5), Some("13.92"), "the total row");
-    let summary = d.desk.monthly_summary_csv(2026, 1, None).unwrap();
+    let summary = d
+        .desk
+        .summary_csv(Period::month(2026, 1).unwrap(), None)
+        .unwrap();
     assert!(summary.contains("revenue,total,38.92\r\n"), "{summary}");
-    let nurse = d.clinic.sign_in("nurse").cash_up(today, None).unwrap_err();
+    let nurse = d
+        .clinic
+        .sign_in("nurse")
+        .cash_up(Period::day(today), None)
+        .unwrap_err();
     assert_eq!(nurse.code(), Code::Forbidden);
+}
+
+#[test]
+fn billing_reports_cover_any_range_of_days_and_print_with_the_screens_figures() {
+    use clinic_core::documents::{DocumentRef, ReportKind, ReportRef};
+    let mut d = desk();
+    let id = d.desk.new_invoice(Some(d.patient)).unwrap().invoice.id;
+    d.desk.add_invoice_line(&id, &priced("DRESS", 1)).unwrap();
+    d.desk.issue_invoice(&id).unwrap(); // 13.92
+    d.desk
+        .record_payment(
+            &id,
+            &PaymentInput {
+                method: "mobile_money".into(),
+                amount_minor: 1392,
+                reference: Some("=cmd|calc".into()),
+                ..PaymentInput::default()
+            },
+        )
+        .unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 1, 5).unwrap();
+    let day = |n: i64| today + chrono::Duration::days(n);
+    let week = Period::new(day(-3), day(3)).unwrap();
+    assert_eq!(d.desk.cash_up(week, None).unwrap().total_minor, 1392);
+    let before = Period::new(day(-10), day(-1)).unwrap();
+    assert_eq!(
+        d.desk.cash_up(before, None).unwrap().total_minor,
+        0,
+        "the days before the payment took nothing"
+    );
+    let summary = d.desk.summary(week, None).unwrap();
+    assert_eq!(
+        (summary.revenue_minor, summary.received_minor),
+        (1392, 1392)
+    );
+    assert_eq!(summary.label, "2026-01-02..2026-01-08");
+    let other_branch = d.desk.summary(week, Some("zz99")).unwrap();
+    assert_eq!(other_branch.revenue_minor, 0, "a branch filter keeps to it");
+
+    let dir = tempfile::tempdir().unwrap();
+    let cash_up = ReportRef {
+        kind: ReportKind::CashUp,
+        period: week,
+        branch: None,
+    };
+    let path = dir.path().join("cash-up.pdf");
+    let doc = d
+        .desk
+        .export_document(DocumentRef::Report(cash_up.clone()), &path)
+        .unwrap();
+    assert_eq!(doc.patient, None);
+    assert_eq!(doc.file_name, "cash-up-2026-01-02--2026-01-08-all.pdf");
+    let text = crate::documents::pdftotext(&path);
+    for expected in [
+        "Cash-up",
+        "2 January 2026 – 8 January 2026",
+        "all branches",
+        "Mobile money",
+        "13.92",
+        "CASH-UP 2026-01-02..2026-01-08 ALL",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
+    }
+    let summary_ref = ReportRef {
+        kind: ReportKind::Summary,
+        period: Period::month(2026, 1).unwrap(),
+        branch: None,
+    };
+    let path = dir.path().join("summary.pdf");
+    d.desk
+        .export_document(DocumentRef::Report(summary_ref.clone()), &path)
+        .unwrap();
+    let text = crate::documents::pdftotext(&path);
+    for expected in [
+        "Summary",
+        "January 2026",
+        "Revenue by service",
+        "Outstanding on 31 January 2026",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
+    }
+    let nurse = d
+        .clinic
+        .sign_in("nurse")
+        .document(DocumentRef::Report(summary_ref))
+        .unwrap_err();
+    assert_eq!(
+        nurse.code(),
+        Code::Forbidden,
+        "a report is billing's to read"
+    );
 }
 
 #[test]
@@ -578,7 +689,10 @@ fn billing_a_claim_asks_the_policys_share_moves_forward_only_and_the_patient_pay
         )
         .unwrap();
     assert_eq!(d.desk.invoice(&id).unwrap().state, "paid");
-    let month = d.desk.monthly_summary(2026, 1, None).unwrap();
+    let month = d
+        .desk
+        .summary(Period::month(2026, 1).unwrap(), None)
+        .unwrap();
     assert_eq!(month.claims_by_status.get("paid"), Some(&(1, 1114)));
     let mut nurse = d.clinic.sign_in("nurse");
     assert_eq!(
@@ -619,4 +733,83 @@ fn billing_the_dashboard_shows_every_day_and_week_with_revenue_and_diagnoses() {
     );
     let mut nurse = d.clinic.sign_in("nurse");
     assert_eq!(nurse.dashboard(4).unwrap_err().code(), Code::Forbidden);
+}
+
+#[test]
+fn billing_the_cached_balances_follow_every_payment_void_and_pulled_row() {
+    // The dashboard reads each issued invoice's total and what was paid from a cache;
+    // whatever changes an invoice (a payment here, a void, a row written the way a pull
+    // writes it) must show in the next read, as the invoices themselves say.
+    let mut d = desk();
+    let mut ids = Vec::new();
+    for quantity in [1, 2, 3] {
+        let id = d.desk.new_invoice(Some(d.patient)).unwrap().invoice.id;
+        d.desk
+            .add_invoice_line(&id, &priced("DRESS", quantity))
+            .unwrap();
+        d.desk.issue_invoice(&id).unwrap();
+        ids.push(id);
+    }
+    let owed = |d: &mut Desk| -> (i64, i64) {
+        let views: Vec<_> = ids
+            .iter()
+            .map(|id| d.desk.invoice(id).unwrap())
+            .filter(|v| v.invoice.status == "issued" && v.balance_minor > 0)
+            .collect();
+        (
+            views.len() as i64,
+            views.iter().map(|v| v.balance_minor).sum(),
+        )
+    };
+    let dashboard = |d: &mut Desk| {
+        let dash = d.clinic.admin.dashboard(2).unwrap();
+        (dash.outstanding_invoices, dash.outstanding_minor)
+    };
+    assert_eq!(dashboard(&mut d), owed(&mut d));
+    assert_eq!(dashboard(&mut d).0, 3);
+    d.desk
+        .record_payment(
+            &ids[0],
+            &PaymentInput {
+                method: "cash".into(),
+                amount_minor: 1392,
+                ..PaymentInput::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(dashboard(&mut d), owed(&mut d), "a payment settles one");
+    assert_eq!(dashboard(&mut d).0, 2);
+    d.desk
+        .void_invoice(&ids[1], "issued to the wrong patient")
+        .unwrap();
+    assert_eq!(
+        dashboard(&mut d),
+        owed(&mut d),
+        "a void one is owed nothing"
+    );
+    assert_eq!(dashboard(&mut d).0, 1);
+    // A payment that arrives from another workstation is written straight into the table.
+    d.clinic
+        .admin
+        .raw_connection()
+        .unwrap()
+        .execute(
+            "INSERT INTO payments (id, invoice_id, method, amount_minor, receipt_number,
+                 received_by, received_at)
+             SELECT 'pulled-1', ?1, 'card', 1000, 'R-BR02-X-1', received_by,
+                    '2026-01-05T09:00:00.000Z'
+             FROM payments LIMIT 1",
+            [&ids[2]],
+        )
+        .unwrap();
+    assert_eq!(dashboard(&mut d), owed(&mut d), "a pulled payment counts");
+    let month = d
+        .desk
+        .summary(Period::month(2026, 1).unwrap(), None)
+        .unwrap();
+    assert_eq!(
+        (month.outstanding.invoices, month.outstanding.days_0_30),
+        owed(&mut d),
+        "the summary's outstanding agrees"
+    );
 }

@@ -97,7 +97,7 @@ pub(crate) fn issued(d: &mut Desk) -> PrescriptionId {
     rx.id
 }
 
-fn pdftotext(path: &std::path::Path) -> String {
+pub(crate) fn pdftotext(path: &std::path::Path) -> String {
     let out = Command::new("pdftotext")
         .args(["-layout", "-enc", "UTF-8"])
         .arg(path)

@@ -295,9 +295,9 @@ fn invoice_documents_a_nurse_reads_no_invoice_or_receipt_and_a_missing_payment_i
         .unwrap();
     let receipt = DocumentRef::Receipt(PaymentId(payment.id.parse().unwrap()));
     let mut nurse = t.clinic.sign_in("nurse");
-    for reference in [invoice_ref(&id), receipt] {
+    for reference in [invoice_ref(&id), receipt.clone()] {
         assert_eq!(
-            nurse.document(reference).unwrap_err().code(),
+            nurse.document(reference.clone()).unwrap_err().code(),
             Code::Forbidden,
             "a nurse does not read billing: {reference:?}"
         );
@@ -305,7 +305,7 @@ fn invoice_documents_a_nurse_reads_no_invoice_or_receipt_and_a_missing_payment_i
     let dir = tempfile::tempdir().unwrap();
     assert_eq!(
         nurse
-            .export_document(receipt, &dir.path().join("r.pdf"))
+            .export_document(receipt.clone(), &dir.path().join("r.pdf"))
             .unwrap_err()
             .code(),
         Code::Forbidden
