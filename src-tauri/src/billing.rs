@@ -16,6 +16,7 @@ use std::sync::Arc;
 use clinic_core::billing::insurance as ins;
 use clinic_core::billing::invoices as icore;
 use clinic_core::billing::reports as rcore;
+use clinic_core::documents::{self as core_docs, ReportKind};
 use clinic_core::ids::PatientId;
 use serde::{Deserialize, Serialize};
 
@@ -126,19 +127,19 @@ pub async fn record_payment(
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn cash_up(shell: Shared<'_>, day: String, branch: Option<String>) -> Reply<CashUp> {
+pub async fn cash_up(shell: Shared<'_>, period: String, branch: Option<String>) -> Reply<CashUp> {
     let shell = Arc::clone(&shell);
-    blocking(move || shell.cash_up(&day, branch.as_deref())).await
+    blocking(move || shell.cash_up(&period, branch.as_deref())).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
-pub async fn monthly_summary(
+pub async fn billing_summary(
     shell: Shared<'_>,
-    month: String,
+    period: String,
     branch: Option<String>,
-) -> Reply<MonthlySummary> {
+) -> Reply<BillingSummary> {
     let shell = Arc::clone(&shell);
-    blocking(move || shell.monthly_summary(&month, branch.as_deref())).await
+    blocking(move || shell.billing_summary(&period, branch.as_deref())).await
 }
 
 #[tauri::command(rename_all = "snake_case")]
@@ -266,18 +267,10 @@ fn optional_patient(text: Option<&str>) -> Result<Option<PatientId>> {
 }
 
 /// `YYYY-MM` as a year and month.
-fn parse_month(text: &str) -> Result<(i32, u32)> {
-    let bad = || {
-        CommandError::invalid(
-            "month",
-            format!("\"{text}\" is not a month such as 2026-03"),
-        )
-    };
-    let (year, month) = text.trim().split_once('-').ok_or_else(bad)?;
-    Ok((
-        year.parse().map_err(|_| bad())?,
-        month.parse().map_err(|_| bad())?,
-    ))
+/// A report's period as typed: a day, a month or a range of days (the core's words
+/// when it is none of these).
+fn parse_period(text: &str) -> Result<rcore::Period> {
+    Ok(rcore::Period::parse(text)?)
 }
 
 fn optional_branch(branch: Option<&str>) -> Option<&str> {
@@ -419,20 +412,25 @@ impl Shell {
         })
     }
 
-    /// What each cashier took on the clinic day `day` (`YYYY-MM-DD`), at every branch or
-    /// one (its code).
-    pub fn cash_up(&self, day: &str, branch: Option<&str>) -> Result<CashUp> {
-        let day = parse_day("day", day)?;
-        self.with_open(|open| Ok(open.session.cash_up(day, optional_branch(branch))?.into()))
-    }
-
-    /// The month `YYYY-MM` at a glance, at every branch or one.
-    pub fn monthly_summary(&self, month: &str, branch: Option<&str>) -> Result<MonthlySummary> {
-        let (year, month) = parse_month(month)?;
+    /// What each cashier took over `period` (a day `YYYY-MM-DD`, a month `YYYY-MM` or a
+    /// range `YYYY-MM-DD..YYYY-MM-DD` of clinic days), at every branch or one (its code).
+    pub fn cash_up(&self, period: &str, branch: Option<&str>) -> Result<CashUp> {
+        let period = parse_period(period)?;
         self.with_open(|open| {
             Ok(open
                 .session
-                .monthly_summary(year, month, optional_branch(branch))?
+                .cash_up(period, optional_branch(branch))?
+                .into())
+        })
+    }
+
+    /// A period (a month, a day or a range) at a glance, at every branch or one.
+    pub fn billing_summary(&self, period: &str, branch: Option<&str>) -> Result<BillingSummary> {
+        let period = parse_period(period)?;
+        self.with_open(|open| {
+            Ok(open
+                .session
+                .summary(period, optional_branch(branch))?
                 .into())
         })
     }
@@ -452,21 +450,14 @@ impl Shell {
             typed => Path::new(typed).to_owned(),
         };
         let path = crate::documents::save_target(&folder, file_name, "csv", replace)?;
-        let branch = optional_branch(report.branch.as_deref());
-        let csv = match report.kind.as_str() {
-            "cash_up" => {
-                let day = parse_day("period", &report.period)?;
-                self.with_open(|open| Ok(open.session.cash_up_csv(day, branch)?))?
+        let report = report.parse()?;
+        let branch = report.branch.as_deref();
+        let csv = match report.kind {
+            ReportKind::CashUp => {
+                self.with_open(|open| Ok(open.session.cash_up_csv(report.period, branch)?))?
             }
-            "monthly_summary" => {
-                let (year, month) = parse_month(&report.period)?;
-                self.with_open(|open| Ok(open.session.monthly_summary_csv(year, month, branch)?))?
-            }
-            other => {
-                return Err(CommandError::invalid(
-                    "report",
-                    format!("\"{other}\" is not a report: cash_up or monthly_summary"),
-                ));
+            ReportKind::Summary => {
+                self.with_open(|open| Ok(open.session.summary_csv(report.period, branch)?))?
             }
         };
         let partial = path.with_extension("csv.part");
@@ -908,12 +899,18 @@ fn named_amounts(map: BTreeMap<String, i64>) -> Vec<NamedAmount> {
         .collect()
 }
 
-/// What each cashier should hand over for a day.
+/// What each cashier should hand over for a period (usually a day).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct CashUp {
-    /// `YYYY-MM-DD`, the clinic's day.
-    pub day: String,
+    /// The period as the core writes it back: `2026-03-14`, `2026-03` or
+    /// `2026-03-01..2026-03-15`.
+    pub period: String,
+    /// Its first and last clinic days, `YYYY-MM-DD`.
+    pub from: String,
+    pub to: String,
+    /// The branch's code, or none for every branch.
+    pub branch: Option<String>,
     pub currency: String,
     pub rows: Vec<CashUpRow>,
     pub by_method: Vec<NamedAmount>,
@@ -924,7 +921,10 @@ pub struct CashUp {
 impl From<rcore::CashUp> for CashUp {
     fn from(c: rcore::CashUp) -> Self {
         Self {
-            day: c.day,
+            period: c.label,
+            from: c.period.from.to_string(),
+            to: c.period.to.to_string(),
+            branch: c.branch,
             currency: c.currency,
             rows: c
                 .rows
@@ -959,7 +959,7 @@ pub struct Outstanding {
     pub invoices: i64,
 }
 
-/// Claims made in the month with one status.
+/// Claims made in the period with one status.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ClaimCount {
@@ -970,14 +970,20 @@ pub struct ClaimCount {
     pub claimed_minor: i64,
 }
 
-/// A month at a glance.
+/// A period (usually a month) at a glance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
-pub struct MonthlySummary {
-    /// `YYYY-MM`.
-    pub month: String,
+pub struct BillingSummary {
+    /// The period as the core writes it back: `2026-03`, `2026-03-14` or
+    /// `2026-03-01..2026-03-15`.
+    pub period: String,
+    /// Its first and last clinic days, `YYYY-MM-DD`.
+    pub from: String,
+    pub to: String,
+    /// The branch's code, or none for every branch.
+    pub branch: Option<String>,
     pub currency: String,
-    /// Visits completed in the month.
+    /// Visits completed in the period.
     #[cfg_attr(test, ts(type = "number"))]
     pub visits: i64,
     /// Issued invoices' totals (credit notes subtract) by the visit's doctor ("walk-in"
@@ -987,10 +993,10 @@ pub struct MonthlySummary {
     pub revenue_by_branch: Vec<NamedAmount>,
     #[cfg_attr(test, ts(type = "number"))]
     pub revenue_minor: i64,
-    /// Payments received in the month, less refunds.
+    /// Payments received in the period, less refunds.
     #[cfg_attr(test, ts(type = "number"))]
     pub received_minor: i64,
-    /// As of the month's last day.
+    /// As of the period's last day.
     pub outstanding: Outstanding,
     /// Every branch's stock at cost, now.
     #[cfg_attr(test, ts(type = "number"))]
@@ -998,11 +1004,14 @@ pub struct MonthlySummary {
     pub claims_by_status: Vec<ClaimCount>,
 }
 
-impl From<rcore::MonthlySummary> for MonthlySummary {
-    fn from(m: rcore::MonthlySummary) -> Self {
+impl From<rcore::Summary> for BillingSummary {
+    fn from(m: rcore::Summary) -> Self {
         let o = m.outstanding;
         Self {
-            month: m.month,
+            period: m.label,
+            from: m.period.from.to_string(),
+            to: m.period.to.to_string(),
+            branch: m.branch,
             currency: m.currency,
             visits: m.visits,
             revenue_by_doctor: named_amounts(m.revenue_by_doctor),
@@ -1031,14 +1040,36 @@ impl From<rcore::MonthlySummary> for MonthlySummary {
     }
 }
 
-/// A report to save as CSV: `cash_up` for a day (`YYYY-MM-DD`) or `monthly_summary` for
-/// a month (`YYYY-MM`), at every branch or one.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+/// A report to save as CSV or to print: `cash_up` or `summary`, over a period (a day
+/// `YYYY-MM-DD`, a month `YYYY-MM` or a range `YYYY-MM-DD..YYYY-MM-DD`), at every branch
+/// or one (its code).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ReportRef {
     pub kind: String,
     pub period: String,
     pub branch: Option<String>,
+}
+
+impl ReportRef {
+    /// The core's report, or which field is wrong and why.
+    pub(crate) fn parse(&self) -> Result<core_docs::ReportRef> {
+        let kind = match self.kind.as_str() {
+            "cash_up" => ReportKind::CashUp,
+            "summary" => ReportKind::Summary,
+            other => {
+                return Err(CommandError::invalid(
+                    "report",
+                    format!("\"{other}\" is not a report: cash_up or summary"),
+                ));
+            }
+        };
+        Ok(core_docs::ReportRef {
+            kind,
+            period: parse_period(&self.period)?,
+            branch: optional_branch(self.branch.as_deref()).map(str::to_owned),
+        })
+    }
 }
 
 /// Where a report was saved.
@@ -1267,7 +1298,7 @@ pub(crate) fn export_types(cfg: &ts_rs::Config) -> Result<(), ts_rs::ExportError
     PaymentInput::export_all(cfg)?;
     PaymentRecorded::export_all(cfg)?;
     CashUp::export_all(cfg)?;
-    MonthlySummary::export_all(cfg)?;
+    BillingSummary::export_all(cfg)?;
     ReportRef::export_all(cfg)?;
     SavedReport::export_all(cfg)?;
     Payer::export_all(cfg)?;

@@ -306,7 +306,7 @@ impl Shell {
 
 /// A document the window names: an issued prescription, a PDF attachment (a
 /// certificate, a letter), a lab order's report, a sample's label, an issued invoice or
-/// credit note, or a payment's receipt.
+/// credit note, a payment's receipt, or a billing report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(tag = "kind", content = "id", rename_all = "snake_case")]
@@ -317,6 +317,8 @@ pub enum DocumentRef {
     LabLabel(String),
     Invoice(String),
     Receipt(String),
+    /// A billing report over a period, as it stands now.
+    Report(crate::billing::ReportRef),
 }
 
 impl DocumentRef {
@@ -343,6 +345,7 @@ impl DocumentRef {
             DocumentRef::Receipt(id) => {
                 core_docs::DocumentRef::Receipt(parse_id::<PaymentId>("payment", id)?)
             }
+            DocumentRef::Report(report) => core_docs::DocumentRef::Report(report.parse()?),
         })
     }
 }

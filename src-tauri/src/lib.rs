@@ -191,7 +191,7 @@ commands![
     billing::credit_invoice,
     billing::record_payment,
     billing::cash_up,
-    billing::monthly_summary,
+    billing::billing_summary,
     billing::save_billing_report,
     billing::billing_dashboard,
     billing::payers,

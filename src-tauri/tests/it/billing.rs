@@ -321,7 +321,7 @@ fn the_cash_up_counts_the_days_takings_and_saves_as_csv() {
             },
         )
         .unwrap();
-    invalid(shell.cash_up("05/01/2026", None).unwrap_err(), "day");
+    invalid(shell.cash_up("05/01/2026", None).unwrap_err(), "period");
     let up = shell.cash_up(&day, None).unwrap();
     assert_eq!(
         up.total_minor,
@@ -335,10 +335,32 @@ fn the_cash_up_counts_the_days_takings_and_saves_as_csv() {
     );
 
     let month = &day[..7];
-    invalid(shell.monthly_summary("2026-13", None).unwrap_err(), "month");
-    invalid(shell.monthly_summary("January", None).unwrap_err(), "month");
-    let summary = shell.monthly_summary(month, None).unwrap();
+    invalid(
+        shell.billing_summary("2026-13", None).unwrap_err(),
+        "period",
+    );
+    invalid(
+        shell.billing_summary("January", None).unwrap_err(),
+        "period",
+    );
+    let summary = shell.billing_summary(month, None).unwrap();
     assert!(summary.received_minor >= 80_000, "{summary:?}");
+    assert_eq!(
+        summary.period, month,
+        "a whole month reads back as the month"
+    );
+    let range = format!("{month}-01..{day}");
+    let to_today = shell.billing_summary(&range, None).unwrap();
+    assert_eq!(
+        to_today.received_minor, summary.received_minor,
+        "the month so far took what the month took: nothing is dated after today"
+    );
+    invalid(
+        shell
+            .billing_summary(&format!("{day}..{month}-01"), None)
+            .unwrap_err(),
+        "period",
+    );
 
     let folder = dir.path().join("exports");
     std::fs::create_dir(&folder).unwrap();
@@ -354,7 +376,7 @@ fn the_cash_up_counts_the_days_takings_and_saves_as_csv() {
     assert!(saved.path.ends_with("cash-up.csv"), "{saved:?}");
     let csv = std::fs::read_to_string(&saved.path).unwrap();
     assert!(
-        csv.starts_with("day,branch,cashier,method,payments,amount_KES\r\n"),
+        csv.starts_with("period,branch,cashier,method,payments,amount_KES\r\n"),
         "{csv}"
     );
     assert!(
@@ -377,7 +399,7 @@ fn the_cash_up_counts_the_days_takings_and_saves_as_csv() {
         "file_name",
     );
     let monthly = ReportRef {
-        kind: "monthly_summary".into(),
+        kind: "summary".into(),
         period: month.to_owned(),
         branch: Some("br01".into()),
     };
@@ -407,11 +429,29 @@ fn the_cash_up_counts_the_days_takings_and_saves_as_csv() {
             .unwrap()
             .contains("received,total,")
     );
+    let printable = clinic_desktop::documents::DocumentRef::Report(monthly.clone());
+    let page = shell.document_page(&printable, 1).unwrap();
+    assert_eq!(page.title, format!("Summary {month}"));
+    assert!(page.pages >= 1 && !page.png.is_empty(), "{}", page.title);
+    invalid(
+        shell
+            .document_page(
+                &clinic_desktop::documents::DocumentRef::Report(ReportRef {
+                    kind: "ledger".into(),
+                    period: month.to_owned(),
+                    branch: None,
+                }),
+                1,
+            )
+            .unwrap_err(),
+        "report",
+    );
     shell.sign_out();
 
     sign_in_as(&shell, NURSE);
     forbidden(shell.cash_up(&day, None).unwrap_err());
     forbidden(shell.billing_dashboard(4).unwrap_err());
+    forbidden(shell.document_page(&printable, 1).unwrap_err());
     forbidden(
         shell
             .save_billing_report(&monthly, &folder_text, "nurse", false)

@@ -3,10 +3,19 @@ import type { CashUpRow } from "./CashUpRow";
 import type { NamedAmount } from "./NamedAmount";
 
 /**
- * What each cashier should hand over for a day.
+ * What each cashier should hand over for a period (usually a day).
  */
 export type CashUp = { 
 /**
- * `YYYY-MM-DD`, the clinic's day.
+ * The period as the core writes it back: `2026-03-14`, `2026-03` or
+ * `2026-03-01..2026-03-15`.
  */
-day: string, currency: string, rows: Array<CashUpRow>, by_method: Array<NamedAmount>, total_minor: number, };
+period: string, 
+/**
+ * Its first and last clinic days, `YYYY-MM-DD`.
+ */
+from: string, to: string, 
+/**
+ * The branch's code, or none for every branch.
+ */
+branch: string | null, currency: string, rows: Array<CashUpRow>, by_method: Array<NamedAmount>, total_minor: number, };

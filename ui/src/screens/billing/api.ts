@@ -22,7 +22,7 @@ import type { InvoicePayment } from '../../lib/generated/InvoicePayment';
 import type { InvoiceTaxRate } from '../../lib/generated/InvoiceTaxRate';
 import type { InvoiceShares } from '../../lib/generated/InvoiceShares';
 import type { InvoiceTotals } from '../../lib/generated/InvoiceTotals';
-import type { MonthlySummary } from '../../lib/generated/MonthlySummary';
+import type { BillingSummary } from '../../lib/generated/BillingSummary';
 import type { NamedAmount } from '../../lib/generated/NamedAmount';
 import type { Outstanding } from '../../lib/generated/Outstanding';
 import type { Payer } from '../../lib/generated/Payer';
@@ -52,7 +52,7 @@ export type {
   InvoiceShares,
   InvoiceTaxRate,
   InvoiceTotals,
-  MonthlySummary,
+  BillingSummary,
   NamedAmount,
   Outstanding,
   Payer,
@@ -140,14 +140,15 @@ export function recordPayment(invoiceId: string, payment: PaymentInput): Promise
 
 // ---- reports -----------------------------------------------------------------------------
 
-/** What each cashier took on the clinic day `day` (`YYYY-MM-DD`), at every branch or one. */
-export function cashUp(day: string, branch: string | null): Promise<CashUp> {
-  return call<CashUp>('cash_up', { day, branch });
+/** What each cashier took over `period` (a day `YYYY-MM-DD`, a month `YYYY-MM` or a range
+ *  `YYYY-MM-DD..YYYY-MM-DD` of clinic days), at every branch or one. */
+export function cashUp(period: string, branch: string | null): Promise<CashUp> {
+  return call<CashUp>('cash_up', { period, branch });
 }
 
-/** The month `YYYY-MM` at a glance, at every branch or one. */
-export function monthlySummary(month: string, branch: string | null): Promise<MonthlySummary> {
-  return call<MonthlySummary>('monthly_summary', { month, branch });
+/** A period (a month, a day or a range) at a glance, at every branch or one. */
+export function billingSummary(period: string, branch: string | null): Promise<BillingSummary> {
+  return call<BillingSummary>('billing_summary', { period, branch });
 }
 
 /** Saves a report as CSV into `folder` (empty: the user's Documents folder); an existing

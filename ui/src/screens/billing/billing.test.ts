@@ -10,14 +10,14 @@ import {
   changeDue,
   currencyDigits,
   freeLine,
-  isMonth,
   money,
-  monthOf,
+  monthBounds,
   offersReplace,
   parseAmount,
   paymentForm,
   paymentInput,
   percentToBp,
+  periodOf,
   policyInput,
   priceFormOf,
   priceInput,
@@ -179,13 +179,16 @@ describe('lines and payments as the commands take them', () => {
 });
 
 describe('reports', () => {
-  it('name their month and file', () => {
-    expect(monthOf('2026-03-14')).toBe('2026-03');
-    expect(isMonth('2026-03')).toBe(true);
-    expect(isMonth('2026-13')).toBe(false);
-    expect(isMonth('March')).toBe(false);
+  it('cover a day, a month or a range, and name their file', () => {
+    expect(monthBounds('2026-03-14')).toEqual(['2026-03-01', '2026-03-31']);
+    expect(monthBounds('2028-02-10')).toEqual(['2028-02-01', '2028-02-29']);
+    expect(monthBounds('2026-12-31')).toEqual(['2026-12-01', '2026-12-31']);
+    expect(periodOf('2026-03-14', '')).toBe('2026-03-14');
+    expect(periodOf('2026-03-14', '2026-03-14')).toBe('2026-03-14');
+    expect(periodOf(' 2026-03-01', '2026-03-15 ')).toBe('2026-03-01..2026-03-15');
     expect(reportFileName('cash_up', '2026-03-14', '')).toBe('cash-up-2026-03-14');
-    expect(reportFileName('monthly_summary', '2026-03', 'br01')).toBe('month-2026-03-BR01');
+    expect(reportFileName('summary', '2026-03', 'br01')).toBe('summary-2026-03-BR01');
+    expect(reportFileName('summary', '2026-03-01..2026-03-15', '')).toBe('summary-2026-03-01--2026-03-15');
   });
 
   it('offer Replace only when the file exists', () => {

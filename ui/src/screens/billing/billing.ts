@@ -260,21 +260,28 @@ export function priceInput(form: PriceForm, currency: string): { input: PriceIte
 
 // ---- reports -----------------------------------------------------------------------------
 
-/** `2026-03` for a day `2026-03-14`. */
-export function monthOf(day: string): string {
-  return day.slice(0, 7);
+/** The first and last days of the month a day `2026-03-14` falls in: `2026-03-01`, `2026-03-31`. */
+export function monthBounds(day: string): [string, string] {
+  const year = Number(day.slice(0, 4));
+  const month = Number(day.slice(5, 7));
+  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const prefix = day.slice(0, 7);
+  return [`${prefix}-01`, `${prefix}-${String(last).padStart(2, '0')}`];
 }
 
-/** Whether `text` is a month as the shell takes it (`YYYY-MM`, 01 to 12). */
-export function isMonth(text: string): boolean {
-  const m = /^(\d{4})-(\d{2})$/.exec(text.trim());
-  return m !== null && Number(m[2]) >= 1 && Number(m[2]) <= 12;
+/** A report's period as the shell takes it: the day itself when `to` is empty or the same
+ *  day, otherwise the range `from..to` (the shell checks the dates and their order). */
+export function periodOf(from: string, to: string): string {
+  const a = from.trim();
+  const b = to.trim();
+  return b === '' || b === a ? a : `${a}..${b}`;
 }
 
-/** The file name a report is offered under: `cash-up-2026-03-14`, `month-2026-03`. */
-export function reportFileName(kind: 'cash_up' | 'monthly_summary', period: string, branch: string): string {
+/** The file name a report is offered under: `cash-up-2026-03-14`, `summary-2026-03-BR01`,
+ *  `summary-2026-03-01--2026-03-15`. */
+export function reportFileName(kind: 'cash_up' | 'summary', period: string, branch: string): string {
   const b = branch.trim().toUpperCase();
-  return `${kind === 'cash_up' ? 'cash-up' : 'month'}-${period}${b ? `-${b}` : ''}`;
+  return `${kind === 'cash_up' ? 'cash-up' : 'summary'}-${period.replace('..', '--')}${b ? `-${b}` : ''}`;
 }
 
 /** Whether the shell refused to save because the file exists (Replace is offered then). */

@@ -4,15 +4,24 @@ import type { NamedAmount } from "./NamedAmount";
 import type { Outstanding } from "./Outstanding";
 
 /**
- * A month at a glance.
+ * A period (usually a month) at a glance.
  */
-export type MonthlySummary = { 
+export type BillingSummary = { 
 /**
- * `YYYY-MM`.
+ * The period as the core writes it back: `2026-03`, `2026-03-14` or
+ * `2026-03-01..2026-03-15`.
  */
-month: string, currency: string, 
+period: string, 
 /**
- * Visits completed in the month.
+ * Its first and last clinic days, `YYYY-MM-DD`.
+ */
+from: string, to: string, 
+/**
+ * The branch's code, or none for every branch.
+ */
+branch: string | null, currency: string, 
+/**
+ * Visits completed in the period.
  */
 visits: number, 
 /**
@@ -21,11 +30,11 @@ visits: number,
  */
 revenue_by_doctor: Array<NamedAmount>, revenue_by_category: Array<NamedAmount>, revenue_by_branch: Array<NamedAmount>, revenue_minor: number, 
 /**
- * Payments received in the month, less refunds.
+ * Payments received in the period, less refunds.
  */
 received_minor: number, 
 /**
- * As of the month's last day.
+ * As of the period's last day.
  */
 outstanding: Outstanding, 
 /**
