@@ -26,8 +26,17 @@ CREATE TABLE invoice_balances (
 ) STRICT;
 
 CREATE INDEX invoice_balances_by_issued ON invoice_balances (issued_at, total_minor);
-CREATE INDEX invoice_balances_open ON invoice_balances (issued_at)
+CREATE INDEX invoice_balances_open ON invoice_balances (issued_at, total_minor, paid_minor)
     WHERE kind = 'invoice' AND paid_minor < total_minor;
+
+-- The invoices (not credit notes) with something left to pay, and how much: a running
+-- total of the cache, moved by each refresh in its transaction.
+CREATE TABLE invoice_balances_owed (
+    singleton  INTEGER PRIMARY KEY CHECK (singleton = 1),
+    invoices   INTEGER NOT NULL,
+    owed_minor INTEGER NOT NULL
+) STRICT;
+INSERT INTO invoice_balances_owed (singleton, invoices, owed_minor) VALUES (1, 0, 0);
 
 CREATE TABLE invoice_balances_stale (invoice_id TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
 

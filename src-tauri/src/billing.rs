@@ -21,7 +21,7 @@ use clinic_core::ids::PatientId;
 use serde::{Deserialize, Serialize};
 
 use crate::dto::CommandError;
-use crate::shell::{Reply, Result, Shared, Shell, blocking, parse_day, parse_id};
+use crate::shell::{Reply, Result, Shared, Shell, blocking, parse_id};
 
 // ---- commands -------------------------------------------------------------------------
 

@@ -441,6 +441,10 @@ pub const LOCAL_TABLES: &[(&str, &str)] = &[
         "a cache of issued invoices' totals and payments, rebuilt from the synced rows",
     ),
     (
+        "invoice_balances_owed",
+        "the cache's running total of what is owed",
+    ),
+    (
         "invoice_balances_stale",
         "the invoices whose cached balance must be brought up to date",
     ),

@@ -133,7 +133,8 @@ const REFRESH_CHUNK: usize = 2_000;
 
 /// Brings every stale invoice's cached balance up to date: an issued invoice or credit
 /// note gets its total (by [`totals::invoice`], the one rounding rule) and what has been
-/// paid on it; a draft or void one has no row. Returns how many were refreshed.
+/// paid on it; a draft or void one has no row. The running total of what is owed moves
+/// by the difference, in the same transaction. Returns how many were refreshed.
 pub(crate) fn refresh_balances(store: &mut crate::store::Store) -> Result<usize> {
     let mut done = 0;
     loop {
@@ -166,6 +167,12 @@ pub(crate) fn refresh_balances(store: &mut crate::store::Store) -> Result<usize>
                      WHERE invoice_id = ?1 AND removed = 0",
                 )
                 .map_err(Error::from_sqlite)?;
+            let mut old_row = tx
+                .prepare_cached(
+                    "SELECT kind, total_minor, paid_minor FROM invoice_balances
+                     WHERE invoice_id = ?1",
+                )
+                .map_err(Error::from_sqlite)?;
             let mut put = tx
                 .prepare_cached(
                     "INSERT OR REPLACE INTO invoice_balances
@@ -179,7 +186,20 @@ pub(crate) fn refresh_balances(store: &mut crate::store::Store) -> Result<usize>
             let mut fresh = tx
                 .prepare_cached("DELETE FROM invoice_balances_stale WHERE invoice_id = ?1")
                 .map_err(Error::from_sqlite)?;
+            // What the stale invoices owed before and owe now, for the running total.
+            let (mut open_delta, mut owed_delta) = (0i64, 0i64);
             for id in &stale {
+                let before: Option<(String, i64, i64)> = old_row
+                    .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                    .optional()
+                    .map_err(Error::from_sqlite)?;
+                if let Some((kind, total, paid)) = before
+                    && kind == "invoice"
+                    && paid < total
+                {
+                    open_delta -= 1;
+                    owed_delta -= total - paid;
+                }
                 let issued: Option<(String, String, String, i64)> = invoice
                     .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
                     .optional()
@@ -199,6 +219,10 @@ pub(crate) fn refresh_balances(store: &mut crate::store::Store) -> Result<usize>
                             .collect::<rusqlite::Result<_>>()
                             .map_err(Error::from_sqlite)?;
                         let total = totals::invoice(&amounts)?.total_minor;
+                        if kind == "invoice" && paid < total {
+                            open_delta += 1;
+                            owed_delta += total - paid;
+                        }
                         put.execute(params![id, kind, branch, issued_at, total, paid])
                             .map_err(Error::from_sqlite)?;
                     }
@@ -208,6 +232,12 @@ pub(crate) fn refresh_balances(store: &mut crate::store::Store) -> Result<usize>
                 }
                 fresh.execute([id]).map_err(Error::from_sqlite)?;
             }
+            tx.execute(
+                "UPDATE invoice_balances_owed
+                 SET invoices = invoices + ?1, owed_minor = owed_minor + ?2",
+                params![open_delta, owed_delta],
+            )
+            .map_err(Error::from_sqlite)?;
         }
         tx.commit().map_err(Error::from_sqlite)?;
         done += stale.len();
@@ -249,11 +279,11 @@ pub(crate) fn balances_as_of(
     Ok(all.into_iter().filter(|(_, t, p)| t > p).collect())
 }
 
-/// Invoices with something left to pay now, and how much: (count, sum).
+/// Invoices with something left to pay now, and how much: (count, sum), kept as a
+/// running total by [`refresh_balances`].
 pub(crate) fn outstanding_now(conn: &Connection) -> Result<(i64, i64)> {
     conn.query_row(
-        "SELECT count(*), COALESCE(SUM(total_minor - paid_minor), 0) FROM invoice_balances
-         WHERE kind = 'invoice' AND paid_minor < total_minor",
+        "SELECT invoices, owed_minor FROM invoice_balances_owed",
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )
@@ -354,7 +384,7 @@ pub(crate) fn top_diagnoses(
         .prepare_cached(
             "SELECT title FROM diagnoses
              WHERE recorded_at >= ?1 AND recorded_at < ?2 AND active = 1 AND code = ?3
-             ORDER BY title LIMIT 1",
+             LIMIT 1",
         )
         .map_err(Error::from_sqlite)?;
     for (code, t, _) in &mut out {
