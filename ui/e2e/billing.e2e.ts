@@ -4,7 +4,8 @@
 // number in the branch's series appears), takes part in cash with more cash tendered and
 // is shown the change due, then the rest (the amount starts at the balance): the invoice
 // is paid, with a zero balance. The invoice and a receipt preview in the document dialog,
-// the dashboard draws its charts, and the day's cash-up counts the cash taken.
+// the dashboard draws its charts, and the day's cash-up counts the cash taken and previews as
+// a printable report.
 
 import { expect } from 'vitest';
 
@@ -18,7 +19,7 @@ import { ESCAPE, css } from './driver';
 const t = billingStrings;
 const kes = (minor: number): string => money(minor, DEMO_CURRENCY);
 
-/** With E2E_DOC_SHOTS set to a folder, saves the README's billing screenshot there. */
+/** With E2E_DOC_SHOTS set to a folder, saves one of the README's billing screenshots there. */
 async function docShot(app: App, name: string): Promise<void> {
   const dir = process.env.E2E_DOC_SHOTS;
   if (!dir) return;
@@ -111,11 +112,20 @@ flow('billing: a visit’s draft gets a line, is issued and paid in cash with ch
     await app.click(css('#billing-tab-dashboard'));
     await app.waitFor(css('#dashboard-appointments rect'));
     await app.waitFor(css('#dashboard-revenue rect'));
+    await docShot(app, 'billing-dashboard.png');
   });
 
   await step('the day’s cash-up counts the cash taken', async () => {
     await app.click(css('#billing-tab-reports'));
     const table = await app.waitFor(css('#cash-up'), t.methods['cash']);
     expect(Number(await table.attribute('data-total')), 'the day’s takings include this invoice’s').toBeGreaterThanOrEqual(total);
+  });
+
+  await step('the cash-up prints as a report', async () => {
+    await app.click(css('#cash-up-print'));
+    await app.documentPreview(documentsStrings.page(1, 1));
+    await docShot(app, 'billing-report.png');
+    await app.session.press(ESCAPE);
+    await app.session.waitForCount(css('#document-dialog'), 0);
   });
 });
