@@ -226,6 +226,30 @@ pub fn csv_cell(text: &str) -> String {
     }
 }
 
+/// A report's branch filter as typed: none (or empty) for every branch, otherwise a
+/// branch code such as `BR01` (any case), refused when it could not be one.
+pub fn branch_filter(branch: Option<&str>) -> Result<Option<String>> {
+    let Some(code) = branch.map(str::trim).filter(|b| !b.is_empty()) else {
+        return Ok(None);
+    };
+    let code = code.to_ascii_uppercase();
+    let valid = code.len() <= 16
+        && code.starts_with(|c: char| c.is_ascii_uppercase())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+    if valid {
+        Ok(Some(code))
+    } else {
+        Err(Error::validation(
+            "branch",
+            format!(
+                "\"{code}\" is not a branch code such as BR01; leave it empty for every branch"
+            ),
+        ))
+    }
+}
+
 /// Money in minor units as a plain decimal for a CSV cell (`1234.50`).
 pub fn decimal(minor: i64, digits: u8) -> String {
     if digits == 0 {
@@ -269,7 +293,7 @@ impl Session {
         let time = self.clinic_time()?;
         let from = to_db_time(time.day_start(period.from));
         let to = to_db_time(time.day_start(period.end()));
-        let branch = branch.map(|b| b.trim().to_ascii_uppercase());
+        let branch = branch_filter(branch)?;
         let rows = store::takings(self.live()?.store.conn(), &from, &to, branch.as_deref())?;
         let mut by_method: BTreeMap<String, i64> = BTreeMap::new();
         for r in &rows {
@@ -297,7 +321,7 @@ impl Session {
         let time = self.clinic_time()?;
         let from = to_db_time(time.day_start(period.from));
         let to = to_db_time(time.day_start(period.end()));
-        let branch = branch.map(|b| b.trim().to_ascii_uppercase());
+        let branch = branch_filter(branch)?;
         store::refresh_balances(&mut self.live()?.store)?;
         let conn = self.live()?.store.conn();
         let visits = store::visits_completed(conn, &from, &to, branch.as_deref())?;
@@ -527,6 +551,16 @@ mod tests {
         assert_eq!(decimal(-5, 2), "-0.05");
         assert_eq!(decimal(1500, 0), "1500");
         assert_eq!(decimal(1_234_567, 3), "1234.567");
+        assert_eq!(branch_filter(Some(" br01 ")).unwrap(), Some("BR01".into()));
+        assert_eq!(branch_filter(Some("")).unwrap(), None);
+        assert_eq!(branch_filter(None).unwrap(), None);
+        for bad in ["../ETC", "BR 01", "1BR", "BR-01"] {
+            assert_eq!(
+                branch_filter(Some(bad)).unwrap_err().field(),
+                Some("branch"),
+                "{bad}"
+            );
+        }
         let text = write_csv(&["a", "b"], vec![vec!["=1+1".into(), "x,\"y\"".into()]]).unwrap();
         assert_eq!(text, "a,b\r\n'=1+1,\"x,\"\"y\"\"\"\r\n");
     }
