@@ -27,11 +27,12 @@ FEATURES = ["identity",
             "billing::invoices", "billing::insurance", "billing::reports",
             "sync",
             "clinical::attachments",
+            "interop::fhir",
             "documents",
             "maintenance::backup", "maintenance::backup_schedule", "maintenance::rekey",
             "demo"]
 ORDER = PRIMITIVES + PLUMBING + FEATURES
-AREAS = {"frontdesk", "clinical", "maintenance", "pharmacy", "billing"}  # folders that only group features
+AREAS = {"frontdesk", "clinical", "maintenance", "pharmacy", "billing", "interop"}  # folders that only group features
 
 
 def unit_of(path: Path) -> str | None:

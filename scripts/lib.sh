@@ -106,6 +106,26 @@ ensure_rust() {
   fi
 }
 
+# The independent FHIR validator the export's tests run (scripts/fhir-validate.py): a
+# virtual environment with a pinned fhir.resources (its R4B models) and the fhir-core it
+# was tested with. Reinstalls only when the pins change. Exports its python for the tests.
+CLINIC_FHIR_PINS=("fhir.resources==8.3.0" "fhir-core==1.1.12")
+ensure_fhir_validator() {
+  local venv="$HOME/.cache/clinic-fhir-venv" stamp
+  stamp="$venv/.clinic-pins"
+  if ! python3 -c 'import venv, ensurepip' >/dev/null 2>&1; then
+    # Debian leaves ensurepip out of python3: python3-venv brings it back.
+    ensure_apt_packages python3-venv
+  fi
+  if [ ! -x "$venv/bin/python" ] || [ "$(cat "$stamp" 2>/dev/null)" != "${CLINIC_FHIR_PINS[*]}" ]; then
+    log "installing the FHIR validator (${CLINIC_FHIR_PINS[*]}) in $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "${CLINIC_FHIR_PINS[@]}"
+    printf '%s' "${CLINIC_FHIR_PINS[*]}" >"$stamp"
+  fi
+  export CLINIC_FHIR_PYTHON="$venv/bin/python"
+}
+
 # The front end builds with Node.js 18.19 or newer (Debian 12's own nodejs is 18.19).
 ensure_node() {
   if ! command -v npm >/dev/null 2>&1; then

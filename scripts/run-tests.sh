@@ -29,6 +29,9 @@ export CLINIC_TEST_DATABASE_URL="postgres://clinic_test:clinic_test@127.0.0.1:$p
 # CUPS with the cups-pdf printer: the print tests send a job and read the PDF it writes.
 ensure_cups_pdf_queue
 
+# The independent FHIR validator the FHIR export's tests run.
+ensure_fhir_validator
+
 results=$(mktemp)
 trap 'rm -f "$results"' EXIT
 

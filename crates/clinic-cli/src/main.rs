@@ -32,6 +32,7 @@ mod clinical;
 mod demo_seed;
 mod doctor;
 mod documents;
+mod export;
 mod lab;
 mod local_time;
 mod patient;
@@ -183,6 +184,9 @@ enum Command {
     /// results and verification (lab technicians), reports.
     #[command(subcommand)]
     Lab(lab::LabCommand),
+    /// Export a patient's record for another system: `export fhir` (a FHIR R4 Bundle).
+    #[command(subcommand)]
+    Export(export::ExportCommand),
     /// Invoices: list, show, draft, lines, dispensed items, discounts, issue, payments,
     /// void, credit notes (front desk, accountants).
     #[command(subcommand)]
@@ -652,6 +656,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Lab(command) => {
             let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
             lab::lab(&mut session, command)?;
+        }
+        Command::Export(command) => {
+            let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;
+            export::export(&mut session, command)?;
         }
         Command::Invoice(command) => {
             let (_, mut session) = sign_in(&dir, cli.user.as_deref())?;

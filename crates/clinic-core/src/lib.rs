@@ -32,6 +32,7 @@ pub mod demo;
 pub mod documents;
 pub mod frontdesk;
 pub mod identity;
+pub mod interop;
 pub mod maintenance;
 pub mod pharmacy;
 pub mod sync;

@@ -1190,3 +1190,87 @@ fn an_invoice_is_drafted_issued_paid_with_change_and_cashed_up_from_a_script() {
         assert!(bytes.starts_with(b"%PDF-"), "{pdf} is a PDF");
     }
 }
+
+#[test]
+fn export_fhir_writes_a_bundle_the_independent_validator_accepts_and_refuses_the_front_desk() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run_script_in(
+        dir.path(),
+        r#"
+        export CLINIC_PASSWORD='a long clinic secret'
+        "$CLINIC" init --clinic-name Hillside --admin-user boss > /dev/null
+        CLINIC_NEW_PASSWORD='front desk phrase' "$CLINIC" user add --username grace --role receptionist > /dev/null
+        CLINIC_NEW_PASSWORD='doctor phrase here' "$CLINIC" user add --username dr.ali --role doctor > /dev/null
+        desk() { CLINIC_PASSWORD='front desk phrase' "$CLINIC" --user grace "$@"; }
+        doc() { CLINIC_PASSWORD='doctor phrase here' "$CLINIC" --user dr.ali "$@"; }
+
+        desk patient add --given Amani --family Njoroge --dob 1985-03-14 --sex male --phone '+254700111222' > "$OUT/p.txt"
+        MRN=$(cut -d' ' -f2 "$OUT/p.txt" | tr -d :)
+        doc encounter open --mrn "$MRN" --reason 'Cough' > "$OUT/visit.txt"
+        VISIT=$(cut -d' ' -f1 "$OUT/visit.txt")
+        doc vitals add --mrn "$MRN" --encounter "$VISIT" --bp 150/95 --pulse 80 --temp 37.4 > /dev/null
+        doc diagnosis add --mrn "$MRN" --encounter "$VISIT" --code e119 --primary --chronic > /dev/null
+        doc allergy add --mrn "$MRN" --substance Penicillin --reaction Rash --severity severe > /dev/null
+        echo stale > "$OUT/bundle.json"
+        doc export fhir --patient "$MRN" --out "$OUT/bundle.json"
+        doc export fhir --patient "$MRN" > "$OUT/printed.json"
+        desk export fhir --patient "$MRN" --out "$OUT/desk.json" || echo "desk refused: $?"
+        doc export fhir --patient NOPE-000 || echo "unknown refused: $?"
+        ls -A "$OUT"
+        "#,
+    );
+    let text = stdout(&out);
+    assert!(out.status.success(), "{}\n{text}", stderr(&out));
+    assert!(text.contains("resources to "), "{text}");
+    for refused in ["desk refused: 1", "unknown refused: 1"] {
+        assert!(text.contains(refused), "{refused} in {text}");
+    }
+    assert!(
+        !text.contains(".part") && !text.contains("desk.json"),
+        "no partial file is left and a refused export writes nothing: {text}"
+    );
+    assert!(
+        stderr(&out).contains("error[forbidden]"),
+        "{}",
+        stderr(&out)
+    );
+    let written = std::fs::read_to_string(dir.path().join("bundle.json")).unwrap();
+    let printed = std::fs::read_to_string(dir.path().join("printed.json")).unwrap();
+    for bundle in [&written, &printed] {
+        for expected in [
+            "\"resourceType\": \"Bundle\"",
+            "\"type\": \"collection\"",
+            "\"system\": \"http://hl7.org/fhir/sid/icd-10-cm\"",
+            "\"code\": \"E11.9\"",
+            "\"system\": \"http://loinc.org\"",
+            "\"code\": \"8867-4\"",
+            "\"resourceType\": \"AllergyIntolerance\"",
+        ] {
+            assert!(bundle.contains(expected), "{expected} in {bundle}");
+        }
+    }
+
+    let python = std::env::var_os("CLINIC_FHIR_PYTHON")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| {
+            Path::new(&std::env::var_os("HOME").expect("HOME is set"))
+                .join(".cache/clinic-fhir-venv/bin/python")
+        });
+    assert!(
+        python.exists(),
+        "the FHIR validator's python {} is missing: run `. scripts/lib.sh; ensure_fhir_validator` (scripts/run-tests.sh does)",
+        python.display()
+    );
+    let validated = Command::new(&python)
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/fhir-validate.py"))
+        .arg(dir.path().join("bundle.json"))
+        .arg(dir.path().join("printed.json"))
+        .output()
+        .unwrap();
+    assert!(
+        validated.status.success(),
+        "fhir.resources refuses the CLI's bundle: {}{}",
+        stdout(&validated),
+        stderr(&validated)
+    );
+}

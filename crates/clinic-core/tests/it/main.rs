@@ -6,6 +6,7 @@ mod backup;
 mod billing;
 mod clinical;
 mod documents;
+mod fhir;
 mod frontdesk;
 mod identity;
 mod invoice_documents;
