@@ -237,6 +237,7 @@ pub(crate) mod typescript {
         crate::clinical::chart::export_types(&cfg)?;
         crate::pharmacy::export_types(&cfg)?;
         crate::billing::export_types(&cfg)?;
+        crate::interop::export_types(&cfg)?;
         crate::documents::export_types(&cfg)?;
         crate::admin::users::export_types(&cfg)?;
         crate::admin::branches::export_types(&cfg)?;

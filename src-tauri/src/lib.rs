@@ -17,6 +17,7 @@ pub mod demo;
 pub mod documents;
 pub mod dto;
 pub mod frontdesk;
+pub mod interop;
 pub mod notifications;
 pub mod pharmacy;
 pub mod shell;
@@ -194,6 +195,7 @@ commands![
     billing::billing_summary,
     billing::save_billing_report,
     billing::billing_dashboard,
+    interop::export_patient_fhir,
     billing::payers,
     billing::set_payer,
     billing::patient_policies,

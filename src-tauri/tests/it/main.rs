@@ -7,6 +7,7 @@ mod billing;
 mod clinical;
 mod commands;
 mod frontdesk;
+mod interop;
 mod notifications;
 mod pharmacy;
 mod shell;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { AppError } from './api';
-import { hasErrors, placeError, sentence } from './forms';
+import { hasErrors, offersReplace, placeError, sentence } from './forms';
 
 const validation = (field: string, message: string): AppError => ({ code: 'validation', message, field });
 
@@ -59,5 +59,13 @@ describe('text helpers', () => {
     expect(sentence('must not be empty')).toBe('Must not be empty.');
     expect(sentence('Restore it from your backup.')).toBe('Restore it from your backup.');
     expect(sentence('')).toBe('');
+  });
+});
+
+describe('saving to a folder', () => {
+  it('offers Replace only when the file exists', () => {
+    expect(offersReplace({ field: 'file_name', message: '/tmp/x.csv already exists; choose another name, or replace it' })).toBe(true);
+    expect(offersReplace({ field: 'file_name', message: 'type a name for the file' })).toBe(false);
+    expect(offersReplace({ field: null, message: 'already exists' })).toBe(false);
   });
 });

@@ -65,3 +65,9 @@ export async function focusFirstError<F extends string>(
   await tick();
   document.getElementById(ids[first])?.focus();
 }
+
+/** Whether the shell refused to save because the file exists (Replace is offered then):
+ *  a refusal on `file_name` saying the path "already exists". */
+export function offersReplace(err: { field: string | null; message: string }): boolean {
+  return err.field === 'file_name' && err.message.includes('already exists');
+}

@@ -36,6 +36,17 @@ export const strings = {
     totpHint: 'The 6-digit code your authenticator app shows now.',
   },
 
+  saveToFolder: {
+    folder: 'Folder',
+    folderHint: 'Empty: your Documents folder.',
+    fileName: 'File name',
+    saveIt: 'Save',
+    replace: 'Replace it',
+    saving: 'Saving…',
+    savedTo: (path: string) => `Saved to ${path}.`,
+    cancel: 'Cancel',
+  },
+
   sync: {
     notConfigured: 'Sync not configured',
     notConfiguredDetail: (pending: number) =>

@@ -12,7 +12,6 @@ import {
   freeLine,
   money,
   monthBounds,
-  offersReplace,
   parseAmount,
   paymentForm,
   paymentInput,
@@ -189,12 +188,6 @@ describe('reports', () => {
     expect(reportFileName('cash_up', '2026-03-14', '')).toBe('cash-up-2026-03-14');
     expect(reportFileName('summary', '2026-03', 'br01')).toBe('summary-2026-03-BR01');
     expect(reportFileName('summary', '2026-03-01..2026-03-15', '')).toBe('summary-2026-03-01--2026-03-15');
-  });
-
-  it('offer Replace only when the file exists', () => {
-    expect(offersReplace({ field: 'file_name', message: '/tmp/x.csv already exists; choose another name, or replace it' })).toBe(true);
-    expect(offersReplace({ field: 'file_name', message: 'type a name for the file' })).toBe(false);
-    expect(offersReplace({ field: null, message: 'already exists' })).toBe(false);
   });
 });
 

@@ -284,11 +284,6 @@ export function reportFileName(kind: 'cash_up' | 'summary', period: string, bran
   return `${kind === 'cash_up' ? 'cash-up' : 'summary'}-${period.replace('..', '--')}${b ? `-${b}` : ''}`;
 }
 
-/** Whether the shell refused to save because the file exists (Replace is offered then). */
-export function offersReplace(err: { field: string | null; message: string }): boolean {
-  return err.field === 'file_name' && err.message.includes('already exists');
-}
-
 // ---- insurance ---------------------------------------------------------------------------
 
 export function claimWords(status: string): string {

@@ -199,13 +199,6 @@ export const billingStrings = {
   claimsLine: (status: string, count: number, amount: string) => `${status}: ${count} (${amount})`,
   walkInDoctor: 'Walk-in (no visit)',
   saveCsv: 'Save as CSV…',
-  folder: 'Folder',
-  folderHint: 'Empty: your Documents folder.',
-  fileName: 'File name',
-  saveIt: 'Save',
-  replace: 'Replace it',
-  saving: 'Saving…',
-  savedTo: (path: string) => `Saved to ${path}.`,
 
   // The dashboard.
   dashboardTitle: (weeks: number) => `The last ${weeks} weeks`,
