@@ -35,8 +35,8 @@ pub(crate) fn invoice_of_payment(
     .map_err(Error::from_sqlite)
 }
 
-/// Amounts in one currency, as printed.
-struct Amounts(Currency);
+/// Amounts in one currency, as printed (invoices, receipts and reports).
+pub(crate) struct Amounts(pub(crate) Currency);
 
 impl Amounts {
     /// "KES 1234.50".
@@ -45,7 +45,7 @@ impl Amounts {
     }
 
     /// "1234.50": a table's cells, under a heading that names the currency.
-    fn plain(&self, minor: i64) -> String {
+    pub(crate) fn plain(&self, minor: i64) -> String {
         let text = self.money(minor);
         match text.split_once(' ') {
             Some((_, number)) => number.to_owned(),

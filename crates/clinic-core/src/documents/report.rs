@@ -12,11 +12,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::invoice::method_words;
+use super::invoice::{Amounts, method_words};
 use super::{Document, DocumentRef, long_date, pdf_error, verification_code};
 use crate::billing::reports::{CashUp, Period, Summary};
 use crate::error::Result;
-use crate::money::{Currency, Money};
+use crate::money::Currency;
 use crate::session::Session;
 
 /// Which report.
@@ -74,19 +74,6 @@ fn words(code: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => text,
-    }
-}
-
-struct Amounts(Currency);
-
-impl Amounts {
-    /// "1234.50": a cell under a heading that names the currency.
-    fn plain(&self, minor: i64) -> String {
-        let text = Money::new(minor, self.0).to_string();
-        match text.split_once(' ') {
-            Some((_, number)) => number.to_owned(),
-            None => text,
-        }
     }
 }
 
