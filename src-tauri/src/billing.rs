@@ -10,7 +10,6 @@
 //! what is audited; these steps only parse and map.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::sync::Arc;
 
 use clinic_core::billing::insurance as ins;
@@ -445,11 +444,7 @@ impl Shell {
         file_name: &str,
         replace: bool,
     ) -> Result<SavedReport> {
-        let folder = match folder.trim() {
-            "" => crate::documents::default_folder(),
-            typed => Path::new(typed).to_owned(),
-        };
-        let path = crate::documents::save_target(&folder, file_name, "csv", replace)?;
+        let path = crate::documents::save_path(folder, file_name, "csv", replace)?;
         let report = report.parse()?;
         let branch = report.branch.as_deref();
         let csv = match report.kind {
@@ -460,13 +455,7 @@ impl Shell {
                 self.with_open(|open| Ok(open.session.summary_csv(report.period, branch)?))?
             }
         };
-        let partial = path.with_extension("csv.part");
-        std::fs::write(&partial, csv.as_bytes())
-            .and_then(|()| std::fs::rename(&partial, &path))
-            .map_err(|e| {
-                let _ = std::fs::remove_file(&partial);
-                CommandError::invalid("folder", format!("could not write {}: {e}", path.display()))
-            })?;
+        crate::documents::write_whole(&path, csv.as_bytes())?;
         Ok(SavedReport {
             path: path.display().to_string(),
         })

@@ -148,6 +148,35 @@ pub fn save_target(folder: &Path, typed: &str, extension: &str, replace: bool) -
     Ok(path)
 }
 
+/// Where a file saved from the window goes: the typed folder (empty: the user's
+/// Documents folder) and name (`extension` added when missing), refused when it exists
+/// and they did not ask to replace it.
+pub fn save_path(folder: &str, typed: &str, extension: &str, replace: bool) -> Result<PathBuf> {
+    let folder = match folder.trim() {
+        "" => default_folder(),
+        typed => Path::new(typed).to_owned(),
+    };
+    save_target(&folder, typed, extension, replace)
+}
+
+/// Writes `bytes` beside `path`, flushes them to disk and renames them into place: the
+/// file is the old one or the whole new one, never half of it.
+pub fn write_whole(path: &Path, bytes: &[u8]) -> Result<()> {
+    let mut part = path.as_os_str().to_owned();
+    part.push(".part");
+    let part = PathBuf::from(part);
+    let written = std::fs::File::create(&part)
+        .and_then(|mut f| {
+            std::io::Write::write_all(&mut f, bytes)?;
+            f.sync_all()
+        })
+        .and_then(|()| std::fs::rename(&part, path));
+    written.map_err(|e| {
+        let _ = std::fs::remove_file(&part);
+        CommandError::invalid("folder", format!("could not write {}: {e}", path.display()))
+    })
+}
+
 impl Shell {
     /// Page `page` (from 1) of a document as a PNG, with what the window shows around it.
     pub fn document_page(&self, document: &DocumentRef, page: u32) -> Result<DocumentPage> {

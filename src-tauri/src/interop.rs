@@ -3,14 +3,11 @@
 //! `record.fhir_export`, listed in the record's access history); this file only writes
 //! it, beside its name and then renamed, never over a file unasked.
 
-use std::io::Write as _;
-use std::path::Path;
 use std::sync::Arc;
 
 use clinic_core::ids::PatientId;
 use serde::Serialize;
 
-use crate::dto::CommandError;
 use crate::shell::{Reply, Result, Shared, Shell, blocking, parse_id};
 
 #[tauri::command(rename_all = "snake_case")]
@@ -36,31 +33,14 @@ impl Shell {
         replace: bool,
     ) -> Result<SavedExport> {
         let patient: PatientId = parse_id("patient", patient_id)?;
-        let folder = match folder.trim() {
-            "" => crate::documents::default_folder(),
-            typed => Path::new(typed).to_owned(),
-        };
-        let path = crate::documents::save_target(&folder, file_name, "json", replace)?;
+        let path = crate::documents::save_path(folder, file_name, "json", replace)?;
         let bundle = self.with_open(|open| Ok(open.session.fhir_patient_bundle(patient)?))?;
         let resources = bundle
             .get("entry")
             .and_then(|e| e.as_array())
             .map_or(0, Vec::len);
         let text = format!("{bundle:#}\n");
-        let partial = path.with_extension("json.part");
-        let written = std::fs::File::create(&partial)
-            .and_then(|mut f| {
-                f.write_all(text.as_bytes())?;
-                f.sync_all()
-            })
-            .and_then(|()| std::fs::rename(&partial, &path));
-        if let Err(e) = written {
-            let _ = std::fs::remove_file(&partial);
-            return Err(CommandError::invalid(
-                "folder",
-                format!("could not write {}: {e}", path.display()),
-            ));
-        }
+        crate::documents::write_whole(&path, text.as_bytes())?;
         Ok(SavedExport {
             path: path.display().to_string(),
             resources: u32::try_from(resources).unwrap_or(u32::MAX),

@@ -458,8 +458,8 @@ pub fn claim(session: &mut Session, command: ClaimCommand) -> anyhow::Result<()>
     Ok(())
 }
 
-fn write_file(path: &PathBuf, text: &str) -> anyhow::Result<()> {
-    std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))
+fn write_file(path: &std::path::Path, text: &str) -> anyhow::Result<()> {
+    crate::export::write_atomically(path, text.as_bytes())
 }
 
 /// Writes a report's PDF (audited as an export by the core).

@@ -48,7 +48,7 @@ pub fn export(session: &mut Session, command: ExportCommand) -> anyhow::Result<(
 
 /// Writes `bytes` to a temporary file in `path`'s folder, flushes it to disk, then
 /// renames it over `path`: the file is either the old one or the whole new one.
-fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
     let name = path
         .file_name()
         .with_context(|| format!("{} is not a file name", path.display()))?;
