@@ -1041,6 +1041,20 @@ fn cases() -> Vec<(&'static str, Forge, &'static [Role])> {
             NOBODY,
         ),
         (
+            "push the dashboard's cached invoice balances",
+            |g, r| {
+                let (id, a) = (g.uuid(), g.id(r));
+                g.change(
+                    &a,
+                    "invoice_balances",
+                    &id,
+                    "upsert",
+                    json!({"total_minor": 0, "paid_minor": 100}),
+                )
+            },
+            NOBODY,
+        ),
+        (
             "open a visit as its doctor",
             |g, r| {
                 let (id, a) = (g.uuid(), g.id(r));
